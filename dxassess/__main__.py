@@ -1,0 +1,3 @@
+from dxassess.cli import main
+
+main()

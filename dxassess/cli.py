@@ -1,0 +1,221 @@
+"""The typer app: one thin function per command. Heavy modules are imported inside commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from dxassess import __version__
+from dxassess.errors import DxassessError, ExitCode, UsageError
+
+app = typer.Typer(
+    name="dxassess",
+    help="Measure a municipality's DX readiness against the national DX manual and plan. "
+    "自治体DX推進手順書に照らして、自治体のDX推進状況を診断します。",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class Lang(str, Enum):
+    ja = "ja"
+    en = "en"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    github = "github"
+    json = "json"
+    sarif = "sarif"
+
+
+class SchemaKind(str, Enum):
+    questionnaire = "questionnaire"
+    answers = "answers"
+    catalogue = "catalogue"
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn core errors into one line on stderr and the documented exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DxassessError as exc:
+            _err(exc.one_line())
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            _err("interrupted / 中断しました")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dxassess {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Measure a municipality's DX readiness against the national DX manual and plan."""
+
+
+def lang_option() -> Any:
+    return typer.Option("--lang", help="Language of the output (ja|en); default from the locale.")
+
+
+QuestionnaireOpt = Annotated[
+    Path | None,
+    typer.Option("--questionnaire", "-q", help="A questionnaire file or folder for custom questionnaires."),
+]
+
+
+@app.command()
+@handled
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).")],
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    questionnaire: QuestionnaireOpt = None,
+) -> None:
+    """Check questionnaire files, answer files and manual catalogues. 設問票・回答ファイルを検査します。"""
+    from dxassess.commands.check import run_validate
+
+    code = run_validate(paths, fmt.value, strict, questionnaire)
+    raise typer.Exit(code)
+
+
+@app.command()
+@handled
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="questionnaire, answers or catalogue")]) -> None:
+    """Print the JSON Schema (draft 2020-12) of a file kind. 各ファイルのJSON Schemaを出力します。"""
+    from dxassess.schema import json_schema_text
+
+    sys.stdout.write(json_schema_text(kind.value))
+
+
+@app.command()
+@handled
+def questionnaires(as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False) -> None:
+    """List the built-in questionnaires. 同梱の設問票を一覧表示します。"""
+    from dxassess.commands.check import run_questionnaires
+
+    run_questionnaires(as_json)
+
+
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+def _lang(value: Lang | None) -> str:
+    if value is not None:
+        return value.value
+    from dxassess.i18n import default_lang
+
+    return default_lang()
+
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
+
+
+@app.command()
+@handled
+def score(
+    answers: Annotated[list[Path], typer.Argument(help="Answer files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    lang: LangOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+) -> None:
+    """Score answer files: a table, or JSON. 回答ファイルを採点します。"""
+    from dxassess.commands.assess import run_score
+
+    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire))
+
+
+@app.command()
+@handled
+def report(
+    answers: Annotated[Path, typer.Argument(help="The answer file.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).")
+    ] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier answer file to compare.")] = None,
+    lang: LangOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+) -> None:
+    """Write the gap report against the national DX manual. 手順書とのギャップ報告書を作成します。"""
+    from dxassess.commands.assess import run_report
+
+    raise typer.Exit(run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire))
+
+
+@app.command()
+@handled
+def compare(
+    old: Annotated[Path, typer.Argument(help="The earlier answer file.")],
+    new: Annotated[Path, typer.Argument(help="The later answer file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    lang: LangOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+) -> None:
+    """Change between two assessments of one municipality. 前回診断との比較を表示します。"""
+    from dxassess.commands.assess import run_compare
+
+    raise typer.Exit(run_compare(old, new, as_json, _lang(lang), questionnaire))
+
+
+@app.command()
+@handled
+def sample(
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the answer files into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
+    questionnaire: Annotated[
+        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
+    ] = None,
+) -> None:
+    """Write realistic synthetic answer files for demos and benchmarks. 架空の回答ファイルを作成します。"""
+    from dxassess.commands.generate import run_sample
+
+    raise typer.Exit(run_sample(count, output, seed, questionnaire))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except DxassessError as exc:  # raised outside a command, e.g. in a callback
+        _err(exc.one_line())
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        _err("interrupted / 中断しました")
+        sys.exit(130)
+
+
+__all__ = ["app", "main", "ExitCode", "UsageError"]

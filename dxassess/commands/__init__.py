@@ -1,0 +1,1 @@
+"""Command implementations: adapters between the CLI and the core, imported lazily."""

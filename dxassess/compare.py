@@ -1,0 +1,76 @@
+"""Change between two assessments of one municipality, by domain and by question (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dxassess.scoring import Score
+
+EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    old: float | None
+    new: float | None
+    delta: float | None
+    status: str  # improved | worsened | unchanged | new | removed | not_comparable
+
+
+def _status(old: float | None, new: float | None) -> tuple[float | None, str]:
+    if old is None and new is None:
+        return None, "not_comparable"
+    if old is None:
+        return None, "new"
+    if new is None:
+        return None, "removed"
+    delta = new - old
+    if delta > EPSILON:
+        return delta, "improved"
+    if delta < -EPSILON:
+        return delta, "worsened"
+    return 0.0, "unchanged"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    overall: Change
+    domains: tuple[Change, ...]
+    questions: tuple[Change, ...]
+
+    def counts(self) -> dict[str, int]:
+        out = {"improved": 0, "worsened": 0, "unchanged": 0}
+        for change in self.questions:
+            if change.status in out:
+                out[change.status] += 1
+        return out
+
+
+def compare(old: Score, new: Score) -> Comparison:
+    """Compare two scores; questions and domains match by id (across questionnaire versions)."""
+    delta, status = _status(old.overall, new.overall)
+    overall = Change("overall", old.overall, new.overall, delta, status)
+    old_domains = {d.domain_id: d.score for d in old.domains}
+    new_domains = {d.domain_id: d.score for d in new.domains}
+    domains = []
+    for did in list(new_domains) + [d for d in old_domains if d not in new_domains]:
+        o, n = old_domains.get(did), new_domains.get(did)
+        delta, status = _status(o, n)
+        if did not in old_domains:
+            status = "new"
+        elif did not in new_domains:
+            status = "removed"
+        domains.append(Change(did, o, n, delta, status))
+    old_q = {q.question_id: q.level for q in old.questions}
+    new_q = {q.question_id: q.level for q in new.questions}
+    questions = []
+    for qid in list(new_q) + [q for q in old_q if q not in new_q]:
+        o, n = old_q.get(qid), new_q.get(qid)
+        delta, status = _status(o, n)
+        if qid not in old_q:
+            status = "new"
+        elif qid not in new_q:
+            status = "removed"
+        questions.append(Change(qid, o, n, delta, status))
+    return Comparison(overall, tuple(domains), tuple(questions))

@@ -1,0 +1,77 @@
+"""Typed errors of the core and the documented exit codes of every command."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every command (contract.md)."""
+
+    OK = 0
+    INPUT = 1  # the inputs have problems, or an output cannot be written
+    USAGE = 2  # the command line is wrong
+
+
+class DxassessError(Exception):
+    """An error meant for the user: one line naming the file, the position and the fix."""
+
+    exit_code = ExitCode.INPUT
+
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        code: str = "DX000",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.col = col
+        self.code = code
+
+    def one_line(self) -> str:
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line:
+                where += f":{self.line}"
+                if self.col:
+                    where += f":{self.col}"
+            where += ": "
+        return f"{where}error: {self.code} {self.message}".replace("\n", " ")
+
+
+class InputError(DxassessError):
+    """An input file is invalid or unreadable."""
+
+
+class OutputError(DxassessError):
+    """An output cannot be written."""
+
+    def __init__(self, message: str, path: str | None = None, code: str = "DX901") -> None:
+        super().__init__(message, path=path, code=code)
+
+
+class UsageError(DxassessError):
+    """The command line is wrong."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InvalidFile(InputError):
+    """A file failed validation; carries every problem found."""
+
+    def __init__(self, problems: list) -> None:  # list[Problem]
+        first = next((p for p in problems if p.severity == "error"), problems[0])
+        super().__init__(first.message, first.path, first.line, first.col, first.code)
+        self.problems = problems
+
+    def one_line(self) -> str:
+        first = next((p for p in self.problems if p.severity == "error"), self.problems[0])
+        more = len([p for p in self.problems if p.severity == "error"]) - 1
+        suffix = f" (+{more} more: run `dxassess validate {first.path}`)" if more > 0 else ""
+        return first.format_text() + suffix

@@ -1,0 +1,90 @@
+"""Every write goes through here: atomic replace, safe output names, inputs never overwritten."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from dxassess.errors import OutputError
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; free some space and run again"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied; choose a folder you can write to"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only; choose another folder"
+    if exc.errno == errno.EISDIR:
+        return "a folder has this name; give a file path"
+    if exc.errno == errno.ENOTDIR:
+        return "a file stands where a folder is needed; choose another path"
+    return (exc.strerror or str(exc)) + "; check the path"
+
+
+def ensure_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {_reason(exc)}", path=str(path)) from None
+    if not path.is_dir():
+        raise OutputError("is a file, not a folder; give a folder path", path=str(path))
+    return path
+
+
+def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset()) -> None:
+    """Write to a temporary file in the same folder, fsync, then replace: a reader sees the old
+    file or the new one, never half of one. `protect` lists inputs that must not be overwritten."""
+    path = Path(path)
+    if protect and path.resolve() in {p.resolve() for p in protect}:
+        raise OutputError("is one of the input files; choose another output path", path=str(path))
+    ensure_dir(path.parent if str(path.parent) else Path("."))
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            try:
+                os.chmod(tmp_name, path.stat().st_mode & 0o7777)
+            except OSError:
+                pass
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp_name, 0o666 & ~mask)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(f"cannot write the file: {_reason(exc)}", path=str(path)) from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+_UNSAFE = re.compile(r"[^0-9A-Za-z_.\-\u3040-\u30ff\u3400-\u9fff]")
+
+
+def safe_name(stem: str, suffix: str) -> str:
+    """A file name built from input (a code, a name) that cannot leave its folder."""
+    text = unicodedata.normalize("NFKC", str(stem))
+    text = _UNSAFE.sub("_", text).strip("._") or "unnamed"
+    return text[:80] + suffix
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refusing any name that would resolve outside `folder`."""
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents:
+        raise OutputError(f"output name {name!r} would leave the output folder", path=str(folder))
+    return target

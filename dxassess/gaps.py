@@ -1,0 +1,160 @@
+"""Gap analysis as pure functions: gaps against tier targets, priorities, next steps, roadmap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from dxassess.model import (
+    Catalogue,
+    ChoiceQuestion,
+    NumericQuestion,
+    Questionnaire,
+    ScaleQuestion,
+    YesNoQuestion,
+)
+from dxassess.scoring import Score
+
+Text = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Gap:
+    question_id: str
+    domain_id: str
+    current: float
+    target: float
+    gap: float
+    weight: float  # question weight × domain weight
+    priority: float
+    next_level: int
+    next_step: Text
+    manual: tuple[str, ...]
+    quick_win: bool
+    phase: str  # this_year | next_year | later
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str  # this_year | next_year | later
+    fiscal_year: int  # first fiscal year of the phase
+    gaps: tuple[Gap, ...]
+
+
+def fiscal_year(day: dt.date) -> int:
+    """Japan's fiscal year runs April to March: 2027-03-31 is in FY2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def reiwa(fy: int) -> int:
+    """令和 year of a fiscal year (FY2019 = 令和元年度)."""
+    return fy - 2018
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def next_step(question: Any, questionnaire: Questionnaire, next_level: int) -> Text:
+    """What the municipality looks like one level up: the concrete next step."""
+    if isinstance(question, ScaleQuestion):
+        override = question.levels.get(next_level)
+        if override is not None:
+            return dict(override.description)
+        scale = questionnaire.scales[question.scale]
+        level = next((lv for lv in scale.levels if lv.level == next_level), scale.levels[-1])
+        return dict(level.description)
+    if isinstance(question, YesNoQuestion):
+        if question.yes_description:
+            return dict(question.yes_description)
+        return {lang: text for lang, text in question.text.items()}
+    if isinstance(question, ChoiceQuestion):
+        better = sorted((o for o in question.options if o.level >= next_level), key=lambda o: o.level)
+        option = better[0] if better else max(question.options, key=lambda o: o.level)
+        return {
+            lang: {"ja": f"「{label}」の状態にする。", "en": f"Reach “{label}”."}.get(lang, label)
+            for lang, label in option.label.items()
+        }
+    if isinstance(question, NumericQuestion):
+        threshold = question.thresholds[min(next_level, 5) - 1]
+        unit = question.unit
+        if question.direction == "higher":
+            return {
+                "ja": f"{_fmt(threshold)}{unit.get('ja', '')}以上にする。",
+                "en": f"Raise it to at least {_fmt(threshold)} {unit.get('en', '')}.",
+            }
+        return {
+            "ja": f"{_fmt(threshold)}{unit.get('ja', '')}以下にする。",
+            "en": f"Bring it down to {_fmt(threshold)} {unit.get('en', '')} or less.",
+        }
+    raise TypeError(type(question).__name__)
+
+
+def _manual_rank(catalogue: Catalogue | None, refs: list[str]) -> int:
+    if catalogue is None:
+        return 0
+    order = {s.id: i for i, s in enumerate(catalogue.sections)}
+    return min((order.get(r, len(order)) for r in refs), default=len(order))
+
+
+def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result: Score) -> list[Gap]:
+    """Every answered question below its target, highest priority first."""
+    questions = questionnaire.question_map()
+    domain_weight = {d.id: d.weight for d in questionnaire.domains}
+    ranked: list[tuple[float, int, int, Gap]] = []
+    for position, qs in enumerate(result.questions):
+        if qs.level is None or qs.level >= qs.target:
+            continue
+        question = questions[qs.question_id]
+        gap = qs.target - qs.level
+        weight = qs.weight * domain_weight[qs.domain_id]
+        next_level = min(5, int(math.floor(qs.level)) + 1)
+        if isinstance(question, YesNoQuestion):
+            next_level = question.yes_level
+        steps = 1 if isinstance(question, YesNoQuestion) else math.ceil(gap - 1e-9)
+        quick = steps <= 1
+        phase = "this_year" if quick else ("next_year" if steps <= 2 else "later")
+        item = Gap(
+            question_id=qs.question_id,
+            domain_id=qs.domain_id,
+            current=qs.level,
+            target=qs.target,
+            gap=round(gap, 4),
+            weight=weight,
+            priority=round(gap * weight, 4),
+            next_level=next_level,
+            next_step=next_step(question, questionnaire, next_level),
+            manual=tuple(question.manual),
+            quick_win=quick,
+            phase=phase,
+        )
+        ranked.append((-item.priority, _manual_rank(catalogue, question.manual), position, item))
+    ranked.sort(key=lambda r: r[:3])
+    return [r[3] for r in ranked]
+
+
+def roadmap(gaps: list[Gap], assessed: dt.date) -> list[Phase]:
+    """Group gaps by fiscal-year phase counted from the assessment date; quick wins first."""
+    fy = fiscal_year(assessed)
+    starts = {"this_year": fy, "next_year": fy + 1, "later": fy + 2}
+    phases = []
+    for key in ("this_year", "next_year", "later"):
+        items = [g for g in gaps if g.phase == key]
+        items.sort(key=lambda g: (not g.quick_win,))  # stable: keeps priority order within
+        phases.append(Phase(key, starts[key], tuple(items)))
+    return phases
+
+
+def actions_for(catalogue: Catalogue | None, refs: tuple[str, ...]) -> list[Text]:
+    """The manual's asks for the cited sections (the actions a gap report lists)."""
+    if catalogue is None:
+        return []
+    sections = catalogue.section_map()
+    out: list[Text] = []
+    for ref in refs:
+        section = sections.get(ref)
+        if section is not None:
+            out.extend(dict(a) for a in section.actions)
+    return out

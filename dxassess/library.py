@@ -1,0 +1,97 @@
+"""Where questionnaires, catalogues and report templates live: built-in ones and users' own."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """`questionnaires` or `reports`: inside the installed package, or at the source tree's top."""
+    packaged = _PACKAGE / name
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parent / name
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+_HEAD = {
+    "id": re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.M),
+    "version": re.compile(r"^version:\s*['\"]?([0-9A-Za-z_.-]+)", re.M),
+    "catalogue": re.compile(r"^catalogue:\s*['\"]?([A-Za-z0-9_.-]+)", re.M),
+    "domains": re.compile(r"^domains:", re.M),
+    "sections": re.compile(r"^sections:", re.M),
+}
+
+
+@lru_cache(maxsize=256)
+def _header(path: Path) -> dict[str, str]:
+    """Cheap look at a file's top-level keys, to pick files without parsing every one."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536).decode("utf-8-sig", errors="replace")
+    except OSError:
+        return {}
+    found = {}
+    for key, pattern in _HEAD.items():
+        match = pattern.search(head)
+        if match:
+            found[key] = match.group(1) if match.groups() else "yes"
+    return found
+
+
+def _candidates(near: Path | None) -> list[Path]:
+    files: list[Path] = []
+    if near is not None:
+        folder = near if near.is_dir() else near.parent
+        files += [p for p in sorted(folder.glob("*.y*ml")) if p.is_file()]
+    files += yaml_files(data_dir("questionnaires"))
+    return files
+
+
+def find_catalogue(catalogue_id: str, near: Path | None = None) -> Path | None:
+    """The catalogue file with this id: beside `near` first, then among the built-ins."""
+    for path in _candidates(near):
+        head = _header(path)
+        if "sections" in head and head.get("catalogue") == catalogue_id:
+            return path
+    return None
+
+
+def find_questionnaire(qid: str, version: str, search: Path | None = None) -> Path | None:
+    """The questionnaire file with this id and version: in `search` (file or folder), then built-in."""
+    paths: list[Path] = []
+    if search is not None:
+        paths += [search] if search.is_file() else yaml_files(search)
+    paths += yaml_files(data_dir("questionnaires"))
+    for path in paths:
+        head = _header(path)
+        if "domains" in head and head.get("id") == qid and head.get("version") == version:
+            return path
+    return None
+
+
+def builtin_questionnaires() -> list[Path]:
+    return [p for p in yaml_files(data_dir("questionnaires")) if "domains" in _header(p)]
+
+
+def resolve_questionnaire(ref: str | None) -> Path | None:
+    """`--questionnaire ID|PATH` → a file. None means the flagship."""
+    ref = ref or "municipal-dx"
+    path = Path(ref)
+    if path.exists():
+        return path
+    matches = [p for p in builtin_questionnaires() if _header(p).get("id") == ref]
+    if not matches:
+        return None
+
+    def version_key(p: Path) -> tuple[int, ...]:
+        return tuple(int(x) for x in re.findall(r"\d+", _header(p).get("version", "0")))
+
+    return max(matches, key=version_key)

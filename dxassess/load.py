@@ -1,0 +1,214 @@
+"""YAML text → plain data with the position of every node, within safe input limits.
+
+One grammar for every command: the document is composed into nodes (ruamel's C parser when
+available, the pure-Python parser as a fallback), then converted to plain Python values while a
+map from JSON path to (line, col) is recorded. Duplicate keys, nesting depth and alias expansion
+are checked during that conversion. Nothing here touches the file system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dxassess.problems import Problem
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 100
+MAX_NODES = 1_000_000  # nodes after alias expansion
+
+Path = tuple[Any, ...]
+
+
+@dataclass
+class Document:
+    """Plain data of one YAML file plus the 1-based position of every value and key."""
+
+    path: str
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path, key: bool = False) -> tuple[int, int]:
+        """Position of the deepest known node along `loc` (pydantic locations may contain
+        discriminator tags or `[key]` markers that are not in the document; they are skipped)."""
+        current: Path = ()
+        for item in loc:
+            if current + (item,) in self.positions:
+                current = current + (item,)
+        if key and current in self.key_positions and current == tuple(loc):
+            return self.key_positions[current]
+        return self.positions.get(current, (1, 1))
+
+
+class LoadFailure(Exception):
+    """The text is not loadable; carries exactly one problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _fail(path: str, line: int, col: int, code: str, message: str) -> LoadFailure:
+    return LoadFailure(Problem(path, line, col, "error", code, message))
+
+
+def decode(path: str, raw: bytes) -> str:
+    """Bytes → text: size limit, UTF-8 (a BOM is allowed), no binary content."""
+    if len(raw) > MAX_BYTES:
+        raise _fail(path, 1, 1, "DX001", f"file is {len(raw) / 1e6:.1f} MB, over the 10 MB limit")
+    if not raw.strip():
+        raise _fail(path, 1, 1, "DX010", "file is empty; write a questionnaire, answer file or catalogue")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _fail(path, line, col, "DX002", "file is not UTF-8 text; save it as UTF-8") from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise _fail(path, line, 1, "DX002", "file contains binary data (NUL byte); it is not a YAML text file")
+    return text
+
+
+_YAML_CACHE: dict[bool, Any] = {}
+
+
+def _yaml(pure: bool) -> Any:
+    if pure not in _YAML_CACHE:
+        from ruamel.yaml import YAML
+
+        _YAML_CACHE[pure] = YAML(typ="safe", pure=pure)
+    return _YAML_CACHE[pure]
+
+
+def compose(path: str, text: str) -> Any:
+    """Text → YAML node tree. Tries the C parser first, then the pure-Python parser."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    last: Exception | None = None
+    for pure in (False, True):
+        try:
+            return _yaml(pure).compose(text)
+        except MarkedYAMLError as exc:
+            last = exc
+        except (YAMLError, ValueError, RecursionError) as exc:
+            last = exc
+    mark = getattr(last, "problem_mark", None) or getattr(last, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = getattr(last, "problem", None) or str(last).splitlines()[0]
+    if isinstance(last, RecursionError):
+        raise _fail(path, 1, 1, "DX004", f"nesting is deeper than {MAX_DEPTH} levels")
+    raise _fail(path, line, col, "DX003", f"YAML syntax: {problem}")
+
+
+class _Converter:
+    def __init__(self, path: str, constructor: Any) -> None:
+        self.path = path
+        self.constructor = constructor
+        self.positions: dict[Path, tuple[int, int]] = {}
+        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.count = 0
+        self.seen: set[int] = set()
+        self.aliased = False
+
+    @staticmethod
+    def _pos(node: Any) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def convert(self, node: Any, loc: Path, depth: int) -> Any:
+        from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, col = self._pos(node)
+            if self.aliased:
+                raise _fail(self.path, line, col, "DX005", "aliases expand beyond the limit (alias bomb?)")
+            raise _fail(self.path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+        if depth > MAX_DEPTH:
+            line, col = self._pos(node)
+            raise _fail(self.path, line, col, "DX004", f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, (MappingNode, SequenceNode)):
+            if id(node) in self.seen:
+                self.aliased = True
+            self.seen.add(id(node))
+        self.positions.setdefault(loc, self._pos(node))
+        if isinstance(node, MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, (MappingNode, SequenceNode)):
+                    line, col = self._pos(key_node)
+                    raise _fail(self.path, line, col, "DX011", "a mapping key must be plain text")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = self._pos(key_node)
+                    raise _fail(self.path, line, col, "DX011", "merge keys `<<` are not supported; write the keys out")
+                key = self.scalar(key_node)
+                if isinstance(key, (list, dict)) or key is None:
+                    line, col = self._pos(key_node)
+                    raise _fail(self.path, line, col, "DX011", "a mapping key must be plain text")
+                if key in result:
+                    line, col = self._pos(key_node)
+                    raise _fail(self.path, line, col, "DX006", f"duplicate key {key!r}: remove or rename one of them")
+                self.key_positions.setdefault(loc + (key,), self._pos(key_node))
+                result[key] = self.convert(value_node, loc + (key,), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            return [self.convert(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: Any) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except Exception as exc:  # a scalar the safe constructor refuses (unknown tag, bad date)
+            line, col = self._pos(node)
+            reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise _fail(self.path, line, col, "DX003", f"YAML value: {reason}") from None
+
+
+def parse(path: str, text: str) -> Document:
+    """YAML text → Document. Raises LoadFailure with one problem."""
+    node = compose(path, text)
+    if node is None:
+        raise _fail(path, 1, 1, "DX010", "file has no content; write a questionnaire, answer file or catalogue")
+    converter = _Converter(path, _yaml(False).constructor)
+    try:
+        data = converter.convert(node, (), 0)
+    except RecursionError:
+        raise _fail(path, 1, 1, "DX004", f"nesting is deeper than {MAX_DEPTH} levels") from None
+    return Document(path, data, converter.positions, converter.key_positions)
+
+
+def parse_bytes(path: str, raw: bytes) -> Document:
+    return parse(path, decode(path, raw))
+
+
+def detect_kind(doc: Document) -> str:
+    """`questionnaire`, `answers` or `catalogue`, from the top-level keys."""
+    if not isinstance(doc.data, dict):
+        found = type(doc.data).__name__
+        found = {"list": "a list", "str": "plain text", "int": "a number", "float": "a number"}.get(found, found)
+        raise _fail(doc.path, 1, 1, "DX007", f"the top level is {found}, not a mapping of `key: value` lines")
+    keys = set(doc.data)
+    if "domains" in keys:
+        return "questionnaire"
+    if (
+        "sections" in keys
+        or "catalogue" in keys
+        and "domains" not in keys
+        and "answers" not in keys
+        and "municipality" not in keys
+        and "id" not in keys
+    ):
+        return "catalogue"
+    if "answers" in keys or "municipality" in keys:
+        return "answers"
+    raise _fail(
+        doc.path,
+        1,
+        1,
+        "DX008",
+        "not a dxassess file: a questionnaire has `domains`, an answer file `answers`, a catalogue `sections`",
+    )

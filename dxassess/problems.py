@@ -1,0 +1,116 @@
+"""The Problem type and the table of stable problem codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in one file; lines and columns are 1-based (0 when unknown)."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" | "warning"
+    code: str
+    message: str
+
+    def format_text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+# code -> (rule name, short description, help). Codes are stable: never renumber.
+CODES: dict[str, tuple[str, str, str]] = {
+    "DX001": ("file-too-large", "The file is larger than the 10 MB limit.", "Split the file or remove data."),
+    "DX002": ("encoding", "The file is not UTF-8 text.", "Save the file as UTF-8."),
+    "DX003": ("yaml-syntax", "The file is not valid YAML.", "Fix the YAML syntax at the position shown."),
+    "DX004": ("too-deep", "Nesting is deeper than 100 levels.", "Flatten the structure."),
+    "DX005": ("alias-expansion", "Aliases expand beyond the limit.", "Remove recursive or repeated aliases."),
+    "DX006": ("duplicate-key", "A mapping has the same key twice.", "Remove or rename one of the keys."),
+    "DX007": ("not-a-mapping", "The top level is not a mapping.", "Start the file with `key: value` lines."),
+    "DX008": (
+        "unknown-kind",
+        "Not a questionnaire, answer file or catalogue.",
+        "A questionnaire has `domains`, an answer file `answers`, a catalogue `sections`.",
+    ),
+    "DX009": ("unreadable", "The file cannot be read.", "Check the path and permissions."),
+    "DX010": ("empty", "The file is empty.", "Write the file's content."),
+    "DX011": ("bad-key", "A mapping key is not a plain scalar.", "Use plain text keys."),
+    "DX100": ("schema", "A value has the wrong type or is out of range.", "Correct the value as the message says."),
+    "DX101": ("unknown-key", "A key is not part of the format.", "Remove the key or fix its spelling."),
+    "DX102": ("missing-key", "A required key is missing.", "Add the key."),
+    "DX201": ("duplicate-id", "An id is used twice.", "Give each domain, question or section a unique id."),
+    "DX202": ("id-prefix", "A question id does not start with its domain id.", "Name questions `domain.name`."),
+    "DX203": ("unknown-section", "A manual reference is not in the catalogue.", "Use a section id of the catalogue."),
+    "DX204": ("when-syntax", "A `when` condition does not parse.", "Fix the expression."),
+    "DX205": (
+        "when-reference",
+        "A `when` condition names a question that is not earlier.",
+        "Refer only to questions asked before this one.",
+    ),
+    "DX206": (
+        "language",
+        "A text lacks a declared language or has an undeclared one.",
+        "Give exactly the languages listed in `languages`.",
+    ),
+    "DX207": ("scale-levels", "Scale levels are not contiguous from 0.", "Number the levels 0, 1, 2, ... in order."),
+    "DX208": (
+        "thresholds",
+        "Numeric thresholds are not ordered or outside the bounds.",
+        "Order thresholds ascending (higher) or descending (lower) within min and max.",
+    ),
+    "DX209": ("weight", "A weight is not greater than 0.", "Use a weight greater than 0."),
+    "DX210": ("unknown-scale", "A question names a scale that is not declared.", "Declare it under `scales`."),
+    "DX211": ("bounds", "Numeric `min` is not below `max`.", "Set min < max."),
+    "DX212": ("duplicate-option", "A choice has the same option key twice.", "Give each option a unique key."),
+    "DX213": ("unreachable", "A question can never be asked.", "Fix its `when` condition."),
+    "DX214": (
+        "catalogue-missing",
+        "The manual catalogue cannot be found.",
+        "Put the catalogue file beside the questionnaire or use a built-in catalogue id.",
+    ),
+    "DX215": (
+        "level-override",
+        "A level override names a level the scale does not have.",
+        "Override only levels of the scale.",
+    ),
+    "DX216": (
+        "uncited-section",
+        "A catalogue section is cited by no questionnaire.",
+        "Cite it from a question or mark it `assessed: false`.",
+    ),
+    "DX301": (
+        "unknown-questionnaire",
+        "The answer file names an unknown questionnaire or version.",
+        "Use the id and version of an installed questionnaire, or pass --questionnaire.",
+    ),
+    "DX302": (
+        "unknown-question",
+        "An answer is for a question the questionnaire does not have.",
+        "Remove the answer or fix the question id.",
+    ),
+    "DX303": ("bad-value", "An answer value does not fit its question.", "Give a value the question accepts."),
+    "DX304": ("na-not-allowed", "N/A is given where the question does not allow it.", "Answer the question."),
+    "DX305": ("bad-code", "The local government code is not valid.", "Use the 6-digit code with its check digit."),
+    "DX306": ("prefecture", "The prefecture does not match the code.", "Correct the prefecture or the code."),
+    "DX307": (
+        "answered-but-skipped",
+        "A question is answered although its `when` condition is false.",
+        "Remove the answer or check the earlier answers.",
+    ),
+}
+
+
+def rule_name(code: str) -> str:
+    return CODES.get(code, ("problem", "", ""))[0]

@@ -1,0 +1,1 @@
+"""Renderers: report data → Markdown, JSON, HTML (with SVG charts), user templates."""

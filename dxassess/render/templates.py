@@ -1,0 +1,115 @@
+"""Jinja2 environments: the shipped report templates, and users' templates in the sandbox."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from dxassess.errors import InputError
+from dxassess.i18n import label
+
+
+def md_cell(value: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def num(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def pct(value: Any) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def thousands(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _globals(lang: str) -> dict[str, Any]:
+    def t(key: str, **values: Any) -> str:
+        return label(key, lang, **values)
+
+    return {"t": t}
+
+
+def _install(env: Any) -> Any:
+    env.filters.update({"md": md_cell, "num": num, "pct": pct, "thousands": thousands})
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.keep_trailing_newline = True
+    return env
+
+
+@lru_cache(maxsize=4)
+def shipped_environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    from dxassess.library import data_dir
+
+    env = Environment(
+        loader=FileSystemLoader(str(data_dir("reports"))),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg"), default=False),
+        undefined=StrictUndefined,
+    )
+    return _install(env)
+
+
+def render_shipped(name: str, data: dict[str, Any], **extra: Any) -> str:
+    template = shipped_environment().get_template(name)
+    return template.render(**data, **_globals(data["lang"]), **extra)
+
+
+def render_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def render_user_template(path: Path, data: dict[str, Any]) -> str:
+    """Render a user's template in Jinja2's sandbox with autoescaping: it cannot read files,
+    import, or reach Python internals. A refused or broken template is an InputError."""
+    from jinja2 import TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    try:
+        source = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"cannot read the template: {getattr(exc, 'strerror', None) or exc}; give a UTF-8 Jinja2 template",
+            path=str(path),
+            code="DX401",
+        ) from None
+    env = _install(ImmutableSandboxedEnvironment(autoescape=True))
+    try:
+        template = env.from_string(source)
+        return template.render(**data, **_globals(data["lang"]))
+    except SecurityError as exc:
+        raise InputError(
+            f"template refused by the sandbox: {exc}; templates may only read the report data",
+            path=str(path),
+            code="DX402",
+        ) from None
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(
+            f"template error: {exc.message or exc}; fix the template", path=str(path), line=line, code="DX403"
+        ) from None
+    except (
+        TypeError,
+        ValueError,
+        ZeroDivisionError,
+        KeyError,
+        AttributeError,
+        OverflowError,
+        RecursionError,
+        MemoryError,
+    ) as exc:
+        raise InputError(
+            f"template failed: {type(exc).__name__}: {exc}; fix the template", path=str(path), code="DX403"
+        ) from None

@@ -1,0 +1,96 @@
+"""Turn a list of Problems into text, GitHub annotations, JSON or SARIF 2.1.0."""
+
+from __future__ import annotations
+
+import json
+
+from dxassess import __version__
+from dxassess.problems import CODES, Problem, rule_name
+
+INFO_URI = "https://github.com/dxassess/dxassess/blob/main/docs/validation-codes.md"
+
+
+def text(problems: list[Problem]) -> str:
+    return "".join(p.format_text() + "\n" for p in problems)
+
+
+def _escape_property(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github(problems: list[Problem]) -> str:
+    lines = []
+    for p in problems:
+        props = f"file={_escape_property(p.path)},line={max(p.line, 1)},col={max(p.col, 1)}"
+        props += f",title={_escape_property(p.code + ' ' + rule_name(p.code))}"
+        lines.append(f"::{p.severity} {props}::{_escape_data(p.code + ' ' + p.message)}\n")
+    return "".join(lines)
+
+
+def as_json(problems: list[Problem]) -> str:
+    return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2) + "\n"
+
+
+def sarif(problems: list[Problem]) -> str:
+    used = sorted({p.code for p in problems} | set(CODES))
+    index = {code: i for i, code in enumerate(used)}
+    rules = []
+    for code in used:
+        name, short, help_text = CODES.get(code, ("problem", "A problem.", "See the message."))
+        rules.append(
+            {
+                "id": code,
+                "name": name,
+                "shortDescription": {"text": short},
+                "fullDescription": {"text": f"{short} {help_text}"},
+                "help": {"text": help_text},
+                "helpUri": f"{INFO_URI}#{code.lower()}",
+                "defaultConfiguration": {"level": "warning" if code in ("DX213", "DX216", "DX307") else "error"},
+            }
+        )
+    results = []
+    for p in problems:
+        region = {"startLine": max(p.line, 1), "startColumn": max(p.col, 1)}
+        results.append(
+            {
+                "ruleId": p.code,
+                "ruleIndex": index[p.code],
+                "level": "error" if p.severity == "error" else "warning",
+                "message": {"text": p.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": p.path.replace("\\", "/")},
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "dxassess",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://github.com/dxassess/dxassess",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS = {"text": text, "github": github, "json": as_json, "sarif": sarif}

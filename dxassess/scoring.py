@@ -1,0 +1,178 @@
+"""Scoring as pure functions: answer → level, weighted domain and overall scores, completeness."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from dxassess import expr, lgcode
+from dxassess.model import (
+    AnswerSheet,
+    ChoiceQuestion,
+    NumericQuestion,
+    Questionnaire,
+    ScaleQuestion,
+    Tier,
+    YesNoQuestion,
+)
+
+# The scoring policy, printed in every report so users see how their score was computed.
+POLICY = {
+    "ja": [
+        "各設問の回答を0〜5のレベルに換算します（成熟度はそのレベル、数値は閾値、選択肢は各選択肢のレベル、"
+        "はい/いいえは設問ごとに定めたレベル）。",
+        "分野のスコアは、回答済み設問のレベルを設問の重みで加重平均した値です。",
+        "総合スコアは、分野のスコアを分野の重みで加重平均した値です（回答のない分野は除きます）。",
+        "「該当なし」「スキップ」の設問と、条件により対象外となった設問は分母に含めません。",
+        "回答率は、対象となる設問のうち回答（該当なしを含む）した設問の割合です。",
+        "目標値は団体規模区分ごとに設問票で定めています。差（ギャップ）は目標値から現状を引いた値です。",
+        "優先度は「ギャップ×重み（設問の重み×分野の重み）」で、同値の場合は手順書の記載順とします。",
+    ],
+    "en": [
+        "Each answer becomes a level from 0 to 5 (a maturity answer is its level; a number goes through "
+        "the question's thresholds; a choice carries its option's level; yes and no carry the levels the "
+        "question sets).",
+        "A domain's score is the weighted mean of the levels of its answered questions (question weights).",
+        "The overall score is the weighted mean of the domain scores (domain weights); domains with no "
+        "answer are left out.",
+        "Questions answered N/A or skipped, and questions hidden by their condition, leave the denominator.",
+        "Completeness is the share of applicable questions that were answered (N/A included).",
+        "Targets are set per size tier in the questionnaire; a gap is the target minus the current level.",
+        "Priority is gap × weight (question weight × domain weight); ties follow the manual's order.",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    question_id: str
+    domain_id: str
+    state: str  # answered | na | skipped | unanswered | hidden
+    level: float | None
+    weight: float
+    target: float
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    domain_id: str
+    score: float | None
+    target: float
+    gap: float | None
+    answered: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class Score:
+    tier: Tier
+    overall: float | None
+    overall_target: float
+    completeness: float
+    domains: tuple[DomainScore, ...]
+    questions: tuple[QuestionScore, ...]
+
+    def domain(self, domain_id: str) -> DomainScore:
+        return next(d for d in self.domains if d.domain_id == domain_id)
+
+    def question(self, question_id: str) -> QuestionScore:
+        return next(q for q in self.questions if q.question_id == question_id)
+
+
+def level_of(question: Any, value: Any) -> float:
+    """The level 0–5 of a valid answer value."""
+    if isinstance(question, ScaleQuestion):
+        return float(value)
+    if isinstance(question, YesNoQuestion):
+        return float(question.yes_level if value else question.no_level)
+    if isinstance(question, ChoiceQuestion):
+        return float(next(o.level for o in question.options if o.key == value))
+    if isinstance(question, NumericQuestion):
+        level = 0
+        for i, threshold in enumerate(question.thresholds, start=1):
+            reached = value >= threshold if question.direction == "higher" else value <= threshold
+            if reached:
+                level = i
+        return float(level)
+    raise TypeError(f"unknown question type {type(question).__name__}")
+
+
+def answer_values(sheet: AnswerSheet) -> dict[str, Any]:
+    """Question id → value, for `when` conditions (N/A and skipped give no value)."""
+    return {qid: a.value for qid, a in sheet.answers.items() if a.value is not None}
+
+
+def visible_questions(questionnaire: Questionnaire, values: dict[str, Any]) -> set[str]:
+    """Ids of the questions whose `when` holds, evaluated in order over earlier answers only."""
+    visible: set[str] = set()
+    seen: dict[str, Any] = {}
+    for question in questionnaire.questions():
+        if question.when is None or expr.evaluate(expr.compiled(question.when), seen):
+            visible.add(question.id)
+            if question.id in values:
+                seen[question.id] = values[question.id]
+    return visible
+
+
+def tier_of(sheet: AnswerSheet) -> Tier:
+    m = sheet.municipality
+    return lgcode.tier_of(m.code, m.name, m.population)
+
+
+def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
+    total = sum(w for _, w in pairs)
+    if not pairs or total <= 0:
+        return None
+    return sum(v * w for v, w in pairs) / total
+
+
+def rounded(value: float | None, digits: int = 2) -> float | None:
+    if value is None:
+        return None
+    return math.floor(value * 10**digits + 0.5) / 10**digits
+
+
+def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
+    """Score one answer sheet against its questionnaire (both already validated)."""
+    tier = tier_of(sheet)
+    values = answer_values(sheet)
+    visible = visible_questions(questionnaire, values)
+    question_scores: list[QuestionScore] = []
+    domain_scores: list[DomainScore] = []
+    answered_total = applicable_total = 0
+    for domain in questionnaire.domains:
+        pairs: list[tuple[float, float]] = []
+        answered = applicable = 0
+        for question in domain.questions:
+            target = (question.targets or domain.targets).for_tier(tier)
+            answer = sheet.answers.get(question.id)
+            level = None
+            if question.id not in visible:
+                state = "hidden"
+            elif answer is None:
+                state = "unanswered"
+            elif answer.na:
+                state = "na"
+            elif answer.skipped:
+                state = "skipped"
+            else:
+                state = "answered"
+                level = level_of(question, answer.value)
+                pairs.append((level, question.weight))
+            if state != "hidden":
+                applicable += 1
+                answered += state in ("answered", "na")
+            question_scores.append(QuestionScore(question.id, domain.id, state, level, question.weight, target))
+        domain_score = _weighted_mean(pairs)
+        target = domain.targets.for_tier(tier)
+        gap = None if domain_score is None else max(0.0, target - domain_score)
+        domain_scores.append(DomainScore(domain.id, domain_score, target, gap, answered, applicable))
+        answered_total += answered
+        applicable_total += applicable
+    overall = _weighted_mean(
+        [(d.score, dom.weight) for d, dom in zip(domain_scores, questionnaire.domains) if d.score is not None]
+    )
+    overall_target = _weighted_mean([(d.target, dom.weight) for d, dom in zip(domain_scores, questionnaire.domains)])
+    completeness = answered_total / applicable_total if applicable_total else 0.0
+    return Score(tier, overall, overall_target or 0.0, completeness, tuple(domain_scores), tuple(question_scores))
