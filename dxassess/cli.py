@@ -206,6 +206,78 @@ def sample(
     raise typer.Exit(run_sample(count, output, seed, questionnaire))
 
 
+@app.command()
+@handled
+def run(
+    questionnaire: Annotated[
+        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file (default: municipal-dx).")
+    ] = None,
+    answers: Annotated[Path | None, typer.Option("--answers", "-a", help="Answer file to create or resume.")] = None,
+    municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
+    population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """The interactive assessment, saved answer by answer. 対話形式で診断します（回答は都度保存）。"""
+    from dxassess.commands.interview import run_interview
+
+    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang)))
+
+
+class SheetFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    yaml = "yaml"
+
+
+@app.command()
+@handled
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="csv, xlsx or yaml.")] = SheetFormat.xlsx,
+    questionnaire: Annotated[
+        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
+    from dxassess.commands.sheets import run_template
+
+    raise typer.Exit(run_template(output, fmt.value, questionnaire, _lang(lang)))
+
+
+@app.command(name="import")
+@handled
+def import_(
+    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answer files.")],
+    questionnaire: Annotated[
+        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
+    ] = None,
+) -> None:
+    """Turn sheet rows into one answer file per municipality. シートを回答ファイルに変換します。"""
+    from dxassess.commands.sheets import run_import
+
+    raise typer.Exit(run_import(sheets, output, questionnaire))
+
+
+@app.command()
+@handled
+def batch(
+    inputs: Annotated[list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    lang: LangOpt = None,
+    questionnaire: QuestionnaireOpt = None,
+) -> None:
+    """Score many municipalities and compare them with their peers. 複数団体を一括採点し比較します。"""
+    from dxassess.commands.batch import run_batch
+
+    raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
