@@ -30,13 +30,13 @@ class Document:
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, loc: Path, key: bool = False) -> tuple[int, int]:
-        """Position of the deepest known node along `loc` (pydantic locations may contain
-        discriminator tags or `[key]` markers that are not in the document; they are skipped)."""
+        """Position of the deepest known node along `loc`; with `key`, of the key itself when
+        the whole path is known (for unknown keys). Unknown path items are skipped."""
         current: Path = ()
         for item in loc:
             if current + (item,) in self.positions:
                 current = current + (item,)
-        if key and current in self.key_positions and current == tuple(loc):
+        if key and loc and current and current[-1] == loc[-1] and current in self.key_positions:
             return self.key_positions[current]
         return self.positions.get(current, (1, 1))
 

@@ -53,10 +53,25 @@ def _known_fields() -> set[str]:
     return names
 
 
+_QUESTION_TYPES = {"scale", "numeric", "choice", "yesno"}
+
+
+def _plain_loc(loc: Any) -> tuple:
+    """A pydantic error location without the union tags and `[key]` markers pydantic inserts."""
+    out: list = []
+    for item in loc:
+        if item == "[key]":
+            continue
+        if item in _QUESTION_TYPES and len(out) >= 2 and out[-2] == "questions" and isinstance(out[-1], int):
+            continue
+        out.append(item)
+    return tuple(out)
+
+
 def _schema_problems(doc: Document, exc: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = _plain_loc(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
             key = loc[-1]

@@ -1,0 +1,159 @@
+"""`validate` and the loader: the broken-file corpus, shipped files, hostile inputs, exit codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dxassess.cli import app
+from dxassess.validate import check_file
+
+from .conftest import BROKEN, MINI, ROOT, VALID, assert_clean_error, run_cli
+
+CORPUS = sorted(BROKEN.glob("*/*.yaml"))
+CORPUS = [p for p in CORPUS if p.name != "mini-catalogue.yaml"]
+
+
+def expectation(path: Path) -> tuple[str, int, str]:
+    first = path.read_bytes().split(b"\n", 1)[0].decode("ascii")
+    match = re.match(r"# expect: (DX\d{3}) (\d+) (error|warning)", first)
+    assert match, f"{path} lacks an expect line"
+    return match.group(1), int(match.group(2)), match.group(3)
+
+
+def test_corpus_has_at_least_25_distinct_faults():
+    assert len(CORPUS) >= 25
+    assert len({expectation(p)[0] for p in CORPUS}) >= 25
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_broken_file_is_caught_at_its_line(path: Path):
+    code, line, severity = expectation(path)
+    problems = check_file(path, MINI)
+    assert problems, f"{path.name}: nothing reported"
+    first = problems[0] if len(problems) == 1 else min(problems, key=lambda p: p.code != code)
+    assert first.code == code, [p.format_text() for p in problems]
+    assert first.severity == severity
+    if line:
+        assert first.line == line, first.format_text()
+    assert first.col >= 1
+
+
+def test_valid_mini_files_are_clean():
+    for path in VALID.glob("*.yaml"):
+        assert check_file(path) == [], path
+
+
+def test_shipped_questionnaires_and_catalogue_validate_clean():
+    shipped = sorted((ROOT / "questionnaires").rglob("*.yaml"))
+    assert any(p.name == "municipal-dx.yaml" for p in shipped)
+    for path in shipped:
+        problems = check_file(path)
+        assert problems == [], [p.format_text() for p in problems]
+
+
+def test_text_output_format_and_exit_code():
+    result = CliRunner().invoke(app, ["validate", str(BROKEN / "questionnaire" / "q-unknown-key.yaml")])
+    assert result.exit_code == 1
+    line = result.stdout.strip().splitlines()[0]
+    assert re.match(r"^.+q-unknown-key\.yaml:26:9: error: DX101 unknown key 'hlep': did you mean 'help'\?$", line)
+
+
+def test_warnings_pass_unless_strict():
+    path = str(BROKEN / "questionnaire" / "q-unreachable.yaml")
+    assert CliRunner().invoke(app, ["validate", path]).exit_code == 0
+    assert CliRunner().invoke(app, ["validate", "--strict", path]).exit_code == 1
+
+
+def test_folder_is_searched_for_yaml(tmp_path: Path):
+    (tmp_path / "sub").mkdir()
+    for name in ("mini.yaml", "mini-catalogue.yaml"):
+        (tmp_path / "sub" / name).write_bytes((VALID / name).read_bytes())
+    (tmp_path / "notes.txt").write_text("not yaml")
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_missing_argument_is_usage_error():
+    assert CliRunner().invoke(app, ["validate"]).exit_code == 2
+    assert CliRunner().invoke(app, ["validate", "--format", "xml", str(MINI)]).exit_code == 2
+
+
+def test_c_parser_is_installed():
+    from ruamel.yaml import YAML
+
+    assert YAML(typ="safe").Parser.__name__ == "CParser"
+
+
+HOSTILE = {
+    "empty.yaml": b"",
+    "spaces.yaml": b"   \n\n",
+    "binary.yaml": bytes(range(256)) * 4,
+    "latin1.yaml": "name: caf\xe9\n".encode("latin-1"),
+    "utf16.yaml": "id: x\n".encode("utf-16"),
+    "deep.yaml": b"[" * 5000 + b"]" * 5000,
+    "deep-map.yaml": b"".join(b"  " * i + b"a:\n" for i in range(300)),
+    "bomb.yaml": b"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    b"d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+    b"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n",
+    "list.yaml": b"- domains\n- answers\n",
+    "domains-list.yaml": b"domains: 3\n",
+    "answers-list.yaml": b"answers: [1, 2]\nmunicipality: []\n",
+    "tag.yaml": b"!!python/object:os.system {}\n",
+    "unknown-tag.yaml": b"a: !custom 1\n",
+    "null-key.yaml": b"? \n: 1\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_gives_one_clean_line(tmp_path: Path, name: str):
+    path = tmp_path / name
+    path.write_bytes(HOSTILE[name])
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert lines and all(re.match(r"^.+:\d+:\d+: error: DX\d{3} \S", ln) for ln in lines), result.stdout
+    if name not in ("domains-list.yaml", "answers-list.yaml"):  # schema errors list every missing key
+        assert len(lines) == 1 and lines[0].startswith(str(path)), result.stdout
+
+
+def test_list_where_mapping_belongs_is_one_line_for_other_commands(tmp_path: Path):
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(HOSTILE["answers-list.yaml"])
+    proc = run_cli("score", str(path))
+    assert_clean_error(proc)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert str(path) in proc.stderr
+
+
+def test_huge_file_is_refused(tmp_path: Path):
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"# " + b"x" * (10 * 1024 * 1024 + 10) + b"\n")
+    problems = check_file(path)
+    assert [p.code for p in problems] == ["DX001"]
+    assert "10 MB" in problems[0].message
+
+
+def test_unreadable_and_missing_paths(tmp_path: Path):
+    assert check_file(tmp_path / "nope.yaml")[0].code == "DX009"
+    assert check_file(tmp_path)[0].code == "DX009"
+
+
+def test_hostile_inputs_as_real_process(tmp_path: Path):
+    for name in ("binary.yaml", "deep.yaml", "bomb.yaml"):
+        (tmp_path / name).write_bytes(HOSTILE[name])
+    proc = run_cli("validate", str(tmp_path))
+    assert_clean_error(proc)
+    assert len(proc.stdout.strip().splitlines()) == 3
+
+
+def test_answer_file_of_other_questionnaire_needs_it(tmp_path: Path):
+    path = tmp_path / "answers.yaml"
+    path.write_bytes((VALID / "mini-answers.yaml").read_bytes())
+    problems = check_file(path)
+    assert [p.code for p in problems] == ["DX301"]
+    assert check_file(path, MINI) == []
