@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from dxassess.model.questionnaire import VERSION_PATTERN, Strict
 
@@ -26,6 +26,18 @@ Value = bool | int | float | str
 
 class Answer(Strict):
     """One answer: a value, or N/A, or skipped; with an optional note and review flag."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["value"]},
+                {"required": ["na"], "properties": {"na": {"const": True, "description": "N/A."}}},
+                {"required": ["skipped"], "properties": {"skipped": {"const": True, "description": "Skipped."}}},
+            ]
+        },
+    )
 
     value: Value | None = Field(
         default=None,

@@ -32,8 +32,8 @@ class Catalogue(Strict):
     catalogue: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="Stable catalogue id, e.g. `dx-manual`.")
     version: str = Field(description="Version of this catalogue file.")
     languages: list[str] = Field(min_length=1, description="Languages every text carries.")
-    title: Text
-    sections: list[ManualSection] = Field(min_length=1)
+    title: Text = Field(description="Title of the catalogue.")
+    sections: list[ManualSection] = Field(min_length=1, description="The sections, in the manual's order.")
 
     def section_map(self) -> dict[str, ManualSection]:
         return {s.id: s for s in self.sections}

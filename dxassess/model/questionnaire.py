@@ -16,7 +16,11 @@ Text = Annotated[
     dict[str, str],
     Field(
         description="A user-facing text: one entry per language declared in `languages`, e.g. {ja: ..., en: ...}.",
-        json_schema_extra={"propertyNames": {"pattern": "^[a-z]{2}$"}},
+        json_schema_extra={
+            "propertyNames": {"enum": ["ja", "en"]},
+            "minProperties": 1,
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
     ),
 ]
 Level = Annotated[int, Field(ge=0, le=5, description="A maturity level, 0 to 5.")]
@@ -72,15 +76,19 @@ class Scale(Strict):
 class LevelOverride(Strict):
     """A per-question replacement of one level's description (and optionally its label)."""
 
-    label: Text | None = None
-    description: Text
+    label: Text | None = Field(default=None, description="Replacement label of the level.")
+    description: Text = Field(description="Replacement description of the level for this question.")
 
 
 class QuestionBase(Strict):
     id: str = Field(pattern=QUESTION_ID_PATTERN, description="Stable id `domain.name`, unique in the file.")
     text: Text = Field(description="The question as shown to the officer.")
     help: Text | None = Field(default=None, description="What counts as evidence; shown on `?`.")
-    weight: float = Field(default=1.0, description="Weight within its domain; must be > 0.")
+    weight: float = Field(
+        default=1.0,
+        description="Weight within its domain; must be > 0.",
+        json_schema_extra={"exclusiveMinimum": 0},
+    )
     manual: list[str] = Field(
         min_length=1,
         description="Section ids of the manual catalogue this question assesses, e.g. [S2.1].",
@@ -98,17 +106,19 @@ class QuestionBase(Strict):
 class ScaleQuestion(QuestionBase):
     """A maturity question answered with a level 0–5 of a named scale."""
 
-    type: Literal["scale"]
+    type: Literal["scale"] = Field(description="Answer type: a maturity level 0–5 of a named scale.")
     scale: str = Field(pattern=ID_PATTERN, description="Name of a scale declared under `scales`.")
     levels: dict[Level, LevelOverride] = Field(
-        default_factory=dict, description="Per-question level descriptions overriding the scale's."
+        default_factory=dict,
+        description="Per-question level descriptions overriding the scale's, keyed by level 0–5.",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-5]$"}},
     )
 
 
 class NumericQuestion(QuestionBase):
     """A number (PC age, bandwidth, share of staff) mapped to a level by thresholds."""
 
-    type: Literal["numeric"]
+    type: Literal["numeric"] = Field(description="Answer type: a number mapped to a level by thresholds.")
     unit: Text = Field(description="Unit shown after the number, e.g. {ja: 年, en: years}.")
     min: float = Field(description="Smallest accepted value.")
     max: float = Field(description="Largest accepted value.")
@@ -126,21 +136,21 @@ class NumericQuestion(QuestionBase):
 
 class ChoiceOption(Strict):
     key: str = Field(pattern=ID_PATTERN, description="Stable key stored in answer files.")
-    label: Text
+    label: Text = Field(description="The option as shown to the officer.")
     level: Level = Field(description="The maturity level this option stands for.")
 
 
 class ChoiceQuestion(QuestionBase):
     """A single choice among options, each carrying a level."""
 
-    type: Literal["choice"]
-    options: list[ChoiceOption] = Field(min_length=2)
+    type: Literal["choice"] = Field(description="Answer type: one option among several, each with a level.")
+    options: list[ChoiceOption] = Field(min_length=2, description="The options, in the order shown.")
 
 
 class YesNoQuestion(QuestionBase):
     """A yes/no question; yes and no each carry a level."""
 
-    type: Literal["yesno"]
+    type: Literal["yesno"] = Field(description="Answer type: yes or no.")
     yes_level: Level = Field(default=5, description="Level of the answer yes.")
     no_level: Level = Field(default=0, description="Level of the answer no.")
     yes_description: Text | None = Field(default=None, description="What `yes` means; the next step when no.")
@@ -154,11 +164,15 @@ Question = Annotated[
 
 class Domain(Strict):
     id: str = Field(pattern=ID_PATTERN, description="Stable domain id, e.g. `leadership`.")
-    title: Text
-    description: Text | None = None
-    weight: float = Field(default=1.0, description="Weight in the overall score; must be > 0.")
+    title: Text = Field(description="Title of the domain.")
+    description: Text | None = Field(default=None, description="What the domain covers.")
+    weight: float = Field(
+        default=1.0,
+        description="Weight in the overall score; must be > 0.",
+        json_schema_extra={"exclusiveMinimum": 0},
+    )
     targets: Targets = Field(description="Target level of the domain for each size tier.")
-    questions: list[Question] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1, description="The questions, in the order asked.")
 
 
 class Questionnaire(Strict):
@@ -167,12 +181,12 @@ class Questionnaire(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="Stable questionnaire id, e.g. `municipal-dx`.")
     version: str = Field(pattern=VERSION_PATTERN, description='Semantic version, quoted: "1.0.0".')
     languages: list[Literal["ja", "en"]] = Field(min_length=1, description="Languages every text carries.")
-    title: Text
-    description: Text | None = None
+    title: Text = Field(description="Title of the questionnaire.")
+    description: Text | None = Field(default=None, description="What the questionnaire assesses and for whom.")
     catalogue: str = Field(description="Id of the manual catalogue the `manual` references resolve in.")
     targets_basis: Text | None = Field(default=None, description="How the per-tier targets were derived.")
     scales: dict[str, Scale] = Field(default_factory=dict, description="Reusable named maturity scales.")
-    domains: list[Domain] = Field(min_length=1)
+    domains: list[Domain] = Field(min_length=1, description="The domains, in the order asked.")
 
     def questions(self) -> list[QuestionBase]:
         return [q for d in self.domains for q in d.questions]
