@@ -21,6 +21,7 @@ def num(value: Any, digits: int = 2) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
+        digits = max(0, min(int(digits), 10))  # a template cannot ask for a gigabyte of digits
         return f"{value:.{digits}f}"
     return str(value)
 
@@ -71,11 +72,50 @@ def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
+MAX_TEMPLATE_BITS = 100_000  # largest number `**` may build in a user template
+MAX_TEMPLATE_REPEAT = 1_000_000  # longest string or list `*` may build
+
+
+@lru_cache(maxsize=1)
+def _sandbox_class() -> Any:
+    """Jinja2's immutable sandbox, stricter: a blocked attribute is an error (not an empty
+    string), no template may load another file, and `**` / `*` cannot exhaust memory."""
+    from jinja2 import BaseLoader
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    class NoFiles(BaseLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            raise SecurityError(f"templates cannot include, import or extend other files ({template!r})")
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"**", "*"})
+
+        def __init__(self) -> None:
+            super().__init__(autoescape=True, loader=NoFiles())
+            self.globals.pop("lipsum", None)
+
+        def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+            raise SecurityError(f"access to attribute {attribute!r} of {type(obj).__name__!r} objects is unsafe")
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
+                if max(left.bit_length(), 1) * right > MAX_TEMPLATE_BITS:
+                    raise SecurityError("the number is too large for a template")
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                        if len(seq) * times > MAX_TEMPLATE_REPEAT:
+                            raise SecurityError("the repeated text or list is too long for a template")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
+
+
 def render_user_template(path: Path, data: dict[str, Any]) -> str:
     """Render a user's template in Jinja2's sandbox with autoescaping: it cannot read files,
     import, or reach Python internals. A refused or broken template is an InputError."""
     from jinja2 import TemplateError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2.sandbox import SecurityError
 
     try:
         source = path.read_text(encoding="utf-8-sig")
@@ -85,7 +125,7 @@ def render_user_template(path: Path, data: dict[str, Any]) -> str:
             path=str(path),
             code="DX401",
         ) from None
-    env = _install(ImmutableSandboxedEnvironment(autoescape=True))
+    env = _install(_sandbox_class()())
     try:
         template = env.from_string(source)
         return template.render(**data, **_globals(data["lang"]))

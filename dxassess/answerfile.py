@@ -1,0 +1,232 @@
+"""Round-trip editing of an answer file: the interview's only way to change one.
+
+Loaded with ruamel's round-trip mode, so the comments and key order people wrote survive every
+edit; every change is saved at once through `files.write_atomic`. No terminal I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from dxassess.errors import InputError
+from dxassess.files import write_atomic
+
+STATE_KEYS = ("value", "na", "skipped")
+
+HEADER = (
+    "dxassess 回答ファイル / answer file\n"
+    "続きから回答するには / to resume:  dxassess run --answers {name}\n"
+    "コメント（#）は書き換え後も残ります。 / Comments (#) you add here are kept."
+)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # keep each answer on one line
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _flow(**items: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    mapping = CommentedMap(**items)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def _quoted(text: str) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(text)
+
+
+class AnswerFile:
+    """One answer file held as a round-trip document; `save()` writes it atomically."""
+
+    def __init__(self, path: Path, doc: Any) -> None:
+        self.path = Path(path)
+        self.doc = doc
+
+    # -- creating and loading -------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        questionnaire_id: str,
+        questionnaire_version: str,
+        code: str,
+        name: str,
+        prefecture: str,
+        population: int,
+        assessed: dt.date,
+    ) -> AnswerFile:
+        """A new answer file with a short bilingual header, saved at once."""
+        from ruamel.yaml.comments import CommentedMap
+
+        doc = CommentedMap()
+        doc["questionnaire"] = _flow(id=questionnaire_id, version=_quoted(questionnaire_version))
+        doc["municipality"] = _flow(code=_quoted(code), name=name, prefecture=prefecture, population=population)
+        doc["assessed"] = assessed
+        doc["answers"] = CommentedMap()
+        doc.yaml_set_start_comment(HEADER.format(name=Path(path).name))
+        answer_file = cls(path, doc)
+        answer_file.save()
+        return answer_file
+
+    @classmethod
+    def load(cls, path: Path) -> AnswerFile:
+        """An existing answer file, for update. Raises InputError when it cannot be read."""
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.error import YAMLError
+
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            doc = _yaml().load(text)
+        except OSError as exc:
+            raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+        except (YAMLError, UnicodeDecodeError) as exc:
+            raise InputError(f"not a readable answer file ({exc}); run `dxassess validate`", path=str(path)) from None
+        if not isinstance(doc, CommentedMap):
+            raise InputError("not an answer file: the top level must be a mapping", path=str(path))
+        answers = doc.get("answers")
+        if answers is None:
+            doc["answers"] = CommentedMap()
+        elif not isinstance(answers, CommentedMap):
+            raise InputError("`answers` must be a mapping of question id → answer", path=str(path))
+        elif not answers:
+            answers.fa.set_block_style()  # `answers: {}` grows into one line per answer
+        return cls(path, doc)
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def answers(self) -> Any:
+        return self.doc["answers"]
+
+    def answer(self, question_id: str) -> dict[str, Any] | None:
+        """The answer as a plain dict (`value`, `na`, `skipped`, `note`, `review`), or None."""
+        found = self.answers.get(question_id)
+        return dict(found) if isinstance(found, dict) else None
+
+    def values(self) -> dict[str, Any]:
+        """Question id → value, for skip conditions (N/A and skipped give none)."""
+        return {
+            qid: _plain(a["value"])
+            for qid, a in self.answers.items()
+            if isinstance(a, dict) and a.get("value") is not None
+        }
+
+    def is_answered(self, question_id: str) -> bool:
+        found = self.answers.get(question_id)
+        if not isinstance(found, dict):
+            return False
+        return found.get("value") is not None or found.get("na") is True or found.get("skipped") is True
+
+    def municipality(self) -> dict[str, Any]:
+        return dict(self.doc.get("municipality") or {})
+
+    # -- editing (each call saves) --------------------------------------------------------
+
+    def set_value(self, question_id: str, value: Any, order: list[str] | None = None) -> None:
+        self._set_state(question_id, "value", value, order)
+
+    def set_na(self, question_id: str, order: list[str] | None = None) -> None:
+        self._set_state(question_id, "na", True, order)
+
+    def set_skipped(self, question_id: str, order: list[str] | None = None) -> None:
+        self._set_state(question_id, "skipped", True, order)
+
+    def clear(self, question_id: str) -> None:
+        """Remove the answer altogether."""
+        if question_id in self.answers:
+            del self.answers[question_id]
+            self.save()
+
+    def set_note(self, question_id: str, note: str | None) -> None:
+        """Set the note of an existing answer; None or "" removes it."""
+        entry = self._existing(question_id)
+        if note:
+            entry["note"] = note
+        elif "note" in entry:
+            del entry["note"]
+        self.save()
+
+    def set_review(self, question_id: str, review: bool) -> None:
+        """Mark an existing answer for review, or remove the mark."""
+        entry = self._existing(question_id)
+        if review:
+            entry["review"] = True
+        elif "review" in entry:
+            del entry["review"]
+        self.save()
+
+    def set_municipality(self, **fields: Any) -> None:
+        for key, value in fields.items():
+            self.doc["municipality"][key] = value
+        self.save()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def text(self) -> str:
+        stream = io.StringIO()
+        _yaml().dump(self.doc, stream)
+        return stream.getvalue()
+
+    def save(self) -> None:
+        write_atomic(self.path, self.text())
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _existing(self, question_id: str) -> Any:
+        entry = self.answers.get(question_id)
+        if not isinstance(entry, dict):
+            raise KeyError(question_id)
+        return entry
+
+    def _set_state(self, question_id: str, key: str, value: Any, order: list[str] | None) -> None:
+        entry = self.answers.get(question_id)
+        if isinstance(entry, dict):
+            for other in STATE_KEYS:
+                if other != key and other in entry:
+                    del entry[other]
+            if key in entry:
+                entry[key] = value
+            else:  # the state goes first, before a note or review flag
+                entry.insert(0, key, value)
+        else:
+            self._insert(question_id, _flow(**{key: value}), order)
+        self.save()
+
+    def _insert(self, question_id: str, entry: Any, order: list[str] | None) -> None:
+        """Add a new answer where the questionnaire puts its question (else at the end)."""
+        answers = self.answers
+        if order and question_id in order:
+            rank = {qid: i for i, qid in enumerate(order)}
+            mine = rank[question_id]
+            keys = list(answers.keys())
+            for pos, existing in enumerate(keys):
+                if rank.get(existing, -1) > mine:
+                    answers.insert(pos, question_id, entry)
+                    return
+        answers[question_id] = entry
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's scalar subclasses → plain Python values (for comparisons and pydantic)."""
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value

@@ -1,0 +1,354 @@
+"""The interview session: one question at a time, every answer saved the moment it is given.
+
+Terminal I/O is injected (`Terminal`: a rich Console and a `read_line(prompt)` function), so the
+whole session runs in tests from scripted input. Keys follow contract.md: numbers answer,
+Enter keeps the current answer, `?` help, `b` back, `s` skip, `n` note, `r` review, `q` quit.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+from dxassess import lgcode
+from dxassess.answerfile import AnswerFile
+from dxassess.interview_text import t
+from dxassess.interview_view import (
+    default_key,
+    help_screen,
+    number,
+    option_rows,
+    question_screen,
+    value_text,
+)
+from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.scoring import visible_questions
+
+YES_WORDS = {"1", "yes", "y", "はい"}
+NO_WORDS = {"2", "no", "いいえ"}
+NA_WORDS = {"x", "na", "n/a", "該当なし"}
+
+
+@dataclass
+class Terminal:
+    """Where the session writes and reads. `read_line` raises EOFError when input has ended."""
+
+    console: Console
+    read_line: Callable[[str], str]
+
+    def say(self, text: str | RenderableType, style: str | None = None, soft_wrap: bool = False) -> None:
+        """Print a line (or a renderable); `soft_wrap` leaves long lines to the terminal, for commands
+        people copy."""
+        self.console.print(Text(text, style=style or "") if isinstance(text, str) else text, soft_wrap=soft_wrap)
+
+    def ask(self, prompt: str) -> str:
+        return self.read_line(prompt)
+
+
+def normalised(raw: str) -> str:
+    """Typed keys and numbers: full-width digits and letters folded, spaces trimmed, lower case."""
+    return unicodedata.normalize("NFKC", raw).strip().lower()
+
+
+class Finish(Protocol):
+    """What happens when every question is answered (score table, report); injected."""
+
+    def summary(self, term: Terminal) -> None: ...
+
+    def write_report(self, fmt: str) -> Path: ...
+
+
+def parse_answer(questionnaire: Questionnaire, question: Any, key: str, lang: str) -> tuple[Any, str | None]:
+    """A typed key (already normalised) → (value, None), or (None, why it does not fit)."""
+    if isinstance(question, NumericQuestion):
+        unit = question.unit.get(lang, "")
+        try:
+            value = float(key.replace(",", ""))
+        except ValueError:
+            value = None
+        if value is None or value != value or not question.min <= value <= question.max:
+            return None, t("pick_number", lang, min=number(question.min), max=number(question.max), unit=unit)
+        if value.is_integer():
+            return int(value), None
+        if question.integer:
+            return None, t("pick_whole", lang)
+        return value, None
+    rows = [row[0] for row in option_rows(questionnaire, question, lang) if row[0] != "x"]
+    pick_one = t("pick_one", lang, keys=", ".join(rows))
+    if isinstance(question, YesNoQuestion):
+        if key in YES_WORDS:
+            return True, None
+        if key in NO_WORDS:
+            return False, None
+        return None, pick_one
+    if isinstance(question, ChoiceQuestion):
+        keys = [o.key for o in question.options]
+        if key.isdigit() and 1 <= int(key) <= len(keys):
+            return keys[int(key) - 1], None
+        if key in keys:
+            return key, None
+        return None, pick_one
+    if isinstance(question, ScaleQuestion) and key in rows:
+        return int(key), None
+    return None, pick_one
+
+
+class Interview:
+    """One questionnaire answered into one answer file."""
+
+    def __init__(
+        self, questionnaire: Questionnaire, answers: AnswerFile, lang: str, term: Terminal, catalogue: Any = None
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.answers = answers
+        self.lang = lang
+        self.term = term
+        self.catalogue = catalogue
+        self.order = [q.id for q in questionnaire.questions()]
+        self.rank = {qid: i for i, qid in enumerate(self.order)}
+        self.questions = questionnaire.question_map()
+        self.domain_ids = [d.id for d in questionnaire.domains]
+        self.domain_of = {q.id: d.id for d in questionnaire.domains for q in d.questions}
+        self.last: str | None = None  # the answer `n` and `r` apply to
+
+    # -- state ------------------------------------------------------------------------------
+
+    def visible(self) -> list[str]:
+        shown = visible_questions(self.questionnaire, self.answers.values())
+        return [qid for qid in self.order if qid in shown]
+
+    def unanswered(self) -> list[str]:
+        return [qid for qid in self.visible() if not self.answers.is_answered(qid)]
+
+    def hidden_answered(self) -> list[str]:
+        shown = set(self.visible())
+        return [qid for qid in self.order if qid not in shown and self.answers.is_answered(qid)]
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self, start: str | None = None) -> str:
+        """Ask until every visible question is answered ("done") or the user quits ("quit")."""
+        current = start or next(iter(self.unanswered()), None)
+        while True:
+            if current is None:
+                missing = self.unanswered()
+                if not missing:
+                    return "done"
+                self.term.say(t("unanswered_left", self.lang, n=len(missing)))
+                current = missing[0]
+            action = self.ask(current)
+            if action == "quit":
+                return "quit"
+            visible = self.visible()
+            if action == "back":
+                earlier = [qid for qid in visible if self.rank[qid] < self.rank[current]]
+                if earlier:
+                    current = earlier[-1]
+                else:
+                    self.term.say(t("first_question", self.lang))
+            else:
+                current = next((qid for qid in visible if self.rank[qid] > self.rank[current]), None)
+
+    def ask(self, qid: str) -> str:
+        """Show one question and read keys until it is answered: "next", "back" or "quit"."""
+        question = self.questions[qid]
+        self.show(question)
+        while True:
+            answer = self.answers.answer(qid)
+            default = default_key(question, answer)
+            prompt = t("prompt_default", self.lang, default=default) if default else t("prompt", self.lang)
+            try:
+                raw = self.term.ask(prompt)
+            except EOFError:
+                return "quit"
+            key = normalised(raw)
+            if key == "?":
+                self.term.say(help_screen(question, self.catalogue, self.lang))
+            elif key == "b":
+                return "back"
+            elif key == "q":
+                return "quit"
+            elif key == "n":
+                self.note(qid)
+            elif key == "r":
+                self.review(qid)
+            elif key == "" and default is None:
+                self.term.say(t("need_answer", self.lang))
+            elif key == "":
+                self.last = qid
+                return "next"
+            elif key == "s":
+                self.answers.set_skipped(qid, self.order)
+                return self.saved(question)
+            elif key in NA_WORDS:
+                if not question.na_allowed:
+                    self.term.say(t("na_not_allowed", self.lang))
+                    continue
+                self.answers.set_na(qid, self.order)
+                return self.saved(question)
+            else:
+                value, problem = parse_answer(self.questionnaire, question, key, self.lang)
+                if problem:
+                    self.term.say(problem)
+                    continue
+                self.answers.set_value(qid, value, self.order)
+                return self.saved(question)
+
+    def saved(self, question: Any) -> str:
+        self.last = question.id
+        shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
+        self.term.say(t("saved", self.lang, qid=question.id, value=shown), style="dim")
+        return "next"
+
+    def show(self, question: Any) -> None:
+        visible = self.visible()
+        domains = []
+        for did in self.domain_ids:
+            ids = [qid for qid in visible if self.domain_of[qid] == did]
+            done = sum(1 for qid in ids if self.answers.is_answered(qid))
+            domains.append((did, done, len(ids)))
+        self.term.say(
+            question_screen(
+                self.questionnaire,
+                question,
+                self.answers.answer(question.id),
+                (visible.index(question.id) + 1, len(visible)),
+                (self.domain_ids.index(self.domain_of[question.id]), len(self.domain_ids)),
+                domains,
+                self.term.console.width,
+                self.lang,
+            )
+        )
+
+    # -- notes and review marks ------------------------------------------------------------
+
+    def _target(self, qid: str) -> str | None:
+        """`n` and `r` apply to the last answer given; when revisiting, to the one shown."""
+        if self.last and self.answers.is_answered(self.last):
+            return self.last
+        return qid if self.answers.is_answered(qid) else None
+
+    def note(self, qid: str) -> None:
+        target = self._target(qid)
+        if target is None:
+            self.term.say(t("no_last_answer", self.lang))
+            return
+        current = (self.answers.answer(target) or {}).get("note")
+        if current:
+            self.term.say(t("note_current", self.lang, note=current), style="dim")
+        try:
+            text = self.term.ask(t("note_prompt", self.lang, qid=target)).strip()
+        except EOFError:
+            text = ""
+        if not text:
+            self.term.say(t("note_unchanged", self.lang), style="dim")
+        elif text in ("-", "ー", "－"):
+            self.answers.set_note(target, None)
+            self.term.say(t("note_removed", self.lang, qid=target), style="dim")
+        else:
+            self.answers.set_note(target, text)
+            self.term.say(t("note_saved", self.lang, qid=target), style="dim")
+
+    def review(self, qid: str) -> None:
+        target = self._target(qid)
+        if target is None:
+            self.term.say(t("no_last_answer", self.lang))
+            return
+        marked = not (self.answers.answer(target) or {}).get("review")
+        self.answers.set_review(target, marked)
+        self.term.say(t("review_on" if marked else "review_off", self.lang, qid=target))
+
+    # -- the end ----------------------------------------------------------------------------
+
+    def prune_hidden(self) -> None:
+        """Answers of questions that no longer apply (an earlier answer changed) leave the file."""
+        hidden = self.hidden_answered()
+        for qid in hidden:
+            self.answers.clear(qid)
+        if hidden:
+            self.term.say(t("pruned", self.lang, ids=", ".join(hidden)))
+
+    def finish(self, end: Finish, offer_report: bool = True) -> str:
+        """Score table and the offer of a report. Returns "done", or "back" to revise answers."""
+        self.prune_hidden()
+        self.term.say(t("all_done", self.lang), style="bold")
+        end.summary(self.term)
+        if not offer_report:
+            return "done"
+        while True:
+            try:
+                key = normalised(self.term.ask(t("report_offer", self.lang)))
+            except EOFError:
+                return "done"
+            if key == "":
+                return "done"
+            if key == "b":
+                return "back"
+            if key in ("1", "2", "html", "md"):
+                fmt = "html" if key in ("1", "html") else "md"
+                try:
+                    path = end.write_report(fmt)
+                except Exception as exc:  # the report is an extra: never lose the session over it
+                    reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                    self.term.say(t("report_failed", self.lang, reason=reason))
+                    continue
+                self.term.say(t("report_written", self.lang, path=path))
+                return "done"
+            self.term.say(t("report_pick", self.lang))
+
+    def last_visible(self) -> str | None:
+        visible = self.visible()
+        return visible[-1] if visible else None
+
+
+# -- the municipality's profile -------------------------------------------------------------
+
+
+def code_reason(code: str, lang: str) -> str | None:
+    """Why `code` is not a municipality's code, in `lang`; None when it is valid."""
+    if lgcode.code_problem(code) is None:
+        return None
+    if len(code) != 6 or not code.isdigit():
+        return t("code_digits", lang)
+    if not 1 <= int(code[:2]) <= 47:
+        return t("code_prefecture", lang, pref=code[:2])
+    if int(code[5]) != lgcode.check_digit(code[:5]):
+        return t("code_check", lang, expected=lgcode.check_digit(code[:5]))
+    return t("code_prefectural", lang)
+
+
+def parse_population(raw: str) -> int | None:
+    text = normalised(raw).replace(",", "").replace("人", "").strip()
+    return int(text) if text.isdigit() and int(text) >= 1 else None
+
+
+def ask_code(term: Terminal, lang: str) -> str:
+    while True:
+        code = lgcode.normalise(term.ask(t("ask_code", lang)))
+        reason = code_reason(code, lang)
+        if reason is None:
+            term.say(t("prefecture_is", lang, prefecture=lgcode.prefecture_of(code)), style="dim")
+            return code
+        term.say(reason)
+
+
+def ask_name(term: Terminal, lang: str) -> str:
+    while True:
+        name = unicodedata.normalize("NFKC", term.ask(t("ask_name", lang))).strip()
+        if name:
+            return name
+        term.say(t("name_empty", lang))
+
+
+def ask_population(term: Terminal, lang: str) -> int:
+    while True:
+        population = parse_population(term.ask(t("ask_population", lang)))
+        if population is not None:
+            return population
+        term.say(t("bad_population", lang))

@@ -1,0 +1,181 @@
+"""How the interview looks: the question screen, help, and answer values as text.
+
+Pure functions of the questionnaire and the answers that return rich renderables; the session
+(`interview.py`) decides when to print them. rich measures East Asian wide characters, so
+Japanese columns line up at any width.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from dxassess.i18n import label, pick
+from dxassess.interview_text import t
+from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+
+
+def number(value: float) -> str:
+    return f"{value:g}"
+
+
+def scale_rows(questionnaire: Questionnaire, question: ScaleQuestion, lang: str) -> list[tuple[str, str, str]]:
+    """(key, label, description) of each level, with the question's own overrides applied."""
+    scale = questionnaire.scales.get(question.scale)
+    rows = []
+    for level in scale.levels if scale else []:
+        override = question.levels.get(level.level)
+        title = override.label if override and override.label else level.label
+        description = override.description if override else level.description
+        rows.append((str(level.level), pick(title, lang), pick(description, lang)))
+    return rows
+
+
+def option_rows(questionnaire: Questionnaire, question: Any, lang: str) -> list[tuple[str, str, str]]:
+    """The numbered options of a question: levels 0–5, choices and yes/no from 1."""
+    if isinstance(question, ScaleQuestion):
+        rows = scale_rows(questionnaire, question, lang)
+    elif isinstance(question, ChoiceQuestion):
+        rows = [(str(i), pick(o.label, lang), "") for i, o in enumerate(question.options, start=1)]
+    elif isinstance(question, YesNoQuestion):
+        rows = [("1", label("yes", lang), pick(question.yes_description, lang)), ("2", label("no", lang), "")]
+    else:
+        rows = []
+    if question.na_allowed:
+        rows.append(("x", t("na", lang), ""))
+    return rows
+
+
+def default_key(question: Any, answer: dict[str, Any] | None) -> str | None:
+    """What Enter accepts: the current answer as the user would type it."""
+    if not answer:
+        return None
+    if answer.get("na"):
+        return "x"
+    if answer.get("skipped"):
+        return "s"
+    value = answer.get("value")
+    if value is None:
+        return None
+    if isinstance(question, YesNoQuestion):
+        return "1" if value else "2"
+    if isinstance(question, ChoiceQuestion):
+        keys = [o.key for o in question.options]
+        return str(keys.index(value) + 1) if value in keys else None
+    if isinstance(question, NumericQuestion):
+        return number(value)
+    return str(value)
+
+
+def value_text(questionnaire: Questionnaire, question: Any, answer: dict[str, Any] | None, lang: str) -> str:
+    """An answer as a person reads it: `3 全庁`, `はい`, `6.5 年`, `該当なし`."""
+    if not answer:
+        return ""
+    if answer.get("na"):
+        return t("na", lang)
+    if answer.get("skipped"):
+        return t("skipped", lang)
+    value = answer.get("value")
+    if isinstance(question, YesNoQuestion):
+        return label("yes" if value else "no", lang)
+    if isinstance(question, ChoiceQuestion):
+        return next((pick(o.label, lang) for o in question.options if o.key == value), str(value))
+    if isinstance(question, NumericQuestion):
+        unit = pick(question.unit, lang)
+        return f"{number(value)}{unit}" if lang == "ja" else f"{number(value)} {unit}"
+    if isinstance(question, ScaleQuestion):
+        names = {key: name for key, name, _ in scale_rows(questionnaire, question, lang)}
+        return f"{value} {names.get(str(value), '')}".strip()
+    return str(value)
+
+
+def progress_line(domains: list[tuple[str, int, int]], current: int, width: int, lang: str) -> Text:
+    """One bar per domain (answered ■, open □), the current domain in brackets."""
+    head = t("progress_label", lang)
+    total = sum(n for _, _, n in domains) or 1
+    room = max(len(domains) * 3, width - len(head) * 2 - 2 - len(domains) * 5)
+    scale = min(1.0, room / total)
+    line = Text(head + " ", style="dim")
+    for i, (_, done, count) in enumerate(domains):
+        cells = max(1, round(count * scale)) if count else 0
+        filled = round(cells * done / count) if count else 0
+        bar = f"{i + 1}:" + "■" * filled + "□" * (cells - filled)
+        if i == current:
+            line.append(f"[{bar}]", style="bold")
+        else:
+            line.append(f" {bar} ")
+        line.append(" ")
+    return line
+
+
+def question_screen(
+    questionnaire: Questionnaire,
+    question: Any,
+    answer: dict[str, Any] | None,
+    position: tuple[int, int],
+    domain_index: tuple[int, int],
+    domains: list[tuple[str, int, int]],
+    width: int,
+    lang: str,
+) -> RenderableType:
+    """Everything shown for one question, top to bottom."""
+    domain = questionnaire.domain_of(question.id)
+    parts: list[RenderableType] = [Rule(Text(question.id, style="dim"), align="right")]
+    head = Text(t("progress", lang, i=position[0], n=position[1]), style="bold")
+    head.append(t("sep", lang) + t("domain", lang, d=domain_index[0] + 1, nd=domain_index[1]) + " ")
+    head.append(pick(domain.title, lang), style="bold")
+    parts.append(head)
+    parts.append(progress_line(domains, domain_index[0], width, lang))
+    parts.append(Text(""))
+    parts.append(Text(pick(question.text, lang), style="bold"))
+    if isinstance(question, NumericQuestion):
+        unit = pick(question.unit, lang)
+        bounds = t("unit_range", lang, unit=unit, min=number(question.min), max=number(question.max))
+        if question.integer:
+            bounds += t("whole_numbers", lang)
+        parts.append(Text(bounds))
+    rows = option_rows(questionnaire, question, lang)
+    current = default_key(question, answer)
+    if rows:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=1, no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1)
+        for key, name, description in rows:
+            grid.add_row("*" if key == current else "", key, name, Text(description, style="dim"))
+        parts.append(grid)
+    if answer:
+        status = t("current_value", lang, value=value_text(questionnaire, question, answer, lang))
+        if answer.get("note"):
+            status += t("sep", lang) + t("flag_note", lang)
+        if answer.get("review"):
+            status += t("sep", lang) + t("flag_review", lang)
+        if current and rows and current in {k for k, _, _ in rows}:
+            status += "  (" + t("current_legend", lang) + ")"
+        parts.append(Text(status))
+    parts.append(Text(t("keys", lang), style="dim"))
+    return Group(*parts)
+
+
+def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
+    """What `?` shows: the question's help, what yes means, and the manual sections it assesses."""
+    parts: list[RenderableType] = []
+    text = pick(question.help, lang)
+    parts.append(Text(text or t("no_help", lang)))
+    if isinstance(question, YesNoQuestion) and question.yes_description:
+        parts.append(Text(t("yes_means", lang, text=pick(question.yes_description, lang))))
+    sections = catalogue.section_map() if catalogue is not None else {}
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for ref in question.manual:
+        section = sections.get(ref)
+        grid.add_row(ref, pick(section.title, lang) if section else "")
+    parts.append(Text(t("manual_refs", lang) + ":", style="dim"))
+    parts.append(grid)
+    return Group(*parts)
