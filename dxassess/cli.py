@@ -234,16 +234,24 @@ class SheetFormat(str, Enum):
 @handled
 def template(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[SheetFormat, typer.Option("--format", "-f", help="csv, xlsx or yaml.")] = SheetFormat.xlsx,
+    fmt: Annotated[
+        SheetFormat | None,
+        typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
+    ] = None,
     questionnaire: Annotated[
         str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
     ] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
-    from dxassess.commands.sheets import run_template
+    from dxassess.commands.sheets import SUFFIXES, run_template
 
-    raise typer.Exit(run_template(output, fmt.value, questionnaire, _lang(lang)))
+    if fmt is None:
+        suffix = output.suffix.lower()
+        chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
+    else:
+        chosen = fmt.value
+    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang)))
 
 
 @app.command(name="import")

@@ -42,10 +42,16 @@ class Terminal:
     console: Console
     read_line: Callable[[str], str]
 
-    def say(self, text: str | RenderableType, style: str | None = None, soft_wrap: bool = False) -> None:
-        """Print a line (or a renderable); `soft_wrap` leaves long lines to the terminal, for commands
-        people copy."""
-        self.console.print(Text(text, style=style or "") if isinstance(text, str) else text, soft_wrap=soft_wrap)
+    def say(
+        self, text: str | RenderableType, style: str | None = None, soft_wrap: bool = False, clip: bool = False
+    ) -> None:
+        """Print a line (or a renderable). `soft_wrap` leaves long lines to the terminal (commands
+        people copy); `clip` cuts a long line to one row with an ellipsis."""
+        renderable = Text(text, style=style or "") if isinstance(text, str) else text
+        if clip:
+            self.console.print(renderable, no_wrap=True, overflow="ellipsis")
+        else:
+            self.console.print(renderable, soft_wrap=soft_wrap)
 
     def ask(self, prompt: str) -> str:
         return self.read_line(prompt)
@@ -203,7 +209,7 @@ class Interview:
     def saved(self, question: Any) -> str:
         self.last = question.id
         shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
-        self.term.say(t("saved", self.lang, qid=question.id, value=shown), style="dim")
+        self.term.say(t("saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
         return "next"
 
     def show(self, question: Any) -> None:
@@ -286,7 +292,7 @@ class Interview:
                 key = normalised(self.term.ask(t("report_offer", self.lang)))
             except EOFError:
                 return "done"
-            if key == "":
+            if key in ("", "q"):
                 return "done"
             if key == "b":
                 return "back"

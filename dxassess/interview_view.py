@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
@@ -93,23 +94,47 @@ def value_text(questionnaire: Questionnaire, question: Any, answer: dict[str, An
     return str(value)
 
 
-def progress_line(domains: list[tuple[str, int, int]], current: int, width: int, lang: str) -> Text:
-    """One bar per domain (answered ■, open □), the current domain in brackets."""
-    head = t("progress_label", lang)
-    total = sum(n for _, _, n in domains) or 1
-    room = max(len(domains) * 3, width - len(head) * 2 - 2 - len(domains) * 5)
-    scale = min(1.0, room / total)
-    line = Text(head + " ", style="dim")
+def _bars(domains: list[tuple[str, int, int]], current: int, scale: float, numbered: bool) -> Text:
+    line = Text()
     for i, (_, done, count) in enumerate(domains):
-        cells = max(1, round(count * scale)) if count else 0
+        cells = max(1, int(count * scale)) if count else 0
         filled = round(cells * done / count) if count else 0
-        bar = f"{i + 1}:" + "■" * filled + "□" * (cells - filled)
-        if i == current:
-            line.append(f"[{bar}]", style="bold")
-        else:
-            line.append(f" {bar} ")
-        line.append(" ")
+        bar = (f"{i + 1}:" if numbered else "") + "■" * filled + "□" * (cells - filled)
+        line.append(f"[{bar}]" if i == current else f" {bar} ", style="bold" if i == current else "")
     return line
+
+
+def progress_line(domains: list[tuple[str, int, int]], current: int, width: int, lang: str) -> Text:
+    """One bar per domain (answered ■, open □), the current domain in brackets; one line at
+    any width: bars shrink, and the domain numbers go first when space runs out."""
+    head = Text(t("progress_label", lang) + " ", style="dim")
+    room = max(1, width - head.cell_len)
+    total = sum(count for _, _, count in domains) or 1
+    for numbered, smallest in ((True, 0.6), (False, 0.05)):
+        scale = 1.0
+        while scale > smallest:
+            bars = _bars(domains, current, scale, numbered)
+            if bars.cell_len <= room:
+                return head + bars
+            scale *= 0.9
+    return head + _bars(domains, current, 1 / total, False)
+
+
+def options_grid(rows: list[tuple[str, str, str]], current: str | None, width: int) -> Table:
+    """Options as aligned columns: marker, key, label and description; long texts fold onto
+    the next line under their own column (Japanese has no spaces to break at)."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=1, no_wrap=True)
+    grid.add_column(justify="right", width=max(len(key) for key, _, _ in rows), no_wrap=True)
+    described = any(description for _, _, description in rows)
+    if described:
+        label_width = min(max(cell_len(name) for _, name, _ in rows), max(8, width // 4))
+        grid.add_column(width=label_width, overflow="fold")
+    grid.add_column(ratio=1, overflow="fold")
+    for key, name, description in rows:
+        cells = [name, Text(description, style="dim")] if described else [name]
+        grid.add_row("*" if key == current else "", key, *cells)
+    return grid
 
 
 def question_screen(
@@ -128,6 +153,8 @@ def question_screen(
     head = Text(t("progress", lang, i=position[0], n=position[1]), style="bold")
     head.append(t("sep", lang) + t("domain", lang, d=domain_index[0] + 1, nd=domain_index[1]) + " ")
     head.append(pick(domain.title, lang), style="bold")
+    done, count = domains[domain_index[0]][1:]
+    head.append(t("domain_done", lang, done=done, n=count))
     parts.append(head)
     parts.append(progress_line(domains, domain_index[0], width, lang))
     parts.append(Text(""))
@@ -141,14 +168,7 @@ def question_screen(
     rows = option_rows(questionnaire, question, lang)
     current = default_key(question, answer)
     if rows:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=1, no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1)
-        for key, name, description in rows:
-            grid.add_row("*" if key == current else "", key, name, Text(description, style="dim"))
-        parts.append(grid)
+        parts.append(options_grid(rows, current, width))
     if answer:
         status = t("current_value", lang, value=value_text(questionnaire, question, answer, lang))
         if answer.get("note"):
@@ -156,7 +176,7 @@ def question_screen(
         if answer.get("review"):
             status += t("sep", lang) + t("flag_review", lang)
         if current and rows and current in {k for k, _, _ in rows}:
-            status += "  (" + t("current_legend", lang) + ")"
+            status += t("current_legend", lang)
         parts.append(Text(status))
     parts.append(Text(t("keys", lang), style="dim"))
     return Group(*parts)
@@ -170,9 +190,9 @@ def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
     if isinstance(question, YesNoQuestion) and question.yes_description:
         parts.append(Text(t("yes_means", lang, text=pick(question.yes_description, lang))))
     sections = catalogue.section_map() if catalogue is not None else {}
-    grid = Table.grid(padding=(0, 1))
+    grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")
     for ref in question.manual:
         section = sections.get(ref)
         grid.add_row(ref, pick(section.title, lang) if section else "")

@@ -109,6 +109,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
     ),
+    "DX308": (
+        "duplicate-code",
+        "Two inputs of one batch are for the same municipality code.",
+        "Keep one answer file per municipality in a batch.",
+    ),
 }
 
 

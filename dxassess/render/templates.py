@@ -59,6 +59,7 @@ def shipped_environment() -> Any:
         loader=FileSystemLoader(str(data_dir("reports"))),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg"), default=False),
         undefined=StrictUndefined,
+        auto_reload=False,
     )
     return _install(env)
 

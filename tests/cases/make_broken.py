@@ -5,6 +5,7 @@ Run: python tests/cases/make_broken.py
 """
 
 import os
+import shutil
 
 here = os.path.dirname(os.path.abspath(__file__))
 base_dir = os.path.join(here, "valid")
@@ -31,7 +32,10 @@ def make(name, base, code, line, edits, severity="error"):
         fh.write("\n".join(lines))
 
 
-q = lambda n: Q[n - 1]
+def q(n):
+    return Q[n - 1]
+
+
 make("q-unknown-key", Q, "DX101", 26, [("set", 26, q(26).replace("help:", "hlep:"))])
 make("q-missing-key", Q, "DX102", 22, [("delete", 27, None)])
 make("q-duplicate-key", Q, "DX006", 26, [("insert_after", 25, q(25))])
@@ -69,7 +73,11 @@ make("q-merge-key", Q, "DX011", 20, [("set", 20, "    <<: {weight: 1}")])
 make("q-yaml-syntax", Q, "DX003", 5, [("set", 5, "title: {ja: ミニ診断, en: [Mini check}")])
 make("q-tab-indent", Q, "DX003", 19, [("set", 19, "\tweight: 2")])
 
-a = lambda n: A[n - 1]
+
+def a(n):
+    return A[n - 1]
+
+
 make("a-value-out-of-range", A, "DX303", 6, [("set", 6, "  leadership.mayor_commitment: {value: 7}")])
 make("a-unknown-question", A, "DX302", 7, [("set", 7, "  leadership.polcy: {value: false}")])
 make("a-bad-check-digit", A, "DX305", 3, [("set", 3, a(3).replace('"011002"', '"011003"'))])
@@ -89,7 +97,11 @@ make("a-unknown-key", A, "DX101", 6, [("set", 6, "  leadership.mayor_commitment:
 make("a-missing-assessed", A, "DX102", 2, [("delete", 4, None)])
 make("a-prefecture-code", A, "DX305", 3, [("set", 3, a(3).replace('"011002"', '"010006"'))])
 
-c = lambda n: C[n - 1]
+
+def c(n):
+    return C[n - 1]
+
+
 make("c-duplicate-section", C, "DX201", 15, [("set", 15, "  - id: S0.1")])
 make("c-http-url", C, "DX100", 19, [("set", 19, "    url: http://www.soumu.go.jp/main_content/000919516.pdf")])
 make("c-missing-summary", C, "DX102", 15, [("delete", 21, None)])
@@ -111,10 +123,8 @@ raw("x-scalar-top", b"just some text\n", "DX007", 1)
 raw("x-unknown-kind", b"foo: bar\n", "DX008", 1)
 raw("x-deep", b"a: " + b"[" * 150 + b"]" * 150 + b"\n", "DX004", 2)
 bomb = b"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-for i, (p, n) in enumerate(zip("abcdefgh", "bcdefghi")):
+for p, n in zip("abcdefgh", "bcdefghi", strict=True):
     bomb += f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n".encode()
 raw("x-alias-bomb", bomb, "DX005", 0)
 raw("x-complex-key", b"? [a, b]\n: c\n", "DX011", 2)
-import shutil
-
 shutil.copy(f"{base_dir}/mini-catalogue.yaml", f"{out}/questionnaire/mini-catalogue.yaml")

@@ -1,0 +1,1 @@
+"""Batch scoring of many municipalities: jobs, workers, peer benchmarks, summaries."""

@@ -1,0 +1,257 @@
+"""Batch summaries: summary.csv (UTF-8 with BOM), summary.xlsx, summary.json and index.html.
+
+No cell that came from an input may start a spreadsheet formula: text cells go through
+`safe_cell` (CSV) and `put_text` (XLSX).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from dxassess.batch.peers import MIN_GROUP, Benchmarks
+from dxassess.files import write_atomic
+from dxassess.i18n import label
+from dxassess.sheets.write import put_text, safe_cell
+
+TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
+
+
+def _columns(domain_ids: list[str]) -> list[str]:
+    return [
+        "code",
+        "name",
+        "prefecture",
+        "population",
+        "tier",
+        "overall",
+        "tier_percentile",
+        "completeness",
+        "assessed",
+        "questionnaire",
+        *domain_ids,
+        "gaps",
+    ]
+
+
+def _record(row: dict[str, Any], domain_ids: list[str]) -> list[Any]:
+    return [
+        row["code"],
+        row["name"],
+        row["prefecture"],
+        row["population"],
+        row["tier"],
+        row["overall"],
+        row.get("percentile", {}).get("overall"),
+        row["completeness"],
+        row["assessed"],
+        row["questionnaire"],
+        *[row["domains"].get(d) for d in domain_ids],
+        len(row["missed"]),
+    ]
+
+
+def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_columns(domain_ids))
+    for row in rows:
+        writer.writerow(
+            [safe_cell(v) if isinstance(v, str) else ("" if v is None else v) for v in _record(row, domain_ids)]
+        )
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def summary_xlsx(
+    rows: list[dict[str, Any]], domain_ids: list[str], bench: Benchmarks, titles: dict[str, str], lang: str
+) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "summary"
+    ws.append(_columns(domain_ids))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(_record(row, domain_ids), start=1):
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = value
+    ws.freeze_panes = "C2"
+    bs = wb.create_sheet("benchmarks")
+    bs.append(["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
+    for cell in bs[1]:
+        cell.font = Font(bold=True)
+    for tier in TIERS:
+        for key, stats in bench.tier_stats(tier).items():
+            if stats.n == 0:
+                continue
+            d = stats.as_dict()
+            bs.append(
+                [
+                    tier,
+                    key,
+                    d["n"],
+                    d["q1"],
+                    d["median"],
+                    d["q3"],
+                    d["min"],
+                    d["max"],
+                    "yes" if d["suppressed"] else "no",
+                ]
+            )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def summary_json(
+    rows: list[dict[str, Any]], rejected: list[tuple[int, str, str]], bench: Benchmarks, domain_ids: list[str]
+) -> str:
+    municipalities = [
+        {
+            "municipality": {k: row[k] for k in ("code", "name", "prefecture", "population")},
+            "questionnaire": dict(zip(("id", "version"), row["questionnaire"].split(" "), strict=False)),
+            "assessed": row["assessed"],
+            "overall": row["overall"],
+            "completeness": row["completeness"],
+            "tier": row["tier"],
+            "domains": {
+                d: {
+                    "score": row["domains"][d],
+                    "target": row["targets"][d],
+                    "gap": None
+                    if row["domains"][d] is None
+                    else round(max(0.0, row["targets"][d] - row["domains"][d]), 2),
+                }
+                for d in domain_ids
+            },
+            "gaps": row["gaps"],
+            "tier_percentile": row.get("percentile", {}),
+            "source": row["source"],
+        }
+        for row in rows
+    ]
+    benchmarks = {
+        tier: {key: s.as_dict() for key, s in bench.tier_stats(tier).items()} for tier in TIERS if bench.counts[tier]
+    }
+    payload = {
+        "municipalities": municipalities,
+        "benchmarks": benchmarks,
+        "minimum_group": MIN_GROUP,
+        "rejected": [{"input": source, "reason": line} for _, source, line in rejected],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+
+
+def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: str) -> str:
+    """A horizontal box plot (quartiles, min–max) per tier on a 0–5 axis; suppressed tiers say so."""
+    from markupsafe import escape
+
+    width, left, row_h = 520, 130, 26
+    scale = (width - left - 20) / 5
+    tiers = [t for t in TIERS if stats_by_tier.get(t) and stats_by_tier[t]["n"]]
+    height = 30 + row_h * len(tiers)
+    parts = [
+        f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+    ]
+    for i in range(6):
+        x = left + i * scale
+        parts.append(
+            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ccc"/>'
+            f'<text x="{x:.1f}" y="{height - 4}" font-size="11" text-anchor="middle">{i}</text>'
+        )
+    for k, tier in enumerate(tiers):
+        s = stats_by_tier[tier]
+        y = 10 + k * row_h
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 13}" font-size="12" text-anchor="end">'
+            f"{escape(tier_labels[tier])} (n={s['n']})</text>"
+        )
+        if s["suppressed"]:
+            parts.append(f'<text x="{left + 4}" y="{y + 13}" font-size="11" fill="#555">n&lt;{MIN_GROUP}: —</text>')
+            continue
+        x = {key: left + s[key] * scale for key in ("min", "q1", "median", "q3", "max")}
+        parts.append(
+            f'<line x1="{x["min"]:.1f}" y1="{y + 9}" x2="{x["max"]:.1f}" y2="{y + 9}" stroke="#333"/>'
+            f'<rect x="{x["q1"]:.1f}" y="{y + 2}" width="{max(1.0, x["q3"] - x["q1"]):.1f}" height="14" '
+            f'fill="#9ecae1" stroke="#08519c"/>'
+            f'<line x1="{x["median"]:.1f}" y1="{y}" x2="{x["median"]:.1f}" y2="{y + 18}" stroke="#08306b" '
+            f'stroke-width="3"><title>median {s["median"]}</title></line>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def index_html(
+    rows: list[dict[str, Any]],
+    rejected: list[tuple[int, str, str]],
+    bench: Benchmarks,
+    domain_ids: list[str],
+    titles: dict[str, str],
+    question_texts: dict[str, str],
+    lang: str,
+) -> str:
+    from markupsafe import Markup
+
+    from dxassess.lgcode import TIER_LABELS
+    from dxassess.model import Tier
+    from dxassess.render.templates import render_shipped
+
+    tier_labels = {t.value: TIER_LABELS[t][lang] for t in Tier}
+    bench_view = []
+    for key in ["overall", *domain_ids]:
+        per_tier = {tier: bench.tier_stats(tier)[key].as_dict() for tier in TIERS if bench.counts[tier]}
+        title = label("overall", lang) if key == "overall" else titles.get(key, key)
+        bench_view.append(
+            {"key": key, "title": title, "tiers": per_tier, "svg": Markup(_box_svg(per_tier, tier_labels, title))}
+        )
+    missed = {
+        tier: [
+            {"id": qid, "text": question_texts.get(qid, qid), "count": n, "share": share}
+            for qid, n, share in bench.most_missed(tier)
+        ]
+        for tier in TIERS
+        if bench.counts[tier]
+    }
+    data = {
+        "lang": lang,
+        "rows": rows,
+        "domain_ids": domain_ids,
+        "titles": titles,
+        "tier_labels": tier_labels,
+        "tiers": [t for t in TIERS if bench.counts[t]],
+        "counts": dict(bench.counts),
+        "benchmarks": bench_view,
+        "missed": missed,
+        "rejected": [{"input": source, "reason": line} for _, source, line in rejected],
+        "min_group": MIN_GROUP,
+    }
+    return render_shipped("index.html.j2", data)
+
+
+def write_all(
+    out: Path,
+    rows: list[dict[str, Any]],
+    rejected: list[tuple[int, str, str]],
+    bench: Benchmarks,
+    titles: dict[str, str],
+    question_texts: dict[str, str],
+    lang: str,
+    protect: set[Path],
+) -> None:
+    domain_ids = bench.domain_ids
+    write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
+    write_atomic(out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect)
+    write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids), protect=protect)
+    write_atomic(
+        out / "index.html", index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang), protect=protect
+    )

@@ -1,0 +1,105 @@
+"""`template` and `import`: blank answer sheets out, filled sheets in as answer files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from dxassess.errors import UsageError
+
+SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
+
+
+def load_questionnaire_ref(ref: str | None) -> Any:
+    """`--questionnaire ID|FILE|FOLDER` (default: the flagship) → Questionnaire."""
+    from dxassess.errors import InvalidFile
+    from dxassess.library import resolve_questionnaire, yaml_files
+    from dxassess.validate import load_questionnaire
+
+    path = resolve_questionnaire(ref)
+    if path is None:
+        shown = ref or "municipal-dx"
+        raise UsageError(f"questionnaire {shown!r} is neither a file nor a built-in id; see `dxassess questionnaires`")
+    if path.is_dir():
+        found = []
+        for candidate in yaml_files(path):
+            try:
+                found.append(load_questionnaire(candidate)[0])
+            except InvalidFile:
+                continue
+        if len(found) != 1:
+            raise UsageError(
+                f"{path}: the folder holds {len(found)} questionnaires; give --questionnaire FILE",
+            )
+        return found[0]
+    return load_questionnaire(path)[0]
+
+
+def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: str) -> int:
+    from dxassess.files import write_atomic
+    from dxassess.sheets.write import csv_template, xlsx_template, yaml_template
+
+    suffix = output.suffix.lower()
+    wanted = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
+    if wanted is not None and wanted != fmt:
+        raise UsageError(f"the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}", str(output))
+    questionnaire = load_questionnaire_ref(questionnaire_ref)
+    if fmt == "csv":
+        data: bytes | str = csv_template(questionnaire, lang)
+    elif fmt == "yaml":
+        data = yaml_template(questionnaire, lang)
+    else:
+        data = xlsx_template(questionnaire, lang)
+    write_atomic(output, data)
+    count = len(questionnaire.questions())
+    sys.stderr.write(
+        f"wrote {output}: {fmt} template of {questionnaire.id} {questionnaire.version}, {count} questions\n"
+    )
+    return 0
+
+
+def format_problem(problem: Any) -> str:
+    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it."""
+    from dxassess.sheets.read import column_letter
+
+    if not problem.line:
+        return f"{problem.path}: {problem.severity}: {problem.code} {problem.message}"
+    col = column_letter(problem.col) if problem.col else "A"
+    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {problem.message}"
+
+
+def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | None) -> int:
+    from pydantic import ValidationError
+
+    from dxassess.files import ensure_dir, safe_name, write_atomic
+    from dxassess.model import AnswerSheet
+    from dxassess.sheets.read import read_sheet
+    from dxassess.sheets.write import answer_yaml
+
+    if not sheets:
+        raise UsageError("give at least one CSV or XLSX sheet to import")
+    questionnaire = load_questionnaire_ref(questionnaire_ref)
+    ensure_dir(output_dir)
+    protect = set(sheets)
+    seen: dict[str, str] = {}
+    written = rejected = 0
+    for sheet in sheets:
+        for row in read_sheet(sheet, questionnaire, seen):
+            for problem in row.problems:
+                sys.stderr.write(format_problem(problem) + "\n")
+            if row.problems:
+                rejected += 1
+                continue
+            try:
+                AnswerSheet.model_validate(row.data)
+            except ValidationError as exc:  # a guard: read_sheet has checked every cell
+                first = exc.errors(include_url=False)[0]
+                sys.stderr.write(f"{row.source}: error: DX100 {first['msg']} (check this row)\n")
+                rejected += 1
+                continue
+            target = output_dir / safe_name(row.code or "unnamed", ".yaml")
+            write_atomic(target, answer_yaml(row.data or {}, f"{Path(sheet).name}:{row.line}"), protect)
+            written += 1
+    sys.stderr.write(f"{written} answer file(s) written to {output_dir}; {rejected} row(s) or sheet(s) with problems\n")
+    return 1 if rejected else 0

@@ -1,0 +1,102 @@
+"""The self-contained HTML gap report: report data → one HTML file with inline CSS and SVG charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxassess.gaps import reiwa
+from dxassess.render import charts
+
+# Labels only the HTML report uses (the shared ones live in dxassess.i18n.LABELS).
+HTML_LABELS: dict[str, dict[str, str]] = {
+    "contents": {"ja": "目次", "en": "Contents"},
+    "charts_domains": {"ja": "分野別の現状と目標", "en": "Current score and target by domain"},
+    "charts_gaps": {"ja": "ギャップの大きい設問", "en": "Largest gaps"},
+    "chart_data_note": {
+        "ja": "グラフの数値は、下の表にも記載しています。",
+        "en": "The figures in the chart are also given in the table below.",
+    },
+    "figures_note": {
+        "ja": "グラフ中の数値は「現状 / 目標」です。",
+        "en": "Figures in the chart read “current / target”.",
+    },
+    "fiscal_year": {"ja": "年度", "en": "Fiscal year"},
+    "previous_on": {"ja": "前回は{date}の診断です。", "en": "The previous assessment is of {date}."},
+    "peer_title": {"ja": "同規模団体の中での位置", "en": "Position in the size tier"},
+    "peer_intro": {
+        "ja": "同じ規模区分（{tier}）の団体と比べた位置です。パーセンタイルは、当団体より低いスコアの団体の割合です。",
+        "en": "Compared with the other municipalities of the same size tier ({tier}). "
+        "The percentile is the share of them scoring lower.",
+    },
+    "percentile": {"ja": "パーセンタイル", "en": "Percentile"},
+    "median": {"ja": "区分の中央値", "en": "Tier median"},
+    "this_municipality": {"ja": "当団体", "en": "This municipality"},
+    "gap_count": {"ja": "目標未達の設問", "en": "Questions below target"},
+    "items": {"ja": "{n}件", "en": "{n}"},
+    "overall_change": {"ja": "総合スコアの変化", "en": "Overall score"},
+    "questions_changed": {"ja": "変化のあった設問", "en": "Questions that changed"},
+    "no_changes": {"ja": "変化のあった設問はありません。", "en": "No question changed."},
+    "quick_win_mark": {"ja": "★ すぐに着手できる", "en": "★ Quick win"},
+    "open_source": {"ja": "原典を開く", "en": "open the source"},
+    "nothing_planned": {"ja": "この期間に予定する取組はありません。", "en": "Nothing planned for this period."},
+    "question_id": {"ja": "設問ID", "en": "Question id"},
+    "review_mark": {"ja": "要確認", "en": "review"},
+    "scale_note": {"ja": "スコアは0〜5です。", "en": "Scores run from 0 to 5."},
+}
+
+
+def html_label(key: str, lang: str, **values: Any) -> str:
+    text = HTML_LABELS[key].get(lang) or HTML_LABELS[key]["en"]
+    return text.format(**values) if values else text
+
+
+def _peer_rows(data: dict[str, Any], peer: dict[str, Any]) -> list[dict[str, Any]]:
+    percentile = peer.get("percentile") or {}
+    median = peer.get("median") or {}
+    return [
+        {
+            "id": domain_id,
+            "title": d["title"],
+            "score": d["score"],
+            "median": median.get(domain_id),
+            "percentile": percentile.get(domain_id),
+        }
+        for domain_id, d in data["domains"].items()
+    ]
+
+
+def render_html(data: dict[str, Any], peer: dict[str, Any] | None = None) -> str:
+    """The HTML report of one assessment. `peer` (from a batch run) adds the municipality's position
+    in its size tier: {"tier_label": str, "percentile": {domain: float|None}, "median": {...}}.
+    Deterministic: the same data gives the same bytes."""
+    from dxassess.render.templates import render_shipped
+
+    lang = data["lang"]
+
+    def h(key: str, **values: Any) -> str:
+        return html_label(key, lang, **values)
+
+    changes = {row["id"]: row for row in data["previous"]["domains"]} if data.get("previous") else {}
+    peer_view = None
+    if peer:
+        peer_view = {"tier_label": peer.get("tier_label") or data["tier_label"], "rows": _peer_rows(data, peer)}
+    parts = [h("figures_note")]
+    if data.get("previous"):
+        parts.append(h("previous_on", date=data["previous"]["assessed"]))
+    parts += [h("scale_note"), h("chart_data_note")]
+    caption = ("" if lang == "ja" else " ").join(parts)
+    overall, target = data["overall"], data["overall_target"]
+    overall_gap = None if overall is None or target is None else round(max(target - overall, 0.0), 2)
+    return render_shipped(
+        "report.html.j2",
+        data,
+        h=h,
+        radar_svg=charts.radar(data),
+        gaps_svg=charts.gap_bars(data),
+        gaps_by_id={g["question_id"]: g for g in data["gaps"]},
+        domain_changes=changes,
+        peer=peer_view,
+        overall_gap=overall_gap,
+        radar_caption=caption,
+        reiwa=reiwa(data["fiscal_year"]),
+    )

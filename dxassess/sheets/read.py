@@ -1,0 +1,443 @@
+"""Sheets in the template layout → answer data, one row at a time.
+
+A sheet is CSV (UTF-8, UTF-8 with BOM or cp932, detected) or XLSX (first sheet, read-only, formulas
+never evaluated). Row 1 holds the column ids, row 2 may hold Japanese labels (recognised because
+its `code` cell is not a code), every later non-blank row is one municipality. Each row becomes
+a `SheetRow` carrying either the data of an answer file or the problems of its bad cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dxassess import lgcode
+from dxassess.checks import value_problem
+from dxassess.errors import InputError
+from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.problems import Problem
+
+FIXED = ("code", "name", "prefecture", "population", "assessed")
+REQUIRED = ("code", "name", "population", "assessed")
+NA_WORDS = frozenset({"na", "n/a", "該当なし"})
+SKIP_WORDS = frozenset({"skip", "スキップ"})
+YES_WORDS = frozenset({"true", "yes", "はい", "1"})
+NO_WORDS = frozenset({"false", "no", "いいえ", "0"})
+_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
+_BOOLEAN_FORMULAS = {"=TRUE()": True, "=FALSE()": False}  # how LibreOffice saves a boolean cell
+
+
+@dataclass
+class SheetRow:
+    """One row of a sheet: `data` in the answer-file shape, or the `problems` of its cells."""
+
+    source: str  # "sheet.xlsx:5"
+    line: int  # the spreadsheet row number
+    data: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    code: str | None = None
+
+
+class CellError(ValueError):
+    """A cell that cannot be read: the problem code, what is wrong, and the fix."""
+
+    def __init__(self, code: str, what: str, fix: str) -> None:
+        super().__init__(what)
+        self.code, self.what, self.fix = code, what, fix
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (spreadsheet column names)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# --- raw rows -------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """BOM → UTF-8 (strict) → cp932 (strict), decoding the whole file in chunks without keeping it."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "cp932"):
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 16):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    hint = ""
+    try:
+        from charset_normalizer import from_path
+
+        best = from_path(path).best()
+        if best is not None:
+            hint = f" (it looks like {best.encoding})"
+    except Exception:  # the hint is optional; never fail on it
+        pass
+    what = f"the CSV is neither UTF-8 nor Shift_JIS (cp932){hint}; save it as CSV UTF-8 from your spreadsheet"
+    raise InputError(what, str(path), code="DX002")
+
+
+def _csv_rows(path: Path) -> Iterator[list[Any]]:
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline()
+        delimiter = "\t" if first.count("\t") > first.count(",") else ","
+        for cells in csv.reader(itertools.chain([first], fh), delimiter=delimiter):
+            yield [_Literal(c[1:]) if _FORMULA_ESCAPED.match(c) else c for c in cells]
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        what = f"cannot read the XLSX file ({type(exc).__name__}); open it and save it again as .xlsx"
+        raise InputError(what, str(path), code="DX009") from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong size; read every cell
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        book.close()
+
+
+def raw_rows(path: Path) -> Iterator[list[Any]]:
+    """The cells of every row of a sheet; the format is told by the file's first bytes."""
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        reason = "file not found; check the path" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise InputError(f"cannot read the sheet: {reason}", str(path), code="DX009") from None
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8"
+        raise InputError(what, str(path), code="DX009")
+    if magic.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(path)
+    return _csv_rows(path)
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+class _Literal(str):
+    """Text that was escaped with a leading `'` (as `safe_cell` writes): never a formula."""
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, _Literal):
+        return False
+    if isinstance(value, str):
+        return value.startswith("=") and len(value) > 1
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _text(value: Any) -> str:
+    """A cell as normalised text: NFKC (full-width digits, ／, Ｎ), surrounding spaces removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else float(value)
+    text = re.sub(r"\s+", "", _text(value)).replace("\u2212", "-")
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.match(text):
+        raise ValueError(text)
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
+def parse_code(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        code = str(int(value)).zfill(6)  # a number cell lost the leading zero
+    else:
+        code = lgcode.normalise(_text(value))
+    if not code:
+        raise CellError("DX305", "the code is empty", "enter the 6-digit code with its check digit, e.g. 011002")
+    problem = lgcode.code_problem(code)
+    if problem:
+        fix = "enter the 6-digit code with its check digit, e.g. 011002"
+        if len(code) == 5 and code.isdigit():
+            fix = "codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped"
+        raise CellError("DX305", problem.replace(", quoted in YAML", ""), fix)
+    return code
+
+
+def _whole(value: Any) -> int | None:
+    try:
+        number = _number(value)
+    except ValueError:
+        return None
+    return number if isinstance(number, int) else None
+
+
+def parse_population(value: Any) -> int:
+    number = _whole(value)
+    if number is None or number < 1:
+        raise CellError("DX100", f"population {_text(value)!r} is not a whole number of at least 1", "enter e.g. 12345")
+    return number
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE.match(re.sub(r"\s+", "", _text(value)))
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise CellError("DX100", f"assessed {_text(value)!r} is not a date", "enter YYYY-MM-DD, e.g. 2026-11-27")
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = _text(value).casefold()
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError("DX303", f"{_text(value)!r} is not yes or no", "enter はい/いいえ, yes/no, true/false or 1/0")
+
+
+def _choice(question: ChoiceQuestion, value: Any) -> str:
+    word = _text(value).casefold()
+    for option in question.options:
+        names = {option.key.casefold()} | {unicodedata.normalize("NFKC", t).casefold() for t in option.label.values()}
+        if word in names:
+            return option.key
+    keys = ", ".join(o.key for o in question.options)
+    raise CellError("DX303", f"{_text(value)!r} is not an option", f"enter one of {keys}")
+
+
+def _scale(value: Any) -> int:
+    number = _whole(value)
+    if number is None or not 0 <= number <= 5:
+        raise CellError("DX303", f"{_text(value)!r} is not a level", "enter a whole number from 0 to 5")
+    return number
+
+
+def _numeric(question: NumericQuestion, value: Any) -> int | float:
+    bounds = f"{question.min:g} to {question.max:g}"
+    try:
+        number = _number(value)
+    except ValueError:
+        raise CellError("DX303", f"{_text(value)!r} is not a number", f"enter a number from {bounds}") from None
+    problem = value_problem(question, number)
+    if problem:
+        kind = "a whole number" if question.integer else "a number"
+        raise CellError("DX303", f"{number:g} is out of range", f"enter {kind} from {bounds}")
+    return number
+
+
+def parse_fixed(key: str, value: Any) -> Any:
+    """A municipality cell (code, name, prefecture, population, assessed) → its value."""
+    parsers = {"code": parse_code, "population": parse_population, "assessed": parse_date}
+    if key in parsers:
+        return parsers[key](value)
+    text = re.sub(r"\s+", " ", _text(value))
+    if key == "name" and not text:
+        raise CellError("DX102", "the name is empty", "enter the municipality's name, e.g. 札幌市")
+    if key == "prefecture" and text and text not in lgcode.PREFECTURES:
+        full = [p for p in lgcode.PREFECTURES if p[:-1] == text]  # 大阪 → 大阪府
+        return full[0] if full else text
+    return text or None
+
+
+def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
+    """One answer cell → `{value: ...}`, `{na: true}`, `{skipped: true}`, or None when empty."""
+    word = _text(value).casefold()
+    if word == "" and not isinstance(value, bool):
+        return None
+    if word in NA_WORDS:
+        if not question.na_allowed:
+            raise CellError("DX304", "N/A is not allowed for this question", "answer it, or enter skip")
+        return {"na": True}
+    if word in SKIP_WORDS:
+        return {"skipped": True}
+    if isinstance(question, YesNoQuestion):
+        return {"value": _yes_no(value)}
+    if isinstance(question, ChoiceQuestion):
+        return {"value": _choice(question, value)}
+    if isinstance(question, ScaleQuestion):
+        return {"value": _scale(value)}
+    if isinstance(question, NumericQuestion):
+        return {"value": _numeric(question, value)}
+    raise CellError("DX303", f"question type {type(question).__name__} is unknown", "update dxassess")
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one sheet against one questionnaire; `seen` spans sheets to catch repeated codes."""
+
+    def __init__(self, path: Path, questionnaire: Questionnaire, seen: dict[str, str]) -> None:
+        self.path, self.name = path, str(path)
+        self.q = questionnaire
+        self.questions = questionnaire.question_map()
+        self.seen = seen
+        self.columns: dict[int, str] = {}  # 0-based index → column id
+        self.index: dict[str, int] = {}  # column id → 0-based index
+
+    def problem(self, line: int, index: int, key: str, code: str, what: str, fix: str) -> Problem:
+        col = index + 1
+        message = f"column {column_letter(col)} ({key}): {what} ({fix})"
+        return Problem(self.name, line, col, "error", code, message)
+
+    def header(self, cells: list[Any]) -> tuple[list[Problem], bool]:
+        """Map columns to ids; returns the problems and whether rows can be read at all."""
+        problems: list[Problem] = []
+        where = self.index
+        for index, cell in enumerate(cells):
+            key = _text(cell)
+            if not key:
+                continue
+            key = key.lower() if key.lower() in FIXED else key
+            if key in where:
+                first = column_letter(where[key] + 1)
+                problems.append(
+                    self.problem(1, index, key, "DX201", f"column id is also in column {first}", "delete one")
+                )
+                continue
+            if key not in FIXED and key not in self.questions:
+                import difflib
+
+                near = difflib.get_close_matches(key, list(self.questions) + list(FIXED), n=1)
+                fix = f"did you mean {near[0]}?" if near else "fix the id or delete the column"
+                what = f"{key!r} is not a column of the template for {self.q.id} {self.q.version}"
+                problems.append(self.problem(1, index, key, "DX302", what, fix))
+                continue
+            where[key] = index
+            self.columns[index] = key
+        missing = [k for k in REQUIRED if k not in where]
+        if missing:
+            what = f"row 1 lacks the column(s) {', '.join(missing)}"
+            fix = "row 1 must hold the ids written by `dxassess template`: code, name, prefecture, population, assessed"
+            problems.append(Problem(self.name, 1, 1, "error", "DX102", f"{what} ({fix})"))
+        return problems, not missing
+
+    def row(self, line: int, cells: list[Any]) -> SheetRow:
+        result = SheetRow(f"{self.name}:{line}", line)
+        fixed: dict[str, Any] = {}
+        answers: dict[str, Any] = {}
+        for index, key in self.columns.items():
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, str) and not isinstance(value, _Literal):
+                value = _BOOLEAN_FORMULAS.get(value.upper(), value)
+            try:
+                if _is_formula(value):
+                    raise CellError("DX100", f"a formula ({str(value)[:30]}) is not read", "enter the value itself")
+                if key in FIXED:
+                    fixed[key] = parse_fixed(key, value)
+                else:
+                    answer = parse_answer(self.questions[key], value)
+                    if answer is not None:
+                        answers[key] = answer
+            except CellError as exc:
+                result.problems.append(self.problem(line, index, key, exc.code, exc.what, exc.fix))
+        code = fixed.get("code")
+        index = self.index.get("code", 0)
+        if code and fixed.get("prefecture") and fixed["prefecture"] != lgcode.prefecture_of(code):
+            what = f"{fixed['prefecture']!r} does not match code {code} ({lgcode.prefecture_of(code)})"
+            fix = "correct the prefecture or the code, or leave it empty"
+            result.problems.append(
+                self.problem(line, self.index.get("prefecture", 0), "prefecture", "DX306", what, fix)
+            )
+        if code:
+            result.code = code
+            if code in self.seen:
+                what, fix = f"{code} is also on {self.seen[code]}", "give each municipality one row"
+                result.problems.append(self.problem(line, index, "code", "DX201", what, fix))
+            else:
+                self.seen[code] = result.source
+        result.problems.sort(key=lambda p: p.col)
+        if not result.problems:
+            fixed["prefecture"] = fixed.get("prefecture") or lgcode.prefecture_of(code)
+            municipality = {k: fixed[k] for k in ("code", "name", "prefecture", "population")}
+            questionnaire = {"id": self.q.id, "version": self.q.version}
+            result.data = dict(questionnaire=questionnaire, municipality=municipality, assessed=fixed["assessed"])
+            result.data["answers"] = answers
+        return result
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def read_sheet(
+    path: Path | str, questionnaire: Questionnaire, seen: dict[str, str] | None = None
+) -> Iterator[SheetRow]:
+    """Every municipality row of a sheet, one at a time. Never raises for a bad sheet: a sheet
+    that cannot be read, or a bad header, comes as a SheetRow with problems (line 0 or 1). Pass
+    the same `seen` dict to several calls to reject a code repeated across sheets."""
+    path = Path(path)
+    try:
+        yield from _rows(path, _Reader(path, questionnaire, {} if seen is None else seen))
+    except InputError as exc:
+        yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, exc.message)])
+    except csv.Error as exc:
+        what = f"the CSV cannot be read ({exc}); save it again as CSV UTF-8"
+        yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX009", what)])
+
+
+def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
+    rows = enumerate(raw_rows(path), start=1)
+    first = next(rows, None)
+    if first is None:
+        yield SheetRow(f"{path}:1", 1, problems=[Problem(str(path), 1, 1, "error", "DX010", "the sheet is empty")])
+        return
+    problems, readable = reader.header(first[1])
+    if problems:
+        yield SheetRow(f"{path}:1", 1, problems=problems)
+    if not readable:
+        return
+    code_index = reader.index.get("code", 0)
+    for line, cells in rows:
+        if _blank(cells):
+            continue
+        if line == 2 and code_index < len(cells) and not _looks_like_code(cells[code_index]):
+            continue  # the row of Japanese labels
+        yield reader.row(line, cells)
+
+
+def _looks_like_code(value: Any) -> bool:
+    """False for the label `団体コード` of row 2; True for a code, even a wrong one, or nothing."""
+    text = lgcode.normalise(_text(value))
+    return isinstance(value, (int, float)) or not text or text.isdigit()

@@ -1,0 +1,392 @@
+"""Blank answer sheets (CSV, XLSX, YAML) for municipalities, answer files from sheet rows, and
+`safe_cell`, which keeps input text from ever starting a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from dxassess.i18n import pick
+from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WORDS = {
+    "ja": {"yes": "はい", "no": "いいえ", "na": "該当なし", "skip": "スキップ"},
+    "en": {"yes": "yes", "no": "no", "na": "na", "skip": "skip"},
+}
+FIXED_LABELS = {  # row 2 is Japanese whatever the language (contract)
+    "code": "団体コード（6桁）",
+    "name": "団体名",
+    "prefecture": "都道府県（空欄可）",
+    "population": "人口",
+    "assessed": "診断日",
+}
+FIXED_HINTS = {
+    "code": {"ja": "6桁（検査数字付き）。例: 011002", "en": "6 digits with the check digit, e.g. 011002"},
+    "name": {"ja": "例: 札幌市", "en": "e.g. 札幌市"},
+    "prefecture": {"ja": "空欄ならコードから補います", "en": "optional: derived from the code when empty"},
+    "population": {"ja": "1以上の整数。例: 1973395", "en": "a whole number of at least 1, e.g. 1973395"},
+    "assessed": {"ja": "YYYY-MM-DD。例: 2026-11-27", "en": "YYYY-MM-DD, e.g. 2026-11-27"},
+}
+
+
+def safe_cell(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will not run as a formula: a leading `'`."""
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def put_text(cell: Any, text: str) -> Any:
+    """Store text in an openpyxl cell as an explicit string, never a formula."""
+    cell.value = text
+    if str(text).startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the template: its id, Japanese label, accepted values and help."""
+
+    id: str
+    label: str
+    hint: str
+    help: str = ""
+    choices: tuple[str, ...] = ()  # a data-validation list
+    bounds: tuple[float, float, bool] | None = None  # min, max, integer
+    domain: str = ""
+    extra: list[str] = field(default_factory=list)  # more lines for comments (other language)
+
+
+def _flat(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
+    words = WORDS.get(lang, WORDS["en"])
+    tail = (words["skip"],) + ((words["na"],) if question.na_allowed else ())
+    ja = lang == "ja"
+    if isinstance(question, ScaleQuestion):
+        return ("レベル 0〜5" if ja else "level 0–5"), tuple(str(n) for n in range(6)) + tail, None
+    if isinstance(question, YesNoQuestion):
+        return f"{words['yes']} / {words['no']}", (words["yes"], words["no"]) + tail, None
+    if isinstance(question, ChoiceQuestion):
+        keys = tuple(o.key for o in question.options)
+        return ("選択: " if ja else "choose: ") + " / ".join(keys), keys + tail, None
+    if isinstance(question, NumericQuestion):
+        unit = pick(question.unit, lang)
+        kind = ("整数" if ja else "whole number") if question.integer else ("数値" if ja else "number")
+        bounds = (question.min, question.max, question.integer)
+        return f"{kind} {question.min:g}〜{question.max:g} {unit}".strip(), (), bounds
+    return "", (), None
+
+
+def _levels(question: Any, q: Questionnaire, lang: str) -> str:
+    """What each answer means: `0 未着手 / 1 一部 …`, or `none = なし / …` for a choice."""
+    if isinstance(question, ChoiceQuestion):
+        return " / ".join(f"{o.key} = {_flat(pick(o.label, lang))}" for o in question.options)
+    if not isinstance(question, ScaleQuestion) or question.scale not in q.scales:
+        return ""
+    parts = []
+    for level in q.scales[question.scale].levels:
+        override = question.levels.get(level.level)
+        text = pick(override.label, lang) if override and override.label else pick(level.label, lang)
+        parts.append(f"{level.level} {text}")
+    return " / ".join(parts)
+
+
+def columns(q: Questionnaire, lang: str) -> list[Column]:
+    """The template's columns: the five municipality columns, then one per question."""
+    other = next((x for x in q.languages if x != lang), None)
+    cols = [Column(key, FIXED_LABELS[key], pick(FIXED_HINTS[key], lang)) for key in FIXED_LABELS]
+    for domain in q.domains:
+        for question in domain.questions:
+            hint, choices, bounds = _accepted(question, lang)
+            extra = [_flat(pick(question.text, other))] if other and question.text.get(other) else []
+            levels = _levels(question, q, lang)
+            if levels:
+                extra.append(levels)
+            label = _flat(pick(question.text, "ja"))
+            cols.append(
+                Column(question.id, label, hint, _flat(pick(question.help, lang)), choices, bounds, domain.id, extra)
+            )
+    return cols
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def csv_template(q: Questionnaire, lang: str) -> bytes:
+    """Row 1 ids, row 2 Japanese labels; UTF-8 with BOM so spreadsheet software shows Japanese."""
+    cols = columns(q, lang)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(c.id) for c in cols])
+    writer.writerow([safe_cell(f"{c.label} ［{c.hint}］" if c.domain else c.label) for c in cols])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+INPUT_FILL = "FFF4CC"  # light yellow: the cells to fill in
+ID_FILL = "1F4E79"
+LABEL_FILLS = ("DDEBF7", "E2EFDA")  # alternate per domain
+FIXED_FILL = "EDEDED"
+WIDTHS = {"code": 15, "name": 16, "prefecture": 15, "population": 14, "assessed": 14}
+LAST_ROW = 1048576
+PRINT_ROWS = 15
+
+
+def _comment_text(col: Column, lang: str) -> str:
+    lines = [col.label, *col.extra, ("回答: " if lang == "ja" else "Answer: ") + col.hint]
+    if col.help:
+        lines.append(("ヒント: " if lang == "ja" else "Help: ") + col.help)
+    return "\n".join(lines)
+
+
+def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
+    """An inline list; a long one (Excel allows 255 characters) goes to a hidden `lists` sheet."""
+    inline = '"' + ",".join(choices) + '"'
+    if len(inline) <= 255:
+        return inline
+    sheet = book["lists"] if "lists" in book.sheetnames else book.create_sheet("lists")
+    sheet.sheet_state = "hidden"
+    for row, choice in enumerate(choices, start=1):
+        put_text(sheet[f"{letter}{row}"], choice)
+    return f"lists!${letter}$1:${letter}${len(choices)}"
+
+
+def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ja = lang == "ja"
+    if col.choices:
+        dv = DataValidation(type="list", formula1=_list_formula(col.choices, book, letter), allow_blank=True)
+        dv.error = ("一覧から選んでください: " if ja else "Choose one of: ") + ", ".join(col.choices)
+    elif col.bounds:
+        low, high, integer = col.bounds
+        kind = "whole" if integer else "decimal"
+        dv = DataValidation(type=kind, operator="between", formula1=f"{low:g}", formula2=f"{high:g}")
+        dv.allow_blank, dv.errorStyle = True, "warning"  # still lets an officer type skip / 該当なし
+        dv.error = col.hint
+    elif col.id == "population":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True)
+        dv.error = col.hint
+    elif col.id == "code":
+        dv = DataValidation(type="textLength", operator="equal", formula1="6", allow_blank=True)
+        dv.errorStyle, dv.error = "warning", col.hint
+    else:
+        return None
+    dv.showErrorMessage = dv.showInputMessage = True
+    dv.errorTitle = "dxassess"
+    dv.promptTitle = col.id[:32]
+    dv.prompt = (col.hint + ("\n" + col.help if col.help else ""))[:250]
+    dv.error = dv.error[:250]
+    dv.add(f"{letter}3:{letter}{LAST_ROW}")
+    return dv
+
+
+def xlsx_template(q: Questionnaire, lang: str) -> bytes:
+    """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers."""
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    cols = columns(q, lang)
+    book = Workbook()
+    ws = book.active
+    ws.title = "回答" if lang == "ja" else "answers"
+    guide = book.create_sheet("記入方法" if lang == "ja" else "how-to")
+    thin = Side(style="thin", color="A6A6A6")
+    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+    domains = list(dict.fromkeys(c.domain for c in cols))
+    for index, col in enumerate(cols, start=1):
+        letter = get_column_letter(index)
+        head = put_text(ws.cell(1, index), col.id)
+        head.font = Font(bold=True, color="FFFFFF", size=9)
+        head.fill = PatternFill("solid", fgColor=ID_FILL)
+        head.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
+        head.border = grid
+        label = ws.cell(2, index)
+        label.value = CellRichText(  # a rich string is never a formula
+            TextBlock(InlineFont(b=True, sz=10), col.label),
+            TextBlock(InlineFont(sz=9, color="595959"), f"\n［{col.hint}］"),
+        )
+        shade = FIXED_FILL if not col.domain else LABEL_FILLS[domains.index(col.domain) % 2]
+        label.fill = PatternFill("solid", fgColor=shade)
+        label.alignment = Alignment(wrap_text=True, vertical="top")
+        label.border = grid
+        comment = Comment(_comment_text(col, lang), "dxassess")
+        comment.width, comment.height = 320, 200
+        label.comment = comment
+        dim = ws.column_dimensions[letter]
+        dim.width = WIDTHS.get(col.id, 24)
+        dim.fill = PatternFill("solid", fgColor=INPUT_FILL)
+        dim.border = grid
+        dim.number_format = "@" if col.id == "code" else ("yyyy-mm-dd" if col.id == "assessed" else "General")
+        dv = _validation(col, letter, lang, book)
+        if dv is not None:
+            ws.add_data_validation(dv)
+    ws.row_dimensions[1].height = 18
+    ws.row_dimensions[2].height = 96
+    ws.freeze_panes = "C3"
+    ws.print_title_rows = "1:2"
+    ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + PRINT_ROWS}"  # a printed blank form
+    ws.page_setup.orientation = "landscape"
+    _guide(guide, q, cols, lang)
+    book.properties.creator = "dxassess"
+    fixed_time = dt.datetime(2000, 1, 1)
+    book.properties.created = book.properties.modified = fixed_time
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+GUIDE_WIDTHS = (7, 30, 60, 30, 50)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped cell needs, generously (in LibreOffice a Japanese character takes about 1.5
+    width units, a Latin one 0.8; clipped text is worse than white space)."""
+    from unicodedata import east_asian_width
+
+    units = [sum(1.7 if east_asian_width(c) in "WF" else 0.9 for c in part) for part in text.split("\n")]
+    return sum(1 + int(u / width) for u in units)
+
+
+def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
+    """A second sheet explaining every column; import reads only the first sheet."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ja = lang == "ja"
+    put_text(ws.cell(1, 1), f"{pick(q.title, lang)} ({q.id} {q.version})").font = Font(bold=True, size=13)
+    steps = (
+        [
+            "黄色の欄に、1団体につき1行で記入してください（1行目・2行目は変更しないでください）。",
+            "該当しない設問は「該当なし」（認められている設問のみ）、答えられない設問は「スキップ」、未回答は空欄。",
+            "数式は読み取りません。値を直接入力してください。",
+        ]
+        if ja
+        else [
+            "Fill the yellow cells, one row per municipality; do not change rows 1 and 2.",
+            "Enter na where a question allows N/A, skip to skip a question; leave a cell empty when unanswered.",
+            "Formulas are not read: enter the values themselves.",
+        ]
+    )
+    for i, step in enumerate(steps, start=2):
+        ws.cell(i, 1, step)
+    heads = ["列", "ID", "設問", "回答方法", "説明"] if ja else ["Column", "ID", "Question", "Answer", "Help"]
+    top = len(steps) + 3
+    for j, head in enumerate(heads, start=1):
+        cell = ws.cell(top, j, head)
+        cell.font, cell.fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=ID_FILL)
+    for i, col in enumerate(cols, start=1):
+        values = [get_column_letter(i), col.id, "\n".join([col.label, *col.extra]), col.hint, col.help]
+        for j, value in enumerate(values, start=1):
+            put_text(ws.cell(top + i, j), value).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = max(_lines(str(v), width) for v, width in zip(values[2:], GUIDE_WIDTHS[2:]))
+        ws.row_dimensions[top + i].height = 15 * lines + 2
+    for letter, width in zip("ABCDE", GUIDE_WIDTHS):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation, ws.page_setup.fitToHeight = "landscape", 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+# --- YAML -----------------------------------------------------------------------------------
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar (JSON escapes are valid YAML); non-printables escaped."""
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
+
+
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return f"{value:.12f}".rstrip("0") if "e" in text else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return yaml_string(value)
+
+
+def _flow(mapping: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_yaml_value(v)}" for k, v in mapping.items() if v is not None) + "}"
+
+
+def answer_yaml(data: dict[str, Any], source: str | None = None) -> str:
+    """An answer file (the shape `read_sheet` produces) as YAML text, in the documented layout."""
+    lines = [f"# Imported by `dxassess import` from {_flat(source)}." if source else None]
+    lines.append(f"questionnaire: {_flow(data['questionnaire'])}")
+    lines.append(f"municipality: {_flow(data['municipality'])}")
+    lines.append(f"assessed: {_yaml_value(data['assessed'])}")
+    answers = data.get("answers") or {}
+    lines.append("answers:" if answers else "answers: {}")
+    lines += [f"  {qid}: {_flow(answer)}" for qid, answer in answers.items()]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def yaml_template(q: Questionnaire, lang: str) -> str:
+    """A blank answer file: every question as comments, its answer line commented out."""
+    ja = lang == "ja"
+    words = WORDS.get(lang, WORDS["en"])
+    head = [
+        f"# {pick(q.title, lang)} ({q.id} {q.version}) — {'回答ファイル' if ja else 'answer file'}",
+        "#",
+        *(
+            [
+                "# 1. 団体と診断日を記入してください。",
+                "# 2. 回答する設問の行頭の「# 」を消し、value に値を書きます（1問以上）。",
+                '#    該当なし: {na: true}（認められた設問のみ）  スキップ: {skipped: true}  根拠: note: "…"',
+                "# 3. 確認: dxassess validate このファイル",
+            ]
+            if ja
+            else [
+                "# 1. Fill in the municipality and the date of the assessment.",
+                '# 2. For each question you answer (at least one), delete the "# " before its answer line and',
+                '#    write the value. N/A: {na: true} (where allowed); skip: {skipped: true}; evidence: note: "…"',
+                "# 3. Check the file: dxassess validate THIS_FILE",
+            ]
+        ),
+        f"questionnaire: {_flow({'id': q.id, 'version': q.version})}",
+        "municipality:",
+    ]
+    for key, blank in (("code", '""'), ("name", '""'), ("prefecture", ""), ("population", "")):
+        pad = " " * (18 - len(key) - len(blank))
+        head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {pick(FIXED_HINTS[key], lang)}")
+    head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {pick(FIXED_HINTS['assessed'], lang)}")
+    head.append("answers:")
+    body: list[str] = []
+    current = None
+    for col in columns(q, lang)[5:]:
+        if col.domain != current:
+            current = col.domain
+            domain = next(d for d in q.domains if d.id == current)
+            body += ["", f"  # ── {domain.id}: {_flat(pick(domain.title, lang))} ──"]
+        question = q.question_map()[col.id]
+        hint = (
+            ("true（はい）/ false（いいえ）" if ja else "true / false")
+            if col.choices[:1] == (words["yes"],)
+            else col.hint
+        )
+        body += ["  #", f"  # {col.id}  [{hint}]", f"  #   {_flat(pick(question.text, lang))}"]
+        body += [f"  #   {_flat(line)}" for line in col.extra if _flat(line) != _flat(pick(question.text, lang))]
+        if col.help:
+            body.append(f"  #   {'ヒント' if ja else 'help'}: {col.help}")
+        if question.na_allowed:
+            body.append(f"  #   {words['na']}: {{na: true}}")
+        body.append(f"  # {col.id}: {{value: }}")
+    return "\n".join(head + body) + "\n"

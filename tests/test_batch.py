@@ -1,0 +1,178 @@
+"""`batch`: mixed good and bad inputs, duplicates, formula injection, peer benchmarks, re-runs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dxassess.batch.peers import Benchmarks, percentile_rank, quantile, stats
+
+from .conftest import MINI, VALID, assert_clean_error, run_cli
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("samples")
+    proc = run_cli("sample", "--count", "40", "--seed", "4", "-o", str(folder), "-q", str(MINI))
+    assert proc.returncode == 0, proc.stderr
+    return folder
+
+
+def _batch(*args: str) -> object:
+    return run_cli("batch", *args, "--questionnaire", str(MINI), "--lang", "en")
+
+
+def _csv(out: Path) -> list[dict[str, str]]:
+    raw = (out / "summary.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_all_good_inputs(samples: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    proc = _batch(str(samples), "-o", str(out), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    rows = _csv(out)
+    assert len(rows) == 40
+    assert {"code", "name", "population", "tier", "overall", "leadership", "infrastructure"} <= set(rows[0])
+    assert len(list((out / "reports").glob("*.html"))) == 40
+    for row in rows:
+        assert (out / "reports" / f"{row['code']}.html").exists()
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    first = data["municipalities"][0]
+    for key in ("municipality", "questionnaire", "assessed", "overall", "completeness", "tier", "domains", "gaps"):
+        assert key in first
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in index and "reports/" in index
+    assert not list(out.glob(".dxassess-work*"))
+    wb = load_workbook(out / "summary.xlsx", read_only=True)
+    assert [c.value for c in next(wb["summary"].iter_rows(max_row=1))][:5] == [
+        "code",
+        "name",
+        "prefecture",
+        "population",
+        "tier",
+    ]
+
+
+def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    good = sorted(samples.glob("*.yaml"))[:6]
+    for path in good:
+        (inputs / path.name).write_bytes(path.read_bytes())
+    (inputs / "broken.yaml").write_text("answers: [\n", encoding="utf-8")
+    bad_value = good[0].read_text(encoding="utf-8").replace('"' + good[0].stem + '"', '"011002"')
+    bad_value = bad_value.replace("leadership.mayor_commitment: {value: ", "leadership.mayor_commitment: {value: 9")
+    (inputs / "bad-value.yaml").write_text(bad_value, encoding="utf-8")
+    (inputs / "binary.yaml").write_bytes(b"\x00\xff" * 50)
+    out = tmp_path / "out"
+    proc = _batch(str(inputs), str(tmp_path / "missing.yaml"), "-o", str(out))
+    assert_clean_error(proc)
+    lines = [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
+    assert len(lines) == 4, proc.stderr
+    assert any("broken.yaml:" in ln and "DX003" in ln for ln in lines)
+    assert any("bad-value.yaml:" in ln and "DX303" in ln for ln in lines)
+    assert any("binary.yaml:" in ln and "DX002" in ln for ln in lines)
+    assert any("missing.yaml" in ln and "DX009" in ln for ln in lines)
+    assert len(_csv(out)) == 6
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert len(data["rejected"]) == 4
+
+
+def test_repeated_code_is_rejected_naming_both(samples: Path, tmp_path: Path):
+    first = sorted(samples.glob("*.yaml"))[0]
+    copy = tmp_path / "copy-of-first.yaml"
+    copy.write_bytes(first.read_bytes())
+    out = tmp_path / "out"
+    proc = _batch(str(first), str(copy), "-o", str(out))
+    assert_clean_error(proc)
+    line = [ln for ln in proc.stderr.splitlines() if "DX308" in ln][0]
+    assert str(first) in line and str(copy) in line
+    assert len(_csv(out)) == 1
+
+
+def test_no_cell_starts_a_formula(tmp_path: Path):
+    answers = tmp_path / "in"
+    answers.mkdir()
+    text = (VALID / "mini-answers.yaml").read_text(encoding="utf-8")
+    names = ['=HYPERLINK(\\"http://evil\\")', "+1+1", "-2", "@SUM(A1)", "\\tTAB", "\\rCR"]
+    for i, name in enumerate(names):
+        code = ["011002", "012025", "012033", "013030", "131016", "141003"][i]
+        body = text.replace('code: "011002", name: 札幌市, prefecture: 北海道', f'code: "{code}", name: "{name}"')
+        (answers / f"{i}.yaml").write_text(body, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _batch(str(answers), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    for row in _csv(out):
+        for value in row.values():
+            assert not value.startswith(FORMULA_START), row
+    wb = load_workbook(out / "summary.xlsx")
+    for row in wb["summary"].iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", cell.value
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "=HYPERLINK(&#34;http://evil&#34;)" in index or "=HYPERLINK(&quot;" in index
+
+
+def test_rerun_into_the_same_folder_completes_it(samples: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert _batch(str(samples), "-o", str(out), "--jobs", "1").returncode == 0
+    before = {p.name: p.read_bytes() for p in (out / "reports").glob("*.html")}
+    summary = (out / "summary.json").read_bytes()
+    victim = sorted((out / "reports").glob("*.html"))[3]
+    victim.unlink()
+    (out / "summary.csv").write_text("half-written")
+    assert _batch(str(samples), "-o", str(out), "--jobs", "2").returncode == 0
+    after = {p.name: p.read_bytes() for p in (out / "reports").glob("*.html")}
+    assert after == before
+    assert (out / "summary.json").read_bytes() == summary
+    assert len(_csv(out)) == 40
+
+
+def test_output_as_file_is_refused(samples: Path, tmp_path: Path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert_clean_error(_batch(str(samples), "-o", str(target)), 2)
+
+
+def test_quantiles_and_percentiles():
+    values = [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert quantile(values, 0.5) == 3.0 and quantile(values, 0.25) == 2.0
+    assert percentile_rank(values, 3.0) == 50.0
+    assert stats([1, 2, 3, 4]).suppressed and stats([1, 2, 3, 4]).median is None
+    assert not stats(values).suppressed
+
+
+def test_small_tiers_are_suppressed():
+    bench = Benchmarks(["a"])
+    rows = [{"tier": "city", "overall": float(i), "domains": {"a": float(i)}, "missed": ["q.x"]} for i in range(6)]
+    rows.append({"tier": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "missed": ["q.y"]})
+    for row in rows:
+        bench.add(row)
+    assert bench.tier_stats("city")["a"].median == 2.5
+    assert bench.tier_stats("core_city")["a"].suppressed
+    assert bench.position(rows[-1]) == {"overall": None, "a": None}
+    assert bench.position(rows[5])["a"] > 80
+    assert bench.most_missed("core_city") == []
+    assert bench.most_missed("city") == [("q.x", 6, 1.0)]
+
+
+def test_index_shows_suppression(samples: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert _batch(str(samples), "-o", str(out)).returncode == 0
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for by_key in data["benchmarks"].values():
+        for s in by_key.values():
+            if s["n"] < 5:
+                assert s["suppressed"] and s["median"] is None
+    html = (out / "index.html").read_text(encoding="utf-8")
+    if any(s["suppressed"] for by_key in data["benchmarks"].values() for s in by_key.values()):
+        assert "suppressed" in html

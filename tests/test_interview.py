@@ -1,0 +1,375 @@
+"""The interview: the session from scripted input, then the real program in a pseudo-terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from dxassess.answerfile import AnswerFile
+from dxassess.interview import Interview, Terminal, code_reason, parse_answer, parse_population
+from dxassess.interview_text import TEXTS
+from dxassess.lock import AnswerLock, LockHeld
+from dxassess.validate import load_assessment, load_questionnaire
+
+CASES = Path(__file__).parent / "cases" / "valid"
+MINI = CASES / "mini.yaml"
+QUESTIONNAIRE, CATALOGUE = load_questionnaire(MINI)
+
+
+def scripted(lines: list[str], width: int = 80) -> tuple[Terminal, io.StringIO]:
+    """A terminal reading `lines` (then EOF) and writing a transcript, prompts and input included."""
+    out = io.StringIO()
+    console = Console(file=out, width=width, no_color=True, force_terminal=False, highlight=False, emoji=False)
+    feed = list(lines)
+
+    def read_line(prompt: str) -> str:
+        out.write(prompt)
+        if not feed:
+            raise EOFError
+        line = feed.pop(0)
+        out.write(line + "\n")
+        return line
+
+    return Terminal(console, read_line), out
+
+
+def session(tmp_path: Path, lines: list[str], lang: str = "ja", width: int = 80) -> tuple[Interview, io.StringIO]:
+    path = tmp_path / "dx.yaml"
+    if path.exists():
+        answers = AnswerFile.load(path)
+    else:
+        answers = AnswerFile.create(path, "mini", "1.0.0", "011002", "札幌市", "北海道", 1973395, dt.date(2026, 11, 27))
+    term, out = scripted(lines, width)
+    return Interview(QUESTIONNAIRE, answers, lang, term, CATALOGUE), out
+
+
+def saved(tmp_path: Path) -> dict:
+    sheet = load_assessment(tmp_path / "dx.yaml", MINI).sheet
+    return {qid: a.model_dump(exclude_defaults=True) for qid, a in sheet.answers.items()}
+
+
+# -- the session, scripted --------------------------------------------------------------------
+
+
+def test_a_whole_questionnaire_is_answered_and_saved(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, ["3", "2", "6.5", "2", "1"])
+    assert interview.run() == "done"
+    assert saved(tmp_path) == {
+        "leadership.mayor_commitment": {"value": 3},
+        "leadership.policy": {"value": False},
+        "infrastructure.pc_age": {"value": 6.5},
+        "infrastructure.wifi": {"value": "meeting_rooms"},
+        "infrastructure.wifi_secured": {"value": True},
+    }
+    text = out.getvalue()
+    assert "設問 1/4" in text and "設問 5/5" in text  # the skip condition adds a question once wifi is known
+    assert "保存しました: infrastructure.pc_age = 6.5年" in text
+
+
+def test_skip_logic_is_applied_as_answers_come_and_going_back_re_evaluates(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, ["3", "1", "5", "1"])  # no Wi-Fi: its security is not asked
+    assert interview.run() == "done"
+    assert "infrastructure.wifi_secured" not in saved(tmp_path)
+    interview, out = session(tmp_path, ["3", "1", "b", "b", "", "", "2", "1"])
+    assert interview.run(start="infrastructure.wifi") == "done"
+    assert saved(tmp_path)["infrastructure.wifi_secured"] == {"value": True}
+    interview, out = session(tmp_path, ["1"])  # Wi-Fi removed again: the answer no longer applies
+    assert interview.run(start="infrastructure.wifi") == "done"
+    assert interview.hidden_answered() == ["infrastructure.wifi_secured"]
+    interview.prune_hidden()
+    assert "infrastructure.wifi_secured" not in saved(tmp_path)
+    assert "対象外となった設問の回答を削除しました" in out.getvalue()
+
+
+def test_keys_help_note_review_skip_and_invalid_input(tmp_path: Path) -> None:
+    lines = ["r", "?", "7", "", "3", "n", "庁議資料（R6）", "r", "x", "はい", "n", "", "n", "-", "s", "q"]
+    interview, out = session(tmp_path, lines)
+    assert interview.run() == "quit"
+    text = out.getvalue()
+    assert "メモや要確認の印を付ける回答がまだありません" in text  # r before any answer
+    assert "庁議の議事録などが根拠になります。" in text and "S0.1 首長のコミットメント" in text  # help
+    assert "0, 1, 2, 3, 4, 5 のいずれかを入力してください" in text
+    assert "回答を入力してください（s=スキップ、?=説明）" in text  # Enter with nothing to accept
+    assert "「該当なし」を選べません" in text
+    assert "メモは変更していません" in text and "メモを削除しました" in text
+    answers = saved(tmp_path)
+    assert answers["leadership.mayor_commitment"] == {"value": 3, "note": "庁議資料（R6）", "review": True}
+    assert answers["leadership.policy"] == {"value": True}
+    assert answers["infrastructure.pc_age"] == {"skipped": True}
+
+
+def test_numbers_take_their_bounds_units_and_full_width_digits(tmp_path: Path) -> None:
+    q = QUESTIONNAIRE.question_map()["infrastructure.pc_age"]
+    assert parse_answer(QUESTIONNAIRE, q, "6.5", "ja") == (6.5, None)
+    assert parse_answer(QUESTIONNAIRE, q, "7", "ja") == (7, None)
+    assert parse_answer(QUESTIONNAIRE, q, "21", "en")[1] == "Enter a number from 0 to 20 (years)."
+    assert parse_answer(QUESTIONNAIRE, q, "nan", "ja")[0] is None
+    interview, out = session(tmp_path, ["", "", "", "", "６．５"])
+    assert interview.run(start="infrastructure.pc_age") == "quit"
+    assert saved(tmp_path)["infrastructure.pc_age"] == {"value": 6.5}
+    assert "単位: 年　範囲: 0〜20" in out.getvalue()
+
+
+def test_choices_are_numbered_from_one_and_na_where_allowed(tmp_path: Path) -> None:
+    wifi = QUESTIONNAIRE.question_map()["infrastructure.wifi"]
+    assert parse_answer(QUESTIONNAIRE, wifi, "3", "en") == ("everywhere", None)
+    assert parse_answer(QUESTIONNAIRE, wifi, "0", "en")[1] == "Enter one of 1, 2, 3 (? for help)."
+    interview, out = session(tmp_path, ["x"])
+    assert interview.run(start="infrastructure.wifi") == "quit"  # input ends at the next question
+    assert saved(tmp_path)["infrastructure.wifi"] == {"na": True}
+    assert "未回答の設問が3問あります。最初の未回答の設問に戻ります。" in out.getvalue()
+
+
+def test_revisiting_shows_the_current_answer_and_enter_keeps_it(tmp_path: Path) -> None:
+    interview, _ = session(tmp_path, ["4", "1", "q"])
+    assert interview.run() == "quit"
+    interview, out = session(tmp_path, ["b", "", "", "q"], lang="en")
+    assert interview.run() == "quit"  # resumes at the first unanswered question
+    text = out.getvalue()
+    assert text.index("infrastructure.pc_age") < text.index("Current answer: Yes")
+    assert "* 1 Yes" in text and "Answer [Enter=1]: " in text
+    assert "Question 3 of 4" in text
+    assert saved(tmp_path)["leadership.policy"] == {"value": True}
+
+
+def test_end_of_input_saves_and_quits(tmp_path: Path) -> None:
+    interview, _ = session(tmp_path, ["2"])
+    assert interview.run() == "quit"
+    assert saved(tmp_path) == {"leadership.mayor_commitment": {"value": 2}}
+
+
+class FakeEnd:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail, self.written = fail, []
+
+    def summary(self, term: Terminal) -> None:
+        term.say("SCORE TABLE")
+
+    def write_report(self, fmt: str) -> Path:
+        if self.fail:
+            raise ImportError("no html renderer")
+        self.written.append(fmt)
+        return Path("dx." + fmt)
+
+
+def test_the_end_offers_the_report_and_a_way_back(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, ["9", "1"], lang="en")
+    end = FakeEnd()
+    assert interview.finish(end) == "done"
+    assert end.written == ["html"]
+    assert "SCORE TABLE" in out.getvalue() and "Report written: dx.html" in out.getvalue()
+    interview, out = session(tmp_path, ["1", "b"])
+    assert interview.finish(FakeEnd(fail=True)) == "back"
+    assert "報告書を作成できませんでした: no html renderer" in out.getvalue()
+
+
+def test_profile_inputs_are_checked_in_both_languages() -> None:
+    assert code_reason("011002", "ja") is None
+    assert "検査数字" in code_reason("011003", "ja")
+    assert code_reason("011003", "en").startswith("The check digit")
+    assert "6桁" in code_reason("1100", "ja")
+    assert "not a prefecture number" in code_reason("480001", "en")
+    assert "prefecture's code" in code_reason("010006", "en")
+    assert parse_population("１，９７３，３９５人") == 1973395
+    assert parse_population("0") is None and parse_population("abc") is None
+
+
+def test_every_text_is_in_both_languages() -> None:
+    for key, entry in TEXTS.items():
+        assert set(entry) == {"ja", "en"}, key
+        assert sorted(re.findall(r"{\w+}", entry["ja"])) == sorted(re.findall(r"{\w+}", entry["en"])), key
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_screen_fits_80_columns(tmp_path: Path, lang: str) -> None:
+    interview, out = session(tmp_path, ["?", "3", "n", "メモ", "r", "1", "7", "?", "2", "b", "", "?", "x"], lang=lang)
+    interview.run()
+    lines = out.getvalue().splitlines()
+    prompts = [TEXTS[k][lang].split("{")[0] for k in ("note_prompt",)]
+    wide = [line for line in lines if cell_len(line) > 80 and not any(p in line for p in prompts)]
+    assert wide == []
+
+
+# -- the lock -------------------------------------------------------------------------------
+
+
+def test_a_second_lock_on_the_same_file_is_refused_with_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "dx.yaml"
+    with AnswerLock(path):
+        with pytest.raises(LockHeld) as held:
+            AnswerLock(path).acquire()
+        assert held.value.pid == os.getpid()
+    with AnswerLock(path):  # released: free again
+        pass
+    assert not (tmp_path / "dx.yaml.lock").exists() or os.name == "nt"
+
+
+# -- the real program in a pseudo-terminal ---------------------------------------------------
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def spawn(tmp_path: Path, *args: str, lang: str = "ja") -> pexpect.spawn:
+    env = dict(os.environ, NO_COLOR="1", LANG="C.UTF-8", TERM="xterm", PYTHONDONTWRITEBYTECODE="1")
+    env.pop("DXASSESS_LANG", None)
+    argv = ["-m", "dxassess", "run", "--questionnaire", str(MINI), "--lang", lang, *args]
+    child = pexpect.spawn(
+        sys.executable, argv, cwd=str(tmp_path), env=env, dimensions=(24, 80), encoding="utf-8", timeout=10
+    )
+    return child
+
+
+PROFILE = ["--code", "011002", "--municipality", "札幌市", "--population", "1973395"]
+
+
+def answer(child: pexpect.spawn, *keys: str, prompt: str = "回答") -> None:
+    for key in keys:
+        child.expect(prompt)
+        child.sendline(key)
+
+
+def finish(child: pexpect.spawn) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
+
+
+def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path: Path) -> None:
+    child = spawn(tmp_path)
+    child.expect("団体コード")
+    child.sendline("011003")
+    child.expect("検査数字")
+    child.sendline("０１１００２")
+    child.expect("都道府県: 北海道")
+    child.expect("団体名")
+    child.sendline("札幌市")
+    child.expect("人口")
+    child.sendline("1973395")
+    child.expect("回答ファイルを作成しました: dx-011002-")
+    child.expect("設問 1/4")
+    child.expect("5 先進 ")
+    child.expect("首長が毎月進捗を確認している。")  # the question's own level 5
+    answer(child, "?")
+    child.expect("庁議の議事録などが根拠になります。")
+    answer(child, "3", "n")
+    child.expect("leadership.mayor_commitment のメモ・根拠")
+    child.sendline("庁議資料")
+    answer(child, "r", "1", "s", "2", "1")
+    child.expect("すべての設問に回答しました。")
+    child.expect("総合スコア")
+    child.expect("報告書を作成しますか")
+    child.sendline("2")
+    child.expect("報告書を作成しました")
+    assert finish(child) == 0
+    [answers] = list(tmp_path.glob("dx-011002-*.yaml"))
+    assert answers.name == f"dx-011002-{dt.date.today().isoformat()}.yaml"
+    assert (tmp_path / (answers.stem + ".md")).exists()
+    sheet = load_assessment(answers, MINI).sheet
+    assert sheet.answers["leadership.mayor_commitment"].note == "庁議資料"
+    assert sheet.answers["leadership.mayor_commitment"].review is True
+    assert sheet.answers["infrastructure.pc_age"].skipped is True
+    assert sheet.municipality.prefecture == "北海道"
+
+
+def test_pty_english_with_options_asks_nothing_first_and_q_saves(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--answers", "a.yaml", *PROFILE, lang="en")
+    child.expect("Question 1 of 4")
+    assert ": " not in child.before.split("Created the answer file")[0]  # nothing asked before it
+    child.expect("0 Not started ")
+    child.expect("Nothing is done.")
+    answer(child, "4", "b", prompt="Answer")
+    child.expect("Current answer: 4 Measured")
+    child.expect(re.escape("Answer [Enter=4]: "))
+    child.sendline("")
+    answer(child, "q", prompt="Answer")
+    child.expect("Answers saved; stopped.")
+    child.expect("dxassess run --questionnaire .* --answers a.yaml")
+    assert finish(child) == 0
+    assert load_assessment(tmp_path / "a.yaml", MINI).sheet.answers["leadership.mayor_commitment"].value == 4
+
+
+def test_pty_ctrl_c_saves_and_exits_0(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--answers", "a.yaml", *PROFILE)
+    answer(child, "2", "2")
+    child.expect("設問 3/4")
+    child.expect("回答")
+    child.sendintr()
+    child.expect("中断しました。回答は保存済みです。")
+    assert finish(child) == 0
+    answers = load_assessment(tmp_path / "a.yaml", MINI).sheet.answers
+    assert [a.value for a in answers.values()] == [2, False]
+
+
+def test_pty_kill_9_loses_nothing_and_the_lock_dies_with_the_process(tmp_path: Path) -> None:
+    first = spawn(tmp_path, "--answers", "a.yaml", *PROFILE)
+    answer(first, "5", "1")
+    first.expect("設問 3/4")
+    first.expect("回答")
+    second = spawn(tmp_path, "--answers", "a.yaml")
+    second.expect("別の dxassess run（プロセス \\d+）で使用中です")
+    assert finish(second) == 1
+    first.kill(signal.SIGKILL)
+    finish(first)
+    path = tmp_path / "a.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("answers:\n", "answers:\n  # 首長の確認済み（企画課）\n"), encoding="utf-8")
+    third = spawn(tmp_path, "--answers", "a.yaml")
+    third.expect("2/4問 回答済み")
+    third.expect("設問 3/4")  # resumes at the first unanswered question
+    answer(third, "6", "q")
+    assert finish(third) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "  # 首長の確認済み（企画課）\n  leadership.mayor_commitment: {value: 5}" in text
+    assert "infrastructure.pc_age: {value: 6}" in text
+
+
+def test_pty_a_closed_terminal_loses_nothing(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--answers", "a.yaml", *PROFILE)
+    answer(child, "1")
+    child.expect("設問 2/4")
+    child.expect("回答")
+    child.kill(signal.SIGHUP)
+    assert finish(child) in (129, 128 + signal.SIGHUP)
+    assert load_assessment(tmp_path / "a.yaml", MINI).sheet.answers["leadership.mayor_commitment"].value == 1
+    again = spawn(tmp_path, "--answers", "a.yaml")
+    again.expect("設問 2/4")
+    again.sendline("q")
+    assert finish(again) == 0
+
+
+def run_piped(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    argv = [sys.executable, "-m", "dxassess", "run", "--questionnaire", str(MINI), *args]
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run(
+        argv, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20
+    )
+
+
+def test_without_a_terminal_incomplete_answers_are_one_line_exit_1(tmp_path: Path) -> None:
+    done = run_piped(tmp_path, "--answers", "new.yaml", *PROFILE, "--lang", "en")
+    assert done.returncode == 1 and not (tmp_path / "new.yaml").exists()
+    assert done.stderr.count("\n") == 1 and "stdin is not a terminal" in done.stderr
+    partial = tmp_path / "partial.yaml"
+    partial.write_text((CASES / "mini-answers.yaml").read_text(encoding="utf-8").rsplit("\n  infra", 3)[0] + "\n")
+    done = run_piped(tmp_path, "--answers", "partial.yaml", "--lang", "ja")
+    assert done.returncode == 1
+    assert done.stderr.startswith("partial.yaml: error: DX903 標準入力が端末ではないため")
+    assert "未回答 2問" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_without_a_terminal_a_complete_file_is_validated_and_scored(tmp_path: Path) -> None:
+    done = run_piped(tmp_path, "--answers", str(CASES / "mini-answers.yaml"), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Overall score" in done.stdout and "1.83" in done.stdout
+    bad = run_piped(tmp_path, "--answers", str(CASES / "mini-answers.yaml"), "--code", "011003")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

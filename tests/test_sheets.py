@@ -1,0 +1,393 @@
+"""Spreadsheets: templates out, filled sheets in, one answer file per good row, every bad cell named."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import types
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from dxassess.cli import app
+from dxassess.model import AnswerSheet
+from dxassess.sheets import read_sheet, safe_cell
+from dxassess.sheets.read import column_letter
+from dxassess.validate import check_file, load_assessment, load_questionnaire
+
+from .conftest import MINI, MINI_ANSWERS, VALID, assert_clean_error, run_cli
+
+Q = str(MINI)
+IDS = [
+    "code",
+    "name",
+    "prefecture",
+    "population",
+    "assessed",
+    "leadership.mayor_commitment",
+    "leadership.policy",
+    "infrastructure.pc_age",
+    "infrastructure.wifi",
+    "infrastructure.wifi_secured",
+]
+# The reference answers (tests/cases/valid/mini-answers.yaml, notes aside) as a sheet row.
+REFERENCE_TEXT = [
+    "011002",
+    "札幌市",
+    "北海道",
+    "1973395",
+    "2026-11-27",
+    "3",
+    "いいえ",
+    "6.5",
+    "meeting_rooms",
+    "スキップ",
+]
+REFERENCE_TYPED = ["011002", "札幌市", "北海道", 1973395, dt.date(2026, 11, 27), 3, False, 6.5, "meeting_rooms", "skip"]
+OTHER = ["131016", "千代田区", "", "67000", "2026/11/27", "5", "yes", "3", "everywhere", "TRUE"]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def mini() -> Any:
+    return load_questionnaire(MINI)[0]
+
+
+def template(tmp_path: Path, fmt: str, lang: str = "ja") -> Path:
+    out = tmp_path / f"template.{fmt}"
+    result = runner.invoke(app, ["template", "--format", fmt, "-o", str(out), "-q", Q, "--lang", lang])
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def fill_csv(tmp_path: Path, rows: list[list[Any]], encoding: str = "utf-8-sig", name: str = "filled.csv") -> Path:
+    """The CSV template with rows appended, saved as a spreadsheet would in `encoding`."""
+    text = template(tmp_path, "csv").read_bytes().decode("utf-8-sig")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / name
+    path.write_bytes((text + out.getvalue()).encode(encoding))
+    return path
+
+
+def fill_xlsx(tmp_path: Path, rows: list[list[Any]], name: str = "filled.xlsx") -> Path:
+    book = openpyxl.load_workbook(template(tmp_path, "xlsx"))
+    sheet = book.worksheets[0]
+    for r, values in enumerate(rows, start=3):
+        for c, value in enumerate(values, start=1):
+            if value not in ("", None):
+                sheet.cell(r, c, value)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def import_(tmp_path: Path, *sheets: Path) -> tuple[int, str, Path]:
+    out = tmp_path / "answers"
+    result = runner.invoke(app, ["import", *map(str, sheets), "-o", str(out), "-q", Q])
+    return result.exit_code, result.stderr, out
+
+
+def answers_of(path: Path) -> tuple[dict, str, dict]:
+    sheet = load_assessment(path, MINI).sheet
+    answers = {qid: (a.value, a.na, a.skipped) for qid, a in sheet.answers.items()}
+    return sheet.municipality.model_dump(), sheet.assessed.isoformat(), answers
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def test_csv_template_has_ids_then_japanese_labels_with_bom(tmp_path):
+    raw = template(tmp_path, "csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == IDS
+    assert rows[1][0].startswith("団体コード") and rows[1][5].startswith("首長はDXに自ら関与")
+    assert len(rows) == 2
+
+
+def test_xlsx_template_layout(tmp_path):
+    book = openpyxl.load_workbook(template(tmp_path, "xlsx"))
+    ws = book.worksheets[0]
+    assert [c.value for c in ws[1]] == IDS
+    assert str(ws["F2"].value).startswith("首長はDXに自ら関与")
+    assert ws.freeze_panes == "C3"
+    assert "庁議の議事録" in ws["F2"].comment.text  # help text as a comment
+    lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert lists["F3"].type == "list" and lists["F3"].formula1 == '"0,1,2,3,4,5,スキップ"'
+    assert lists["G3"].formula1 == '"はい,いいえ,スキップ"'
+    assert lists["I3"].formula1 == '"none,meeting_rooms,everywhere,スキップ,該当なし"'
+    pc_age = lists["H3"]
+    assert (pc_age.type, pc_age.formula1, pc_age.formula2) == ("decimal", "0", "20")
+    assert ws.column_dimensions["A"].number_format == "@"  # codes keep their leading zero
+    assert ws.column_dimensions["F"].fill.fgColor.rgb.endswith("FFF4CC")  # the input area
+
+
+def test_yaml_template_filled_in_an_editor_validates(tmp_path):
+    text = template(tmp_path, "yaml", "en").read_text(encoding="utf-8")
+    assert "# leadership.mayor_commitment: {value: }" in text
+    assert "Is the mayor personally involved in DX?" in text and "help: Minutes of senior meetings" in text
+    filled = (
+        text.replace('code: ""', 'code: "011002"')
+        .replace('name: ""', 'name: "札幌市"')
+        .replace("population:  ", "population: 1973395")
+        .replace("assessed:  ", "assessed: 2026-11-27")
+        .replace("  # leadership.mayor_commitment: {value: }", "  leadership.mayor_commitment: {value: 4}")
+        .replace("  # infrastructure.wifi: {value: }", "  infrastructure.wifi: {na: true}")
+    )
+    path = tmp_path / "filled.yaml"
+    path.write_text(filled, encoding="utf-8")
+    assert check_file(path, MINI) == []
+
+
+def test_template_refuses_a_name_that_contradicts_the_format(tmp_path):
+    result = runner.invoke(app, ["template", "-f", "xlsx", "-o", str(tmp_path / "t.csv"), "-q", Q])
+    assert result.exit_code == 2 and "--format csv" in result.stderr
+
+
+def test_template_format_follows_the_file_name(tmp_path):
+    for name, start in (("t.csv", b"\xef\xbb\xbfcode,"), ("t.xlsx", b"PK"), ("t.yaml", b"#")):
+        result = runner.invoke(app, ["template", "-o", str(tmp_path / name), "-q", Q])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_bytes().startswith(start)
+
+
+def test_template_unknown_questionnaire_is_a_usage_error(tmp_path):
+    result = runner.invoke(app, ["template", "-f", "csv", "-o", str(tmp_path / "t.csv"), "-q", "no-such-id"])
+    assert result.exit_code == 2 and "no-such-id" in result.stderr
+
+
+def test_safe_cell():
+    for text in ("=1+2", "+81", "-3", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(text) == "'" + text
+    assert safe_cell("札幌市") == "札幌市" and safe_cell("0=1") == "0=1"
+
+
+def test_template_cells_from_a_questionnaire_never_start_a_formula(tmp_path):
+    for name in ("mini.yaml", "mini-catalogue.yaml"):
+        text = (VALID / name).read_text(encoding="utf-8")
+        (tmp_path / name).write_text(text.replace("{ja: 首長はDXに", "{ja: =HYPERLINK(1) 首長はDXに"), encoding="utf-8")
+    q = str(tmp_path / "mini.yaml")
+    assert runner.invoke(app, ["template", "-f", "csv", "-o", str(tmp_path / "t.csv"), "-q", q]).exit_code == 0
+    assert runner.invoke(app, ["template", "-f", "xlsx", "-o", str(tmp_path / "t.xlsx"), "-q", q]).exit_code == 0
+    row2 = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_text(encoding="utf-8-sig"))))[1]
+    assert row2[5].startswith("'=HYPERLINK")
+    guide = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[1]
+    cells = [c for row in guide.iter_rows() for c in row if str(c.value or "").startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+# --- round trips ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_csv_round_trip_in_every_encoding(tmp_path, encoding):
+    sheet = fill_csv(tmp_path, [REFERENCE_TEXT, OTHER], encoding)
+    code, err, out = import_(tmp_path, sheet)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["011002.yaml", "131016.yaml"]
+    assert answers_of(out / "011002.yaml") == reference()
+    other = answers_of(out / "131016.yaml")
+    assert other[0]["prefecture"] == "東京都" and other[1] == "2026-11-27"
+    assert other[2]["infrastructure.wifi_secured"] == (True, False, False)
+
+
+def test_xlsx_round_trip(tmp_path):
+    code, err, out = import_(tmp_path, fill_xlsx(tmp_path, [REFERENCE_TYPED, OTHER]))
+    assert code == 0, err
+    assert answers_of(out / "011002.yaml") == reference()
+    assert all(check_file(p, MINI) == [] for p in out.iterdir())  # `dxassess validate` accepts them
+
+
+def reference() -> tuple[dict, str, dict]:
+    municipality, assessed, answers = answers_of(MINI_ANSWERS)
+    return municipality, assessed, answers
+
+
+def test_label_row_is_optional(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text(",".join(IDS) + "\n" + ",".join(REFERENCE_TEXT) + "\n", encoding="utf-8")
+    code, err, out = import_(tmp_path, path)
+    assert code == 0, err
+    assert answers_of(out / "011002.yaml") == reference()
+
+
+def test_full_width_digits_and_stray_spaces_are_normalised(tmp_path):
+    row = [
+        "０１１００２ ",
+        " 札幌市",
+        "",
+        "１，９７３，３９５",
+        "２０２６／１１／２７",
+        " ３ ",
+        "ＮＯ",
+        "６．５",
+        "Meeting_Rooms",
+        "スキップ",
+    ]
+    code, err, out = import_(tmp_path, fill_csv(tmp_path, [row]))
+    assert code == 0, err
+    assert answers_of(out / "011002.yaml") == reference()
+
+
+@pytest.mark.parametrize("cell", ["true", "YES", "はい", "1", "True", " yes "])
+def test_yes_cells(mini, tmp_path, cell):
+    rows = list(read_sheet(fill_csv(tmp_path, [REFERENCE_TEXT[:6] + [cell]]), mini))
+    assert rows[0].data["answers"]["leadership.policy"] == {"value": True}
+
+
+@pytest.mark.parametrize(
+    "cell, answer",
+    [
+        ("na", {"na": True}),
+        ("N/A", {"na": True}),
+        ("該当なし", {"na": True}),
+        ("skip", {"skipped": True}),
+        ("スキップ", {"skipped": True}),
+        ("", None),
+    ],
+)
+def test_na_skip_and_empty_cells(mini, tmp_path, cell, answer):
+    rows = list(read_sheet(fill_csv(tmp_path, [REFERENCE_TEXT[:8] + [cell]]), mini))
+    assert rows[0].data["answers"].get("infrastructure.wifi") == answer
+
+
+def test_read_sheet_streams_rows_ready_for_the_model(mini, tmp_path):
+    rows = read_sheet(fill_xlsx(tmp_path, [REFERENCE_TYPED, OTHER]), mini)
+    assert isinstance(rows, types.GeneratorType)
+    first = next(rows)
+    assert first.source.endswith("filled.xlsx:3") and first.problems == []
+    assert AnswerSheet.model_validate(first.data).municipality.code == "011002"
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+FAULTS = [  # column id, cell, problem code
+    ("leadership.mayor_commitment", "7", "DX303"),
+    ("leadership.mayor_commitment", "2.5", "DX303"),
+    ("infrastructure.wifi", "wireless", "DX303"),
+    ("infrastructure.pc_age", "25", "DX303"),
+    ("infrastructure.pc_age", "six", "DX303"),
+    ("leadership.policy", "maybe", "DX303"),
+    ("code", "011003", "DX305"),
+    ("code", "", "DX305"),
+    ("population", "0", "DX100"),
+    ("population", "12.5", "DX100"),
+    ("assessed", "2026-02-30", "DX100"),
+    ("assessed", "yesterday", "DX100"),
+    ("name", "", "DX102"),
+    ("prefecture", "大阪府", "DX306"),
+    ("leadership.mayor_commitment", "N/A", "DX304"),
+    ("leadership.mayor_commitment", "=1+2", "DX100"),
+]
+
+
+@pytest.mark.parametrize("column, cell, problem", FAULTS, ids=[f"{c}={v!r}" for c, v, _ in FAULTS])
+def test_fault_is_reported_at_its_row_and_column(mini, tmp_path, column, cell, problem):
+    bad = list(REFERENCE_TEXT)
+    index = IDS.index(column)
+    bad[index] = cell
+    sheet = fill_xlsx(tmp_path, [OTHER, bad])  # the bad row is spreadsheet row 4
+    rows = list(read_sheet(sheet, mini))
+    assert rows[0].problems == [] and rows[1].data is None
+    [found] = rows[1].problems
+    assert (found.path, found.line, found.col, found.code) == (str(sheet), 4, index + 1, problem)
+    assert f"column {column_letter(index + 1)}" in found.message and "(" in found.message
+    code, err, out = import_(tmp_path, sheet)
+    assert code == 1
+    assert f"{sheet}:4:{column_letter(index + 1)}: error: {problem} " in err
+    assert [p.name for p in out.iterdir()] == ["131016.yaml"]  # the good row is still written
+
+
+def test_formula_cell_is_never_evaluated(mini, tmp_path):
+    row = list(REFERENCE_TYPED)
+    row[3] = "=1000*2"
+    [found] = next(iter(read_sheet(fill_xlsx(tmp_path, [row]), mini))).problems
+    assert found.col == 4 and "formula" in found.message
+
+
+def test_duplicate_codes_name_both_rows_even_across_sheets(tmp_path):
+    first = fill_csv(tmp_path, [REFERENCE_TEXT, OTHER], name="a.csv")
+    second = fill_xlsx(tmp_path, [REFERENCE_TYPED])
+    code, err, out = import_(tmp_path, first, second)
+    assert code == 1
+    assert f"{second}:3:A: error: DX201 column A (code): 011002 is also on {first}:3" in err
+    assert sorted(p.name for p in out.iterdir()) == ["011002.yaml", "131016.yaml"]
+
+
+def test_unknown_column_is_reported_and_rows_still_imported(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text(",".join(IDS + ["leadership.mayor_comitment"]) + "\n" + ",".join(REFERENCE_TEXT + ["3"]) + "\n")
+    code, err, out = import_(tmp_path, path)
+    assert code == 1 and f"{path}:1:K: error: DX302" in err and "did you mean leadership.mayor_commitment" in err
+    assert (out / "011002.yaml").exists()
+
+
+def test_missing_required_column_stops_that_sheet(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("code,name\n011002,札幌市\n", encoding="utf-8")
+    code, err, out = import_(tmp_path, path)
+    assert code == 1 and "DX102" in err and "population, assessed" in err
+    assert list(out.iterdir()) == []
+
+
+def test_undecodable_csv_is_one_clean_error(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(",".join(IDS).encode() + b"\n\x81\xff\xfe,\x80\x80\n")
+    code, err, _ = import_(tmp_path, path)
+    assert code == 1 and "DX002" in err and "CSV UTF-8" in err and "Traceback" not in err
+
+
+def test_old_xls_and_missing_files_are_clean_errors(tmp_path):
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    code, err, _ = import_(tmp_path, xls, tmp_path / "missing.csv")
+    assert code == 1 and ".xlsx or CSV UTF-8" in err and "file not found" in err
+
+
+def test_import_as_a_real_process(tmp_path):
+    sheet = fill_csv(tmp_path, [REFERENCE_TEXT, ["011002"] + REFERENCE_TEXT[1:]], "cp932")
+    proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q)
+    assert_clean_error(proc, 1)
+    assert f"{sheet}:4:A: error: DX201" in proc.stderr
+    assert (tmp_path / "out" / "011002.yaml").exists()
+    ok = run_cli("validate", str(tmp_path / "out"), "-q", Q)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_libreoffice_boolean_cells_and_excel_unicode_text(mini, tmp_path):
+    """LibreOffice saves a boolean cell as `=TRUE()`; Excel's "Unicode text" is UTF-16 with tabs."""
+    path = tmp_path / "unicode.txt"
+    lines = ["\t".join(IDS[:7]), "\t".join(REFERENCE_TEXT[:6] + ["=TRUE()"])]
+    path.write_bytes("\r\n".join(lines).encode("utf-16"))
+    [row] = list(read_sheet(path, mini))
+    assert row.problems == [] and row.data["answers"]["leadership.policy"] == {"value": True}
+    assert row.data["municipality"]["name"] == "札幌市"
+
+
+def test_cell_escaped_by_safe_cell_reads_back(mini, tmp_path):
+    name = safe_cell("=津市")
+    rows = list(read_sheet(fill_csv(tmp_path, [[REFERENCE_TEXT[0], name, *REFERENCE_TEXT[2:5]]]), mini))
+    assert rows[0].data["municipality"]["name"] == "=津市"
+
+
+def test_a_long_option_list_moves_to_a_hidden_sheet(mini, tmp_path):
+    options = "".join(
+        f"          - {{key: option_with_a_long_key_{i}, label: {{ja: 選択{i}, en: Option {i}}}, level: 1}}\n"
+        for i in range(12)
+    )
+    for name in ("mini.yaml", "mini-catalogue.yaml"):
+        text = (VALID / name).read_text(encoding="utf-8")
+        text = text.replace("          - {key: everywhere", options + "          - {key: everywhere")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "-q", str(tmp_path / "mini.yaml")]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[1] in ("記入方法", "how-to") and book["lists"].sheet_state == "hidden"
+    wifi = next(dv for dv in book.worksheets[0].data_validations.dataValidation if str(dv.sqref).startswith("I3"))
+    assert wifi.formula1.startswith("lists!$I$1:$I$")
+    assert book["lists"]["I1"].value == "none"
