@@ -20,23 +20,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "questionnaires" / "municipal-dx.yaml"
 
-BARE_APP = '''
+BARE_APP = (
+    """
 import typer
 app = typer.Typer()
-''' + "".join(f'''
+"""
+    + "".join(
+        f'''
 @app.command()
 def command{i}(name: str = "x") -> None:
     """Command number {i}."""
-''' for i in range(10)) + '''
-app()
 '''
+        for i in range(10)
+    )
+    + """
+app()
+"""
+)
 
-RT_LOAD = '''
+RT_LOAD = """
 import sys
 from ruamel.yaml import YAML
 with open(sys.argv[1], encoding="utf-8") as fh:
     YAML(typ="rt").load(fh)
-'''
+"""
 
 
 def timed(cmd: list[str], repeat: int) -> float:
@@ -74,8 +81,10 @@ def main() -> None:
     for name, value, base_name, base, budget in rows:
         ratio = value / base
         ok &= ratio <= budget
-        print(f"{name:38s} {value * 1000:7.1f} ms | {base_name:38s} {base * 1000:7.1f} ms | "
-              f"ratio {ratio:.2f} (budget {budget}) {'OK' if ratio <= budget else 'OVER'}")
+        print(
+            f"{name:38s} {value * 1000:7.1f} ms | {base_name:38s} {base * 1000:7.1f} ms | "
+            f"ratio {ratio:.2f} (budget {budget}) {'OK' if ratio <= budget else 'OVER'}"
+        )
     sys.exit(0 if ok else 1)
 
 

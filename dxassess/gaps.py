@@ -95,7 +95,7 @@ def next_step(question: Any, questionnaire: Questionnaire, next_level: int) -> T
 def _manual_rank(catalogue: Catalogue | None, refs: list[str]) -> int:
     if catalogue is None:
         return 0
-    order = {s.id: i for i, s in enumerate(catalogue.sections)}
+    order = catalogue.section_order()
     return min((order.get(r, len(order)) for r in refs), default=len(order))
 
 

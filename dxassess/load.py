@@ -214,7 +214,31 @@ def detect_kind(doc: Document) -> str:
     )
 
 
-_PLAIN_UNSAFE = (b"&", b"<<", b"\n?", b"!")
+_PLAIN_UNSAFE = (b"&", b"<<", b"\n?", b"!", b"%YAML")
+_FAST: list[Any] = []
+
+
+def _fast_yaml() -> Any:
+    """The C-backed safe loader with the YAML version looked up once per loader instead of once
+    per scalar (ruamel looks it up per scalar through a chain of attribute errors). Only for
+    files without a %YAML directive, where the version is always ruamel's default."""
+    if not _FAST:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.resolver import VersionedResolver
+
+        class DefaultVersionResolver(VersionedResolver):
+            _table: Any = None
+
+            @property
+            def versioned_resolver(self) -> Any:
+                if self._table is None:
+                    self._table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+                return self._table
+
+        fast = YAML(typ="safe", pure=False)
+        fast.Resolver = DefaultVersionResolver
+        _FAST.append(fast)
+    return _FAST[0]
 
 
 def parse_fast(path: str, raw: bytes) -> Document:
@@ -225,7 +249,7 @@ def parse_fast(path: str, raw: bytes) -> Document:
     text = decode(path, raw)
     if not any(marker in raw for marker in _PLAIN_UNSAFE):
         try:
-            data = _yaml(False).load(text)
+            data = _fast_yaml().load(raw)
         except Exception:  # the C loader refused the file: retry where positions are kept
             data = None
         else:

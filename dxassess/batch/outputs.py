@@ -68,27 +68,37 @@ def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str]) -> bytes:
 def summary_xlsx(
     rows: list[dict[str, Any]], domain_ids: list[str], bench: Benchmarks, titles: dict[str, str], lang: str
 ) -> bytes:
+    """The summary and the tier benchmarks as a workbook (streamed: memory stays flat)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
-    ws.append(_columns(domain_ids))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(_record(row, domain_ids), start=1):
-            cell = ws.cell(row=r, column=c)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("summary")
+    ws.freeze_panes = "C2"
+    bold = Font(bold=True)
+
+    def header(sheet: Any, names: list[str]) -> None:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    header(ws, _columns(domain_ids))
+    for row in rows:
+        cells = []
+        for value in _record(row, domain_ids):
+            cell = WriteOnlyCell(ws)
             if isinstance(value, str):
                 put_text(cell, value)
             else:
                 cell.value = value
-    ws.freeze_panes = "C2"
+            cells.append(cell)
+        ws.append(cells)
     bs = wb.create_sheet("benchmarks")
-    bs.append(["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
-    for cell in bs[1]:
-        cell.font = Font(bold=True)
+    header(bs, ["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
     for tier in TIERS:
         for key, stats in bench.tier_stats(tier).items():
             if stats.n == 0:
@@ -148,7 +158,7 @@ def summary_json(
         "minimum_group": MIN_GROUP,
         "rejected": [{"input": source, "reason": line} for _, source, line in rejected],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: str) -> str:

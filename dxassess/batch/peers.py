@@ -6,6 +6,7 @@ municipality can be identified from a published benchmark.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,8 @@ def quantile(sorted_values: list[float], q: float) -> float:
 
 def percentile_rank(sorted_values: list[float], value: float) -> float:
     """Share (0–100) of the group at or below `value`, counting ties as half."""
-    below = sum(1 for v in sorted_values if v < value)
-    equal = sum(1 for v in sorted_values if v == value)
+    below = bisect_left(sorted_values, value)
+    equal = bisect_right(sorted_values, value) - below
     return 100.0 * (below + 0.5 * equal) / len(sorted_values)
 
 
@@ -72,6 +73,8 @@ class Benchmarks:
     scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # tier → key → values
     missed: dict[str, Counter] = field(default_factory=dict)  # tier → question id → count
     counts: Counter = field(default_factory=Counter)
+    _sorted: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+    _stats: dict[str, dict[str, Stats]] = field(default_factory=dict)
 
     def add(self, row: dict[str, Any]) -> None:
         tier = row["tier"]
@@ -82,18 +85,26 @@ class Benchmarks:
             if value is not None:
                 by_key.setdefault(key, []).append(value)
         self.missed.setdefault(tier, Counter()).update(row["missed"])
+        self._sorted.clear()
+        self._stats.clear()
+
+    def _group(self, tier: str, key: str) -> list[float]:
+        """The sorted scores of a tier for one key (computed once after the last `add`)."""
+        if (tier, key) not in self._sorted:
+            self._sorted[(tier, key)] = sorted(self.scores.get(tier, {}).get(key, []))
+        return self._sorted[(tier, key)]
 
     def tier_stats(self, tier: str) -> dict[str, Stats]:
-        by_key = self.scores.get(tier, {})
-        return {key: stats(by_key.get(key, [])) for key in ["overall", *self.domain_ids]}
+        if tier not in self._stats:
+            self._stats[tier] = {key: stats(self._group(tier, key)) for key in ["overall", *self.domain_ids]}
+        return self._stats[tier]
 
     def position(self, row: dict[str, Any]) -> dict[str, float | None]:
         """Percentile of a municipality within its tier per domain (None when suppressed)."""
-        by_key = self.scores.get(row["tier"], {})
         out: dict[str, float | None] = {}
         for key in ["overall", *self.domain_ids]:
             value = row["overall"] if key == "overall" else row["domains"].get(key)
-            group = sorted(by_key.get(key, []))
+            group = self._group(row["tier"], key)
             out[key] = None if value is None or len(group) < MIN_GROUP else round(percentile_rank(group, value), 1)
         return out
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from dxassess.batch.peers import Benchmarks
-from dxassess.batch.work import Job, Settings, render_job, score_job
+from dxassess.batch.work import Job, Settings, finish_job, score_job
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -78,20 +78,45 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list) 
             index += 1
 
 
-def _map(fn: Callable, items: Iterable, workers: int, total: int, progress: Callable[[int], None]) -> Iterator:
-    """`fn` over items, in worker processes when workers > 1; results as they complete."""
-    if workers <= 1:
+class _Workers:
+    """Worker processes shared by both passes (inline when there is one worker)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Any = None
+
+    def __enter__(self) -> _Workers:
+        if self.workers > 1:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+            self.pool = context.Pool(self.workers)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if exc[0] else self.pool.close()
+            self.pool.join()
+
+    def map(self, fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
+        """`fn` over items; results as they complete. With a pool, the work is handed out at
+        once, so the caller may do other work before it reads the results."""
+        if self.pool is None:
+            return self._inline(fn, items, progress)
+        chunk = max(1, min(32, len(items) // (self.workers * 8) or 1))
+        results = self.pool.imap_unordered(fn, items, chunksize=chunk)
+
+        def read() -> Iterator:
+            for result in results:
+                progress(1)
+                yield result
+
+        return read()
+
+    @staticmethod
+    def _inline(fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
         for item in items:
             yield fn(item)
-            progress(1)
-        return
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    with context.Pool(workers) as pool:
-        chunk = max(1, min(32, total // (workers * 8) or 1))
-        for result in pool.imap_unordered(fn, items, chunksize=chunk):
-            yield result
             progress(1)
 
 
@@ -99,8 +124,35 @@ def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
 
-def _render(settings: Settings, args: tuple[int, str, dict]) -> Any:
-    return render_job(*args, settings)
+def _finish(settings: Settings, args: tuple[int, str, dict, dict]) -> Any:
+    return finish_job(*args, settings)
+
+
+def _warm(questionnaire: Path | None) -> None:
+    """Load what every worker needs before the workers are forked, so they share it: the
+    questionnaire, the compiled report templates, the rendering modules."""
+    import gc
+
+    from dxassess.library import resolve_questionnaire
+    from dxassess.render import context, html  # noqa: F401
+    from dxassess.render.templates import shipped_environment
+    from dxassess.validate import load_questionnaire
+
+    path = questionnaire if questionnaire is not None and questionnaire.is_file() else resolve_questionnaire(None)
+    if path is not None:
+        try:
+            load_questionnaire(path)
+        except Exception:  # a broken questionnaire is reported per input by the workers
+            pass
+    env = shipped_environment()
+    for name in ("report.html.j2", "peer.html.j2", "sources.html.j2"):
+        env.get_template(name)
+    # Long-lived objects need no cyclic-GC scans in the workers.
+    import os
+
+    if os.environ.get("DX_FREEZE", "1") == "1":
+        gc.collect()
+        gc.freeze()
 
 
 def run(
@@ -110,11 +162,13 @@ def run(
     lang: str,
     questionnaire: Path | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
+    summarise: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Score every input into `out`. Invalid inputs are rejected with their reason; the others
-    are still scored. Re-running into the same folder completes or refreshes it."""
+    are still scored. `summarise` is called once the scores and benchmarks are known, while the
+    workers finish the reports (and again at the end if finishing a report failed). Re-running
+    into the same folder completes or refreshes it."""
     from dxassess.files import ensure_dir
-    from dxassess.validate import load_questionnaire
 
     files, bad = expand(inputs)
     outcome = Outcome()
@@ -124,20 +178,29 @@ def run(
     shutil.rmtree(work, ignore_errors=True)
     ensure_dir(work)
     settings = Settings(lang, str(questionnaire) if questionnaire else None, str(work), str(reports))
-    if questionnaire is None:  # load the flagship once before forking, so workers share it
-        from dxassess.library import resolve_questionnaire
+    _warm(questionnaire)
+    with _Workers(workers) as pool:
+        return _passes(pool, files, bad, settings, outcome, questionnaire, progress_factory, summarise)
 
-        flagship = resolve_questionnaire(None)
-        if flagship is not None:
-            load_questionnaire(flagship)
 
+def _passes(
+    pool: _Workers,
+    files: list[Path],
+    bad: list[tuple[str, str]],
+    settings: Settings,
+    outcome: Outcome,
+    questionnaire: Path | None,
+    progress_factory: Callable[[str, int], Callable[[int], None]],
+    summarise: Callable[[Outcome], None] | None,
+) -> Outcome:
+    work = Path(settings.work)
     sheet_rejections: list[tuple[int, str, str]] = []
     jobs = list(jobs_from(files, str(questionnaire) if questionnaire else None, sheet_rejections))
     outcome.inputs = len(jobs) + len({r[0] for r in sheet_rejections}) + len(bad)
     rows: dict[int, dict[str, Any]] = {}
     sources = {job.index: job.source for job in jobs}
     tick = progress_factory("scoring", len(jobs))
-    for index, row, reason in _map(partial(_score, settings), jobs, workers, len(jobs), tick):
+    for index, row, reason in pool.map(partial(_score, settings), jobs, tick):
         if row is None:
             outcome.rejected.append((index, sources[index], reason or ""))
         else:
@@ -159,7 +222,7 @@ def run(
                 )
             )
             try:
-                os.unlink(work / f"{index}.pickle")
+                os.unlink(work / f"{index}.html")
             except OSError:
                 pass
             continue
@@ -185,10 +248,18 @@ def run(
             "q1": {key: s.q1 for key, s in stats.items()},
             "q3": {key: s.q3 for key, s in stats.items()},
         }
-        renders.append((row["index"], row["code"], peer))
+        renders.append((row["index"], row["code"], row.pop("peer_data"), peer))
     tick = progress_factory("reports", len(renders))
-    for index, reason in _map(partial(_render, settings), renders, workers, len(renders), tick):
+    finished = pool.map(partial(_finish, settings), renders, tick)
+    if summarise is not None:
+        summarise(outcome)
+    failed = False
+    for index, reason in finished:
         if reason:
             outcome.rejected.append((index, sources.get(index, "?"), reason))
+            failed = True
     shutil.rmtree(work, ignore_errors=True)
+    if failed and summarise is not None:
+        outcome.rejected.sort(key=lambda r: r[0])
+        summarise(outcome)
     return outcome

@@ -1,14 +1,14 @@
-"""The two units of batch work, run in worker processes: score one input; render one report.
+"""The two units of batch work, run in worker processes: score one input; finish one report.
 
-Scoring writes the report data to a work folder (pickled) and returns a small summary row, so
-the main process holds only the summary while the peer benchmarks are computed; rendering then
-reads the data back and writes the municipality's HTML report with its position in its tier.
+Scoring renders the municipality's HTML report into a work folder, leaving a slot for its
+position in its size tier, and returns a small summary row, so the main process holds only the
+summary while the peer benchmarks are computed. Finishing fills the slot and writes
+reports/CODE.html atomically.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ class Job:
 class Settings:
     lang: str
     search: str | None  # --questionnaire
-    work: str  # folder for the pickled report data
+    work: str  # folder for the reports waiting for their peer section
     reports: str  # folder for reports/CODE.html
 
 
@@ -52,6 +52,7 @@ def _assessment(job: Job, search: Path | None) -> Any:
 def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, str | None]:
     """(index, summary row, None) for a scored input, or (index, None, one-line reason)."""
     from dxassess.render.context import build
+    from dxassess.render.html import render_html
     from dxassess.scoring import score
 
     try:
@@ -66,8 +67,8 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         return job.index, None, f"{job.source}: error: DX009 cannot read the file: {exc.strerror or exc}"
     except RecursionError:
         return job.index, None, f"{job.source}: error: DX004 nesting is too deep"
-    with open(os.path.join(settings.work, f"{job.index}.pickle"), "wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    with open(os.path.join(settings.work, f"{job.index}.html"), "w", encoding="utf-8") as fh:
+        fh.write(render_html(data, peer_slot=True))
     m = data["municipality"]
     row = {
         "index": job.index,
@@ -85,6 +86,12 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         "domains": {key: d["score"] for key, d in data["domains"].items()},
         "targets": {key: d["target"] for key, d in data["domains"].items()},
         "missed": [g["question_id"] for g in data["gaps"]],
+        "peer_data": {
+            "lang": data["lang"],
+            "tier_label": data["tier_label"],
+            "overall": data["overall"],
+            "domains": {key: {"title": d["title"], "score": d["score"]} for key, d in data["domains"].items()},
+        },
         "gaps": [
             {"question_id": g["question_id"], "gap": g["gap"], "priority": g["priority"], "manual": g["manual"]}
             for g in data["gaps"]
@@ -93,22 +100,27 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     return job.index, row, None
 
 
-def render_job(index: int, code: str, peer: dict[str, Any], settings: Settings) -> tuple[int, str | None]:
-    """Write reports/CODE.html from the pickled data; (index, None) or (index, reason)."""
+def finish_job(
+    index: int, code: str, peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
+) -> tuple[int, str | None]:
+    """Fill the peer slot of a waiting report and write reports/CODE.html; (index, None) or
+    (index, one-line reason)."""
     from dxassess.files import inside, safe_name, write_atomic
-    from dxassess.render.html import render_html
+    from dxassess.render.html import PEER_SLOT, peer_section
 
-    pickled = os.path.join(settings.work, f"{index}.pickle")
+    waiting = os.path.join(settings.work, f"{index}.html")
     try:
-        with open(pickled, "rb") as fh:
-            data = pickle.load(fh)
-        html = render_html(data, peer)
+        with open(waiting, encoding="utf-8") as fh:
+            html = fh.read()
+        html = html.replace(PEER_SLOT, peer_section(peer_data, peer), 1)
         write_atomic(inside(Path(settings.reports), safe_name(code, ".html")), html)
     except DxassessError as exc:
         return index, exc.one_line()
+    except OSError as exc:
+        return index, f"{waiting}: error: DX901 cannot finish the report: {exc.strerror or exc}"
     finally:
         try:
-            os.unlink(pickled)
+            os.unlink(waiting)
         except OSError:
             pass
     return index, None

@@ -38,7 +38,7 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
 
 def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: Path | None) -> int:
     from dxassess.batch import outputs
-    from dxassess.batch.run import run
+    from dxassess.batch.run import Outcome, run
     from dxassess.i18n import pick
     from dxassess.library import resolve_questionnaire
     from dxassess.validate import load_questionnaire
@@ -48,8 +48,6 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
     if output.exists() and not output.is_dir():
         raise UsageError(f"-o {output} is a file; give a folder for the batch output")
     workers = jobs or os.cpu_count() or 1
-    with ExitStack() as stack:
-        outcome = run(inputs, output, workers, lang, questionnaire, _progress(stack))
     qpath = questionnaire if questionnaire and questionnaire.is_file() else resolve_questionnaire(None)
     titles: dict[str, str] = {}
     texts: dict[str, str] = {}
@@ -58,7 +56,12 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
         titles = {d.id: pick(d.title, lang) for d in q.domains}
         texts = {x.id: pick(x.text, lang) for x in q.questions()}
     protect = {p for p in inputs if p.is_file()}
-    outputs.write_all(output, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, lang, protect)
+
+    def summarise(outcome: Outcome) -> None:
+        outputs.write_all(output, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, lang, protect)
+
+    with ExitStack() as stack:
+        outcome = run(inputs, output, workers, lang, questionnaire, _progress(stack), summarise)
     for _, _, line in outcome.rejected:
         sys.stderr.write(line + "\n")
     sys.stderr.write(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import Field
 
 from dxassess.model.questionnaire import SECTION_ID_PATTERN, Strict, Text
@@ -36,4 +38,17 @@ class Catalogue(Strict):
     sections: list[ManualSection] = Field(min_length=1, description="The sections, in the manual's order.")
 
     def section_map(self) -> dict[str, ManualSection]:
+        """Section id → section (computed once; do not modify)."""
+        return self._section_map
+
+    def section_order(self) -> dict[str, int]:
+        """Section id → its position in the manual (computed once; do not modify)."""
+        return self._section_order
+
+    @cached_property
+    def _section_map(self) -> dict[str, ManualSection]:
         return {s.id: s for s in self.sections}
+
+    @cached_property
+    def _section_order(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.sections)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import cached_property
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -189,10 +190,19 @@ class Questionnaire(Strict):
     domains: list[Domain] = Field(min_length=1, description="The domains, in the order asked.")
 
     def questions(self) -> list[QuestionBase]:
-        return [q for d in self.domains for q in d.questions]
+        return list(self._questions)
 
     def question_map(self) -> dict[str, QuestionBase]:
-        return {q.id: q for q in self.questions()}
+        """Question id → question (computed once; do not modify)."""
+        return self._question_map
+
+    @cached_property
+    def _questions(self) -> tuple[QuestionBase, ...]:
+        return tuple(q for d in self.domains for q in d.questions)
+
+    @cached_property
+    def _question_map(self) -> dict[str, QuestionBase]:
+        return {q.id: q for q in self._questions}
 
     def domain_of(self, question_id: str) -> Domain:
         for d in self.domains:

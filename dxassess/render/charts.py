@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import escape
@@ -59,9 +60,14 @@ def num(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+@lru_cache(maxsize=8192)
+def _char_units(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+
+
 def text_units(text: str) -> int:
     """Width in half-width units: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    return sum(map(_char_units, text))
 
 
 _NO_LINE_START = set("、。，．・：；？！ー）」』】〕,.:;?!)")
@@ -82,6 +88,12 @@ def _tokens(text: str) -> list[str]:
 
 
 def wrap(text: str, width: int, max_lines: int = 2) -> list[str]:
+    """`_wrap`, cached: batch reports wrap the same domain and question titles again and again."""
+    return list(_wrap(text, width, max_lines))
+
+
+@lru_cache(maxsize=4096)
+def _wrap(text: str, width: int, max_lines: int) -> tuple[str, ...]:
     """Wrap `text` into at most `max_lines` lines of about `width` units; cut the rest with '…'.
     Japanese breaks between characters but never before closing punctuation. Lines are balanced,
     so a title never leaves one character alone on its last line."""
@@ -90,8 +102,8 @@ def wrap(text: str, width: int, max_lines: int = 2) -> list[str]:
         even = -(-text_units("".join(lines)) // len(lines)) + 2
         balanced = _wrap_greedy(text, even, max_lines)
         if len(balanced) == len(lines) and not balanced[-1].endswith("…"):
-            return balanced
-    return lines
+            return tuple(balanced)
+    return tuple(lines)
 
 
 _BREAK_AFTER = set("・、。の）」")

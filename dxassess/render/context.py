@@ -79,9 +79,9 @@ def build(
             "phase": g.phase,
         }
 
+    order = catalogue.section_order() if catalogue else {}
     cited = sorted(
-        {ref for question in questions.values() for ref in question.manual},
-        key=lambda r: list(sections).index(r) if r in sections else len(sections),
+        {ref for question in questions.values() for ref in question.manual}, key=lambda r: order.get(r, len(order))
     )
     domains: dict[str, Any] = {}
     for ds, domain in zip(result.domains, q.domains):

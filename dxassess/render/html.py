@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from dxassess.gaps import reiwa
-from dxassess.render import charts
+from dxassess.i18n import LABELS, label
+from dxassess.render import charts, rows
 
 # Labels only the HTML report uses (the shared ones live in dxassess.i18n.LABELS).
 HTML_LABELS: dict[str, dict[str, str]] = {
@@ -42,6 +46,7 @@ HTML_LABELS: dict[str, dict[str, str]] = {
     "question_id": {"ja": "設問ID", "en": "Question id"},
     "review_mark": {"ja": "要確認", "en": "review"},
     "scale_note": {"ja": "スコアは0〜5です。", "en": "Scores run from 0 to 5."},
+    "more_gaps": {"ja": "その他の目標未達の設問（優先度順）", "en": "Other questions below target (by priority)"},
 }
 
 
@@ -53,7 +58,7 @@ def html_label(key: str, lang: str, **values: Any) -> str:
 def _peer_rows(data: dict[str, Any], peer: dict[str, Any]) -> list[dict[str, Any]]:
     percentile = peer.get("percentile") or {}
     median = peer.get("median") or {}
-    return [
+    rows = [
         {
             "id": domain_id,
             "title": d["title"],
@@ -63,23 +68,78 @@ def _peer_rows(data: dict[str, Any], peer: dict[str, Any]) -> list[dict[str, Any
         }
         for domain_id, d in data["domains"].items()
     ]
+    if "overall" in percentile and data.get("overall") is not None:
+        rows.insert(
+            0,
+            {
+                "id": "overall",
+                "title": label("overall", data["lang"]),
+                "score": data["overall"],
+                "median": median.get("overall"),
+                "percentile": percentile["overall"],
+            },
+        )
+    return rows
 
 
-def render_html(data: dict[str, Any], peer: dict[str, Any] | None = None) -> str:
-    """The HTML report of one assessment. `peer` (from a batch run) adds the municipality's position
-    in its size tier: {"tier_label": str, "percentile": {domain: float|None}, "median": {...}}.
-    Deterministic: the same data gives the same bytes."""
-    from dxassess.render.templates import render_shipped
+CARD_COUNT = 10  # gaps shown as full cards; the rest go into a compact table
+PEER_SLOT = "<!-- dxassess:peer -->"  # where a batch run puts the peer section (input cannot make it)
 
-    lang = data["lang"]
 
+@lru_cache(maxsize=8)
+def _labels(lang: str) -> tuple[dict[str, Markup], dict[str, Markup]]:
+    """Plain labels, looked up as T["key"] / H["key"] (faster than calls in the report's loops).
+    They are the project's own constants, escaped once and marked safe."""
+    shared = {key: Markup(escape(label(key, lang))) for key in LABELS if "{" not in LABELS[key]["en"]}
+    own = {key: Markup(escape(html_label(key, lang))) for key in HTML_LABELS if "{" not in HTML_LABELS[key]["en"]}
+    return shared, own
+
+
+def _helpers(lang: str) -> dict[str, Any]:
     def h(key: str, **values: Any) -> str:
         return html_label(key, lang, **values)
 
+    shared, own = _labels(lang)
+    return {"h": h, "T": shared, "H": own}
+
+
+_SOURCES: dict[tuple, str] = {}
+
+
+def _sources(data: dict[str, Any], helpers: dict[str, Any]) -> Markup:
+    """The sources section (manual sections cited, scoring policy), rendered once per content."""
+    from dxassess.render.templates import render_shipped
+
+    key = (data["lang"], tuple(tuple(sorted(s.items())) for s in data["manual"]), tuple(data["policy"]))
+    if key not in _SOURCES:
+        if len(_SOURCES) > 16:
+            _SOURCES.clear()
+        _SOURCES[key] = render_shipped("sources.html.j2", data, **helpers)
+    return Markup(_SOURCES[key])
+
+
+def peer_section(data: dict[str, Any], peer: dict[str, Any]) -> str:
+    """The "position in tier" section: {"tier_label", "percentile": {domain: 0–100|None}, "median": {...}}."""
+    from dxassess.render.templates import render_shipped
+
+    view = {"tier_label": peer.get("tier_label") or data["tier_label"], "rows": _peer_rows(data, peer)}
+    return render_shipped("peer.html.j2", data, peer=view, **_helpers(data["lang"]))
+
+
+def render_html(data: dict[str, Any], peer: dict[str, Any] | None = None, peer_slot: bool = False) -> str:
+    """The HTML report of one assessment. `peer` (from a batch run) adds the municipality's position
+    in its size tier; `peer_slot` leaves PEER_SLOT where that section goes, for batch to fill in
+    later. Deterministic: the same data gives the same bytes."""
+    from dxassess.render.templates import render_shipped
+
+    lang = data["lang"]
+    helpers = _helpers(lang)
+    h = helpers["h"]
     changes = {row["id"]: row for row in data["previous"]["domains"]} if data.get("previous") else {}
-    peer_view = None
     if peer:
-        peer_view = {"tier_label": peer.get("tier_label") or data["tier_label"], "rows": _peer_rows(data, peer)}
+        peer_html = Markup(peer_section(data, peer))
+    else:
+        peer_html = Markup(PEER_SLOT) if peer_slot else Markup("")
     parts = [h("figures_note")]
     if data.get("previous"):
         parts.append(h("previous_on", date=data["previous"]["assessed"]))
@@ -90,12 +150,18 @@ def render_html(data: dict[str, Any], peer: dict[str, Any] | None = None) -> str
     return render_shipped(
         "report.html.j2",
         data,
-        h=h,
+        **helpers,
         radar_svg=charts.radar(data),
         gaps_svg=charts.gap_bars(data),
         gaps_by_id={g["question_id"]: g for g in data["gaps"]},
         domain_changes=changes,
-        peer=peer_view,
+        peer_html=peer_html,
+        sources_html=_sources(data, helpers),
+        _data=data,
+        answer_rows=rows.answer_rows,
+        more_gap_rows=rows.more_gap_rows,
+        roadmap_items=rows.roadmap_items,
+        card_count=CARD_COUNT,
         overall_gap=overall_gap,
         radar_caption=caption,
         reiwa=reiwa(data["fiscal_year"]),
