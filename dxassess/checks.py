@@ -384,4 +384,24 @@ def check_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(loc + ("value",), "DX303", problem)
 
 
-ANSWER_RULES: list[Rule] = [check_code, check_questionnaire_known, check_answers]
+def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """An answer to a question whose `when` is false is not scored: say so, so nobody wonders
+    why it does not count."""
+    from dxassess.scoring import answer_values, visible_questions
+
+    q = ctx.questionnaire
+    if q is None or q.id != a.questionnaire.id or q.version != a.questionnaire.version:
+        return
+    questions = q.question_map()
+    if not any(questions[qid].when for qid in a.answers if qid in questions):
+        return
+    visible = visible_questions(q, answer_values(a))
+    for qid, answer in a.answers.items():
+        if qid in questions and qid not in visible and answer.value is not None:
+            yield ctx.problem(("answers", qid), "DX307",
+                              f"{qid} is answered, but its condition `{questions[qid].when}` is false, so the "
+                              "answer is not scored; remove it or check the earlier answers",
+                              severity="warning", key=True)
+
+
+ANSWER_RULES: list[Rule] = [check_code, check_questionnaire_known, check_answers, check_hidden_answers]

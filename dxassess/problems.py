@@ -109,6 +109,24 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
     ),
+    "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
+    "DX402": (
+        "template-refused",
+        "The sandbox refused something a report template tried.",
+        "Templates may only read the report data: no files, imports or Python internals.",
+    ),
+    "DX403": ("template-error", "A report template has an error.", "Fix the template at the line shown."),
+    "DX901": ("output", "An output cannot be written.", "Choose a folder you can write to, with free space."),
+    "DX902": (
+        "in-use",
+        "The answer file is in use by another `dxassess run`.",
+        "Finish or quit the other session first.",
+    ),
+    "DX903": (
+        "not-a-terminal",
+        "The interview needs a terminal and the answers are incomplete.",
+        "Run it in a terminal, or complete the answer file first.",
+    ),
     "DX308": (
         "duplicate-code",
         "Two inputs of one batch are for the same municipality code.",

@@ -95,6 +95,14 @@ make("a-code-unquoted", A, "DX100", 3, [("set", 3, a(3).replace('"011002"', "110
 make("a-yesno-as-text", A, "DX303", 7, [("set", 7, '  leadership.policy: {value: "yes"}')])
 make("a-unknown-key", A, "DX101", 6, [("set", 6, "  leadership.mayor_commitment: {value: 3, nots: typo}")])
 make("a-missing-assessed", A, "DX102", 2, [("delete", 4, None)])
+make(
+    "a-answered-but-hidden",
+    A,
+    "DX307",
+    10,
+    [("set", 9, "  infrastructure.wifi: {value: none}"), ("set", 10, "  infrastructure.wifi_secured: {value: true}")],
+    "warning",
+)
 make("a-prefecture-code", A, "DX305", 3, [("set", 3, a(3).replace('"011002"', '"010006"'))])
 
 
