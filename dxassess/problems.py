@@ -32,6 +32,7 @@ class Problem:
 
 # code -> (rule name, short description, help). Codes are stable: never renumber.
 CODES: dict[str, tuple[str, str, str]] = {
+    "DX000": ("usage", "The command line is wrong (exit code 2).", "See `dxassess COMMAND --help`."),
     "DX001": ("file-too-large", "The file is larger than the 10 MB limit.", "Split the file or remove data."),
     "DX002": ("encoding", "The file is not UTF-8 text.", "Save the file as UTF-8."),
     "DX003": ("yaml-syntax", "The file is not valid YAML.", "Fix the YAML syntax at the position shown."),
