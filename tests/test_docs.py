@@ -53,7 +53,7 @@ def codes_page() -> str:
     ]
     for code in sorted(CODES):
         name, short, fix = CODES[code]
-        lines.append(f"| <a id=\"{code.lower()}\"></a>{code} | `{name}` | {short} | {fix} |")
+        lines.append(f'| <a id="{code.lower()}"></a>{code} | `{name}` | {short} | {fix} |')
     return "\n".join(lines) + "\n"
 
 
@@ -78,8 +78,19 @@ def test_readme_quick_start_and_commands(tmp_path):
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
     help_text = run_cli("--help").stdout
-    for command in ("validate", "schema", "questionnaires", "run", "score", "report", "batch", "template",
-                    "import", "compare", "sample"):
+    for command in (
+        "validate",
+        "schema",
+        "questionnaires",
+        "run",
+        "score",
+        "report",
+        "batch",
+        "template",
+        "import",
+        "compare",
+        "sample",
+    ):
         assert f"dxassess {command}" in readme, command
         assert command in help_text
 

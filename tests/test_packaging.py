@@ -20,7 +20,8 @@ def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         pytest.fail(f"building the wheel failed: {proc.stderr[-2000:]}")
@@ -29,9 +30,14 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_data(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in ("dxassess/questionnaires/municipal-dx.yaml", "dxassess/questionnaires/dx-manual.yaml",
-                   "dxassess/questionnaires/quick-check.yaml", "dxassess/reports/report.html.j2",
-                   "dxassess/reports/report.md.j2", "dxassess/reports/index.html.j2"):
+    for needed in (
+        "dxassess/questionnaires/municipal-dx.yaml",
+        "dxassess/questionnaires/dx-manual.yaml",
+        "dxassess/questionnaires/quick-check.yaml",
+        "dxassess/reports/report.html.j2",
+        "dxassess/reports/report.md.j2",
+        "dxassess/reports/index.html.j2",
+    ):
         assert needed in names, needed
     assert not any(n.startswith("tests/") for n in names)
 
@@ -44,11 +50,22 @@ def test_installed_tool_works_without_the_source_tree(wheel: Path, tmp_path: Pat
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONIOENCODING": "utf-8"}
 
     def dx(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", "from dxassess.cli import main; main()", *args],
-                              cwd=elsewhere, env=env, capture_output=True, text=True, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-c", "from dxassess.cli import main; main()", *args],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
 
-    where = subprocess.run([sys.executable, "-c", "import dxassess; print(dxassess.__file__)"], cwd=elsewhere,
-                           env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [sys.executable, "-c", "import dxassess; print(dxassess.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.startswith(str(site)), where.stdout
     listed = dx("questionnaires", "--json")
     assert listed.returncode == 0, listed.stderr
