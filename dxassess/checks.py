@@ -398,10 +398,14 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     visible = visible_questions(q, answer_values(a))
     for qid, answer in a.answers.items():
         if qid in questions and qid not in visible and answer.value is not None:
-            yield ctx.problem(("answers", qid), "DX307",
-                              f"{qid} is answered, but its condition `{questions[qid].when}` is false, so the "
-                              "answer is not scored; remove it or check the earlier answers",
-                              severity="warning", key=True)
+            yield ctx.problem(
+                ("answers", qid),
+                "DX307",
+                f"{qid} is answered, but its condition `{questions[qid].when}` is false, so the "
+                "answer is not scored; remove it or check the earlier answers",
+                severity="warning",
+                key=True,
+            )
 
 
 ANSWER_RULES: list[Rule] = [check_code, check_questionnaire_known, check_answers, check_hidden_answers]

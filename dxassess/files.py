@@ -36,11 +36,24 @@ def ensure_dir(path: Path) -> Path:
     return path
 
 
+def _is_input(path: Path, protect: frozenset[Path] | set[Path]) -> bool:
+    """`path` names one of the inputs: the same path, a symbolic link to it, or a hard link."""
+    if path.resolve() in {Path(p).resolve() for p in protect}:
+        return True
+    for p in protect:
+        try:
+            if os.path.samefile(path, p):
+                return True
+        except OSError:  # one of them does not exist
+            continue
+    return False
+
+
 def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset()) -> None:
     """Write to a temporary file in the same folder, fsync, then replace: a reader sees the old
     file or the new one, never half of one. `protect` lists inputs that must not be overwritten."""
     path = Path(path)
-    if protect and path.resolve() in {p.resolve() for p in protect}:
+    if protect and _is_input(path, protect):
         raise OutputError("is one of the input files; choose another output path", path=str(path))
     ensure_dir(path.parent if str(path.parent) else Path("."))
     payload = data.encode("utf-8") if isinstance(data, str) else data

@@ -83,10 +83,50 @@ def _yaml(pure: bool) -> Any:
     return _YAML_CACHE[pure]
 
 
+def _count_values(path: str, text: str) -> None:
+    """Refuse a file with more than MAX_NODES values before its node tree is built: composing
+    costs about 1 KB and 10 µs per node, so a 10 MB file of `[0,0,0,...]` would otherwise take a
+    minute and gigabytes to refuse. Values are counted as `_Converter` counts them (mapping keys
+    are not values; an alias counts once here, its expansion is counted while converting). Only
+    large texts can hold that many values (each takes at least two characters)."""
+    if len(text) < MAX_NODES:
+        return
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent, MappingStartEvent, NodeEvent
+
+    for pure in (False, True):
+        count = 0
+        # per open collection: True / False = a mapping expecting a key / a value; None = a list
+        open_: list[bool | None] = []
+        try:
+            for event in _yaml(pure).parse(text):
+                if isinstance(event, CollectionEndEvent):
+                    open_.pop()
+                    continue
+                if not isinstance(event, NodeEvent):
+                    continue
+                is_key = bool(open_) and open_[-1] is True
+                if open_ and open_[-1] is not None:
+                    open_[-1] = not open_[-1]
+                if not is_key:
+                    count += 1
+                    if count > MAX_NODES:
+                        mark = event.start_mark
+                        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                        raise _fail(path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+                if isinstance(event, CollectionStartEvent):
+                    open_.append(True if isinstance(event, MappingStartEvent) else None)
+            return
+        except LoadFailure:
+            raise
+        except Exception:  # a syntax error: `compose` reports it with its position
+            continue
+
+
 def compose(path: str, text: str) -> Any:
     """Text → YAML node tree. Tries the C parser first, then the pure-Python parser."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _count_values(path, text)
     last: Exception | None = None
     for pure in (False, True):
         try:
@@ -247,12 +287,30 @@ def parse_fast(path: str, raw: bytes) -> Document:
     file the C loader refuses (duplicate keys, syntax), goes through the position-keeping path.
     Both paths accept exactly the same files and give the same data."""
     text = decode(path, raw)
+    _count_values(path, text)  # before the C loader builds a node per value
     if not any(marker in raw for marker in _PLAIN_UNSAFE):
         try:
             data = _fast_yaml().load(raw)
         except Exception:  # the C loader refused the file: retry where positions are kept
             data = None
         else:
-            if data is not None:
+            if data is not None and _within_limits(data):
                 return Document(path, data)
     return parse(path, text)
+
+
+def _within_limits(data: Any) -> bool:
+    """The depth and size limits `parse` enforces, checked on data the C loader built (a file
+    over them goes through `parse`, which names the problem and its line)."""
+    stack = [(data, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return False
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+    return True

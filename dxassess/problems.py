@@ -133,6 +133,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Two inputs of one batch are for the same municipality code.",
         "Keep one answer file per municipality in a batch.",
     ),
+    "DX309": (
+        "mixed-questionnaires",
+        "Inputs of one batch use questionnaires with different domains.",
+        "Score each questionnaire in its own batch.",
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.files import write_atomic
 from dxassess.i18n import label
-from dxassess.sheets.write import put_text, safe_cell
+from dxassess.sheets.write import put_text, safe_cell, stable_xlsx
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
 
@@ -117,9 +117,7 @@ def summary_xlsx(
                     "yes" if d["suppressed"] else "no",
                 ]
             )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return stable_xlsx(wb)
 
 
 def summary_json(
@@ -217,6 +215,7 @@ def index_html(
     from dxassess.render.templates import render_shipped
 
     tier_labels = {t.value: TIER_LABELS[t][lang] for t in Tier}
+    titles = {**{d: d for d in domain_ids}, **titles}  # --questionnaire may not be the inputs' own
     bench_view = []
     for key in ["overall", *domain_ids]:
         per_tier = {tier: bench.tier_stats(tier)[key].as_dict() for tier in TIERS if bench.counts[tier]}

@@ -120,6 +120,27 @@ class _Workers:
             progress(1)
 
 
+def _shared(value: Any) -> Any:
+    """One object for the strings every row repeats (question ids, domain ids and titles), so
+    the summary held in memory costs little per municipality."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {sys.intern(k) if isinstance(k, str) else k: _shared(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shared(v) for v in value]
+    return value
+
+
+def _compact(row: dict[str, Any]) -> dict[str, Any]:
+    row["missed"] = [sys.intern(q) for q in row["missed"]]
+    row["gaps"] = [_shared(g) for g in row["gaps"]]
+    row["domains"] = _shared(row["domains"])
+    row["targets"] = _shared(row["targets"])
+    row["peer_data"] = _shared(row["peer_data"])
+    return row
+
+
 def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
@@ -204,7 +225,7 @@ def _passes(
         if row is None:
             outcome.rejected.append((index, sources[index], reason or ""))
         else:
-            rows[index] = row
+            rows[index] = _compact(row)
     outcome.rejected += sheet_rejections
     outcome.rejected += [(10**9 + i, source, line) for i, (source, line) in enumerate(bad)]
 
@@ -219,6 +240,21 @@ def _passes(
                     row["source"],
                     f"{row['source']}: error: DX308 code {row['code']} is "
                     f"also in {first['source']}; each municipality may appear once per batch",
+                )
+            )
+            try:
+                os.unlink(work / f"{index}.html")
+            except OSError:
+                pass
+            continue
+        if outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
+            first = outcome.rows[0]
+            outcome.rejected.append(
+                (
+                    index,
+                    row["source"],
+                    f"{row['source']}: error: DX309 questionnaire {row['questionnaire']} has other domains than "
+                    f"{first['questionnaire']} of {first['source']}; score each questionnaire in its own batch",
                 )
             )
             try:

@@ -67,8 +67,14 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         return job.index, None, f"{job.source}: error: DX009 cannot read the file: {exc.strerror or exc}"
     except RecursionError:
         return job.index, None, f"{job.source}: error: DX004 nesting is too deep"
-    with open(os.path.join(settings.work, f"{job.index}.html"), "w", encoding="utf-8") as fh:
-        fh.write(render_html(data, peer_slot=True))
+    waiting = os.path.join(settings.work, f"{job.index}.html")
+    try:
+        with open(waiting, "w", encoding="utf-8") as fh:
+            fh.write(render_html(data, peer_slot=True))
+    except OSError as exc:  # disk full, permission denied: this input is not scored
+        from dxassess.files import _reason
+
+        return job.index, None, f"{waiting}: error: DX901 cannot write the report: {_reason(exc)}"
     m = data["municipality"]
     row = {
         "index": job.index,

@@ -111,7 +111,7 @@ def run_report(
     if output is None:
         sys.stdout.write(text)
     else:
-        protect = {path} | ({previous} if previous else set())
+        protect = {path} | {p for p in (previous, template, questionnaire) if p is not None and p.is_file()}
         write_atomic(output, text, protect=protect)
         sys.stderr.write(f"{label('report_title', lang)}: {output}\n")
     return 0

@@ -11,6 +11,11 @@ from dxassess.errors import UsageError
 SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
 
 
+def questionnaire_file(ref: str | None) -> set[Path]:
+    """The questionnaire file given by `--questionnaire`, to protect it from being overwritten."""
+    return {Path(ref)} if ref and Path(ref).is_file() else set()
+
+
 def load_questionnaire_ref(ref: str | None) -> Any:
     """`--questionnaire ID|FILE|FOLDER` (default: the flagship) → Questionnaire."""
     from dxassess.errors import InvalidFile
@@ -51,7 +56,7 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
         data = yaml_template(questionnaire, lang)
     else:
         data = xlsx_template(questionnaire, lang)
-    write_atomic(output, data)
+    write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
     count = len(questionnaire.questions())
     sys.stderr.write(
         f"wrote {output}: {fmt} template of {questionnaire.id} {questionnaire.version}, {count} questions\n"
@@ -81,7 +86,7 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
         raise UsageError("give at least one CSV or XLSX sheet to import")
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     ensure_dir(output_dir)
-    protect = set(sheets)
+    protect = set(sheets) | questionnaire_file(questionnaire_ref)
     seen: dict[str, str] = {}
     written = rejected = 0
     for sheet in sheets:

@@ -122,6 +122,9 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
         sheet.reset_dimensions()  # some writers record a wrong size; read every cell
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
+    except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
+        what = f"cannot read the XLSX file ({type(exc).__name__}); open it and save it again as .xlsx"
+        raise InputError(what, str(path), code="DX009") from None
     finally:
         book.close()
 
@@ -412,6 +415,9 @@ def read_sheet(
         yield from _rows(path, _Reader(path, questionnaire, {} if seen is None else seen))
     except InputError as exc:
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, exc.message)])
+    except UnicodeDecodeError:  # a byte-order mark, then bytes that are not UTF-8
+        what = "the CSV is not valid UTF-8 after its byte-order mark; save it as CSV UTF-8 from your spreadsheet"
+        yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX002", what)])
     except csv.Error as exc:
         what = f"the CSV cannot be read ({exc}); save it again as CSV UTF-8"
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX009", what)])

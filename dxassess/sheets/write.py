@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -242,11 +243,29 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
     ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + PRINT_ROWS}"  # a printed blank form
     ws.page_setup.orientation = "landscape"
     _guide(guide, q, cols, lang)
+    return stable_xlsx(book)
+
+
+def stable_xlsx(book: Any) -> bytes:
+    """A workbook saved so the same content gives the same bytes: fixed document dates, and
+    every zip entry dated 1980-01-01 (openpyxl stamps `modified` and the entries with the clock)."""
+    import zipfile
+
     book.properties.creator = "dxassess"
     fixed_time = dt.datetime(2000, 1, 1)
     book.properties.created = book.properties.modified = fixed_time
+    saved = io.BytesIO()
+    book.save(saved)
     out = io.BytesIO()
-    book.save(out)
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl sets `modified` to now on saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            dst.writestr(entry, data)
     return out.getvalue()
 
 
@@ -307,7 +326,12 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
 def yaml_string(text: str) -> str:
     """A double-quoted YAML scalar (JSON escapes are valid YAML); non-printables escaped."""
     quoted = json.dumps(str(text), ensure_ascii=False)
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in quoted)
+    return "".join(c if c.isprintable() else _escape(c) for c in quoted)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _yaml_value(value: Any) -> str:
