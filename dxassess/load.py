@@ -8,6 +8,7 @@ are checked during that conversion. Nothing here touches the file system.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,9 +295,22 @@ def parse_fast(path: str, raw: bytes) -> Document:
         except Exception:  # the C loader refused the file: retry where positions are kept
             data = None
         else:
-            if data is not None and _within_limits(data):
+            if data is not None and (not _could_exceed_limits(raw) or _within_limits(data)):
                 return Document(path, data)
     return parse(path, text)
+
+
+_LINE_START = re.compile(rb"(?:^|\n)([ \t-]*)")
+
+
+def _could_exceed_limits(raw: bytes) -> bool:
+    """Whether a file might break the depth or size limits, by a cheap look at its bytes: every
+    level of nesting costs a flow bracket or at least one more character of line indentation
+    (block mappings and sequences), and every value at least two characters."""
+    if len(raw) >= MAX_NODES:
+        return True
+    indent = max((len(m) for m in _LINE_START.findall(raw)), default=0)
+    return raw.count(b"[") + raw.count(b"{") + indent + 2 > MAX_DEPTH
 
 
 def _within_limits(data: Any) -> bool:

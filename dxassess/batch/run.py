@@ -169,11 +169,8 @@ def _warm(questionnaire: Path | None) -> None:
     for name in ("report.html.j2", "peer.html.j2", "sources.html.j2"):
         env.get_template(name)
     # Long-lived objects need no cyclic-GC scans in the workers.
-    import os
-
-    if os.environ.get("DX_FREEZE", "1") == "1":
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
 
 
 def run(

@@ -47,6 +47,40 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
     }
 
 
+_CACHE: dict[tuple, Any] = {}
+
+
+def _cached(owner: Any, key: tuple, make: Any) -> Any:
+    """Per-questionnaire texts in one language, computed once (batch builds thousands of reports
+    against the same questionnaire). Keyed by the owner's identity, which the entry keeps alive
+    and checks, so a recycled id can never return another model's texts."""
+    entry = _CACHE.get(key)
+    if entry is None or entry[0] is not owner:
+        if len(_CACHE) > 4096:
+            _CACHE.clear()
+        entry = _CACHE[key] = (owner, make())
+    return entry[1]
+
+
+def _titles(q: Any, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    return _cached(
+        q,
+        ("titles", id(q), lang),
+        lambda: (
+            {d.id: pick(d.title, lang) for d in q.domains},
+            {qid: pick(question.text, lang) for qid, question in q.question_map().items()},
+        ),
+    )
+
+
+def _actions(catalogue: Any, refs: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    return _cached(
+        catalogue,
+        ("actions", id(catalogue), refs, lang),
+        lambda: tuple(pick(a, lang) for a in gapmod.actions_for(catalogue, refs)),
+    )
+
+
 def build(
     assessment: Assessment, lang: str, previous: Assessment | None = None, result: Score | None = None
 ) -> dict[str, Any]:
@@ -57,8 +91,7 @@ def build(
     phases = gapmod.roadmap(found, sheet.assessed)
     questions = q.question_map()
     sections = catalogue.section_map() if catalogue else {}
-    domain_titles = {d.id: pick(d.title, lang) for d in q.domains}
-    question_titles = {qid: pick(question.text, lang) for qid, question in questions.items()}
+    domain_titles, question_titles = _titles(q, lang)
     m = sheet.municipality
 
     def gap_row(g: gapmod.Gap) -> dict[str, Any]:
@@ -74,7 +107,7 @@ def build(
             "next_level": g.next_level,
             "next_step": pick(g.next_step, lang),
             "manual": list(g.manual),
-            "actions": [pick(a, lang) for a in gapmod.actions_for(catalogue, g.manual)],
+            "actions": list(_actions(catalogue, g.manual, lang)),
             "quick_win": g.quick_win,
             "phase": g.phase,
         }
