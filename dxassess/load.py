@@ -209,11 +209,55 @@ class _Converter:
             raise _fail(self.path, line, col, "DX003", f"YAML value: {reason}") from None
 
 
+def _check_expansion(path: str, root: Any) -> None:
+    """Refuse alias bombs before expanding anything: the expanded size of the node graph is
+    computed once per distinct node (aliases share nodes), counting values as `_Converter` does."""
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    def children(node: Any) -> list[Any]:
+        if isinstance(node, MappingNode):
+            return [value for _, value in node.value]
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        return []
+
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+    shared = False
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children(node))
+            if sizes[key] > MAX_NODES:
+                line, col = node.start_mark.line + 1, node.start_mark.column + 1
+                if shared:
+                    raise _fail(path, line, col, "DX005", "aliases expand beyond the limit (alias bomb?)")
+                raise _fail(path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+            continue
+        if key in sizes:
+            shared = True
+            continue
+        if key in open_:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            raise _fail(path, line, col, "DX005", "an alias refers to its own anchor (a recursive structure)")
+        open_.add(key)
+        stack.append((node, True))
+        for child in children(node):
+            if id(child) in sizes:
+                shared = True
+            else:
+                stack.append((child, False))
+
+
 def parse(path: str, text: str) -> Document:
     """YAML text → Document. Raises LoadFailure with one problem."""
     node = compose(path, text)
     if node is None:
         raise _fail(path, 1, 1, "DX010", "file has no content; write a questionnaire, answer file or catalogue")
+    _check_expansion(path, node)
     converter = _Converter(path, _yaml(False).constructor)
     try:
         data = converter.convert(node, (), 0)
