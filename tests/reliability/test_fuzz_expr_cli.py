@@ -329,3 +329,15 @@ def test_mutated_inputs_through_the_real_program() -> None:
                 if len(lines) != 1 or not lines[0].startswith(target.name):
                     c.crash(f"not one line naming the file: {proc.stderr[:300]!r}")
     t.done()
+
+
+def test_zz_every_case_of_this_module_passed() -> None:
+    """Each case asserts as it runs; this states the module's result: cases tried, none failed."""
+    from tests.reliability.registry import REGISTRY
+
+    for class_id in ["when-random", "when-grammar", "when-code-injection", "cli-argv", "cli-subprocess"]:
+        result = REGISTRY.get(class_id)
+        if result is None:
+            continue  # not run in this session (a -k selection)
+        assert result.cases > 0, class_id
+        assert (result.crashes, result.lost, result.escapes) == (0, 0, 0), result.row()

@@ -307,3 +307,15 @@ def test_limits_hold_in_every_loader_and_command() -> None:
                     c.crash(f"{command}: the message lacks {files[name][1]}: {proc.stderr[-300:]}")
                 c.outcome = f"refused with {files[name][1]}"
     t.done()
+
+
+def test_zz_every_case_of_this_module_passed() -> None:
+    """Each case asserts as it runs; this states the module's result: cases tried, none failed."""
+    from tests.reliability.registry import REGISTRY
+
+    for class_id in ["yaml-random-bytes", "yaml-random-text", "yaml-text-mutations", "fast-loader-agreement", "limits"]:
+        result = REGISTRY.get(class_id)
+        if result is None:
+            continue  # not run in this session (a -k selection)
+        assert result.cases > 0, class_id
+        assert (result.crashes, result.lost, result.escapes) == (0, 0, 0), result.row()
