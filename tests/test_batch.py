@@ -62,6 +62,44 @@ def test_all_good_inputs(samples: Path, tmp_path: Path):
     ]
 
 
+def test_reports_show_the_tier_benchmarks(samples: Path, tmp_path: Path):
+    """Each report's peer table carries the medians and percentiles of summary.json, and the room
+    left for it in the first pass leaves no marker behind."""
+    out = tmp_path / "out"
+    assert _batch(str(samples), "-o", str(out), "--jobs", "2").returncode == 0
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    checked = 0
+    for m in data["municipalities"]:
+        html = (out / "reports" / f"{m['municipality']['code']}.html").read_text(encoding="utf-8")
+        assert "dxassess:peer" not in html
+        bench = data["benchmarks"][m["tier"]]
+        if bench["overall"]["suppressed"]:
+            continue
+        table = html[html.index('<table id="peer-table">') : html.index("</table>", html.index('id="peer-table"'))]
+        first = table.split("<tbody>")[1].split("</tr>")[0]
+        cells = [c.split("</td>")[0] for c in first.split('<td class="num">')[1:]]
+        assert cells[1] == f"{bench['overall']['median']:.2f}"
+        assert cells[2] == f"{m['tier_percentile']['overall']:.0f}"
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_peer_section_longer_than_its_room_is_still_written(tmp_path: Path):
+    from dxassess.batch.work import Settings, finish_job
+
+    work, reports = tmp_path / "work", tmp_path / "reports"
+    work.mkdir()
+    reports.mkdir()
+    (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 4 + b"<p>after</p>")
+    peer_data = {"lang": "en", "tier_label": "City", "overall": 2.0, "domains": {"a": {"title": "A", "score": 1.5}}}
+    peer = {"tier_label": "City", "percentile": {"a": 40.0}, "median": {"a": 2.0}}
+    settings = Settings("en", None, str(work), str(reports))
+    assert finish_job(0, "011002", (13, 4), peer_data, peer, settings) == (0, None)
+    html = (reports / "011002.html").read_text(encoding="utf-8")
+    assert html.startswith('<p>before</p><h3 id="peer">') and html.endswith("</table>\n<p>after</p>")
+    assert "<td>A</td>" in html and not list(work.iterdir())
+
+
 def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Path):
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -141,6 +179,19 @@ def test_output_as_file_is_refused(samples: Path, tmp_path: Path):
     target = tmp_path / "file"
     target.write_text("x")
     assert_clean_error(_batch(str(samples), "-o", str(target)), 2)
+
+
+@pytest.mark.parametrize("blocked", ["summary.xlsx", "summary.json"])
+def test_a_summary_that_cannot_be_written_is_named(samples: Path, tmp_path: Path, blocked: str):
+    """summary.xlsx is written by a forked process, the others by the main one: either way the
+    error is one line naming the file, and the other summaries are still written."""
+    out = tmp_path / "out"
+    (out / blocked).mkdir(parents=True)
+    proc = _batch(*[str(p) for p in sorted(samples.glob("*.yaml"))[:6]], "-o", str(out))
+    assert_clean_error(proc)
+    assert f"{out / blocked}: error: DX901" in proc.stderr
+    others = {"summary.csv", "summary.xlsx", "summary.json"} - {blocked}
+    assert all((out / name).is_file() for name in others)
 
 
 def test_quantiles_and_percentiles():

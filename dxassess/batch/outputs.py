@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
+from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
 from dxassess.i18n import label
 from dxassess.sheets.write import put_text, safe_cell, stable_xlsx
@@ -257,10 +259,76 @@ def write_all(
     lang: str,
     protect: set[Path],
 ) -> None:
+    """Write the four summaries. The workbook, the slowest, is written by a forked process
+    (where the platform forks) while this one writes the others."""
     domain_ids = bench.domain_ids
-    write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
-    write_atomic(out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect)
-    write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids), protect=protect)
-    write_atomic(
-        out / "index.html", index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang), protect=protect
+    xlsx = _Beside(
+        lambda: write_atomic(out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect)
     )
+    try:
+        write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
+        write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids), protect=protect)
+        write_atomic(
+            out / "index.html",
+            index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang),
+            protect=protect,
+        )
+    finally:
+        xlsx.wait()
+
+
+class _Beside:
+    """Run `task` in a forked child process, or at `wait()` where there is no fork. `wait()`
+    raises the task's DxassessError (or an OutputError if the child died) in this process."""
+
+    def __init__(self, task: Callable[[], None]) -> None:
+        import multiprocessing
+        import sys
+
+        self.task = task
+        self.child: Any = None
+        if sys.platform.startswith("linux"):
+            context = multiprocessing.get_context("fork")
+            self.reader, writer = context.Pipe(duplex=False)
+            self.child = context.Process(target=_child, args=(task, writer), daemon=True)
+            self.child.start()
+            writer.close()
+
+    def wait(self) -> None:
+        if self.child is None:
+            self.task()
+            return
+        try:
+            message = self.reader.recv()
+        except EOFError:
+            message = ("died", "")
+        finally:
+            self.child.join()
+            self.reader.close()
+        if message[0] == "error":
+            raise _Relayed(message[1])
+        if message[0] == "died":
+            raise OutputError(f"the process writing summary.xlsx stopped (exit code {self.child.exitcode}); run again")
+
+
+class _Relayed(OutputError):
+    """An error raised in the child process, told again in this one."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+
+    def one_line(self) -> str:
+        return self.line
+
+
+def _child(task: Callable[[], None], writer: Any) -> None:
+    try:
+        task()
+    except DxassessError as exc:
+        writer.send(("error", exc.one_line()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which exits cleanly
+        writer.send(("died", repr(exc)))
+    else:
+        writer.send(("ok",))
+    writer.close()

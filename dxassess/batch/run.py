@@ -145,7 +145,7 @@ def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
 
-def _finish(settings: Settings, args: tuple[int, str, dict, dict]) -> Any:
+def _finish(settings: Settings, args: tuple[int, str, tuple[int, int], dict, dict]) -> Any:
     return finish_job(*args, settings)
 
 
@@ -166,7 +166,7 @@ def _warm(questionnaire: Path | None) -> None:
         except Exception:  # a broken questionnaire is reported per input by the workers
             pass
     env = shipped_environment()
-    for name in ("report.html.j2", "peer.html.j2", "sources.html.j2"):
+    for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
     # Long-lived objects need no cyclic-GC scans in the workers.
     gc.collect()
@@ -281,7 +281,7 @@ def _passes(
             "q1": {key: s.q1 for key, s in stats.items()},
             "q3": {key: s.q3 for key, s in stats.items()},
         }
-        renders.append((row["index"], row["code"], row.pop("peer_data"), peer))
+        renders.append((row["index"], row["code"], row.pop("slot"), row.pop("peer_data"), peer))
     tick = progress_factory("reports", len(renders))
     finished = pool.map(partial(_finish, settings), renders, tick)
     if summarise is not None:

@@ -1,9 +1,10 @@
 """The two units of batch work, run in worker processes: score one input; finish one report.
 
-Scoring renders the municipality's HTML report into a work folder, leaving a slot for its
-position in its size tier, and returns a small summary row, so the main process holds only the
-summary while the peer benchmarks are computed. Finishing fills the slot and writes
-reports/CODE.html atomically.
+Scoring renders the municipality's HTML report into a work folder, leaving room (spaces) for
+its position in its size tier, and returns a small summary row that says where that room is, so
+the main process holds only the summary while the peer benchmarks are computed. Finishing writes
+the peer section into the room and renames the file to reports/CODE.html: a reader of the
+reports folder sees a complete report or none, and no report is read or copied twice.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def _assessment(job: Job, search: Path | None) -> Any:
 def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, str | None]:
     """(index, summary row, None) for a scored input, or (index, None, one-line reason)."""
     from dxassess.render.context import build
-    from dxassess.render.html import render_html
+    from dxassess.render.html import PEER_SLOT, peer_capacity, render_html
     from dxassess.scoring import score
 
     try:
@@ -67,10 +68,15 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         return job.index, None, f"{job.source}: error: DX009 cannot read the file: {exc.strerror or exc}"
     except RecursionError:
         return job.index, None, f"{job.source}: error: DX004 nesting is too deep"
+    payload = render_html(data, peer_slot=True).encode("utf-8")
+    offset = payload.index(PEER_SLOT.encode("ascii"))
+    capacity = peer_capacity(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
     try:
-        with open(waiting, "w", encoding="utf-8") as fh:
-            fh.write(render_html(data, peer_slot=True))
+        with open(waiting, "wb") as fh:
+            fh.write(payload[:offset])
+            fh.write(b" " * capacity)
+            fh.write(payload[offset + len(PEER_SLOT) :])
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import _reason
 
@@ -79,6 +85,7 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     row = {
         "index": job.index,
         "source": job.source,
+        "slot": (offset, capacity),
         "code": m["code"],
         "name": m["name"],
         "prefecture": m["prefecture"],
@@ -107,19 +114,38 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
 
 
 def finish_job(
-    index: int, code: str, peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
+    index: int,
+    code: str,
+    slot: tuple[int, int],
+    peer_data: dict[str, Any],
+    peer: dict[str, Any],
+    settings: Settings,
 ) -> tuple[int, str | None]:
-    """Fill the peer slot of a waiting report and write reports/CODE.html; (index, None) or
-    (index, one-line reason)."""
+    """Write the peer section into the room `slot` (offset, bytes) of a waiting report and move
+    it to reports/CODE.html; (index, None) or (index, one-line reason)."""
     from dxassess.files import inside, safe_name, write_atomic
-    from dxassess.render.html import PEER_SLOT, peer_section
+    from dxassess.render.html import peer_section
 
     waiting = os.path.join(settings.work, f"{index}.html")
+    offset, capacity = slot
+    section = peer_section(peer_data, peer).encode("utf-8")
     try:
-        with open(waiting, encoding="utf-8") as fh:
+        target = inside(Path(settings.reports), safe_name(code, ".html"))
+        if len(section) <= capacity:
+            fd = os.open(waiting, os.O_WRONLY)
+            try:
+                os.pwrite(fd, section.ljust(capacity), offset)
+            finally:
+                os.close(fd)
+            try:
+                _keep_mode(waiting, target)
+                os.replace(waiting, target)
+                return index, None
+            except OSError:  # another file system, say: copy it instead
+                pass
+        with open(waiting, "rb") as fh:
             html = fh.read()
-        html = html.replace(PEER_SLOT, peer_section(peer_data, peer), 1)
-        write_atomic(inside(Path(settings.reports), safe_name(code, ".html")), html)
+        write_atomic(target, html[:offset] + section + html[offset + capacity :])
     except DxassessError as exc:
         return index, exc.one_line()
     except OSError as exc:
@@ -130,3 +156,12 @@ def finish_job(
         except OSError:
             pass
     return index, None
+
+
+def _keep_mode(new: str, old: Path) -> None:
+    """A refreshed report keeps the permissions the user gave the one it replaces."""
+    try:
+        mode = os.stat(old).st_mode & 0o7777
+    except OSError:
+        return
+    os.chmod(new, mode)

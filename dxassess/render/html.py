@@ -119,11 +119,37 @@ def _sources(data: dict[str, Any], helpers: dict[str, Any]) -> Markup:
 
 
 def peer_section(data: dict[str, Any], peer: dict[str, Any]) -> str:
-    """The "position in tier" section: {"tier_label", "percentile": {domain: 0–100|None}, "median": {...}}."""
-    from dxassess.render.templates import render_shipped
+    """The "position in tier" section: {"tier_label", "percentile": {domain: 0–100|None}, "median": {...}}.
+    Built in Python rather than Jinja: batch renders one per municipality after the benchmarks."""
+    from dxassess.render.templates import num
 
-    view = {"tier_label": peer.get("tier_label") or data["tier_label"], "rows": _peer_rows(data, peer)}
-    return render_shipped("peer.html.j2", data, peer=view, **_helpers(data["lang"]))
+    lang = data["lang"]
+    shared, own = _labels(lang)
+    intro = escape(html_label("peer_intro", lang, tier=peer.get("tier_label") or data["tier_label"]))
+    lines = [
+        f'<h3 id="peer">{own["peer_title"]}</h3>',
+        f'<p class="muted">{intro}</p>',
+        '<table id="peer-table">',
+        f'<thead><tr><th>{shared["domain"]}</th><th class="num">{own["this_municipality"]}</th>'
+        f'<th class="num">{own["median"]}</th><th class="num">{own["percentile"]}</th></tr></thead>',
+        "<tbody>",
+    ]
+    for row in _peer_rows(data, peer):
+        percentile = "—" if row["percentile"] is None else f"{row['percentile']:.0f}"
+        lines.append(
+            f'<tr><td>{escape(row["title"])}</td><td class="num">{escape(num(row["score"]))}</td>'
+            f'<td class="num">{escape(num(row["median"]))}</td><td class="num">{percentile}</td></tr>'
+        )
+    lines += ["</tbody>", "</table>", ""]
+    return "\n".join(lines)
+
+
+def peer_capacity(data: dict[str, Any]) -> int:
+    """Bytes enough for this report's peer section whatever the benchmarks turn out to be: the
+    section with the widest value in every cell (a median of 5.00, a percentile of 100)."""
+    keys = [*data["domains"], "overall"]
+    widest = {"percentile": dict.fromkeys(keys, 100.0), "median": dict.fromkeys(keys, 5.0)}
+    return len(peer_section(data, widest).encode("utf-8"))
 
 
 def render_html(data: dict[str, Any], peer: dict[str, Any] | None = None, peer_slot: bool = False) -> str:
