@@ -304,12 +304,18 @@ _FAST: list[Any] = []
 
 
 def _fast_yaml() -> Any:
-    """The C-backed safe loader with the YAML version looked up once per loader instead of once
-    per scalar (ruamel looks it up per scalar through a chain of attribute errors). Only for
-    files without a %YAML directive, where the version is always ruamel's default."""
+    """The C-backed safe loader, for files without a %YAML directive (where the version is always
+    ruamel's default), with a resolver that gives the same tags for less: the version's table is
+    looked up once per loader instead of once per scalar (ruamel walks a chain of attribute
+    errors for it), quoted scalars are strings without a look at the table, and the tag of a
+    plain scalar is remembered by its text (answer files repeat keys and values)."""
     if not _FAST:
         from ruamel.yaml import YAML
+        from ruamel.yaml.nodes import ScalarNode
         from ruamel.yaml.resolver import VersionedResolver
+
+        remembered: dict[str, Any] = {}
+        shared: dict[str, Any] = {}
 
         class DefaultVersionResolver(VersionedResolver):
             _table: Any = None
@@ -320,10 +326,83 @@ def _fast_yaml() -> Any:
                     self._table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
                 return self._table
 
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                if kind is not ScalarNode or self.yaml_path_resolvers:
+                    return super().resolve(kind, value, implicit)
+                if not implicit[0]:  # quoted, or a block scalar: always a string
+                    return self.DEFAULT_SCALAR_TAG
+                tag = remembered.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    tag = shared.setdefault(str(tag), tag)
+                    if len(remembered) > 50_000:  # bounded, whatever the files hold
+                        remembered.clear()
+                    remembered[value] = tag
+                return tag
+
         fast = YAML(typ="safe", pure=False)
         fast.Resolver = DefaultVersionResolver
         _FAST.append(fast)
     return _FAST[0]
+
+
+class _NotPlain(Exception):
+    """A node the quick construction leaves to ruamel's constructor."""
+
+
+def _load_plain(raw: bytes) -> Any:
+    """`_fast_yaml().load(raw)`, with the nodes turned into values by `_construct` rather than
+    ruamel's SafeConstructor where they are plain (string, number, boolean, null and date
+    scalars; mappings with scalar keys; sequences). Same values, same errors."""
+    from ruamel.yaml.docinfo import DocInfo, version
+
+    yaml = _fast_yaml()
+    del yaml.doc_infos[:-1]  # ruamel keeps one per load
+    yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))
+    yaml.tags = {}
+    constructor, parser = yaml.get_constructor_parser(raw)
+    try:
+        node = constructor.composer.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _construct(node, constructor)
+        except _NotPlain:
+            return constructor.construct_document(node)
+    finally:
+        parser.dispose()
+
+
+def _construct(node: Any, constructor: Any) -> Any:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    str_tag = constructor.resolver.DEFAULT_SCALAR_TAG
+    by_tag = constructor.yaml_constructors
+
+    def value(node: Any) -> Any:
+        kind = type(node)
+        if kind is ScalarNode:
+            if node.ctag is str_tag:
+                return node.value
+            build = by_tag.get(str(node.ctag))
+            if build is None:
+                raise _NotPlain
+            return build(constructor, node)
+        if kind is MappingNode:
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode:
+                    raise _NotPlain  # a complex key: ruamel decides
+                key = value(key_node)
+                if key in mapping:
+                    raise _NotPlain  # a duplicate: ruamel's constructor raises its error
+                mapping[key] = value(value_node)
+            return mapping
+        if kind is SequenceNode:
+            return [value(item) for item in node.value]
+        raise _NotPlain
+
+    return value(node)
 
 
 def parse_fast(path: str, raw: bytes) -> Document:
@@ -335,7 +414,7 @@ def parse_fast(path: str, raw: bytes) -> Document:
     _count_values(path, text)  # before the C loader builds a node per value
     if not any(marker in raw for marker in _PLAIN_UNSAFE):
         try:
-            data = _fast_yaml().load(raw)
+            data = _load_plain(raw)
         except Exception:  # the C loader refused the file: retry where positions are kept
             data = None
         else:
