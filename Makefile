@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py
 
 golden: $(STAMP)
-	DXASSESS_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	DXASSESS_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_reports.py -k golden
 
 clean:
 	rm -rf $(VENV) demo build dist

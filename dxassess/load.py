@@ -373,6 +373,10 @@ def _load_plain(raw: bytes) -> Any:
         parser.dispose()
 
 
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+
+
 def _construct(node: Any, constructor: Any) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -382,9 +386,17 @@ def _construct(node: Any, constructor: Any) -> Any:
     def value(node: Any) -> Any:
         kind = type(node)
         if kind is ScalarNode:
-            if node.ctag is str_tag:
+            tag = node.ctag
+            if tag is str_tag:
                 return node.value
-            build = by_tag.get(str(node.ctag))
+            text = node.value
+            tag_name = str(tag)
+            # The two commonest numbers, as ruamel's constructors would read them.
+            if tag_name == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+                return int(text)
+            if tag_name == _FLOAT and _DECIMAL.fullmatch(text):
+                return float(text)
+            build = by_tag.get(tag_name)
             if build is None:
                 raise _NotPlain
             return build(constructor, node)
@@ -423,17 +435,14 @@ def parse_fast(path: str, raw: bytes) -> Document:
     return parse(path, text)
 
 
-_LINE_START = re.compile(rb"(?:^|\n)([ \t-]*)")
-
-
 def _could_exceed_limits(raw: bytes) -> bool:
     """Whether a file might break the depth or size limits, by a cheap look at its bytes: every
     level of nesting costs a flow bracket or at least one more character of line indentation
     (block mappings and sequences), and every value at least two characters."""
     if len(raw) >= MAX_NODES:
         return True
-    indent = max((len(m) for m in _LINE_START.findall(raw)), default=0)
-    return raw.count(b"[") + raw.count(b"{") + indent + 2 > MAX_DEPTH
+    indent = MAX_DEPTH - 1 - raw.count(b"[") - raw.count(b"{")  # the indentation that could be too deep
+    return indent <= 0 or re.search(rb"\n[ \t-]{%d}" % indent, b"\n" + raw) is not None
 
 
 def _within_limits(data: Any) -> bool:

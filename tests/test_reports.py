@@ -35,6 +35,18 @@ CASES = {
         "--previous",
         str(PREVIOUS),
     ],
+    "flagship-previous-ja.html": [
+        "report",
+        str(FLAGSHIP_ANSWERS),
+        "--format",
+        "html",
+        "--lang",
+        "ja",
+        "--previous",
+        str(PREVIOUS),
+    ],
+    "flagship-en.html": ["report", str(FLAGSHIP_ANSWERS), "--format", "html", "--lang", "en"],
+    "mini-en.html": ["report", str(VALID / "mini-answers.yaml"), "--format", "html", "--lang", "en"],
     "mini-en.json": ["report", str(VALID / "mini-answers.yaml"), "--format", "json", "--lang", "en"],
     "flagship-compare-en.json": ["compare", str(PREVIOUS), str(FLAGSHIP_ANSWERS), "--json", "--lang", "en"],
 }

@@ -206,6 +206,57 @@ def _previous_scores(data: dict[str, Any]) -> dict[str, float | None] | None:
     return {row["id"]: row["old"] for row in prev["domains"]}
 
 
+@lru_cache(maxsize=16)
+def _radar_frame(n: int, cx: float, cy: float, radius: float) -> tuple[str, str]:
+    """The parts of a radar chart that depend only on the number of axes: the grid rings and
+    spokes, and the scale numbers (batch draws the same frame for every municipality)."""
+
+    def point(k: int, value: float) -> tuple[float, float]:
+        angle = 2 * math.pi * k / n
+        r = radius * value / MAX_LEVEL
+        return cx + r * math.sin(angle), cy - r * math.cos(angle)
+
+    def ring(value: float) -> str:
+        return " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (point(k, value) for k in range(n)))
+
+    grid = [
+        f'<polygon points="{ring(level)}" fill="none" stroke="{GRID}" stroke-width="1"/>'
+        for level in range(1, MAX_LEVEL + 1)
+    ]
+    for k in range(n):
+        x, y = point(k, MAX_LEVEL)
+        grid.append(f'<line x1="{fmt(cx)}" y1="{fmt(cy)}" x2="{fmt(x)}" y2="{fmt(y)}" stroke="{GRID}"/>')
+    scale = []
+    for level in range(1, MAX_LEVEL + 1):
+        x, y = point(0, level)
+        scale.append(f'<text x="{fmt(x - 6)}" y="{fmt(y + 4)}" text-anchor="end" font-size="10" {HALO}>{level}</text>')
+    return "\n".join(grid), "\n".join(scale)
+
+
+@lru_cache(maxsize=64)
+def _radar_labels(
+    titles: tuple[str, ...], cx: float, cy: float, distance: float, line_h: float
+) -> tuple[tuple[str, str, str], ...]:
+    """Per axis: the opening of its label (title lines) and where its figures line goes. Labels
+    near the top grow upwards, near the bottom downwards, elsewhere centred on the axis."""
+    n = len(titles)
+    layout = []
+    for k, title in enumerate(titles):
+        angle = 2 * math.pi * k / n
+        lx = cx + distance * math.sin(angle)
+        ly = cy - distance * math.cos(angle)
+        anchor = "start" if math.sin(angle) > 0.15 else "end" if math.sin(angle) < -0.15 else "middle"
+        lines = wrap(title, 24 if anchor != "middle" else 28, max_lines=3)
+        count = len(lines) + 1  # the title lines and the figures
+        cos = math.cos(angle)
+        top = ly - count * line_h + 4 if cos > 0.8 else ly + 10 if cos < -0.8 else ly - count * line_h / 2 + 6
+        head = [f'<text text-anchor="{anchor}"><title>{escape(title)}</title>']
+        for j, line in enumerate(lines):
+            head.append(f'<tspan x="{fmt(lx)}" y="{fmt(top + j * line_h + 6)}">{escape(line)}</tspan>')
+        layout.append(("\n".join(head), fmt(lx), fmt(top + len(lines) * line_h + 6)))
+    return tuple(layout)
+
+
 def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     """Radar chart of the domains: current (solid), tier target (dashed), previous (dotted).
     With fewer than three domains a radar says nothing, so the same series are drawn as rows."""
@@ -235,15 +286,9 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
         r = radius * max(0.0, min(value, MAX_LEVEL)) / MAX_LEVEL
         return cx + r * math.sin(angle), cy - r * math.cos(angle)
 
-    def ring(value: float) -> str:
-        return " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (point(k, value) for k in range(n)))
-
+    grid, scale = _radar_frame(n, cx, cy, radius)
     out.append('<g aria-hidden="true">')
-    for level in range(1, MAX_LEVEL + 1):
-        out.append(f'<polygon points="{ring(level)}" fill="none" stroke="{GRID}" stroke-width="1"/>')
-    for k in range(n):
-        x, y = point(k, MAX_LEVEL)
-        out.append(f'<line x1="{fmt(cx)}" y1="{fmt(cy)}" x2="{fmt(x)}" y2="{fmt(y)}" stroke="{GRID}"/>')
+    out.append(grid)
     values = {
         "target": [d["target"] or 0.0 for _, d in domains],
         "current": [d["score"] or 0.0 for _, d in domains],
@@ -262,27 +307,16 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
             f'stroke-width="{stroke}"{dash_attr} stroke-linejoin="round"/>'
         )
         out.extend(_marker(shape, *point(k, v), colour) for k, v in enumerate(values[key]))
-    for level in range(1, MAX_LEVEL + 1):  # scale numbers on top of the series, with a halo
-        x, y = point(0, level)
-        out.append(f'<text x="{fmt(x - 6)}" y="{fmt(y + 4)}" text-anchor="end" font-size="10" {HALO}>{level}</text>')
+    out.append(scale)  # scale numbers on top of the series, with a halo
     out.append("</g>")
-    for k, (domain_id, d) in enumerate(domains):
-        angle = 2 * math.pi * k / n
-        lx = cx + (radius + label_gap) * math.sin(angle)
-        ly = cy - (radius + label_gap) * math.cos(angle)
-        anchor = "start" if math.sin(angle) > 0.15 else "end" if math.sin(angle) < -0.15 else "middle"
-        lines = wrap(d["title"], 24 if anchor != "middle" else 28, max_lines=3)
+    layout = _radar_labels(tuple(d["title"] for _, d in domains), cx, cy, radius + label_gap, line_h)
+    for (head, fx, fy), (domain_id, d) in zip(layout, domains, strict=True):
         figures = f"{num(d['score'])} / {num(d['target'])}"
         if previous is not None:
             opening, closing = ("（", "）") if lang == "ja" else (" (", ")")
             figures += f"{opening}{labels['previous']} {num(previous.get(domain_id))}{closing}"
-        rows = [(line, "") for line in lines] + [(figures, ' font-weight="bold" font-size="11"')]
-        # Labels near the top grow upwards, near the bottom downwards, elsewhere centred on the axis.
-        cos = math.cos(angle)
-        top = ly - len(rows) * line_h + 4 if cos > 0.8 else ly + 10 if cos < -0.8 else ly - len(rows) * line_h / 2 + 6
-        out.append(f'<text text-anchor="{anchor}"><title>{escape(d["title"])}</title>')
-        for j, (line, extra) in enumerate(rows):
-            out.append(f'<tspan x="{fmt(lx)}" y="{fmt(top + j * line_h + 6)}"{extra}>{escape(line)}</tspan>')
+        out.append(head)
+        out.append(f'<tspan x="{fx}" y="{fy}" font-weight="bold" font-size="11">{escape(figures)}</tspan>')
         out.append("</text>")
     note = f"{labels['current']} / {labels['target']}"
     out.extend(_legend(keys, labels, 20, height - 22))
