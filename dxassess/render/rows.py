@@ -4,11 +4,19 @@ the template's cost. Every value from the input goes through `escape`."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from dxassess.render.templates import num
+
+
+@lru_cache(maxsize=8192)
+def _fixed(text: str) -> str:
+    """Escaped text that comes from the questionnaire or the catalogue (question texts and ids,
+    titles, next steps, manual references): the same in every report of a batch."""
+    return str(escape(text))
 
 
 def _quick(g: dict[str, Any], mark: str) -> str:
@@ -22,11 +30,11 @@ def answer_rows(data: dict[str, Any], review_mark: str) -> Markup:
     for q in data["questions"]:
         if q["domain"] != domain:
             domain = q["domain"]
-            out.append(f'<tr class="domain-row"><th colspan="5">{escape(data["domains"][domain]["title"])}</th></tr>')
+            out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
         badge = f' <span class="badge">{review_mark}</span>' if q["review"] else ""
         out.append(
-            f'<tr><td>{escape(q["text"])} <code class="muted">{escape(q["id"])}</code>{badge}</td>'
-            f"<td>{escape(q['answer'] or q['state_label'])}</td>"
+            f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{badge}</td>'
+            f"<td>{escape(q['answer']) if q['answer'] else _fixed(q['state_label'])}</td>"
             f'<td class="num">{num(q["level"])}</td><td class="num">{num(q["target"])}</td>'
             f'<td class="note">{escape(q["note"])}</td></tr>'
         )
@@ -38,9 +46,9 @@ def more_gap_rows(gaps: list[dict[str, Any]], start: int, quick_mark: str) -> Ma
     out = []
     for i, g in enumerate(gaps[start:], start=start + 1):
         out.append(
-            f'<tr id="gap-{i}"><td class="num">{i}</td><td>{escape(g["text"])}{_quick(g, quick_mark)}</td>'
+            f'<tr id="gap-{i}"><td class="num">{i}</td><td>{_fixed(g["text"])}{_quick(g, quick_mark)}</td>'
             f'<td class="num">{num(g["current"])} → {num(g["target"])}</td><td class="num">{num(g["priority"])}</td>'
-            f"<td>{escape(g['next_step'])}</td><td>{escape(', '.join(g['manual']))}</td></tr>"
+            f"<td>{_fixed(g['next_step'])}</td><td>{_fixed(', '.join(g['manual']))}</td></tr>"
         )
     return Markup("\n".join(out))
 
@@ -52,7 +60,7 @@ def roadmap_items(question_ids: list[str], gaps_by_id: dict[str, Any], quick_mar
         g = gaps_by_id[qid]
         badge = f'<span class="badge quick">{quick_mark}</span> ' if g["quick_win"] else ""
         out.append(
-            f"<li>{badge}<strong>{escape(g['text'])}</strong> — {escape(g['next_step'])} "
-            f'<span class="muted">（{escape(", ".join(g["manual"]))}）</span></li>'
+            f"<li>{badge}<strong>{_fixed(g['text'])}</strong> — {_fixed(g['next_step'])} "
+            f'<span class="muted">（{_fixed(", ".join(g["manual"]))}）</span></li>'
         )
     return Markup("\n".join(out))
