@@ -132,11 +132,9 @@ def finish_job(
     try:
         target = inside(Path(settings.reports), safe_name(code, ".html"))
         if len(section) <= capacity:
-            fd = os.open(waiting, os.O_WRONLY)
-            try:
-                os.pwrite(fd, section.ljust(capacity), offset)
-            finally:
-                os.close(fd)
+            with open(waiting, "r+b") as fh:
+                fh.seek(offset)
+                fh.write(section.ljust(capacity))
             try:
                 _keep_mode(waiting, target)
                 os.replace(waiting, target)
