@@ -91,7 +91,7 @@ def test_a_peer_section_longer_than_its_room_is_still_written(tmp_path: Path):
     work.mkdir()
     reports.mkdir()
     (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 4 + b"<p>after</p>")
-    peer_data = {"lang": "en", "tier_label": "City", "overall": 2.0, "domains": {"a": {"title": "A", "score": 1.5}}}
+    peer_data = {"tier_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
     peer = {"tier_label": "City", "percentile": {"a": 40.0}, "median": {"a": 2.0}}
     settings = Settings("en", None, str(work), str(reports))
     assert finish_job(0, "011002", (13, 4), peer_data, peer, settings) == (0, None)
@@ -204,8 +204,11 @@ def test_quantiles_and_percentiles():
 
 def test_small_tiers_are_suppressed():
     bench = Benchmarks(["a"])
-    rows = [{"tier": "city", "overall": float(i), "domains": {"a": float(i)}, "missed": ["q.x"]} for i in range(6)]
-    rows.append({"tier": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "missed": ["q.y"]})
+    rows = [
+        {"tier": "city", "overall": float(i), "domains": {"a": float(i)}, "gaps": [("q.x", 1.0, 1.0, ("1-1",))]}
+        for i in range(6)
+    ]
+    rows.append({"tier": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "gaps": [("q.y", 1.0, 1.0, ("1-1",))]})
     for row in rows:
         bench.add(row)
     assert bench.tier_stats("city")["a"].median == 2.5

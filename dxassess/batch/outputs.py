@@ -52,7 +52,7 @@ def _record(row: dict[str, Any], domain_ids: list[str]) -> list[Any]:
         row["assessed"],
         row["questionnaire"],
         *[row["domains"].get(d) for d in domain_ids],
-        len(row["missed"]),
+        len(row["gaps"]),
     ]
 
 
@@ -143,7 +143,10 @@ def summary_json(
                 }
                 for d in domain_ids
             },
-            "gaps": row["gaps"],
+            "gaps": [
+                {"question_id": q, "gap": gap, "priority": priority, "manual": list(manual)}
+                for q, gap, priority, manual in row["gaps"]
+            ],
             "tier_percentile": row.get("percentile", {}),
             "source": row["source"],
         }

@@ -84,7 +84,7 @@ class Benchmarks:
             value = row["overall"] if key == "overall" else row["domains"].get(key)
             if value is not None:
                 by_key.setdefault(key, []).append(value)
-        self.missed.setdefault(tier, Counter()).update(row["missed"])
+        self.missed.setdefault(tier, Counter()).update(gap[0] for gap in row["gaps"])
         self._sorted.clear()
         self._stats.clear()
 

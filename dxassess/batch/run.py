@@ -120,25 +120,26 @@ class _Workers:
             progress(1)
 
 
-def _shared(value: Any) -> Any:
-    """One object for the strings every row repeats (question ids, domain ids and titles), so
-    the summary held in memory costs little per municipality."""
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, dict):
-        return {sys.intern(k) if isinstance(k, str) else k: _shared(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shared(v) for v in value]
-    return value
+class _Compactor:
+    """One object for the strings and tuples every row repeats (question and domain ids, titles,
+    manual references), so the summary held in memory costs little per municipality."""
 
+    def __init__(self) -> None:
+        self.titles: dict[tuple, dict[str, str]] = {}
+        self.manual: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-def _compact(row: dict[str, Any]) -> dict[str, Any]:
-    row["missed"] = [sys.intern(q) for q in row["missed"]]
-    row["gaps"] = [_shared(g) for g in row["gaps"]]
-    row["domains"] = _shared(row["domains"])
-    row["targets"] = _shared(row["targets"])
-    row["peer_data"] = _shared(row["peer_data"])
-    return row
+    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
+        intern = sys.intern
+        for key in ("tier", "tier_label", "questionnaire", "prefecture"):
+            if isinstance(row[key], str):
+                row[key] = intern(row[key])
+        row["domains"] = {intern(k): v for k, v in row["domains"].items()}
+        row["targets"] = {intern(k): v for k, v in row["targets"].items()}
+        titles = row["titles"]
+        row["titles"] = self.titles.setdefault((row["questionnaire"], *titles.items()), titles)
+        manual = self.manual
+        row["gaps"] = [(intern(q), gap, priority, manual.setdefault(m, m)) for q, gap, priority, m in row["gaps"]]
+        return row
 
 
 def _score(settings: Settings, job: Job) -> Any:
@@ -216,13 +217,14 @@ def _passes(
     jobs = list(jobs_from(files, str(questionnaire) if questionnaire else None, sheet_rejections))
     outcome.inputs = len(jobs) + len({r[0] for r in sheet_rejections}) + len(bad)
     rows: dict[int, dict[str, Any]] = {}
+    compact = _Compactor()
     sources = {job.index: job.source for job in jobs}
     tick = progress_factory("scoring", len(jobs))
     for index, row, reason in pool.map(partial(_score, settings), jobs, tick):
         if row is None:
             outcome.rejected.append((index, sources[index], reason or ""))
         else:
-            rows[index] = _compact(row)
+            rows[index] = compact(row)
     outcome.rejected += sheet_rejections
     outcome.rejected += [(10**9 + i, source, line) for i, (source, line) in enumerate(bad)]
 
@@ -281,7 +283,13 @@ def _passes(
             "q1": {key: s.q1 for key, s in stats.items()},
             "q3": {key: s.q3 for key, s in stats.items()},
         }
-        renders.append((row["index"], row["code"], row.pop("slot"), row.pop("peer_data"), peer))
+        mine = {
+            "tier_label": row["tier_label"],
+            "overall": row["overall"],
+            "scores": row["domains"],
+            "titles": row.pop("titles"),
+        }
+        renders.append((row["index"], row["code"], row.pop("slot"), mine, peer))
     tick = progress_factory("reports", len(renders))
     finished = pool.map(partial(_finish, settings), renders, tick)
     if summarise is not None:

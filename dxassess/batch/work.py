@@ -98,17 +98,9 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         "completeness": data["completeness"],
         "domains": {key: d["score"] for key, d in data["domains"].items()},
         "targets": {key: d["target"] for key, d in data["domains"].items()},
-        "missed": [g["question_id"] for g in data["gaps"]],
-        "peer_data": {
-            "lang": data["lang"],
-            "tier_label": data["tier_label"],
-            "overall": data["overall"],
-            "domains": {key: {"title": d["title"], "score": d["score"]} for key, d in data["domains"].items()},
-        },
-        "gaps": [
-            {"question_id": g["question_id"], "gap": g["gap"], "priority": g["priority"], "manual": g["manual"]}
-            for g in data["gaps"]
-        ],
+        "titles": {key: d["title"] for key, d in data["domains"].items()},
+        # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
+        "gaps": [(g["question_id"], g["gap"], g["priority"], tuple(g["manual"])) for g in data["gaps"]],
     }
     return job.index, row, None
 
@@ -122,13 +114,21 @@ def finish_job(
     settings: Settings,
 ) -> tuple[int, str | None]:
     """Write the peer section into the room `slot` (offset, bytes) of a waiting report and move
-    it to reports/CODE.html; (index, None) or (index, one-line reason)."""
+    it to reports/CODE.html; (index, None) or (index, one-line reason). `peer_data`: the
+    municipality's {"tier_label", "overall", "scores": {domain: score}, "titles": {domain: title}}."""
     from dxassess.files import inside, safe_name, write_atomic
     from dxassess.render.html import peer_section
 
+    scores, titles = peer_data["scores"], peer_data["titles"]
+    data = {
+        "lang": settings.lang,
+        "tier_label": peer_data["tier_label"],
+        "overall": peer_data["overall"],
+        "domains": {key: {"title": titles[key], "score": score} for key, score in scores.items()},
+    }
     waiting = os.path.join(settings.work, f"{index}.html")
     offset, capacity = slot
-    section = peer_section(peer_data, peer).encode("utf-8")
+    section = peer_section(data, peer).encode("utf-8")
     try:
         target = inside(Path(settings.reports), safe_name(code, ".html"))
         if len(section) <= capacity:
