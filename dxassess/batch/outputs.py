@@ -17,7 +17,7 @@ from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
 from dxassess.i18n import label
-from dxassess.sheets.write import put_text, safe_cell, stable_xlsx
+from dxassess.sheets.write import FORMULA_START, put_text, safe_cell, stable_xlsx
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
 
@@ -90,15 +90,15 @@ def summary_xlsx(
 
     header(ws, _columns(domain_ids))
     for row in rows:
-        cells = []
-        for value in _record(row, domain_ids):
-            cell = WriteOnlyCell(ws)
-            if isinstance(value, str):
-                put_text(cell, value)
-            else:
-                cell.value = value
-            cells.append(cell)
-        ws.append(cells)
+        # Plain values, except text that would start a formula: that goes in as an explicit string.
+        ws.append(
+            [
+                put_text(WriteOnlyCell(ws), value)
+                if isinstance(value, str) and value.startswith(FORMULA_START)
+                else value
+                for value in _record(row, domain_ids)
+            ]
+        )
     bs = wb.create_sheet("benchmarks")
     header(bs, ["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
     for tier in TIERS:
