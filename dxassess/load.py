@@ -1,7 +1,8 @@
 """YAML text → plain data with the position of every node, within safe input limits.
 
-One grammar for every command: the document is composed into nodes (ruamel's C parser when
-available, the pure-Python parser as a fallback), then converted to plain Python values while a
+One grammar for every command: the document is composed into nodes (ruamel's C parser first;
+where it refuses a file, the round-trip parser, pure Python, tries again before the file is
+rejected), then converted to plain Python values while a
 map from JSON path to (line, col) is recorded. Duplicate keys, nesting depth and alias expansion
 are checked during that conversion. Nothing here touches the file system.
 """
@@ -77,10 +78,12 @@ _YAML_CACHE: dict[bool, Any] = {}
 
 
 def _yaml(pure: bool) -> Any:
+    """The C-backed safe loader, or (`pure`) the round-trip loader, ruamel's pure-Python parser
+    that `run` also edits answer files with: a file the C parser refuses is tried again there."""
     if pure not in _YAML_CACHE:
         from ruamel.yaml import YAML
 
-        _YAML_CACHE[pure] = YAML(typ="safe", pure=pure)
+        _YAML_CACHE[pure] = YAML(typ="rt") if pure else YAML(typ="safe", pure=False)
     return _YAML_CACHE[pure]
 
 
@@ -124,7 +127,7 @@ def _count_values(path: str, text: str) -> None:
 
 
 def compose(path: str, text: str) -> Any:
-    """Text → YAML node tree. Tries the C parser first, then the pure-Python parser."""
+    """Text → YAML node tree. Tries the C parser first, then the round-trip (pure-Python) parser."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     _count_values(path, text)

@@ -125,6 +125,23 @@ def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Pa
     assert len(data["rejected"]) == 4
 
 
+def test_what_the_c_parser_refuses_is_read_again_by_the_round_trip_parser(tmp_path: Path):
+    """YAML 1.2 allows `:` inside a plain scalar of a flow mapping; libyaml (the C parser) does not.
+    `validate` accepts such a file through the round-trip parser, so batch must score it too."""
+    from ruamel.yaml import YAML
+
+    text = (VALID / "mini-answers.yaml").read_text(encoding="utf-8").replace("資産台帳より算出。", "資産台帳:R7")
+    with pytest.raises(Exception):  # noqa: B017 - any refusal of the C parser
+        YAML(typ="safe", pure=False).compose(text)
+    answers = tmp_path / "colon.yaml"
+    answers.write_text(text, encoding="utf-8")
+    assert run_cli("validate", str(answers), "--questionnaire", str(MINI)).returncode == 0
+    out = tmp_path / "out"
+    proc = _batch(str(answers), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "資産台帳:R7" in (out / "reports" / "011002.html").read_text(encoding="utf-8")
+
+
 def test_repeated_code_is_rejected_naming_both(samples: Path, tmp_path: Path):
     first = sorted(samples.glob("*.yaml"))[0]
     copy = tmp_path / "copy-of-first.yaml"
