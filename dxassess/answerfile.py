@@ -18,9 +18,18 @@ STATE_KEYS = ("value", "na", "skipped")
 
 HEADER = (
     "dxassess 回答ファイル / answer file\n"
-    "続きから回答するには / to resume:  dxassess run --answers {name}\n"
+    "続きから回答するには / to resume:  dxassess run{options} --answers {name}\n"
     "コメント（#）は書き換え後も残ります。 / Comments (#) you add here are kept."
 )
+
+
+def _arg(text: str) -> str:
+    """A command-line argument as the user would type it (quoted when it has spaces)."""
+    return f'"{text}"' if any(c.isspace() for c in text) else text
+
+
+def _questionnaire_option(ref: str | None) -> str:
+    return f" --questionnaire {_arg(ref)}" if ref else ""
 
 
 def _yaml() -> Any:
@@ -66,8 +75,10 @@ class AnswerFile:
         prefecture: str,
         population: int,
         assessed: dt.date,
+        questionnaire_ref: str | None = None,
     ) -> AnswerFile:
-        """A new answer file with a short bilingual header, saved at once."""
+        """A new answer file with a short bilingual header, saved at once. `questionnaire_ref`
+        (the `--questionnaire` given) goes into the header's resume command."""
         from ruamel.yaml.comments import CommentedMap
 
         doc = CommentedMap()
@@ -75,7 +86,9 @@ class AnswerFile:
         doc["municipality"] = _flow(code=_quoted(code), name=name, prefecture=prefecture, population=population)
         doc["assessed"] = assessed
         doc["answers"] = CommentedMap()
-        doc.yaml_set_start_comment(HEADER.format(name=Path(path).name))
+        doc.yaml_set_start_comment(
+            HEADER.format(name=_arg(Path(path).name), options=_questionnaire_option(questionnaire_ref))
+        )
         answer_file = cls(path, doc)
         answer_file.save()
         return answer_file

@@ -56,6 +56,18 @@ def test_created_file_validates_and_has_a_bilingual_header(tmp_path: Path) -> No
     assert assessment.sheet.answers == {}
 
 
+def test_the_resume_hint_names_the_questionnaire_given(tmp_path: Path) -> None:
+    """A file made with --questionnaire says so in its resume command: without it, a custom
+    questionnaire would not be found when the user resumes."""
+    af = AnswerFile.create(
+        tmp_path / "my answers.yaml", "mini", "1.0.0", "011002", "札幌市", "北海道", 1973395,
+        dt.date(2026, 11, 27), questionnaire_ref="forms/mini dx.yaml",
+    )  # fmt: skip
+    text = af.path.read_text(encoding="utf-8")
+    assert 'dxassess run --questionnaire "forms/mini dx.yaml" --answers "my answers.yaml"' in text
+    assert load_assessment(af.path, MINI).sheet.municipality.code == "011002"
+
+
 def test_every_edit_is_on_disk_at_once_and_valid(tmp_path: Path) -> None:
     af = new_file(tmp_path)
     af.set_value("leadership.policy", False, ORDER)

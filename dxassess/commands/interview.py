@@ -239,6 +239,7 @@ def _open(
         lgcode.prefecture_of(code),
         population,
         dt.date.today(),
+        questionnaire_ref,
     )
     term.say(t("created", lang, path=path))
     return answers, questionnaire, catalogue, qpath
