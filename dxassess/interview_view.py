@@ -199,3 +199,48 @@ def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
     parts.append(Text(t("manual_refs", lang) + ":", style="dim"))
     parts.append(grid)
     return Group(*parts)
+
+
+# Japanese line breaking (kinsoku): no line starts with closing punctuation or a small kana, and
+# none ends with an opening bracket. rich breaks wide text between any two characters.
+NO_LINE_START = frozenset(
+    "、。，．・：；？！ー゛゜ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ）」』】〕〉》…‥,.:;?!)]}"
+)
+NO_LINE_END = frozenset("（「『【〔〈《([{")
+
+
+def kinsoku(text: str, offsets: list[int]) -> list[int]:
+    """Line-break offsets (character indices) moved back a character or two where a line would
+    start or end badly; a line is never left empty."""
+    out: list[int] = []
+    previous = 0
+    for offset in offsets:
+        moved = offset
+        while (
+            moved - 1 > previous
+            and offset - moved < 2
+            and moved < len(text)
+            and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END)
+        ):
+            moved -= 1
+        if moved < len(text) and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END):
+            moved = offset  # nowhere better within two characters: keep rich's break
+        out.append(moved)
+        previous = moved
+    return out
+
+
+def use_japanese_line_breaking() -> None:
+    """Make rich wrap Japanese text by `kinsoku` in this process (the interview's terminal).
+    rich looks the line divider up by name when it wraps; an unknown rich version is left as is."""
+    import rich.text
+
+    divide = getattr(rich.text, "divide_line", None)
+    if divide is None or getattr(divide, "_kinsoku", False):
+        return
+
+    def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+        return kinsoku(text, divide(text, width, fold))
+
+    divide_line._kinsoku = True  # type: ignore[attr-defined]
+    rich.text.divide_line = divide_line  # type: ignore[attr-defined]

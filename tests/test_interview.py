@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
+from rich.text import Text
 
 from dxassess.answerfile import AnswerFile
 from dxassess.interview import Interview, Terminal, code_reason, parse_answer, parse_population
@@ -239,6 +240,21 @@ def answer(child: pexpect.spawn, *keys: str, prompt: str = "回答") -> None:
         child.sendline(key)
 
 
+def waiting_for_input(child: pexpect.spawn) -> None:
+    """Until the interview is blocked reading the terminal. A signal that lands while readline is
+    still drawing the prompt is handled only at the next key press (readline looks for signals
+    when its wait for input is interrupted), so tests that signal at a prompt wait for the wait."""
+    wchan = Path(f"/proc/{child.pid}/wchan")
+    if not wchan.exists():
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if any(word in wchan.read_text() for word in ("poll", "select")):
+            return
+        time.sleep(0.02)
+
+
 def finish(child: pexpect.spawn) -> int:
     child.expect(pexpect.EOF)
     child.close()
@@ -304,6 +320,7 @@ def test_pty_ctrl_c_saves_and_exits_0(tmp_path: Path) -> None:
     answer(child, "2", "2")
     child.expect("設問 3/4")
     child.expect("回答")
+    waiting_for_input(child)
     child.sendintr()
     child.expect("中断しました。回答は保存済みです。")
     assert finish(child) == 0
@@ -382,3 +399,21 @@ def test_without_a_terminal_a_complete_file_is_validated_and_scored(tmp_path: Pa
     assert "Overall score" in done.stdout and "1.83" in done.stdout
     bad = run_piped(tmp_path, "--answers", str(CASES / "mini-answers.yaml"), "--code", "011003")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_japanese_lines_never_start_with_closing_punctuation() -> None:
+    from dxassess.interview_view import NO_LINE_START, kinsoku, use_japanese_line_breaking
+
+    assert kinsoku("あいう、えお", [3]) == [2]  # the comma takes the last character with it
+    assert kinsoku("あ「いう", [2]) == [1]  # an opening bracket goes down with what it opens
+    assert kinsoku("、、、、", [1]) == [1]  # nothing better: keep the break
+    use_japanese_line_breaking()
+    use_japanese_line_breaking()  # twice is harmless
+    out = io.StringIO()
+    console = Console(file=out, width=40, no_color=True)
+    console.print(Text("あ" * 20 + "、いう。" + "え" * 19 + "」です。" + "お" * 19 + "「かぎ」"))
+    lines = out.getvalue().splitlines()
+    assert len(lines) >= 3
+    assert all(line and line[0] not in NO_LINE_START for line in lines), lines
+    assert all(not line.endswith("「") for line in lines), lines
+    assert all(cell_len(line) <= 40 for line in lines)
