@@ -75,6 +75,7 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
             os.chmod(tmp_name, 0o666 & ~mask)
         os.replace(tmp_name, path)
         tmp_name = None
+        _remove_stale_temporaries(path)
     except OSError as exc:
         raise OutputError(f"cannot write the file: {_reason(exc)}", path=str(path)) from None
     finally:
@@ -83,6 +84,27 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+STALE_AFTER = 600  # seconds: no write takes that long, so an older temporary file is an orphan
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files an earlier write of `path` left behind when its process was
+    killed between writing and renaming (`.NAME.xxxxxxxx.tmp`, older than STALE_AFTER)."""
+    import glob
+    import time
+
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        candidates = [p for p in folder.glob(f".{glob.escape(path.name)}.*.tmp") if pattern.fullmatch(p.name)]
+        now = time.time()
+        for candidate in candidates:
+            if now - candidate.lstat().st_mtime > STALE_AFTER:
+                candidate.unlink()
+    except OSError:  # tidying is a courtesy: never fail a write over it
+        pass
 
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.\-\u3040-\u30ff\u3400-\u9fff]")
