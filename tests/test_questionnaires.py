@@ -113,3 +113,35 @@ def test_questionnaires_command():
 def test_installed_tool_works_from_another_folder(tmp_path):
     proc = run_cli("questionnaires", "--json", cwd=tmp_path)
     assert proc.returncode == 0 and "municipal-dx" in proc.stdout
+
+
+def test_each_answer_file_is_scored_with_the_version_it_names(tmp_path) -> None:
+    """A new questionnaire version is shipped beside the old one, never instead of it: answers
+    given to 1.0.0 keep being scored with 1.0.0 (here, a different target) after 1.1.0 exists."""
+    from .conftest import MINI, MINI_ANSWERS, VALID
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    old = MINI.read_text(encoding="utf-8")
+    (forms / "mini.yaml").write_text(old, encoding="utf-8")
+    new = old.replace('version: "1.0.0"', 'version: "1.1.0"').replace(
+        "targets: {designated_city: 4, core_city: 4, city: 3", "targets: {designated_city: 5, core_city: 4, city: 3", 1
+    )
+    assert new.count("targets: {designated_city: 5, core_city: 4") == 1
+    (forms / "mini-1.1.yaml").write_text(new, encoding="utf-8")
+    (forms / "mini-catalogue.yaml").write_text((VALID / "mini-catalogue.yaml").read_text(encoding="utf-8"))
+    answers = MINI_ANSWERS.read_text(encoding="utf-8")
+    assert 'questionnaire: {id: mini, version: "1.0.0"}' in answers
+    (tmp_path / "old.yaml").write_text(answers, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(answers.replace('version: "1.0.0"', 'version: "1.1.0"'), encoding="utf-8")
+    targets = {}
+    for name in ("old", "new"):
+        proc = run_cli("score", str(tmp_path / f"{name}.yaml"), "--json", "--questionnaire", str(forms))
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout)
+        targets[name] = (data["questionnaire"]["version"], data["domains"]["leadership"]["target"])
+    assert targets == {"old": ("1.0.0", 4), "new": ("1.1.0", 5)}
+    (tmp_path / "future.yaml").write_text(answers.replace('version: "1.0.0"', 'version: "2.0.0"'), encoding="utf-8")
+    proc = run_cli("score", str(tmp_path / "future.yaml"), "--questionnaire", str(forms))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "2.0.0" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
