@@ -209,29 +209,40 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("（「『【〔〈《([{")
 
 
-def kinsoku(text: str, offsets: list[int]) -> list[int]:
-    """Line-break offsets (character indices) moved back a character or two where a line would
-    start or end badly; a line is never left empty."""
-    out: list[int] = []
-    previous = 0
-    for offset in offsets:
-        moved = offset
-        while (
-            moved - 1 > previous
-            and offset - moved < 2
-            and moved < len(text)
-            and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END)
-        ):
-            moved -= 1
-        if moved < len(text) and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END):
-            moved = offset  # nowhere better within two characters: keep rich's break
-        out.append(moved)
-        previous = moved
-    return out
+def better_break(text: str, offset: int, previous: int) -> int:
+    """A line-break offset (character index) moved back a character or two where a line would
+    start or end badly; the line before it is never left empty."""
+    moved = offset
+    while (
+        moved - 1 > previous
+        and offset - moved < 2
+        and moved < len(text)
+        and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END)
+    ):
+        moved -= 1
+    if moved < len(text) and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END):
+        return offset  # nowhere better within two characters: keep the break
+    return moved
+
+
+def kinsoku_divide(divide: Any, text: str, width: int, fold: bool = True) -> list[int]:
+    """Line breaks of `text` by rich's `divide` (words kept whole, long ones folded), each moved
+    by `better_break`; the rest of the text is divided again after every moved break, so no line
+    grows past `width`."""
+    offsets: list[int] = []
+    start = 0
+    while start < len(text):
+        rest = divide(text[start:], width, fold)
+        if not rest:
+            break
+        offset = better_break(text, start + rest[0], start)
+        offsets.append(offset)
+        start = offset
+    return offsets
 
 
 def use_japanese_line_breaking() -> None:
-    """Make rich wrap Japanese text by `kinsoku` in this process (the interview's terminal).
+    """Make rich wrap Japanese text by `kinsoku_divide` in this process (the interview's terminal).
     rich looks the line divider up by name when it wraps; an unknown rich version is left as is."""
     import rich.text
 
@@ -240,7 +251,7 @@ def use_japanese_line_breaking() -> None:
         return
 
     def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
-        return kinsoku(text, divide(text, width, fold))
+        return kinsoku_divide(divide, text, width, fold)
 
     divide_line._kinsoku = True  # type: ignore[attr-defined]
     rich.text.divide_line = divide_line  # type: ignore[attr-defined]

@@ -402,18 +402,27 @@ def test_without_a_terminal_a_complete_file_is_validated_and_scored(tmp_path: Pa
 
 
 def test_japanese_lines_never_start_with_closing_punctuation() -> None:
-    from dxassess.interview_view import NO_LINE_START, kinsoku, use_japanese_line_breaking
+    import rich.text
 
-    assert kinsoku("あいう、えお", [3]) == [2]  # the comma takes the last character with it
-    assert kinsoku("あ「いう", [2]) == [1]  # an opening bracket goes down with what it opens
-    assert kinsoku("、、、、", [1]) == [1]  # nothing better: keep the break
+    from dxassess.interview_view import NO_LINE_START, better_break, use_japanese_line_breaking
+
+    assert better_break("あいう、えお", 3, 0) == 2  # the comma takes the last character with it
+    assert better_break("あ「いう", 2, 0) == 1  # an opening bracket goes down with what it opens
+    assert better_break("、、、、", 1, 0) == 1  # nothing better: keep the break
     use_japanese_line_breaking()
     use_japanese_line_breaking()  # twice is harmless
-    out = io.StringIO()
-    console = Console(file=out, width=40, no_color=True)
-    console.print(Text("あ" * 20 + "、いう。" + "え" * 19 + "」です。" + "お" * 19 + "「かぎ」"))
-    lines = out.getvalue().splitlines()
-    assert len(lines) >= 3
-    assert all(line and line[0] not in NO_LINE_START for line in lines), lines
-    assert all(not line.endswith("「") for line in lines), lines
-    assert all(cell_len(line) <= 40 for line in lines)
+    texts = [
+        "あ" * 20 + "、いう。" + "え" * 19 + "」です。" + "お" * 19 + "「かぎ」",
+        "職員が自ら業務のデジタル化を提案・実装する文化があり、他団体に研修講師を派遣している。",
+        "Vendor dependence and procurement（ベンダー依存・調達）、the long English words stay whole.",
+    ]
+    for width in (16, 31, 32, 40):
+        for text in texts:
+            out = io.StringIO()
+            Console(file=out, width=width, no_color=True).print(Text(text))
+            lines = out.getvalue().splitlines()
+            assert "".join("".join(lines).split()) == "".join(text.split()), lines  # nothing lost
+            assert all(cell_len(line.rstrip()) <= width for line in lines), lines
+            assert all(line[0] not in NO_LINE_START for line in lines if line), lines
+            assert all(not line.rstrip().endswith("「") for line in lines), lines
+    assert getattr(rich.text.divide_line, "_kinsoku", False)
