@@ -72,6 +72,9 @@ HOSTILE = {
     "huge_repeat": "{{ 'a' * 10**10 }}",
     "huge_power": "{{ 7 ** 999999999 }}",
     "format_attribute": "{{ '{0.__class__}'.format(1) }}",
+    "doubling_tilde": "{% set ns = namespace(s='a' * 1000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+    "doubling_plus": "{% set ns = namespace(s='a' * 1000) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+    "doubling_list": "{% set ns = namespace(s=[0] * 1000) %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
     "undefined_filter": "{{ overall | no_such_filter }}",
     "syntax": "{% for %}",
 }
@@ -87,6 +90,15 @@ def test_refused_templates_fail_with_one_line(tmp_path: Path, source: str) -> No
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"{path}") and "error: DX40" in lines[0]
     assert "Traceback" not in result.stderr and "root:" not in result.stderr
+
+
+def test_joining_text_still_works(tmp_path: Path) -> None:
+    path = template(
+        tmp_path, "{{ municipality.name ~ '（' ~ municipality.code ~ '）' }} {{ 'a' + 'b' }} {{ [1] + [2] }}"
+    )
+    result = report("--template", str(path))
+    assert result.exit_code == 0, result.output
+    assert "（011002） ab [1, 2]" in result.stdout
 
 
 def test_user_templates_are_autoescaped(tmp_path: Path) -> None:

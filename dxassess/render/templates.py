@@ -76,21 +76,38 @@ def render_json(data: dict[str, Any]) -> str:
 MAX_TEMPLATE_BITS = 100_000  # largest number `**` may build in a user template
 MAX_TEMPLATE_STEPS = 2_000_000  # lines of template code a user template may run (a report: ~10,000)
 MAX_TEMPLATE_REPEAT = 1_000_000  # longest string or list `*` may build
+MAX_TEMPLATE_TEXT = 20_000_000  # longest string or list `~` and `+` may build (a report: ~0.1 MB)
 
 
 @lru_cache(maxsize=1)
 def _sandbox_class() -> Any:
     """Jinja2's immutable sandbox, stricter: a blocked attribute is an error (not an empty
-    string), no template may load another file, and `**` / `*` cannot exhaust memory."""
+    string), no template may load another file, and `**`, `*`, `+` and `~` cannot exhaust memory."""
     from jinja2 import BaseLoader
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
     class NoFiles(BaseLoader):
         def get_source(self, environment: Any, template: str) -> Any:
             raise SecurityError(f"templates cannot include, import or extend other files ({template!r})")
 
+    class LimitedJoins(CodeGenerator):
+        """Compiles `a ~ b` so its result goes through `Sandbox.limit_text`: doubling a string in
+        a loop would otherwise take all the memory before any other limit is reached."""
+
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.limit_text(")
+            super().visit_Concat(node, frame)
+            self.write(")")
+
     class Sandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"**", "*"})
+        intercepted_binops = frozenset({"**", "*", "+"})
+        code_generator_class = LimitedJoins
+
+        def limit_text(self, value: Any) -> Any:
+            if len(value) > MAX_TEMPLATE_TEXT:
+                raise SecurityError("the text is too long for a template")
+            return value
 
         def __init__(self) -> None:
             super().__init__(autoescape=True, loader=NoFiles())
@@ -103,6 +120,9 @@ def _sandbox_class() -> Any:
             if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
                 if max(left.bit_length(), 1) * right > MAX_TEMPLATE_BITS:
                     raise SecurityError("the number is too large for a template")
+            if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                if len(left) + len(right) > MAX_TEMPLATE_TEXT:
+                    raise SecurityError("the text or list is too long for a template")
             if operator == "*":
                 for seq, times in ((left, right), (right, left)):
                     if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
