@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from dxassess.messages import Msg
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem found in one file; lines and columns are 1-based (0 when unknown)."""
+    """One problem found in one file; lines and columns are 1-based (0 when unknown).
+
+    `message` is English; `message_ja` the same in Japanese (empty: as in English). Give a
+    `dxassess.messages.Msg` as `message` to set both."""
 
     path: str
     line: int
     col: int
     severity: str  # "error" | "warning"
     code: str
-    message: str
+    message: Any  # str; a Msg given here is split into `message` and `message_ja`
+    message_ja: str = field(default="", compare=False)
 
-    def format_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}"
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Msg):
+            object.__setattr__(self, "message_ja", self.message.ja)
+            object.__setattr__(self, "message", self.message.en)
 
-    def as_dict(self) -> dict:
-        return {
+    def text(self, lang: str | None = "en") -> str:
+        """The message in `lang` (`ja` or `en`)."""
+        return self.message_ja if lang == "ja" and self.message_ja else self.message
+
+    def msg(self) -> Any:
+        """The message in both languages, as a Msg."""
+        return Msg(self.message, self.message_ja or self.message)
+
+    def format_text(self, lang: str | None = "en") -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.text(lang)}"
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        """The contract's fields; with `lang`, `message` in that language plus `message_en` and
+        `message_ja`."""
+        out = {
             "path": self.path,
             "line": self.line,
             "col": self.col,
@@ -28,6 +50,11 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+        if lang is not None:
+            out["message"] = self.text(lang)
+            out["message_en"] = self.message
+            out["message_ja"] = self.message_ja or self.message
+        return out
 
 
 # code -> (rule name, short description, help). Codes are stable: never renumber.

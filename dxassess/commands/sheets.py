@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import UsageError
+from dxassess.messages import msg
 
 SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
 
@@ -25,7 +26,7 @@ def load_questionnaire_ref(ref: str | None) -> Any:
     path = resolve_questionnaire(ref)
     if path is None:
         shown = ref or "municipal-dx"
-        raise UsageError(f"questionnaire {shown!r} is neither a file nor a built-in id; see `dxassess questionnaires`")
+        raise UsageError(msg("cmd.questionnaire_neither", ref=shown))
     if path.is_dir():
         found = []
         for candidate in yaml_files(path):
@@ -35,7 +36,7 @@ def load_questionnaire_ref(ref: str | None) -> Any:
                 continue
         if len(found) != 1:
             raise UsageError(
-                f"{path}: the folder holds {len(found)} questionnaires; give --questionnaire FILE",
+                msg("cmd.folder_many_questionnaires", path=path, count=len(found)),
             )
         return found[0]
     return load_questionnaire(path)[0]
@@ -48,7 +49,7 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
     suffix = output.suffix.lower()
     wanted = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
     if wanted is not None and wanted != fmt:
-        raise UsageError(f"the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}", str(output))
+        raise UsageError(msg("cmd.suffix_format", suffix=suffix, fmt=fmt, wanted=wanted), str(output))
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     if fmt == "csv":
         data: bytes | str = csv_template(questionnaire, lang)
@@ -83,7 +84,7 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     from dxassess.sheets.write import answer_yaml
 
     if not sheets:
-        raise UsageError("give at least one CSV or XLSX sheet to import")
+        raise UsageError(msg("cmd.import_nothing"))
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)

@@ -190,12 +190,12 @@ def parse_code(value: Any) -> str:
         code = lgcode.normalise(_text(value))
     if not code:
         raise CellError("DX305", "the code is empty", "enter the 6-digit code with its check digit, e.g. 011002")
-    problem = lgcode.code_problem(code)
+    problem = lgcode.code_problem_msg(code, in_yaml=False)
     if problem:
         fix = "enter the 6-digit code with its check digit, e.g. 011002"
         if len(code) == 5 and code.isdigit():
             fix = "codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped"
-        raise CellError("DX305", problem.replace(", quoted in YAML", ""), fix)
+        raise CellError("DX305", problem.en, fix)
     return code
 
 
