@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 from dxassess.errors import OutputError
-from dxassess.messages import Msg, msg
+from dxassess.messages import Msg, msg, os_reason
 
 
 def _reason(exc: OSError) -> str:
@@ -30,7 +30,7 @@ def reason_of(exc: OSError) -> Msg:
         return msg("output.is_folder")
     if exc.errno == errno.ENOTDIR:
         return msg("output.not_dir")
-    return msg("output.other", reason=exc.strerror or str(exc))
+    return msg("output.other", reason=os_reason(exc))
 
 
 def ensure_dir(path: Path) -> Path:

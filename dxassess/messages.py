@@ -299,6 +299,98 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "an answer needs exactly one of `value`, `na: true` or `skipped: true`",
         "回答には `value`、`na: true`、`skipped: true` のどれか一つだけを書いてください。",
     ),
+    # --- sheets/read.py: imported spreadsheets (a cell: what is wrong, then the fix)
+    "sheet.cell": ("column {col} ({key}): {what} ({fix})", "{col} 列（{key}）: {what}{fix}"),
+    "sheet.header_missing": (
+        "row 1 lacks the column(s) {missing} (row 1 must hold the ids written by `dxassess template`: "
+        "code, name, prefecture, population, assessed)",
+        "1 行目に列 {missing} がありません。1 行目には `dxassess template` が書く id"
+        "（code、name、prefecture、population、assessed）を置いてください。",
+    ),
+    "sheet.not_csv_encoding": (
+        "the CSV is neither UTF-8 nor Shift_JIS (cp932){hint}; save it as CSV UTF-8 from your spreadsheet",
+        "CSV が UTF-8 でも Shift_JIS（cp932）でもありません{hint}。表計算ソフトで「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.looks_like": (" (it looks like {encoding})", "（{encoding} のようです）"),
+    "sheet.bad_xlsx": (
+        "cannot read the XLSX file ({error}); open it and save it again as .xlsx",
+        "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
+    ),
+    "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.old_xls": (
+        "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8",
+        "古い .xls 形式（またはパスワード付き）のブックです。.xlsx か「CSV UTF-8」で保存し直してください。",
+    ),
+    "sheet.bad_utf8_after_bom": (
+        "the CSV is not valid UTF-8 after its byte-order mark; save it as CSV UTF-8 from your spreadsheet",
+        "CSV に BOM がありますが、その後が正しい UTF-8 ではありません。表計算ソフトで「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.bad_csv": (
+        "the CSV cannot be read ({error}); save it again as CSV UTF-8",
+        "CSV を読み取れません（{error}）。「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.empty": ("the sheet is empty", "シートが空です。"),
+    "cell.code_empty": ("the code is empty", "団体コードが空です。"),
+    "cell.code_fix": (
+        "enter the 6-digit code with its check digit, e.g. 011002",
+        "検査数字を含む6桁の団体コードを入力してください（例: 011002）。",
+    ),
+    "cell.code_fix_5": (
+        "codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped",
+        "団体コードは6桁です。検査数字か、表計算ソフトが落とした先頭の 0 を補ってください。",
+    ),
+    "cell.population": (
+        "population {value!r} is not a whole number of at least 1",
+        "人口 {value!r} が 1 以上の整数ではありません。",
+    ),
+    "cell.population_fix": ("enter e.g. 12345", "12345 のように入力してください。"),
+    "cell.date": ("assessed {value!r} is not a date", "診断日 {value!r} が日付ではありません。"),
+    "cell.date_fix": ("enter YYYY-MM-DD, e.g. 2026-11-27", "YYYY-MM-DD の形で入力してください（例: 2026-11-27）。"),
+    "cell.yes_no": ("{value!r} is not yes or no", "{value!r} は「はい・いいえ」ではありません。"),
+    "cell.yes_no_fix": (
+        "enter はい/いいえ, yes/no, true/false or 1/0",
+        "はい/いいえ、yes/no、true/false または 1/0 を入力してください。",
+    ),
+    "cell.option": ("{value!r} is not an option", "{value!r} は選択肢にありません。"),
+    "cell.option_fix": ("enter one of {keys}", "{keys} のいずれかを入力してください。"),
+    "cell.level": ("{value!r} is not a level", "{value!r} はレベルではありません。"),
+    "cell.level_fix": ("enter a whole number from 0 to 5", "0 から 5 の整数を入力してください。"),
+    "cell.number": ("{value!r} is not a number", "{value!r} は数値ではありません。"),
+    "cell.number_fix": ("enter a number from {bounds}", "{bounds} の数値を入力してください。"),
+    "cell.out_of_range": ("{value:g} is out of range", "{value:g} は範囲外です。"),
+    "cell.range_fix": ("enter a number from {bounds}", "{bounds} の数値を入力してください。"),
+    "cell.range_fix_whole": ("enter a whole number from {bounds}", "{bounds} の整数を入力してください。"),
+    "cell.bounds": ("{min:g} to {max:g}", "{min:g} から {max:g} まで"),
+    "cell.name_empty": ("the name is empty", "団体名が空です。"),
+    "cell.name_fix": ("enter the municipality's name, e.g. 札幌市", "団体名を入力してください（例: 札幌市）。"),
+    "cell.na": ("N/A is not allowed for this question", "この設問は N/A（該当なし）にできません。"),
+    "cell.na_fix": ("answer it, or enter skip", "回答するか、skip と入力してください。"),
+    "cell.unknown_type": ("question type {type} is unknown", "設問の型 {type} は不明です。"),
+    "cell.unknown_type_fix": ("update dxassess", "dxassess を更新してください。"),
+    "cell.formula": ("a formula ({formula}) is not read", "数式（{formula}）は読み取りません。"),
+    "cell.formula_fix": ("enter the value itself", "値そのものを入力してください。"),
+    "cell.column_twice": ("column id is also in column {first}", "同じ列 id が {first} 列にもあります。"),
+    "cell.delete_one": ("delete one", "どちらかを削除してください。"),
+    "cell.not_a_column": (
+        "{key!r} is not a column of the template for {questionnaire} {version}",
+        "{key!r} は {questionnaire} {version} のテンプレートの列ではありません。",
+    ),
+    "cell.did_you_mean": ("did you mean {near}?", "{near} の誤りではありませんか。"),
+    "cell.fix_column": ("fix the id or delete the column", "id を直すか、列を削除してください。"),
+    "cell.prefecture": (
+        "{prefecture!r} does not match code {code} ({expected})",
+        "{prefecture!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "cell.prefecture_fix": (
+        "correct the prefecture or the code, or leave it empty",
+        "都道府県か団体コードを直すか、都道府県を空欄にしてください。",
+    ),
+    "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
+    "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
+    # --- batch/work.py: inputs a batch rejects
+    "batch.too_deep": ("nesting is too deep", "入れ子が深すぎます。構造を浅くしてください。"),
+    "batch.cannot_write_report": ("cannot write the report: {reason}", "報告書を書き込めません: {reason}"),
+    "batch.cannot_finish_report": ("cannot finish the report: {reason}", "報告書を仕上げられません: {reason}"),
     # --- errors.py
     "error.more": (
         " (+{more} more: run `dxassess validate {path}`)",
@@ -393,6 +485,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}",
         "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
     ),
+    "cmd.check_row": ("{message} (check this row)", "{message}（この行を確認してください）"),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",
         "取り込む CSV か XLSX のシートを一つ以上指定してください。",
@@ -404,23 +497,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
 _FOREIGN: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"found character (.+) that cannot start any token"),
-        "この位置に文字 {0} は書けません（インデントにはタブではなく空白を使ってください）",
+        "この位置に文字 {0} は書けません（インデントにはタブではなく空白を使ってください）。",
     ),
-    (re.compile(r"expected (.+), but got (.+)"), "{0} が必要な位置に {1} があります"),
-    (re.compile(r"expected (.+), but found (.+)"), "{0} が必要な位置に {1} があります"),
+    (re.compile(r"expected (.+), but got (.+)"), "{0} が必要な位置に {1} があります。"),
+    (re.compile(r"expected (.+), but found (.+)"), "{0} が必要な位置に {1} があります。"),
+    (re.compile(r"did not find expected (.+)"), "{0} が見つかりません。"),
     (
         re.compile(r"mapping values are not allowed here"),
-        "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）",
+        "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）。",
     ),
-    (re.compile(r"found undefined alias (.+)"), "定義されていないエイリアス {0} があります"),
-    (re.compile(r"found unknown escape character (.+)"), "不明なエスケープ文字 {0} があります"),
-    (re.compile(r"found unexpected end of stream"), "ファイルが途中で終わっています"),
-    (re.compile(r"found duplicate anchor (.+)"), "アンカー {0} が重複しています"),
-    (re.compile(r"could not find expected ':'"), "`:` が見つかりません"),
-    (re.compile(r"could not determine a constructor for the tag (.+)"), "タグ {0} は使えません"),
-    (re.compile(r"month must be in 1\.\.12"), "月は 1 から 12 にしてください"),
-    (re.compile(r"day is out of range for month"), "日がその月の範囲外です"),
-    (re.compile(r"year (.+) is out of range"), "年 {0} が範囲外です"),
+    (re.compile(r"found undefined alias (.+)"), "定義されていないエイリアス {0} があります。"),
+    (re.compile(r"found unknown escape character (.+)"), "不明なエスケープ文字 {0} があります。"),
+    (re.compile(r"found unexpected end of stream"), "ファイルが途中で終わっています。"),
+    (re.compile(r"found duplicate anchor (.+)"), "アンカー {0} が重複しています。"),
+    (re.compile(r"could not find expected ':'"), "`:` が見つかりません。"),
+    (re.compile(r"could not determine a constructor for the tag (.+)"), "タグ {0} は使えません。"),
+    (re.compile(r"month must be in 1\.\.12"), "月は 1 から 12 にしてください。"),
+    (re.compile(r"day is out of range for month"), "日がその月の範囲外です。"),
+    (re.compile(r"year (.+) is out of range"), "年 {0} が範囲外です。"),
 ]
 
 
@@ -429,8 +523,40 @@ def foreign(text: str) -> Msg:
     for pattern, ja in _FOREIGN:
         match = pattern.fullmatch(text.strip())
         if match:
-            return Msg(text, ja.format(*match.groups()))
+            parts = [
+                group.replace(", ", "、").replace(" or ", " または ") if "'" in group else group
+                for group in match.groups()
+            ]
+            return Msg(text, ja.format(*parts))
     return Msg(text, text)
+
+
+# errno → Japanese for the operating system's own reason (English: its strerror)
+_OS_JA = {
+    "EEXIST": "同じ名前のファイルがあります",
+    "ENOENT": "ファイルまたはフォルダがありません",
+    "ENAMETOOLONG": "名前が長すぎます",
+    "ELOOP": "シンボリックリンクが循環しています",
+    "EBUSY": "ほかのプログラムが使用中です",
+    "EMFILE": "開いているファイルが多すぎます",
+    "EIO": "入出力エラーが起きました",
+    "EINVAL": "パスに使えない文字があります",
+    "ENOTDIR": "フォルダが必要な場所にファイルがあります",
+    "EISDIR": "フォルダです",
+    "EACCES": "アクセスが拒否されました",
+    "EPERM": "操作が許可されていません",
+    "ENOSPC": "ディスクがいっぱいです",
+    "EROFS": "読み取り専用のファイルシステムです",
+}
+
+
+def os_reason(exc: BaseException) -> Msg:
+    """The operating system's reason for an OSError: its own English text, and Japanese."""
+    import errno
+
+    english = getattr(exc, "strerror", None) or str(exc)
+    name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
+    return Msg(english, _OS_JA.get(name, english))
 
 
 def _format(template: str, lang: str, params: dict[str, Any]) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from dxassess import checks, library
 from dxassess.errors import InvalidFile
 from dxassess.load import Document, LoadFailure, detect_kind, parse_bytes
-from dxassess.messages import Msg, msg, pydantic_message
+from dxassess.messages import Msg, msg, os_reason, pydantic_message
 from dxassess.problems import Problem
 
 
@@ -39,7 +39,7 @@ def read_document(path: Path | str) -> Document:
     except FileNotFoundError:
         raise LoadFailure(Problem(name, 0, 0, "error", "DX009", msg("read.not_found"))) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         raise LoadFailure(Problem(name, 0, 0, "error", "DX009", msg("read.cannot_read", reason=reason))) from None
     return parse_bytes(name, raw)
 

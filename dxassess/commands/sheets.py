@@ -65,26 +65,31 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
     return 0
 
 
-def format_problem(problem: Any) -> str:
-    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it."""
+def format_problem(problem: Any, lang: str = "en") -> str:
+    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it,
+    the message in `lang`."""
     from dxassess.sheets.read import column_letter
 
+    text = problem.text(lang)
     if not problem.line:
-        return f"{problem.path}: {problem.severity}: {problem.code} {problem.message}"
+        return f"{problem.path}: {problem.severity}: {problem.code} {text}"
     col = column_letter(problem.col) if problem.col else "A"
-    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {problem.message}"
+    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {text}"
 
 
 def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | None) -> int:
     from pydantic import ValidationError
 
     from dxassess.files import ensure_dir, safe_name, write_atomic
+    from dxassess.i18n import default_lang
+    from dxassess.messages import Msg, pydantic_message
     from dxassess.model import AnswerSheet
     from dxassess.sheets.read import read_sheet
     from dxassess.sheets.write import answer_yaml
 
     if not sheets:
         raise UsageError(msg("cmd.import_nothing"))
+    lang = default_lang()
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)
@@ -93,7 +98,7 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     for sheet in sheets:
         for row in read_sheet(sheet, questionnaire, seen):
             for problem in row.problems:
-                sys.stderr.write(format_problem(problem) + "\n")
+                sys.stderr.write(format_problem(problem, lang) + "\n")
             if row.problems:
                 rejected += 1
                 continue
@@ -101,7 +106,9 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
                 AnswerSheet.model_validate(row.data)
             except ValidationError as exc:  # a guard: read_sheet has checked every cell
                 first = exc.errors(include_url=False)[0]
-                sys.stderr.write(f"{row.source}: error: DX100 {first['msg']} (check this row)\n")
+                given = Msg(first["msg"], pydantic_message(first).ja)
+                text = msg("cmd.check_row", message=given).get(lang)
+                sys.stderr.write(f"{row.source}: error: DX100 {text}\n")
                 rejected += 1
                 continue
             target = output_dir / safe_name(row.code or "unnamed", ".yaml")
