@@ -10,16 +10,31 @@ a `Msg` (a reason, a fix): it is put in the same language as the message around 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
 class Msg:
-    """One message in both languages."""
+    """One message in both languages (immutable)."""
 
+    __slots__ = ("en", "ja")
     en: str
     ja: str
+
+    def __init__(self, en: str, ja: str) -> None:
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "ja", ja)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Msg is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.en, self.ja) == (other.en, other.ja)
+
+    def __hash__(self) -> int:
+        return hash((self.en, self.ja))
+
+    def __repr__(self) -> str:
+        return f"Msg(en={self.en!r}, ja={self.ja!r})"
 
     def get(self, lang: str | None) -> str:
         return self.ja if lang == "ja" and self.ja else self.en
@@ -494,34 +509,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # ruamel.yaml's and Python's own texts that a broken file commonly produces, with their
 # Japanese. Anything not listed stays as the parser wrote it, inside a Japanese sentence.
-_FOREIGN: list[tuple[re.Pattern[str], str]] = [
+_FOREIGN: list[tuple[str, str]] = [  # (pattern, Japanese): compiled on first use
     (
-        re.compile(r"found character (.+) that cannot start any token"),
+        r"found character (.+) that cannot start any token",
         "この位置に文字 {0} は書けません（インデントにはタブではなく空白を使ってください）。",
     ),
-    (re.compile(r"expected (.+), but got (.+)"), "{0} が必要な位置に {1} があります。"),
-    (re.compile(r"expected (.+), but found (.+)"), "{0} が必要な位置に {1} があります。"),
-    (re.compile(r"did not find expected (.+)"), "{0} が見つかりません。"),
+    (r"expected (.+), but got (.+)", "{0} が必要な位置に {1} があります。"),
+    (r"expected (.+), but found (.+)", "{0} が必要な位置に {1} があります。"),
+    (r"did not find expected (.+)", "{0} が見つかりません。"),
     (
-        re.compile(r"mapping values are not allowed here"),
+        r"mapping values are not allowed here",
         "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）。",
     ),
-    (re.compile(r"found undefined alias (.+)"), "定義されていないエイリアス {0} があります。"),
-    (re.compile(r"found unknown escape character (.+)"), "不明なエスケープ文字 {0} があります。"),
-    (re.compile(r"found unexpected end of stream"), "ファイルが途中で終わっています。"),
-    (re.compile(r"found duplicate anchor (.+)"), "アンカー {0} が重複しています。"),
-    (re.compile(r"could not find expected ':'"), "`:` が見つかりません。"),
-    (re.compile(r"could not determine a constructor for the tag (.+)"), "タグ {0} は使えません。"),
-    (re.compile(r"month must be in 1\.\.12"), "月は 1 から 12 にしてください。"),
-    (re.compile(r"day is out of range for month"), "日がその月の範囲外です。"),
-    (re.compile(r"year (.+) is out of range"), "年 {0} が範囲外です。"),
+    (r"found undefined alias (.+)", "定義されていないエイリアス {0} があります。"),
+    (r"found unknown escape character (.+)", "不明なエスケープ文字 {0} があります。"),
+    (r"found unexpected end of stream", "ファイルが途中で終わっています。"),
+    (r"found duplicate anchor (.+)", "アンカー {0} が重複しています。"),
+    (r"could not find expected ':'", "`:` が見つかりません。"),
+    (r"could not determine a constructor for the tag (.+)", "タグ {0} は使えません。"),
+    (r"month must be in 1\.\.12", "月は 1 から 12 にしてください。"),
+    (r"day is out of range for month", "日がその月の範囲外です。"),
+    (r"year (.+) is out of range", "年 {0} が範囲外です。"),
 ]
 
 
 def foreign(text: str) -> Msg:
     """A parser's English text, with its Japanese where it is a known one (else the same text)."""
     for pattern, ja in _FOREIGN:
-        match = pattern.fullmatch(text.strip())
+        match = re.fullmatch(pattern, text.strip())
         if match:
             parts = [
                 group.replace(", ", "、").replace(" or ", " または ") if "'" in group else group
