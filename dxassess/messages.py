@@ -501,6 +501,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
     ),
     "cmd.check_row": ("{message} (check this row)", "{message}（この行を確認してください）"),
+    "cmd.import_summary": (
+        "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",
+        "{output} に回答ファイルを {written} 件作成しました。問題のある行・シートは {rejected} 件です。",
+    ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",
         "取り込む CSV か XLSX のシートを一つ以上指定してください。",

@@ -315,6 +315,29 @@ def test_output_error_in_japanese(tmp_path: Path):
     assert proc.stderr.startswith(f"{blocker}: error: DX901 cannot create the folder: ")
 
 
+def test_sheet_import_problems_in_japanese(tmp_path: Path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment,infrastructure.wifi\n"
+        "11002,札幌市,北海道,0,2026-11-27,9,attic\n",
+        encoding="utf-8",
+    )
+    args = ("import", str(sheet), "-o", str(tmp_path / "out"), "--questionnaire", str(MINI))
+    proc = run_cli(*args, env={"DXASSESS_LANG": "ja"})
+    assert_clean_error(proc, 1)
+    lines = proc.stderr.splitlines()
+    assert [line.split(": error: ")[1][:5] for line in lines[:-1]] == ["DX305", "DX100", "DX303", "DX303"]
+    assert lines[0].startswith(f"{sheet}:2:A: error: DX305 A 列（code）: 団体コード '11002' は6桁にしてください")
+    for line in lines:
+        assert JAPANESE.search(line) and english_sentence(line) is None, line
+    english = run_cli(*args, env={"DXASSESS_LANG": "en"}).stderr.splitlines()
+    assert english[0] == (
+        f"{sheet}:2:A: error: DX305 column A (code): code '11002' must be 6 digits (e.g. \"011002\") "
+        "(codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped)"
+    )
+    assert english[-1] == f"0 answer file(s) written to {tmp_path / 'out'}; 1 row(s) or sheet(s) with problems"
+
+
 def test_usage_error_without_lang_option_uses_the_locale(tmp_path: Path):
     (tmp_path / "out").write_text("x")
     proc = run_cli("batch", str(MINI_ANSWERS), "-o", "out", cwd=tmp_path, env={"DXASSESS_LANG": "ja"})

@@ -114,5 +114,6 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
             target = output_dir / safe_name(row.code or "unnamed", ".yaml")
             write_atomic(target, answer_yaml(row.data or {}, f"{Path(sheet).name}:{row.line}"), protect)
             written += 1
-    sys.stderr.write(f"{written} answer file(s) written to {output_dir}; {rejected} row(s) or sheet(s) with problems\n")
+    summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
+    sys.stderr.write(summary.get(lang) + "\n")
     return 1 if rejected else 0
