@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from dxassess import expr, lgcode
 from dxassess.load import Document
+from dxassess.messages import Msg, msg
 from dxassess.model import (
     AnswerSheet,
     Catalogue,
@@ -32,7 +33,7 @@ class Context:
     catalogue: Catalogue | None = None
     questionnaire: Questionnaire | None = None
 
-    def problem(self, loc: tuple, code: str, message: str, severity: str = "error", key: bool = False) -> Problem:
+    def problem(self, loc: tuple, code: str, message: Msg, severity: str = "error", key: bool = False) -> Problem:
         line, col = self.doc.position(loc, key=key)
         return Problem(self.doc.path, line, col, severity, code, message)
 
@@ -83,12 +84,10 @@ def check_languages(model: Questionnaire | Catalogue, ctx: Context) -> Iterator[
             yield ctx.problem(
                 loc,
                 "DX206",
-                f"text lacks language {', '.join(missing)}; add it (every text needs {', '.join(declared)})",
+                msg("check.lang_missing", missing=", ".join(missing), declared=", ".join(declared)),
             )
         if extra:
-            yield ctx.problem(
-                loc, "DX206", f"text has undeclared language {', '.join(extra)}; remove it or add it to `languages`"
-            )
+            yield ctx.problem(loc, "DX206", msg("check.lang_extra", extra=", ".join(extra)))
 
 
 def _questions(q: Questionnaire) -> Iterator[tuple[tuple, Any]]:
@@ -103,15 +102,13 @@ def check_unique_ids(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
     for di, domain in enumerate(q.domains):
         loc = ("domains", di, "id")
         if domain.id in seen:
-            yield ctx.problem(loc, "DX201", f"domain id {domain.id!r} is used twice; rename one")
+            yield ctx.problem(loc, "DX201", msg("check.domain_id_twice", id=domain.id))
         seen.setdefault(domain.id, loc)
     seen = {}
     for loc, question in _questions(q):
         if question.id in seen:
             first = ctx.doc.position(seen[question.id])[0]
-            yield ctx.problem(
-                loc + ("id",), "DX201", f"question id {question.id!r} is already used on line {first}; rename one"
-            )
+            yield ctx.problem(loc + ("id",), "DX201", msg("check.question_id_twice", id=question.id, line=first))
         seen.setdefault(question.id, loc + ("id",))
 
 
@@ -123,7 +120,7 @@ def check_id_prefix(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     ("domains", di, "questions", qi, "id"),
                     "DX202",
-                    f"question id {question.id!r} must start with its domain id '{domain.id}.'",
+                    msg("check.id_prefix", id=question.id, domain=domain.id),
                 )
 
 
@@ -131,12 +128,10 @@ def check_weights(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
     """Weights are positive: a zero weight would silently drop a domain or question."""
     for di, domain in enumerate(q.domains):
         if domain.weight <= 0:
-            yield ctx.problem(
-                ("domains", di, "weight"), "DX209", f"domain weight {domain.weight} must be greater than 0"
-            )
+            yield ctx.problem(("domains", di, "weight"), "DX209", msg("check.domain_weight", weight=domain.weight))
     for loc, question in _questions(q):
         if question.weight <= 0:
-            yield ctx.problem(loc + ("weight",), "DX209", f"question weight {question.weight} must be greater than 0")
+            yield ctx.problem(loc + ("weight",), "DX209", msg("check.question_weight", weight=question.weight))
 
 
 def check_manual_refs(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
@@ -145,8 +140,7 @@ def check_manual_refs(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
         yield ctx.problem(
             ("catalogue",),
             "DX214",
-            f"manual catalogue {q.catalogue!r} not found; put its file beside the "
-            "questionnaire or use a built-in catalogue id",
+            msg("check.catalogue_missing", name=q.catalogue),
         )
         return
     sections = ctx.catalogue.section_map()
@@ -156,8 +150,7 @@ def check_manual_refs(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(
                     loc + ("manual", i),
                     "DX203",
-                    f"manual section {ref!r} is not in catalogue {ctx.catalogue.catalogue!r}; "
-                    "use one of its section ids",
+                    msg("check.unknown_section", ref=ref, catalogue=ctx.catalogue.catalogue),
                 )
 
 
@@ -169,23 +162,23 @@ def check_scales(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 ("scales", name, "levels"),
                 "DX207",
-                f"scale {name!r} has levels {levels}; number them 0, 1, 2, ... in order",
+                msg("check.scale_levels", name=name, levels=levels),
             )
     for loc, question in _questions(q):
         if not isinstance(question, ScaleQuestion):
             continue
         scale = q.scales.get(question.scale)
         if scale is None:
-            known = ", ".join(q.scales) or "none declared"
-            yield ctx.problem(
-                loc + ("scale",), "DX210", f"scale {question.scale!r} is not declared under `scales` (known: {known})"
-            )
+            known = Msg(", ".join(q.scales), "、".join(q.scales)) if q.scales else msg("check.none_declared")
+            yield ctx.problem(loc + ("scale",), "DX210", msg("check.unknown_scale", scale=question.scale, known=known))
             continue
         top = max(lv.level for lv in scale.levels)
         for level in question.levels:
             if level > top:
                 yield ctx.problem(
-                    loc + ("levels", level), "DX215", f"level {level} is not in scale {question.scale!r} (0–{top})"
+                    loc + ("levels", level),
+                    "DX215",
+                    msg("check.level_override", level=level, scale=question.scale, top=top),
                 )
 
 
@@ -195,20 +188,20 @@ def check_numeric(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
         if not isinstance(question, NumericQuestion):
             continue
         if question.min >= question.max:
-            yield ctx.problem(loc + ("min",), "DX211", f"min {question.min} must be below max {question.max}")
+            yield ctx.problem(loc + ("min",), "DX211", msg("check.min_max", min=question.min, max=question.max))
             continue
         t = question.thresholds
         ascending = question.direction == "higher"
         pairs = list(zip(t, t[1:]))
         ordered = all(a < b for a, b in pairs) if ascending else all(a > b for a, b in pairs)
         if not ordered:
-            way = "ascending (direction: higher)" if ascending else "descending (direction: lower)"
-            yield ctx.problem(loc + ("thresholds",), "DX208", f"thresholds {t} must be strictly {way}")
+            way = msg("check.ascending") if ascending else msg("check.descending")
+            yield ctx.problem(loc + ("thresholds",), "DX208", msg("check.thresholds_order", thresholds=t, way=way))
         elif not all(question.min <= v <= question.max for v in t):
             yield ctx.problem(
                 loc + ("thresholds",),
                 "DX208",
-                f"thresholds {t} must lie within min {question.min} and max {question.max}",
+                msg("check.thresholds_bounds", thresholds=t, min=question.min, max=question.max),
             )
 
 
@@ -222,7 +215,7 @@ def check_choices(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                     yield ctx.problem(
                         loc + ("options", i, "key"),
                         "DX212",
-                        f"option key {option.key!r} is used twice in {question.id}",
+                        msg("check.duplicate_option", key=option.key, question=question.id),
                     )
                 seen.add(option.key)
 
@@ -260,18 +253,16 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
             try:
                 tree = expr.parse(question.when)
             except expr.ExprError as exc:
-                yield ctx.problem(
-                    loc + ("when",), "DX204", f"`when` does not parse at character {exc.offset + 1}: {exc}"
-                )
+                yield ctx.problem(loc + ("when",), "DX204", msg("check.when_syntax", pos=exc.offset + 1, error=exc.msg))
                 tree = None
             if tree is not None:
                 for ref in expr.references(tree):
                     if ref.question_id not in earlier:
-                        where = "later in the file" if ref.question_id in q.question_map() else "unknown"
+                        where = msg("check.later") if ref.question_id in q.question_map() else msg("check.unknown")
                         yield ctx.problem(
                             loc + ("when",),
                             "DX205",
-                            f"`when` refers to {ref.question_id!r} ({where}); refer only to questions asked earlier",
+                            msg("check.when_reference", ref=ref.question_id, where=where),
                         )
                 for ref, value in _compared_literals(tree):
                     target = earlier.get(ref.question_id)
@@ -279,8 +270,7 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                         yield ctx.problem(
                             loc + ("when",),
                             "DX213",
-                            f"`when` compares {ref.question_id} with {value!r}, a value it can "
-                            "never have; the comparison is always false",
+                            msg("check.when_never", ref=ref.question_id, value=value),
                             severity="warning",
                         )
         earlier[question.id] = question
@@ -304,46 +294,50 @@ def check_section_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, section in enumerate(c.sections):
         if section.id in seen:
-            yield ctx.problem(("sections", i, "id"), "DX201", f"section id {section.id!r} is used twice")
+            yield ctx.problem(("sections", i, "id"), "DX201", msg("check.section_twice", id=section.id))
         seen.add(section.id)
 
 
 CATALOGUE_RULES: list[Rule] = [check_languages, check_section_ids]
 
 
-def value_problem(question: Any, value: Any) -> str | None:
+def value_problem(question: Any, value: Any) -> Msg | None:
     """Why `value` does not fit `question`, or None when it does."""
     if isinstance(question, YesNoQuestion):
         if not isinstance(value, bool):
-            return f"{question.id} is a yes/no question: answer true or false, not {value!r}"
+            return msg("check.value_yesno", qid=question.id, value=value)
     elif isinstance(question, ChoiceQuestion):
         keys = [o.key for o in question.options]
         if value not in keys:
-            return f"{question.id} takes one of {', '.join(keys)}, not {value!r}"
+            return msg("check.value_choice", qid=question.id, keys=", ".join(keys), value=value)
     elif isinstance(question, ScaleQuestion):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
-            return f"{question.id} takes a level from 0 to 5, not {value!r}"
+            return msg("check.value_level", qid=question.id, value=value)
     elif isinstance(question, NumericQuestion):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{question.id} takes a number, not {value!r}"
+            return msg("check.value_number", qid=question.id, value=value)
         if not question.min <= value <= question.max:
-            return f"{question.id} takes a number from {question.min:g} to {question.max:g}, not {value:g}"
+            return msg("check.value_range", qid=question.id, min=question.min, max=question.max, value=value)
         if question.integer and value != int(value):
-            return f"{question.id} takes a whole number, not {value:g}"
+            return msg("check.value_whole", qid=question.id, value=value)
     return None
 
 
 def check_code(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     """The local government code is valid, so results join national data and peers."""
-    problem = lgcode.code_problem(a.municipality.code)
+    problem = lgcode.code_problem_msg(a.municipality.code)
     if problem:
         yield ctx.problem(("municipality", "code"), "DX305", problem)
     elif a.municipality.prefecture and a.municipality.prefecture != lgcode.prefecture_of(a.municipality.code):
         yield ctx.problem(
             ("municipality", "prefecture"),
             "DX306",
-            f"prefecture {a.municipality.prefecture!r} does not match code "
-            f"{a.municipality.code} ({lgcode.prefecture_of(a.municipality.code)})",
+            msg(
+                "check.prefecture",
+                prefecture=a.municipality.prefecture,
+                code=a.municipality.code,
+                expected=lgcode.prefecture_of(a.municipality.code),
+            ),
         )
 
 
@@ -354,8 +348,7 @@ def check_questionnaire_known(a: AnswerSheet, ctx: Context) -> Iterator[Problem]
         yield ctx.problem(
             ("questionnaire",),
             "DX301",
-            f"questionnaire {a.questionnaire.id!r} version {a.questionnaire.version!r} is not "
-            "installed; pass --questionnaire PATH or fix the id and version",
+            msg("check.questionnaire_unknown", id=a.questionnaire.id, version=a.questionnaire.version),
         )
 
 
@@ -372,12 +365,12 @@ def check_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 loc,
                 "DX302",
-                f"question {qid!r} is not in {q.id} {q.version}; remove the answer or fix the id",
+                msg("check.unknown_question", qid=qid, questionnaire=q.id, version=q.version),
                 key=True,
             )
             continue
         if answer.na and not question.na_allowed:
-            yield ctx.problem(loc + ("na",), "DX304", f"{qid} does not allow N/A; answer it or skip it")
+            yield ctx.problem(loc + ("na",), "DX304", msg("check.na_not_allowed", qid=qid))
         if answer.value is not None:
             problem = value_problem(question, answer.value)
             if problem:
@@ -401,8 +394,7 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 ("answers", qid),
                 "DX307",
-                f"{qid} is answered, but its condition `{questions[qid].when}` is false, so the "
-                "answer is not scored; remove it or check the earlier answers",
+                msg("check.hidden_answer", qid=qid, when=questions[qid].when),
                 severity="warning",
                 key=True,
             )

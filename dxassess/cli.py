@@ -48,15 +48,40 @@ def _err(line: str) -> None:
     sys.stderr.flush()
 
 
+def _error_lang(value: Any = None) -> str:
+    """The language of error lines: the command's `--lang` when given, else the locale's
+    (`DXASSESS_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`, Windows' UI language)."""
+    if isinstance(value, Enum):
+        value = value.value
+    if value in ("ja", "en"):
+        return str(value)
+    from dxassess.i18n import default_lang
+
+    return default_lang()
+
+
+def _one_line(exc: DxassessError, lang: str) -> str:
+    """`exc.one_line(lang)`; an error class whose `one_line` takes no language (a line relayed
+    from another process, already worded) gives its own line."""
+    import inspect
+
+    try:
+        takes_lang = "lang" in inspect.signature(exc.one_line).parameters
+    except (TypeError, ValueError):
+        takes_lang = False
+    return exc.one_line(lang) if takes_lang else exc.one_line()
+
+
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn core errors into one line on stderr and the documented exit code."""
+    """Turn core errors into one line on stderr (in the command's language) and the documented
+    exit code."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except DxassessError as exc:
-            _err(exc.one_line())
+            _err(_one_line(exc, _error_lang(kwargs.get("lang"))))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             _err("interrupted / 中断しました")
@@ -291,7 +316,7 @@ def main() -> None:
     try:
         app()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
-        _err(exc.one_line())
+        _err(_one_line(exc, _error_lang()))
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         _err("interrupted / 中断しました")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
+
+from dxassess.messages import Msg, msg
 
 
 class ExitCode(IntEnum):
@@ -20,20 +23,27 @@ class DxassessError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: Any,  # str, or a dxassess.messages.Msg for both languages
         path: str | None = None,
         line: int | None = None,
         col: int | None = None,
         code: str = "DX000",
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        english, japanese = (message.en, message.ja) if isinstance(message, Msg) else (message, "")
+        super().__init__(english)
+        self.message = english
+        self.message_ja = japanese  # empty: as in English
         self.path = path
         self.line = line
         self.col = col
         self.code = code
 
-    def one_line(self) -> str:
+    def text(self, lang: str | None = "en") -> str:
+        """The message in `lang` (`ja` or `en`)."""
+        return self.message_ja if lang == "ja" and self.message_ja else self.message
+
+    def one_line(self, lang: str | None = "en") -> str:
+        """The error as one line, its message in `lang`."""
         where = ""
         if self.path:
             where = self.path
@@ -42,7 +52,7 @@ class DxassessError(Exception):
                 if self.col:
                     where += f":{self.col}"
             where += ": "
-        return f"{where}error: {self.code} {self.message}".replace("\n", " ")
+        return f"{where}error: {self.code} {self.text(lang)}".replace("\n", " ")
 
 
 class InputError(DxassessError):
@@ -52,7 +62,7 @@ class InputError(DxassessError):
 class OutputError(DxassessError):
     """An output cannot be written."""
 
-    def __init__(self, message: str, path: str | None = None, code: str = "DX901") -> None:
+    def __init__(self, message: Any, path: str | None = None, code: str = "DX901") -> None:
         super().__init__(message, path=path, code=code)
 
 
@@ -67,11 +77,11 @@ class InvalidFile(InputError):
 
     def __init__(self, problems: list) -> None:  # list[Problem]
         first = next((p for p in problems if p.severity == "error"), problems[0])
-        super().__init__(first.message, first.path, first.line, first.col, first.code)
+        super().__init__(first.msg(), first.path, first.line, first.col, first.code)
         self.problems = problems
 
-    def one_line(self) -> str:
+    def one_line(self, lang: str | None = "en") -> str:
         first = next((p for p in self.problems if p.severity == "error"), self.problems[0])
         more = len([p for p in self.problems if p.severity == "error"]) - 1
-        suffix = f" (+{more} more: run `dxassess validate {first.path}`)" if more > 0 else ""
-        return first.format_text() + suffix
+        suffix = msg("error.more", more=more, path=first.path).get(lang) if more > 0 else ""
+        return first.format_text(lang) + suffix

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from dxassess.messages import Msg, msg
+
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
 
@@ -39,8 +41,9 @@ _KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 class ExprError(ValueError):
     """The expression does not parse; `offset` is the 0-based character position."""
 
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: Msg, offset: int) -> None:
+        super().__init__(message.en)
+        self.msg = message  # both languages
         self.offset = offset
 
 
@@ -83,7 +86,7 @@ class Not:
 
 def tokenize(source: str) -> list[tuple[str, str, int]]:
     if len(source) > MAX_LENGTH:
-        raise ExprError(f"expression longer than {MAX_LENGTH} characters", 0)
+        raise ExprError(msg("expr.too_long", limit=MAX_LENGTH), 0)
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(source):
@@ -93,7 +96,7 @@ def tokenize(source: str) -> list[tuple[str, str, int]]:
         if not match or match.end() == pos:
             bad = source[pos:].lstrip()
             offset = len(source) - len(bad)
-            raise ExprError(f"unexpected character {bad[:1]!r}", offset)
+            raise ExprError(msg("expr.unexpected_character", char=bad[:1]), offset)
         kind = match.lastgroup or ""
         text = match.group(kind)
         start = match.start(kind)
@@ -123,19 +126,19 @@ class _Parser:
         kind, value, offset = self.take()
         if value != text:
             found = value or "end of expression"
-            raise ExprError(f"expected {text!r}, found {found!r}", offset)
+            raise ExprError(msg("expr.expected", expected=text, found=found), offset)
 
     def parse(self) -> Any:
         node = self.or_()
         kind, value, offset = self.peek()
         if kind != "end":
-            raise ExprError(f"unexpected {value!r}", offset)
+            raise ExprError(msg("expr.unexpected", token=value), offset)
         return node
 
     def nested(self, fn: Any) -> Any:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprError(f"expression nested deeper than {MAX_DEPTH}", self.peek()[2])
+            raise ExprError(msg("expr.too_deep", limit=MAX_DEPTH), self.peek()[2])
         try:
             return fn()
         finally:
@@ -190,19 +193,19 @@ class _Parser:
             return Literal(value == "true")
         if kind == "name":
             if "." not in value:
-                raise ExprError(f"{value!r} is not a question id (write `domain.question`)", offset)
+                raise ExprError(msg("expr.not_question_id", value=value), offset)
             return Ref(value, offset)
         if value == "(":
             node = self.nested(self.or_)
             self.expect(")")
             return node
-        raise ExprError(f"unexpected {value or 'end of expression'!r}", offset)
+        raise ExprError(msg("expr.unexpected", token=value) if value else msg("expr.unexpected_end"), offset)
 
 
 def parse(source: str) -> Any:
     """Parse a `when` expression into a tree; raises ExprError."""
     if not source.strip():
-        raise ExprError("empty expression", 0)
+        raise ExprError(msg("expr.empty"), 0)
     return _Parser(source).parse()
 
 

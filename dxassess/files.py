@@ -10,29 +10,36 @@ import unicodedata
 from pathlib import Path
 
 from dxassess.errors import OutputError
+from dxassess.messages import Msg, msg, os_reason
 
 
 def _reason(exc: OSError) -> str:
+    """Why a write failed, in English (for callers that build English lines)."""
+    return reason_of(exc).en
+
+
+def reason_of(exc: OSError) -> Msg:
+    """Why a write failed, and the fix, in both languages."""
     if exc.errno == errno.ENOSPC:
-        return "the disk is full; free some space and run again"
+        return msg("output.disk_full")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied; choose a folder you can write to"
+        return msg("output.permission")
     if exc.errno == errno.EROFS:
-        return "the file system is read-only; choose another folder"
+        return msg("output.read_only")
     if exc.errno == errno.EISDIR:
-        return "a folder has this name; give a file path"
+        return msg("output.is_folder")
     if exc.errno == errno.ENOTDIR:
-        return "a file stands where a folder is needed; choose another path"
-    return (exc.strerror or str(exc)) + "; check the path"
+        return msg("output.not_dir")
+    return msg("output.other", reason=os_reason(exc))
 
 
 def ensure_dir(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the folder: {_reason(exc)}", path=str(path)) from None
+        raise OutputError(msg("output.cannot_create_folder", reason=reason_of(exc)), path=str(path)) from None
     if not path.is_dir():
-        raise OutputError("is a file, not a folder; give a folder path", path=str(path))
+        raise OutputError(msg("output.file_not_folder"), path=str(path))
     return path
 
 
@@ -54,7 +61,7 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
     file or the new one, never half of one. `protect` lists inputs that must not be overwritten."""
     path = Path(path)
     if protect and _is_input(path, protect):
-        raise OutputError("is one of the input files; choose another output path", path=str(path))
+        raise OutputError(msg("output.is_input"), path=str(path))
     ensure_dir(path.parent if str(path.parent) else Path("."))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp_name = None
@@ -77,7 +84,7 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
         tmp_name = None
         _remove_stale_temporaries(path)
     except OSError as exc:
-        raise OutputError(f"cannot write the file: {_reason(exc)}", path=str(path)) from None
+        raise OutputError(msg("output.cannot_write", reason=reason_of(exc)), path=str(path)) from None
     finally:
         if tmp_name is not None:
             try:
@@ -121,5 +128,5 @@ def inside(folder: Path, name: str) -> Path:
     """`folder / name`, refusing any name that would resolve outside `folder`."""
     target = (folder / name).resolve()
     if folder.resolve() not in target.parents:
-        raise OutputError(f"output name {name!r} would leave the output folder", path=str(folder))
+        raise OutputError(msg("output.leaves_folder", name=name), path=str(folder))
     return target

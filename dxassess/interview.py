@@ -301,7 +301,13 @@ class Interview:
                 try:
                     path = end.write_report(fmt)
                 except Exception as exc:  # the report is an extra: never lose the session over it
-                    reason = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+                    text = getattr(exc, "text", None)
+                    reason = (
+                        (text(self.lang) if callable(text) else None)
+                        or getattr(exc, "message", None)
+                        or str(exc)
+                        or type(exc).__name__
+                    )
                     self.term.say(t("report_failed", self.lang, reason=reason))
                     continue
                 self.term.say(t("report_written", self.lang, path=path))

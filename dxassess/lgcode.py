@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from dxassess.messages import Msg, msg
 from dxassess.model.questionnaire import Tier
 
 PREFECTURES = (
@@ -171,17 +172,24 @@ def with_check_digit(first_five: str) -> str:
 
 
 def code_problem(code: str) -> str | None:
-    """Why `code` is not a valid municipality code, or None when it is."""
+    """Why `code` is not a valid municipality code (in English), or None when it is."""
+    problem = code_problem_msg(code)
+    return problem.en if problem else None
+
+
+def code_problem_msg(code: str, in_yaml: bool = True) -> Msg | None:
+    """Why `code` is not a valid municipality code, in both languages, or None when it is
+    (`in_yaml`: the fix says to quote it, as a YAML file needs)."""
     if len(code) != 6 or not code.isdigit():
-        return f'code {code!r} must be 6 digits (e.g. "011002"), quoted in YAML'
+        return msg("code.digits" if in_yaml else "code.digits_sheet", code=code)
     pref = int(code[:2])
     if not 1 <= pref <= 47:
-        return f"code {code!r} has prefecture number {code[:2]}, which is not 01–47"
+        return msg("code.prefecture_number", code=code, number=code[:2])
     expected = check_digit(code[:5])
     if int(code[5]) != expected:
-        return f"code {code!r} has check digit {code[5]}, expected {expected}"
+        return msg("code.check_digit", code=code, digit=code[5], expected=expected)
     if code[2:5] == "000":
-        return f"code {code!r} is a prefecture's code, not a municipality's"
+        return msg("code.prefecture_code", code=code)
     return None
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dxassess.messages import Msg, foreign, msg
 from dxassess.problems import Problem
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -51,26 +52,26 @@ class LoadFailure(Exception):
         self.problem = problem
 
 
-def _fail(path: str, line: int, col: int, code: str, message: str) -> LoadFailure:
+def _fail(path: str, line: int, col: int, code: str, message: Msg) -> LoadFailure:
     return LoadFailure(Problem(path, line, col, "error", code, message))
 
 
 def decode(path: str, raw: bytes) -> str:
     """Bytes → text: size limit, UTF-8 (a BOM is allowed), no binary content."""
     if len(raw) > MAX_BYTES:
-        raise _fail(path, 1, 1, "DX001", f"file is {len(raw) / 1e6:.1f} MB, over the 10 MB limit")
+        raise _fail(path, 1, 1, "DX001", msg("load.too_large", mb=len(raw) / 1e6))
     if not raw.strip():
-        raise _fail(path, 1, 1, "DX010", "file is empty; write a questionnaire, answer file or catalogue")
+        raise _fail(path, 1, 1, "DX010", msg("load.empty"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _fail(path, line, col, "DX002", "file is not UTF-8 text; save it as UTF-8") from None
+        raise _fail(path, line, col, "DX002", msg("load.not_utf8")) from None
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul) + 1
-        raise _fail(path, line, 1, "DX002", "file contains binary data (NUL byte); it is not a YAML text file")
+        raise _fail(path, line, 1, "DX002", msg("load.binary"))
     return text
 
 
@@ -116,7 +117,7 @@ def _count_values(path: str, text: str) -> None:
                     if count > MAX_NODES:
                         mark = event.start_mark
                         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-                        raise _fail(path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+                        raise _fail(path, line, col, "DX001", msg("load.too_many_values", limit=MAX_NODES))
                 if isinstance(event, CollectionStartEvent):
                     open_.append(True if isinstance(event, MappingStartEvent) else None)
             return
@@ -143,8 +144,8 @@ def compose(path: str, text: str) -> Any:
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = getattr(last, "problem", None) or str(last).splitlines()[0]
     if isinstance(last, RecursionError):
-        raise _fail(path, 1, 1, "DX004", f"nesting is deeper than {MAX_DEPTH} levels")
-    raise _fail(path, line, col, "DX003", f"YAML syntax: {problem}")
+        raise _fail(path, 1, 1, "DX004", msg("load.too_deep", limit=MAX_DEPTH))
+    raise _fail(path, line, col, "DX003", msg("load.yaml_syntax", problem=foreign(str(problem))))
 
 
 class _Converter:
@@ -168,11 +169,11 @@ class _Converter:
         if self.count > MAX_NODES:
             line, col = self._pos(node)
             if self.aliased:
-                raise _fail(self.path, line, col, "DX005", "aliases expand beyond the limit (alias bomb?)")
-            raise _fail(self.path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+                raise _fail(self.path, line, col, "DX005", msg("load.alias_bomb"))
+            raise _fail(self.path, line, col, "DX001", msg("load.too_many_values", limit=MAX_NODES))
         if depth > MAX_DEPTH:
             line, col = self._pos(node)
-            raise _fail(self.path, line, col, "DX004", f"nesting is deeper than {MAX_DEPTH} levels")
+            raise _fail(self.path, line, col, "DX004", msg("load.too_deep", limit=MAX_DEPTH))
         if isinstance(node, (MappingNode, SequenceNode)):
             if id(node) in self.seen:
                 self.aliased = True
@@ -183,17 +184,17 @@ class _Converter:
             for key_node, value_node in node.value:
                 if isinstance(key_node, (MappingNode, SequenceNode)):
                     line, col = self._pos(key_node)
-                    raise _fail(self.path, line, col, "DX011", "a mapping key must be plain text")
+                    raise _fail(self.path, line, col, "DX011", msg("load.key_not_plain"))
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = self._pos(key_node)
-                    raise _fail(self.path, line, col, "DX011", "merge keys `<<` are not supported; write the keys out")
+                    raise _fail(self.path, line, col, "DX011", msg("load.merge_key"))
                 key = self.scalar(key_node)
                 if isinstance(key, (list, dict)) or key is None:
                     line, col = self._pos(key_node)
-                    raise _fail(self.path, line, col, "DX011", "a mapping key must be plain text")
+                    raise _fail(self.path, line, col, "DX011", msg("load.key_not_plain"))
                 if key in result:
                     line, col = self._pos(key_node)
-                    raise _fail(self.path, line, col, "DX006", f"duplicate key {key!r}: remove or rename one of them")
+                    raise _fail(self.path, line, col, "DX006", msg("load.duplicate_key", key=key))
                 self.key_positions.setdefault(loc + (key,), self._pos(key_node))
                 result[key] = self.convert(value_node, loc + (key,), depth + 1)
             return result
@@ -209,7 +210,7 @@ class _Converter:
         except Exception as exc:  # a scalar the safe constructor refuses (unknown tag, bad date)
             line, col = self._pos(node)
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise _fail(self.path, line, col, "DX003", f"YAML value: {reason}") from None
+            raise _fail(self.path, line, col, "DX003", msg("load.yaml_value", reason=foreign(str(reason)))) from None
 
 
 def _check_expansion(path: str, root: Any) -> None:
@@ -237,15 +238,15 @@ def _check_expansion(path: str, root: Any) -> None:
             if sizes[key] > MAX_NODES:
                 line, col = node.start_mark.line + 1, node.start_mark.column + 1
                 if shared:
-                    raise _fail(path, line, col, "DX005", "aliases expand beyond the limit (alias bomb?)")
-                raise _fail(path, line, col, "DX001", f"file has more than {MAX_NODES} values")
+                    raise _fail(path, line, col, "DX005", msg("load.alias_bomb"))
+                raise _fail(path, line, col, "DX001", msg("load.too_many_values", limit=MAX_NODES))
             continue
         if key in sizes:
             shared = True
             continue
         if key in open_:
             line, col = node.start_mark.line + 1, node.start_mark.column + 1
-            raise _fail(path, line, col, "DX005", "an alias refers to its own anchor (a recursive structure)")
+            raise _fail(path, line, col, "DX005", msg("load.alias_recursive"))
         open_.add(key)
         stack.append((node, True))
         for child in children(node):
@@ -259,13 +260,13 @@ def parse(path: str, text: str) -> Document:
     """YAML text → Document. Raises LoadFailure with one problem."""
     node = compose(path, text)
     if node is None:
-        raise _fail(path, 1, 1, "DX010", "file has no content; write a questionnaire, answer file or catalogue")
+        raise _fail(path, 1, 1, "DX010", msg("load.no_content"))
     _check_expansion(path, node)
     converter = _Converter(path, _yaml(False).constructor)
     try:
         data = converter.convert(node, (), 0)
     except RecursionError:
-        raise _fail(path, 1, 1, "DX004", f"nesting is deeper than {MAX_DEPTH} levels") from None
+        raise _fail(path, 1, 1, "DX004", msg("load.too_deep", limit=MAX_DEPTH)) from None
     return Document(path, data, converter.positions, converter.key_positions)
 
 
@@ -276,9 +277,15 @@ def parse_bytes(path: str, raw: bytes) -> Document:
 def detect_kind(doc: Document) -> str:
     """`questionnaire`, `answers` or `catalogue`, from the top-level keys."""
     if not isinstance(doc.data, dict):
-        found = type(doc.data).__name__
-        found = {"list": "a list", "str": "plain text", "int": "a number", "float": "a number"}.get(found, found)
-        raise _fail(doc.path, 1, 1, "DX007", f"the top level is {found}, not a mapping of `key: value` lines")
+        name = type(doc.data).__name__
+        keys = {
+            "list": "load.found_list",
+            "str": "load.found_text",
+            "int": "load.found_number",
+            "float": "load.found_number",
+        }
+        found = msg(keys[name]) if name in keys else Msg(name, f" {name} ")
+        raise _fail(doc.path, 1, 1, "DX007", msg("load.top_not_mapping", found=found))
     keys = set(doc.data)
     if "domains" in keys:
         return "questionnaire"
@@ -298,7 +305,7 @@ def detect_kind(doc: Document) -> str:
         1,
         1,
         "DX008",
-        "not a dxassess file: a questionnaire has `domains`, an answer file `answers`, a catalogue `sections`",
+        msg("load.unknown_kind"),
     )
 
 

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+from dxassess.messages import Msg
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem found in one file; lines and columns are 1-based (0 when unknown)."""
+    """One problem found in one file; lines and columns are 1-based (0 when unknown).
+
+    `message` is English; `message_ja` the same in Japanese (empty: as in English). Give a
+    `dxassess.messages.Msg` as `message` to set both."""
 
     path: str
     line: int
     col: int
     severity: str  # "error" | "warning"
     code: str
-    message: str
+    message: Any  # str; a Msg given here is split into `message` and `message_ja`
+    message_ja: str = field(default="", compare=False)
 
-    def format_text(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.message}"
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Msg):
+            object.__setattr__(self, "message_ja", self.message.ja)
+            object.__setattr__(self, "message", self.message.en)
 
-    def as_dict(self) -> dict:
-        return {
+    def text(self, lang: str | None = "en") -> str:
+        """The message in `lang` (`ja` or `en`)."""
+        return self.message_ja if lang == "ja" and self.message_ja else self.message
+
+    def msg(self) -> Any:
+        """The message in both languages, as a Msg."""
+        return Msg(self.message, self.message_ja or self.message)
+
+    def format_text(self, lang: str | None = "en") -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.text(lang)}"
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        """The contract's fields; with `lang`, `message` in that language plus `message_en` and
+        `message_ja`."""
+        out = {
             "path": self.path,
             "line": self.line,
             "col": self.col,
@@ -28,6 +50,11 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+        if lang is not None:
+            out["message"] = self.text(lang)
+            out["message_en"] = self.message
+            out["message_ja"] = self.message_ja or self.message
+        return out
 
 
 # code -> (rule name, short description, help). Codes are stable: never renumber.
@@ -138,6 +165,57 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Inputs of one batch use questionnaires with different domains.",
         "Score each questionnaire in its own batch.",
     ),
+}
+
+
+# code -> the short description in Japanese (docs/validation-codes.md shows both).
+CODES_JA: dict[str, str] = {
+    "DX000": "コマンドラインに誤りがあります（終了コード 2）。",
+    "DX001": "ファイルが上限の 10 MB を超えています。",
+    "DX002": "ファイルが UTF-8 のテキストではありません。",
+    "DX003": "ファイルが正しい YAML ではありません。",
+    "DX004": "入れ子が 100 階層より深くなっています。",
+    "DX005": "エイリアスの展開が上限を超えています。",
+    "DX006": "マッピングに同じキーが2回あります。",
+    "DX007": "最上位がマッピングではありません。",
+    "DX008": "設問票、回答ファイル、手順書カタログのどれでもありません。",
+    "DX009": "ファイルを読み取れません。",
+    "DX010": "ファイルが空です。",
+    "DX011": "マッピングのキーが単純なテキストではありません。",
+    "DX100": "値の型が違うか、範囲外です。",
+    "DX101": "形式にないキーがあります。",
+    "DX102": "必要なキーがありません。",
+    "DX201": "同じ id が2回使われています。",
+    "DX202": "設問の id が分野の id で始まっていません。",
+    "DX203": "手順書の参照がカタログにありません。",
+    "DX204": "`when` の条件式を解釈できません。",
+    "DX205": "`when` の条件が、先に尋ねる設問以外を参照しています。",
+    "DX206": "テキストに宣言された言語が欠けているか、宣言されていない言語があります。",
+    "DX207": "尺度のレベルが 0 からの連番になっていません。",
+    "DX208": "数値のしきい値が順に並んでいないか、範囲外です。",
+    "DX209": "重み（weight）が 0 より大きくありません。",
+    "DX210": "設問が宣言されていない尺度を使っています。",
+    "DX211": "数値の `min` が `max` より小さくありません。",
+    "DX212": "選択肢に同じキーが2回あります。",
+    "DX213": "決して尋ねられない設問があります。",
+    "DX214": "手順書カタログが見つかりません。",
+    "DX215": "レベルの上書きが尺度にないレベルを指しています。",
+    "DX216": "どの設問票からも引用されていない手順書の節があります。",
+    "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
+    "DX302": "設問票にない設問への回答があります。",
+    "DX303": "回答の値が設問に合いません。",
+    "DX304": "N/A（該当なし）にできない設問が N/A になっています。",
+    "DX305": "団体コードが正しくありません。",
+    "DX306": "都道府県が団体コードと一致しません。",
+    "DX307": "`when` の条件が偽の設問に回答があります。",
+    "DX308": "一括採点の入力に同じ団体コードが2つあります。",
+    "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
+    "DX401": "報告書テンプレートを読み取れません。",
+    "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
+    "DX403": "報告書テンプレートに誤りがあります。",
+    "DX901": "出力を書き込めません。",
+    "DX902": "回答ファイルを別の `dxassess run` が使用中です。",
+    "DX903": "対話形式の診断には端末が必要ですが、回答がそろっていません。",
 }
 
 

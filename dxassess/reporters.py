@@ -10,8 +10,8 @@ from dxassess.problems import CODES, Problem, rule_name
 INFO_URI = "https://github.com/dxassess/dxassess/blob/main/docs/validation-codes.md"
 
 
-def text(problems: list[Problem]) -> str:
-    return "".join(p.format_text() + "\n" for p in problems)
+def text(problems: list[Problem], lang: str = "en") -> str:
+    return "".join(p.format_text(lang) + "\n" for p in problems)
 
 
 def _escape_property(value: str) -> str:
@@ -22,20 +22,21 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def github(problems: list[Problem]) -> str:
+def github(problems: list[Problem], lang: str = "en") -> str:
     lines = []
     for p in problems:
         props = f"file={_escape_property(p.path)},line={max(p.line, 1)},col={max(p.col, 1)}"
         props += f",title={_escape_property(p.code + ' ' + rule_name(p.code))}"
-        lines.append(f"::{p.severity} {props}::{_escape_data(p.code + ' ' + p.message)}\n")
+        lines.append(f"::{p.severity} {props}::{_escape_data(p.code + ' ' + p.text(lang))}\n")
     return "".join(lines)
 
 
-def as_json(problems: list[Problem]) -> str:
-    return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2) + "\n"
+def as_json(problems: list[Problem], lang: str = "en") -> str:
+    """The contract's fields, `message` in `lang`, plus `message_en` and `message_ja`."""
+    return json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=2) + "\n"
 
 
-def sarif(problems: list[Problem]) -> str:
+def sarif(problems: list[Problem], lang: str = "en") -> str:
     used = sorted({p.code for p in problems} | set(CODES))
     index = {code: i for i, code in enumerate(used)}
     rules = []
@@ -60,7 +61,7 @@ def sarif(problems: list[Problem]) -> str:
                 "ruleId": p.code,
                 "ruleIndex": index[p.code],
                 "level": "error" if p.severity == "error" else "warning",
-                "message": {"text": p.message},
+                "message": {"text": p.text(lang)},
                 "locations": [
                     {
                         "physicalLocation": {

@@ -15,6 +15,7 @@ from typing import Any
 from dxassess import checks, library
 from dxassess.errors import InvalidFile
 from dxassess.load import Document, LoadFailure, detect_kind, parse_bytes
+from dxassess.messages import Msg, msg, os_reason, pydantic_message
 from dxassess.problems import Problem
 
 
@@ -34,12 +35,12 @@ def read_document(path: Path | str) -> Document:
     try:
         raw = Path(path).read_bytes()
     except IsADirectoryError:
-        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", "is a folder, not a file")) from None
+        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", msg("read.is_folder"))) from None
     except FileNotFoundError:
-        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", "file not found; check the path")) from None
+        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", msg("read.not_found"))) from None
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", f"cannot read the file: {reason}")) from None
+        reason = os_reason(exc)
+        raise LoadFailure(Problem(name, 0, 0, "error", "DX009", msg("read.cannot_read", reason=reason))) from None
     return parse_bytes(name, raw)
 
 
@@ -77,13 +78,14 @@ def _schema_problems(doc: Document, exc: Any) -> list[Problem]:
             key = loc[-1]
             line, col = doc.position(loc, key=True)
             hint = difflib.get_close_matches(str(key), _known_fields(), n=1)
-            fix = f"did you mean {hint[0]!r}?" if hint else "remove it"
-            problems.append(Problem(doc.path, line, col, "error", "DX101", f"unknown key {key!r}: {fix}"))
+            fix = msg("schema.did_you_mean", hint=hint[0]) if hint else msg("schema.remove_it")
+            problems.append(Problem(doc.path, line, col, "error", "DX101", msg("schema.unknown_key", key=key, fix=fix)))
         elif kind == "missing":
             line, col = doc.position(loc[:-1])
-            where = ".".join(str(x) for x in loc[:-1]) or "the top level"
+            path = ".".join(str(x) for x in loc[:-1])
+            where = Msg(path, f"{path} ") if path else msg("schema.top_level")
             problems.append(
-                Problem(doc.path, line, col, "error", "DX102", f"missing key {loc[-1]!r} in {where}; add it")
+                Problem(doc.path, line, col, "error", "DX102", msg("schema.missing_key", key=loc[-1], where=where))
             )
         elif kind == "union_tag_not_found":
             line, col = doc.position(loc)
@@ -94,7 +96,7 @@ def _schema_problems(doc: Document, exc: Any) -> list[Problem]:
                     col,
                     "error",
                     "DX102",
-                    "missing key 'type' (scale, numeric, choice or yesno); add it",
+                    msg("schema.missing_type"),
                 )
             )
         elif kind == "union_tag_invalid":
@@ -106,7 +108,7 @@ def _schema_problems(doc: Document, exc: Any) -> list[Problem]:
                     col,
                     "error",
                     "DX100",
-                    f"type {err['input'].get('type')!r} is not one of scale, numeric, choice, yesno",
+                    msg("schema.bad_type", type=err["input"].get("type")),
                 )
             )
         else:
@@ -119,10 +121,12 @@ def _schema_problems(doc: Document, exc: Any) -> list[Problem]:
                 )
                 or "value"
             )
-            msg = err["msg"].replace("Value error, ", "")
             given = err.get("input")
-            shown = "" if isinstance(given, (dict, list)) or given is None else f" (found {given!r})"
-            problems.append(Problem(doc.path, line, col, "error", "DX100", f"{field}: {msg}{shown}"))
+            shown = (
+                Msg("", "") if isinstance(given, (dict, list)) or given is None else msg("schema.found", given=given)
+            )
+            text = msg("schema.value", field=field, message=pydantic_message(err), shown=shown)
+            problems.append(Problem(doc.path, line, col, "error", "DX100", text))
     return problems
 
 
@@ -175,7 +179,7 @@ def _questionnaire_at(path: Path) -> tuple[Any, Any]:
     doc = read_document(path)
     kind = detect_kind(doc)
     if kind != "questionnaire":
-        raise InvalidFile([Problem(str(path), 1, 1, "error", "DX008", f"is a {kind} file, not a questionnaire")])
+        raise InvalidFile([Problem(str(path), 1, 1, "error", "DX008", msg("kind.not_questionnaire", kind=kind))])
     model, catalogue, problems = _check_questionnaire(doc)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -225,7 +229,15 @@ def check_document(doc: Document, search: Path | None = None) -> list[Problem]:
         except InvalidFile as exc:
             return [
                 Problem(
-                    doc.path, 1, 1, "error", "DX301", f"its questionnaire is invalid: {exc.problems[0].format_text()}"
+                    doc.path,
+                    1,
+                    1,
+                    "error",
+                    "DX301",
+                    msg(
+                        "answers.questionnaire_invalid",
+                        first=Msg(exc.problems[0].format_text("en"), exc.problems[0].format_text("ja")),
+                    ),
                 )
             ]
     model, problems = model_of(doc, "catalogue")
@@ -247,9 +259,7 @@ def assessment_from_document(doc: Document, search: Path | None = None) -> Asses
     """A parsed answer file → Assessment. Raises InvalidFile."""
     kind = detect_kind(doc)
     if kind != "answers":
-        raise InvalidFile(
-            [Problem(doc.path, 1, 1, "error", "DX008", f"is a {kind} file, not an answer file; give an answer file")]
-        )
+        raise InvalidFile([Problem(doc.path, 1, 1, "error", "DX008", msg("kind.not_answers", kind=kind))])
     assessment, problems = _check_answers(doc, search)
     errors = [p for p in problems if p.severity == "error"]
     if errors or assessment is None:

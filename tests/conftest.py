@@ -25,6 +25,7 @@ def run_cli(
     """Run `python -m dxassess ARGS` as a real process, as a user's script would."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     full_env.setdefault("LANG", "C.UTF-8")
+    full_env = {key: value for key, value in full_env.items() if value is not None}  # None: unset it
     return subprocess.run(
         [sys.executable, "-m", "dxassess", *args],
         cwd=cwd,
@@ -41,6 +42,13 @@ def assert_clean_error(proc: subprocess.CompletedProcess, code: int = 1) -> None
     """One-line errors, the documented exit code, never a traceback."""
     assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages in English whatever the developer's locale: tests that check Japanese set
+    `DXASSESS_LANG=ja` (or unset it and set a Japanese locale) themselves."""
+    monkeypatch.setenv("DXASSESS_LANG", "en")
 
 
 @pytest.fixture

@@ -91,6 +91,8 @@ def test_json_output():
             "severity": "error",
             "code": "DX209",
             "message": "domain weight 0.0 must be greater than 0",
+            "message_en": "domain weight 0.0 must be greater than 0",
+            "message_ja": "分野の weight 0.0 は 0 より大きくしてください。",
         }
     ]
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from dxassess.problems import CODES
+from dxassess.problems import CODES, CODES_JA
 from dxassess.schema import json_schema
 
 from .conftest import ROOT, run_cli
@@ -48,13 +48,23 @@ def codes_page() -> str:
         "and in the one-line errors of every command. Generated from `dxassess/problems.py` by",
         "`DXASSESS_UPDATE_DOCS=1 pytest tests/test_docs.py`; a test keeps this page equal to the code.",
         "",
-        "| code | rule | what it protects against | fix |",
-        "|---|---|---|---|",
+        "Messages are printed in Japanese or English: `DXASSESS_LANG=ja|en`, else the locale",
+        "(`LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`; Windows' display language); commands with",
+        "`--lang` use it. `--format json` always carries both, as `message_en` and `message_ja`.",
+        "メッセージは日本語か英語で表示します（`DXASSESS_LANG=ja|en`、なければロケール、`--lang` のあるコマンドはその指定）。",
+        "",
+        "| code | rule | what it protects against | 概要 | fix |",
+        "|---|---|---|---|---|",
     ]
     for code in sorted(CODES):
         name, short, fix = CODES[code]
-        lines.append(f'| <a id="{code.lower()}"></a>{code} | `{name}` | {short} | {fix} |')
+        lines.append(f'| <a id="{code.lower()}"></a>{code} | `{name}` | {short} | {CODES_JA[code]} | {fix} |')
     return "\n".join(lines) + "\n"
+
+
+def test_every_code_has_a_japanese_description():
+    assert set(CODES_JA) == set(CODES)
+    assert all(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", text) for text in CODES_JA.values())
 
 
 def test_codes_page_matches_the_code_table():

@@ -16,6 +16,7 @@ from typing import Any
 
 from dxassess.errors import DxassessError, InvalidFile
 from dxassess.load import Document, LoadFailure, parse, parse_fast
+from dxassess.messages import msg, os_reason
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,14 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         result = score(assessment.questionnaire, assessment.sheet)
         data = build(assessment, settings.lang, result=result)
     except LoadFailure as exc:
-        return job.index, None, exc.problem.format_text()
+        return job.index, None, exc.problem.format_text(settings.lang)
     except DxassessError as exc:
-        return job.index, None, exc.one_line()
+        return job.index, None, exc.one_line(settings.lang)
     except OSError as exc:
-        return job.index, None, f"{job.source}: error: DX009 cannot read the file: {exc.strerror or exc}"
+        reason = msg("read.cannot_read", reason=os_reason(exc)).get(settings.lang)
+        return job.index, None, f"{job.source}: error: DX009 {reason}"
     except RecursionError:
-        return job.index, None, f"{job.source}: error: DX004 nesting is too deep"
+        return job.index, None, f"{job.source}: error: DX004 {msg('batch.too_deep').get(settings.lang)}"
     payload = render_html(data, peer_slot=True).encode("utf-8")
     offset = payload.index(PEER_SLOT.encode("ascii"))
     capacity = peer_capacity(data)
@@ -78,9 +80,10 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
             fh.write(b" " * capacity)
             fh.write(payload[offset + len(PEER_SLOT) :])
     except OSError as exc:  # disk full, permission denied: this input is not scored
-        from dxassess.files import _reason
+        from dxassess.files import reason_of
 
-        return job.index, None, f"{waiting}: error: DX901 cannot write the report: {_reason(exc)}"
+        reason = msg("batch.cannot_write_report", reason=reason_of(exc)).get(settings.lang)
+        return job.index, None, f"{waiting}: error: DX901 {reason}"
     m = data["municipality"]
     row = {
         "index": job.index,
@@ -145,9 +148,10 @@ def finish_job(
             html = fh.read()
         write_atomic(target, html[:offset] + section + html[offset + capacity :])
     except DxassessError as exc:
-        return index, exc.one_line()
+        return index, exc.one_line(settings.lang)
     except OSError as exc:
-        return index, f"{waiting}: error: DX901 cannot finish the report: {exc.strerror or exc}"
+        reason = msg("batch.cannot_finish_report", reason=os_reason(exc)).get(settings.lang)
+        return index, f"{waiting}: error: DX901 {reason}"
     finally:
         try:
             os.unlink(waiting)

@@ -8,6 +8,7 @@ from typing import Any
 
 from dxassess.errors import InvalidFile, UsageError
 from dxassess.i18n import label
+from dxassess.messages import msg
 
 
 def _load(path: Path, questionnaire: Path | None) -> Any:
@@ -21,14 +22,14 @@ def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: Path |
     from dxassess.render.templates import render_json
 
     if not paths:
-        raise UsageError("give at least one answer file")
+        raise UsageError(msg("cmd.score_nothing"))
     results: list[dict] = []
     failed = 0
     for path in paths:
         try:
             results.append(build(_load(path, questionnaire), lang))
         except InvalidFile as exc:
-            sys.stderr.write(exc.one_line() + "\n")
+            sys.stderr.write(exc.one_line(lang) + "\n")
             failed += 1
     if as_json:
         if results:
@@ -104,8 +105,11 @@ def run_report(
     old = _load(previous, questionnaire) if previous else None
     if old is not None and old.sheet.municipality.code != assessment.sheet.municipality.code:
         raise UsageError(
-            f"--previous is for {old.sheet.municipality.code}, the answers for "
-            f"{assessment.sheet.municipality.code}; compare one municipality with itself"
+            msg(
+                "cmd.previous_other",
+                old=old.sheet.municipality.code,
+                new=assessment.sheet.municipality.code,
+            )
         )
     text = render_report(build(assessment, lang, previous=old), fmt, template)
     if output is None:
@@ -125,8 +129,13 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
     new = _load(new_path, questionnaire)
     if old.sheet.municipality.code != new.sheet.municipality.code:
         raise UsageError(
-            f"{old_path} is for {old.sheet.municipality.code} and {new_path} for "
-            f"{new.sheet.municipality.code}; compare one municipality with itself"
+            msg(
+                "cmd.compare_other",
+                old_path=old_path,
+                old=old.sheet.municipality.code,
+                new_path=new_path,
+                new=new.sheet.municipality.code,
+            )
         )
     data = build(new, lang, previous=old)
     change = data["previous"]

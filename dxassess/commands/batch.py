@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from dxassess.errors import UsageError
+from dxassess.messages import msg
 
 
 def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
@@ -44,9 +45,9 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
     from dxassess.validate import load_questionnaire
 
     if not inputs:
-        raise UsageError("give answer files, folders or sheets to score")
+        raise UsageError(msg("cmd.batch_nothing"))
     if output.exists() and not output.is_dir():
-        raise UsageError(f"-o {output} is a file; give a folder for the batch output")
+        raise UsageError(msg("cmd.batch_output_file", output=output))
     workers = jobs or os.cpu_count() or 1
     qpath = questionnaire if questionnaire and questionnaire.is_file() else resolve_questionnaire(None)
     titles: dict[str, str] = {}

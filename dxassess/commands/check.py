@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from dxassess.errors import UsageError
+from dxassess.messages import msg
 
 
-def expand(paths: list[Path]) -> list[Path]:
+def expand(paths: list[Path], lang: str = "en") -> list[Path]:
     """Files as given; folders searched for *.yaml and *.yml (sorted)."""
     from dxassess.library import yaml_files
 
@@ -18,28 +19,32 @@ def expand(paths: list[Path]) -> list[Path]:
         if path.is_dir():
             found = yaml_files(path)
             if not found:
-                sys.stderr.write(f"{path}: warning: no *.yaml or *.yml files in this folder\n")
+                sys.stderr.write(f"{path}: warning: {msg('cmd.no_yaml_in_folder').get(lang)}\n")
             files += found
         else:
             files.append(path)
     return files
 
 
-def run_validate(paths: list[Path], fmt: str, strict: bool, questionnaire: Path | None) -> int:
+def run_validate(paths: list[Path], fmt: str, strict: bool, questionnaire: Path | None, lang: str | None = None) -> int:
+    """Check files and print their problems, messages in `lang` (default: from the locale)."""
+    from dxassess.i18n import default_lang
     from dxassess.reporters import FORMATS
     from dxassess.validate import check_file
 
+    lang = lang or default_lang()
     if not paths:
-        raise UsageError("give at least one file or folder to validate")
-    files = expand(paths)
+        raise UsageError(msg("cmd.validate_nothing"))
+    files = expand(paths, lang)
     problems = []
     for path in files:
         problems += sorted(check_file(path, questionnaire), key=lambda p: (p.line, p.col, p.code))
-    sys.stdout.write(FORMATS[fmt](problems))
+    sys.stdout.write(FORMATS[fmt](problems, lang))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "text":
-        sys.stderr.write(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)\n")
+        summary = msg("cmd.validate_summary", files=len(files), errors=errors, warnings=warnings)
+        sys.stderr.write(summary.get(lang) + "\n")
     failed = errors > 0 or (strict and warnings > 0)
     return 1 if failed else 0
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from dxassess.errors import UsageError
+from dxassess.messages import msg
 
 
 def run_sample(count: int, output: Path, seed: int, questionnaire_ref: str | None) -> int:
@@ -15,10 +16,10 @@ def run_sample(count: int, output: Path, seed: int, questionnaire_ref: str | Non
     from dxassess.validate import load_questionnaire
 
     if count > MAX_COUNT:
-        raise UsageError(f"--count {count} is over {MAX_COUNT}: there are not enough distinct codes")
+        raise UsageError(msg("cmd.count_too_large", count=count, limit=MAX_COUNT))
     path = resolve_questionnaire(questionnaire_ref)
     if path is None:
-        raise UsageError(f"questionnaire {questionnaire_ref!r} not found; see `dxassess questionnaires`")
+        raise UsageError(msg("cmd.questionnaire_not_found", ref=questionnaire_ref))
     questionnaire, _ = load_questionnaire(path)
     ensure_dir(output)
     written = 0

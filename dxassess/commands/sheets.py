@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import UsageError
+from dxassess.messages import msg
 
 SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
 
@@ -25,7 +26,7 @@ def load_questionnaire_ref(ref: str | None) -> Any:
     path = resolve_questionnaire(ref)
     if path is None:
         shown = ref or "municipal-dx"
-        raise UsageError(f"questionnaire {shown!r} is neither a file nor a built-in id; see `dxassess questionnaires`")
+        raise UsageError(msg("cmd.questionnaire_neither", ref=shown))
     if path.is_dir():
         found = []
         for candidate in yaml_files(path):
@@ -35,7 +36,7 @@ def load_questionnaire_ref(ref: str | None) -> Any:
                 continue
         if len(found) != 1:
             raise UsageError(
-                f"{path}: the folder holds {len(found)} questionnaires; give --questionnaire FILE",
+                msg("cmd.folder_many_questionnaires", path=path, count=len(found)),
             )
         return found[0]
     return load_questionnaire(path)[0]
@@ -48,7 +49,7 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
     suffix = output.suffix.lower()
     wanted = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
     if wanted is not None and wanted != fmt:
-        raise UsageError(f"the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}", str(output))
+        raise UsageError(msg("cmd.suffix_format", suffix=suffix, fmt=fmt, wanted=wanted), str(output))
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     if fmt == "csv":
         data: bytes | str = csv_template(questionnaire, lang)
@@ -64,26 +65,31 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
     return 0
 
 
-def format_problem(problem: Any) -> str:
-    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it."""
+def format_problem(problem: Any, lang: str = "en") -> str:
+    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it,
+    the message in `lang`."""
     from dxassess.sheets.read import column_letter
 
+    text = problem.text(lang)
     if not problem.line:
-        return f"{problem.path}: {problem.severity}: {problem.code} {problem.message}"
+        return f"{problem.path}: {problem.severity}: {problem.code} {text}"
     col = column_letter(problem.col) if problem.col else "A"
-    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {problem.message}"
+    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {text}"
 
 
 def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | None) -> int:
     from pydantic import ValidationError
 
     from dxassess.files import ensure_dir, safe_name, write_atomic
+    from dxassess.i18n import default_lang
+    from dxassess.messages import Msg, pydantic_message
     from dxassess.model import AnswerSheet
     from dxassess.sheets.read import read_sheet
     from dxassess.sheets.write import answer_yaml
 
     if not sheets:
-        raise UsageError("give at least one CSV or XLSX sheet to import")
+        raise UsageError(msg("cmd.import_nothing"))
+    lang = default_lang()
     questionnaire = load_questionnaire_ref(questionnaire_ref)
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)
@@ -92,7 +98,7 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     for sheet in sheets:
         for row in read_sheet(sheet, questionnaire, seen):
             for problem in row.problems:
-                sys.stderr.write(format_problem(problem) + "\n")
+                sys.stderr.write(format_problem(problem, lang) + "\n")
             if row.problems:
                 rejected += 1
                 continue
@@ -100,11 +106,14 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
                 AnswerSheet.model_validate(row.data)
             except ValidationError as exc:  # a guard: read_sheet has checked every cell
                 first = exc.errors(include_url=False)[0]
-                sys.stderr.write(f"{row.source}: error: DX100 {first['msg']} (check this row)\n")
+                given = Msg(first["msg"], pydantic_message(first).ja)
+                text = msg("cmd.check_row", message=given).get(lang)
+                sys.stderr.write(f"{row.source}: error: DX100 {text}\n")
                 rejected += 1
                 continue
             target = output_dir / safe_name(row.code or "unnamed", ".yaml")
             write_atomic(target, answer_yaml(row.data or {}, f"{Path(sheet).name}:{row.line}"), protect)
             written += 1
-    sys.stderr.write(f"{written} answer file(s) written to {output_dir}; {rejected} row(s) or sheet(s) with problems\n")
+    summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
+    sys.stderr.write(summary.get(lang) + "\n")
     return 1 if rejected else 0

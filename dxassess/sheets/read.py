@@ -22,6 +22,7 @@ from typing import Any
 from dxassess import lgcode
 from dxassess.checks import value_problem
 from dxassess.errors import InputError
+from dxassess.messages import Msg, msg, os_reason
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.problems import Problem
 
@@ -52,8 +53,8 @@ class SheetRow:
 class CellError(ValueError):
     """A cell that cannot be read: the problem code, what is wrong, and the fix."""
 
-    def __init__(self, code: str, what: str, fix: str) -> None:
-        super().__init__(what)
+    def __init__(self, code: str, what: Msg, fix: Msg) -> None:
+        super().__init__(what.en)
         self.code, self.what, self.fix = code, what, fix
 
 
@@ -87,16 +88,16 @@ def detect_encoding(path: Path) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    hint = ""
+    hint = Msg("", "")
     try:
         from charset_normalizer import from_path
 
         best = from_path(path).best()
         if best is not None:
-            hint = f" (it looks like {best.encoding})"
+            hint = msg("sheet.looks_like", encoding=best.encoding)
     except Exception:  # the hint is optional; never fail on it
         pass
-    what = f"the CSV is neither UTF-8 nor Shift_JIS (cp932){hint}; save it as CSV UTF-8 from your spreadsheet"
+    what = msg("sheet.not_csv_encoding", hint=hint)
     raise InputError(what, str(path), code="DX002")
 
 
@@ -115,7 +116,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        what = f"cannot read the XLSX file ({type(exc).__name__}); open it and save it again as .xlsx"
+        what = msg("sheet.bad_xlsx", error=type(exc).__name__)
         raise InputError(what, str(path), code="DX009") from None
     try:
         sheet = book.worksheets[0]
@@ -123,7 +124,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
     except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
-        what = f"cannot read the XLSX file ({type(exc).__name__}); open it and save it again as .xlsx"
+        what = msg("sheet.bad_xlsx", error=type(exc).__name__)
         raise InputError(what, str(path), code="DX009") from None
     finally:
         book.close()
@@ -135,10 +136,12 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
         with open(path, "rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        reason = "file not found; check the path" if isinstance(exc, FileNotFoundError) else exc.strerror
-        raise InputError(f"cannot read the sheet: {reason}", str(path), code="DX009") from None
+        reason = (
+            msg("read.not_found") if isinstance(exc, FileNotFoundError) else Msg(str(exc.strerror), os_reason(exc).ja)
+        )
+        raise InputError(msg("sheet.cannot_read", reason=reason), str(path), code="DX009") from None
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        what = "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8"
+        what = msg("sheet.old_xls")
         raise InputError(what, str(path), code="DX009")
     if magic.startswith(b"PK\x03\x04"):
         return _xlsx_rows(path)
@@ -189,13 +192,13 @@ def parse_code(value: Any) -> str:
     else:
         code = lgcode.normalise(_text(value))
     if not code:
-        raise CellError("DX305", "the code is empty", "enter the 6-digit code with its check digit, e.g. 011002")
-    problem = lgcode.code_problem(code)
+        raise CellError("DX305", msg("cell.code_empty"), msg("cell.code_fix"))
+    problem = lgcode.code_problem_msg(code, in_yaml=False)
     if problem:
-        fix = "enter the 6-digit code with its check digit, e.g. 011002"
+        fix = msg("cell.code_fix")
         if len(code) == 5 and code.isdigit():
-            fix = "codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped"
-        raise CellError("DX305", problem.replace(", quoted in YAML", ""), fix)
+            fix = msg("cell.code_fix_5")
+        raise CellError("DX305", problem, fix)
     return code
 
 
@@ -210,7 +213,7 @@ def _whole(value: Any) -> int | None:
 def parse_population(value: Any) -> int:
     number = _whole(value)
     if number is None or number < 1:
-        raise CellError("DX100", f"population {_text(value)!r} is not a whole number of at least 1", "enter e.g. 12345")
+        raise CellError("DX100", msg("cell.population", value=_text(value)), msg("cell.population_fix"))
     return number
 
 
@@ -225,7 +228,7 @@ def parse_date(value: Any) -> dt.date:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise CellError("DX100", f"assessed {_text(value)!r} is not a date", "enter YYYY-MM-DD, e.g. 2026-11-27")
+    raise CellError("DX100", msg("cell.date", value=_text(value)), msg("cell.date_fix"))
 
 
 def _yes_no(value: Any) -> bool:
@@ -236,7 +239,7 @@ def _yes_no(value: Any) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise CellError("DX303", f"{_text(value)!r} is not yes or no", "enter はい/いいえ, yes/no, true/false or 1/0")
+    raise CellError("DX303", msg("cell.yes_no", value=_text(value)), msg("cell.yes_no_fix"))
 
 
 def _choice(question: ChoiceQuestion, value: Any) -> str:
@@ -246,26 +249,28 @@ def _choice(question: ChoiceQuestion, value: Any) -> str:
         if word in names:
             return option.key
     keys = ", ".join(o.key for o in question.options)
-    raise CellError("DX303", f"{_text(value)!r} is not an option", f"enter one of {keys}")
+    raise CellError("DX303", msg("cell.option", value=_text(value)), msg("cell.option_fix", keys=keys))
 
 
 def _scale(value: Any) -> int:
     number = _whole(value)
     if number is None or not 0 <= number <= 5:
-        raise CellError("DX303", f"{_text(value)!r} is not a level", "enter a whole number from 0 to 5")
+        raise CellError("DX303", msg("cell.level", value=_text(value)), msg("cell.level_fix"))
     return number
 
 
 def _numeric(question: NumericQuestion, value: Any) -> int | float:
-    bounds = f"{question.min:g} to {question.max:g}"
+    bounds = msg("cell.bounds", min=question.min, max=question.max)
     try:
         number = _number(value)
     except ValueError:
-        raise CellError("DX303", f"{_text(value)!r} is not a number", f"enter a number from {bounds}") from None
+        raise CellError(
+            "DX303", msg("cell.number", value=_text(value)), msg("cell.number_fix", bounds=bounds)
+        ) from None
     problem = value_problem(question, number)
     if problem:
-        kind = "a whole number" if question.integer else "a number"
-        raise CellError("DX303", f"{number:g} is out of range", f"enter {kind} from {bounds}")
+        fix = msg("cell.range_fix_whole" if question.integer else "cell.range_fix", bounds=bounds)
+        raise CellError("DX303", msg("cell.out_of_range", value=number), fix)
     return number
 
 
@@ -276,7 +281,7 @@ def parse_fixed(key: str, value: Any) -> Any:
         return parsers[key](value)
     text = re.sub(r"\s+", " ", _text(value))
     if key == "name" and not text:
-        raise CellError("DX102", "the name is empty", "enter the municipality's name, e.g. 札幌市")
+        raise CellError("DX102", msg("cell.name_empty"), msg("cell.name_fix"))
     if key == "prefecture" and text and text not in lgcode.PREFECTURES:
         full = [p for p in lgcode.PREFECTURES if p[:-1] == text]  # 大阪 → 大阪府
         return full[0] if full else text
@@ -290,7 +295,7 @@ def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
         return None
     if word in NA_WORDS:
         if not question.na_allowed:
-            raise CellError("DX304", "N/A is not allowed for this question", "answer it, or enter skip")
+            raise CellError("DX304", msg("cell.na"), msg("cell.na_fix"))
         return {"na": True}
     if word in SKIP_WORDS:
         return {"skipped": True}
@@ -302,7 +307,7 @@ def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
         return {"value": _scale(value)}
     if isinstance(question, NumericQuestion):
         return {"value": _numeric(question, value)}
-    raise CellError("DX303", f"question type {type(question).__name__} is unknown", "update dxassess")
+    raise CellError("DX303", msg("cell.unknown_type", type=type(question).__name__), msg("cell.unknown_type_fix"))
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -319,9 +324,9 @@ class _Reader:
         self.columns: dict[int, str] = {}  # 0-based index → column id
         self.index: dict[str, int] = {}  # column id → 0-based index
 
-    def problem(self, line: int, index: int, key: str, code: str, what: str, fix: str) -> Problem:
+    def problem(self, line: int, index: int, key: str, code: str, what: Msg, fix: Msg) -> Problem:
         col = index + 1
-        message = f"column {column_letter(col)} ({key}): {what} ({fix})"
+        message = msg("sheet.cell", col=column_letter(col), key=key, what=what, fix=fix)
         return Problem(self.name, line, col, "error", code, message)
 
     def header(self, cells: list[Any]) -> tuple[list[Problem], bool]:
@@ -336,24 +341,23 @@ class _Reader:
             if key in where:
                 first = column_letter(where[key] + 1)
                 problems.append(
-                    self.problem(1, index, key, "DX201", f"column id is also in column {first}", "delete one")
+                    self.problem(1, index, key, "DX201", msg("cell.column_twice", first=first), msg("cell.delete_one"))
                 )
                 continue
             if key not in FIXED and key not in self.questions:
                 import difflib
 
                 near = difflib.get_close_matches(key, list(self.questions) + list(FIXED), n=1)
-                fix = f"did you mean {near[0]}?" if near else "fix the id or delete the column"
-                what = f"{key!r} is not a column of the template for {self.q.id} {self.q.version}"
+                fix = msg("cell.did_you_mean", near=near[0]) if near else msg("cell.fix_column")
+                what = msg("cell.not_a_column", key=key, questionnaire=self.q.id, version=self.q.version)
                 problems.append(self.problem(1, index, key, "DX302", what, fix))
                 continue
             where[key] = index
             self.columns[index] = key
         missing = [k for k in REQUIRED if k not in where]
         if missing:
-            what = f"row 1 lacks the column(s) {', '.join(missing)}"
-            fix = "row 1 must hold the ids written by `dxassess template`: code, name, prefecture, population, assessed"
-            problems.append(Problem(self.name, 1, 1, "error", "DX102", f"{what} ({fix})"))
+            what = msg("sheet.header_missing", missing=", ".join(missing))
+            problems.append(Problem(self.name, 1, 1, "error", "DX102", what))
         return problems, not missing
 
     def row(self, line: int, cells: list[Any]) -> SheetRow:
@@ -366,7 +370,7 @@ class _Reader:
                 value = _BOOLEAN_FORMULAS.get(value.upper(), value)
             try:
                 if _is_formula(value):
-                    raise CellError("DX100", f"a formula ({str(value)[:30]}) is not read", "enter the value itself")
+                    raise CellError("DX100", msg("cell.formula", formula=str(value)[:30]), msg("cell.formula_fix"))
                 if key in FIXED:
                     fixed[key] = parse_fixed(key, value)
                 else:
@@ -378,15 +382,17 @@ class _Reader:
         code = fixed.get("code")
         index = self.index.get("code", 0)
         if code and fixed.get("prefecture") and fixed["prefecture"] != lgcode.prefecture_of(code):
-            what = f"{fixed['prefecture']!r} does not match code {code} ({lgcode.prefecture_of(code)})"
-            fix = "correct the prefecture or the code, or leave it empty"
+            what = msg(
+                "cell.prefecture", prefecture=fixed["prefecture"], code=code, expected=lgcode.prefecture_of(code)
+            )
+            fix = msg("cell.prefecture_fix")
             result.problems.append(
                 self.problem(line, self.index.get("prefecture", 0), "prefecture", "DX306", what, fix)
             )
         if code:
             result.code = code
             if code in self.seen:
-                what, fix = f"{code} is also on {self.seen[code]}", "give each municipality one row"
+                what, fix = msg("cell.code_twice", code=code, other=self.seen[code]), msg("cell.code_twice_fix")
                 result.problems.append(self.problem(line, index, "code", "DX201", what, fix))
             else:
                 self.seen[code] = result.source
@@ -414,12 +420,14 @@ def read_sheet(
     try:
         yield from _rows(path, _Reader(path, questionnaire, {} if seen is None else seen))
     except InputError as exc:
-        yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, exc.message)])
+        yield SheetRow(
+            str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, Msg(exc.message, exc.text("ja")))]
+        )
     except UnicodeDecodeError:  # a byte-order mark, then bytes that are not UTF-8
-        what = "the CSV is not valid UTF-8 after its byte-order mark; save it as CSV UTF-8 from your spreadsheet"
+        what = msg("sheet.bad_utf8_after_bom")
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX002", what)])
     except csv.Error as exc:
-        what = f"the CSV cannot be read ({exc}); save it again as CSV UTF-8"
+        what = msg("sheet.bad_csv", error=exc)
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX009", what)])
 
 
@@ -427,7 +435,7 @@ def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
     rows = enumerate(raw_rows(path), start=1)
     first = next(rows, None)
     if first is None:
-        yield SheetRow(f"{path}:1", 1, problems=[Problem(str(path), 1, 1, "error", "DX010", "the sheet is empty")])
+        yield SheetRow(f"{path}:1", 1, problems=[Problem(str(path), 1, 1, "error", "DX010", msg("sheet.empty"))])
         return
     problems, readable = reader.header(first[1])
     if problems:

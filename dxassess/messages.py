@@ -1,0 +1,662 @@
+"""The catalogue of problem messages and one-line errors, in English and Japanese.
+
+Every message the tool prints for a problem or an error is built here with `msg(KEY, **params)`:
+the result, a `Msg`, holds both languages. The English text is the wording users and their
+scripts already know; the Japanese text is written as a municipal officer writes: polite and
+short, with keys, codes, file names and YAML tokens kept as they are. A parameter may itself be
+a `Msg` (a reason, a fix): it is put in the same language as the message around it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+class Msg:
+    """One message in both languages (immutable)."""
+
+    __slots__ = ("en", "ja")
+    en: str
+    ja: str
+
+    def __init__(self, en: str, ja: str) -> None:
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "ja", ja)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Msg is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Msg) and (self.en, self.ja) == (other.en, other.ja)
+
+    def __hash__(self) -> int:
+        return hash((self.en, self.ja))
+
+    def __repr__(self) -> str:
+        return f"Msg(en={self.en!r}, ja={self.ja!r})"
+
+    def get(self, lang: str | None) -> str:
+        return self.ja if lang == "ja" and self.ja else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def text_of(value: Any, lang: str | None) -> str:
+    """A message (Msg or plain text) in `lang`."""
+    return value.get(lang) if isinstance(value, Msg) else str(value)
+
+
+# key -> (English, Japanese). Parameters are `str.format` fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- load.py: reading YAML within limits
+    "load.too_large": (
+        "file is {mb:.1f} MB, over the 10 MB limit",
+        "ファイルが {mb:.1f} MB あり、上限の 10 MB を超えています。",
+    ),
+    "load.empty": (
+        "file is empty; write a questionnaire, answer file or catalogue",
+        "ファイルが空です。設問票、回答ファイルまたは手順書カタログの内容を書いてください。",
+    ),
+    "load.no_content": (
+        "file has no content; write a questionnaire, answer file or catalogue",
+        "ファイルに内容がありません。設問票、回答ファイルまたは手順書カタログの内容を書いてください。",
+    ),
+    "load.not_utf8": (
+        "file is not UTF-8 text; save it as UTF-8",
+        "ファイルが UTF-8 のテキストではありません。UTF-8 で保存し直してください。",
+    ),
+    "load.binary": (
+        "file contains binary data (NUL byte); it is not a YAML text file",
+        "ファイルにバイナリデータ（NUL バイト）が含まれています。YAML のテキストファイルではありません。",
+    ),
+    "load.too_many_values": (
+        "file has more than {limit} values",
+        "ファイルの値が {limit} 個を超えています。ファイルを分けてください。",
+    ),
+    "load.too_deep": (
+        "nesting is deeper than {limit} levels",
+        "入れ子が {limit} 階層より深くなっています。構造を浅くしてください。",
+    ),
+    "load.yaml_syntax": ("YAML syntax: {problem}", "YAML の構文に誤りがあります: {problem}"),
+    "load.yaml_value": ("YAML value: {reason}", "YAML の値を読み取れません: {reason}"),
+    "load.alias_bomb": (
+        "aliases expand beyond the limit (alias bomb?)",
+        "エイリアスの展開が上限を超えています（エイリアス爆弾の可能性があります）。",
+    ),
+    "load.alias_recursive": (
+        "an alias refers to its own anchor (a recursive structure)",
+        "エイリアスが自分自身のアンカーを参照しています（再帰構造）。",
+    ),
+    "load.key_not_plain": (
+        "a mapping key must be plain text",
+        "マッピングのキーは単純なテキストにしてください。",
+    ),
+    "load.merge_key": (
+        "merge keys `<<` are not supported; write the keys out",
+        "マージキー `<<` は使えません。キーを一つずつ書いてください。",
+    ),
+    "load.duplicate_key": (
+        "duplicate key {key!r}: remove or rename one of them",
+        "キー {key!r} が重複しています。どちらかを削除するか、名前を変えてください。",
+    ),
+    "load.top_not_mapping": (
+        "the top level is {found}, not a mapping of `key: value` lines",
+        "最上位が{found}になっています。`key: value` の行によるマッピングで書いてください。",
+    ),
+    "load.found_list": ("a list", "リスト"),
+    "load.found_text": ("plain text", "単なるテキスト"),
+    "load.found_number": ("a number", "数値"),
+    "load.unknown_kind": (
+        "not a dxassess file: a questionnaire has `domains`, an answer file `answers`, a catalogue `sections`",
+        "dxassess のファイルではありません。設問票には `domains`、回答ファイルには `answers`、"
+        "手順書カタログには `sections` が必要です。",
+    ),
+    # --- validate.py: reading files, pydantic errors
+    "read.is_folder": ("is a folder, not a file", "フォルダです。ファイルを指定してください。"),
+    "read.not_found": ("file not found; check the path", "ファイルが見つかりません。パスを確認してください。"),
+    "read.cannot_read": ("cannot read the file: {reason}", "ファイルを読み取れません: {reason}"),
+    "schema.unknown_key": ("unknown key {key!r}: {fix}", "キー {key!r} は使えません。{fix}"),
+    "schema.did_you_mean": ("did you mean {hint!r}?", "{hint!r} の誤りではありませんか。"),
+    "schema.remove_it": ("remove it", "削除してください。"),
+    "schema.missing_key": (
+        "missing key {key!r} in {where}; add it",
+        "{where}にキー {key!r} がありません。追加してください。",
+    ),
+    "schema.top_level": ("the top level", "最上位"),
+    "schema.missing_type": (
+        "missing key 'type' (scale, numeric, choice or yesno); add it",
+        "キー 'type'（scale、numeric、choice または yesno）がありません。追加してください。",
+    ),
+    "schema.bad_type": (
+        "type {type!r} is not one of scale, numeric, choice, yesno",
+        "type {type!r} は使えません。scale、numeric、choice、yesno のいずれかにしてください。",
+    ),
+    "schema.value": ("{field}: {message}{shown}", "{field}: {message}{shown}"),
+    "schema.found": (" (found {given!r})", "（現在の値: {given!r}）"),
+    "kind.not_questionnaire": (
+        "is a {kind} file, not a questionnaire",
+        "{kind} のファイルです。設問票ではありません。",
+    ),
+    "kind.not_answers": (
+        "is a {kind} file, not an answer file; give an answer file",
+        "{kind} のファイルです。回答ファイルを指定してください。",
+    ),
+    "answers.questionnaire_invalid": (
+        "its questionnaire is invalid: {first}",
+        "回答ファイルが使う設問票に誤りがあります: {first}",
+    ),
+    # --- checks.py: semantic rules
+    "check.lang_missing": (
+        "text lacks language {missing}; add it (every text needs {declared})",
+        "テキストに言語 {missing} がありません。追加してください（どのテキストにも {declared} が必要です）。",
+    ),
+    "check.lang_extra": (
+        "text has undeclared language {extra}; remove it or add it to `languages`",
+        "テキストに宣言されていない言語 {extra} があります。削除するか、`languages` に追加してください。",
+    ),
+    "check.domain_id_twice": (
+        "domain id {id!r} is used twice; rename one",
+        "分野の id {id!r} が2回使われています。どちらかの名前を変えてください。",
+    ),
+    "check.question_id_twice": (
+        "question id {id!r} is already used on line {line}; rename one",
+        "設問の id {id!r} は {line} 行目ですでに使われています。どちらかの名前を変えてください。",
+    ),
+    "check.id_prefix": (
+        "question id {id!r} must start with its domain id '{domain}.'",
+        "設問の id {id!r} は、分野の id '{domain}.' で始めてください。",
+    ),
+    "check.domain_weight": (
+        "domain weight {weight} must be greater than 0",
+        "分野の weight {weight} は 0 より大きくしてください。",
+    ),
+    "check.question_weight": (
+        "question weight {weight} must be greater than 0",
+        "設問の weight {weight} は 0 より大きくしてください。",
+    ),
+    "check.catalogue_missing": (
+        "manual catalogue {name!r} not found; put its file beside the questionnaire or use a built-in catalogue id",
+        "手順書カタログ {name!r} が見つかりません。設問票と同じフォルダに置くか、同梱のカタログの id を使ってください。",
+    ),
+    "check.unknown_section": (
+        "manual section {ref!r} is not in catalogue {catalogue!r}; use one of its section ids",
+        "手順書の節 {ref!r} はカタログ {catalogue!r} にありません。カタログにある節の id を使ってください。",
+    ),
+    "check.scale_levels": (
+        "scale {name!r} has levels {levels}; number them 0, 1, 2, ... in order",
+        "尺度 {name!r} のレベルが {levels} になっています。0, 1, 2, ... と順に番号を付けてください。",
+    ),
+    "check.unknown_scale": (
+        "scale {scale!r} is not declared under `scales` (known: {known})",
+        "尺度 {scale!r} は `scales` に宣言されていません（宣言済み: {known}）。",
+    ),
+    "check.none_declared": ("none declared", "なし"),
+    "check.level_override": (
+        "level {level} is not in scale {scale!r} (0–{top})",
+        "レベル {level} は尺度 {scale!r} にありません（0–{top}）。",
+    ),
+    "check.min_max": ("min {min} must be below max {max}", "min {min} は max {max} より小さくしてください。"),
+    "check.thresholds_order": (
+        "thresholds {thresholds} must be strictly {way}",
+        "thresholds {thresholds} は{way}に並べてください（同じ値は使えません）。",
+    ),
+    "check.ascending": ("ascending (direction: higher)", "昇順（direction: higher）"),
+    "check.descending": ("descending (direction: lower)", "降順（direction: lower）"),
+    "check.thresholds_bounds": (
+        "thresholds {thresholds} must lie within min {min} and max {max}",
+        "thresholds {thresholds} は min {min} から max {max} の範囲に収めてください。",
+    ),
+    "check.duplicate_option": (
+        "option key {key!r} is used twice in {question}",
+        "選択肢のキー {key!r} が {question} で2回使われています。",
+    ),
+    "check.when_syntax": (
+        "`when` does not parse at character {pos}: {error}",
+        "`when` の {pos} 文字目が解釈できません: {error}",
+    ),
+    "check.when_reference": (
+        "`when` refers to {ref!r} ({where}); refer only to questions asked earlier",
+        "`when` が {ref!r}（{where}）を参照しています。先に尋ねる設問だけを参照してください。",
+    ),
+    "check.later": ("later in the file", "ファイルの後方にある設問"),
+    "check.unknown": ("unknown", "存在しない設問"),
+    "check.when_never": (
+        "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
+        "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
+    ),
+    "check.section_twice": ("section id {id!r} is used twice", "節の id {id!r} が2回使われています。"),
+    "check.value_yesno": (
+        "{qid} is a yes/no question: answer true or false, not {value!r}",
+        "{qid} は「はい・いいえ」の設問です。{value!r} ではなく true か false で答えてください。",
+    ),
+    "check.value_choice": (
+        "{qid} takes one of {keys}, not {value!r}",
+        "{qid} の回答は {keys} のいずれかです。{value!r} は使えません。",
+    ),
+    "check.value_level": (
+        "{qid} takes a level from 0 to 5, not {value!r}",
+        "{qid} の回答は 0 から 5 のレベルです。{value!r} は使えません。",
+    ),
+    "check.value_number": (
+        "{qid} takes a number, not {value!r}",
+        "{qid} の回答は数値です。{value!r} は使えません。",
+    ),
+    "check.value_range": (
+        "{qid} takes a number from {min:g} to {max:g}, not {value:g}",
+        "{qid} の回答は {min:g} から {max:g} までの数値です。{value:g} は範囲外です。",
+    ),
+    "check.value_whole": (
+        "{qid} takes a whole number, not {value:g}",
+        "{qid} の回答は整数です。{value:g} は使えません。",
+    ),
+    "check.prefecture": (
+        "prefecture {prefecture!r} does not match code {code} ({expected})",
+        "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "check.questionnaire_unknown": (
+        "questionnaire {id!r} version {version!r} is not installed; pass --questionnaire PATH or fix the id and version",
+        "設問票 {id!r} のバージョン {version!r} はインストールされていません。"
+        "--questionnaire PATH を指定するか、id とバージョンを直してください。",
+    ),
+    "check.unknown_question": (
+        "question {qid!r} is not in {questionnaire} {version}; remove the answer or fix the id",
+        "設問 {qid!r} は {questionnaire} {version} にありません。回答を削除するか、id を直してください。",
+    ),
+    "check.na_not_allowed": (
+        "{qid} does not allow N/A; answer it or skip it",
+        "{qid} は N/A（該当なし）にできません。回答するか、スキップしてください。",
+    ),
+    "check.hidden_answer": (
+        "{qid} is answered, but its condition `{when}` is false, so the answer is not scored; "
+        "remove it or check the earlier answers",
+        "{qid} に回答がありますが、条件 `{when}` が偽のため採点されません。回答を削除するか、前の回答を確認してください。",
+    ),
+    # --- lgcode.py: local government codes
+    "code.digits": (
+        'code {code!r} must be 6 digits (e.g. "011002"), quoted in YAML',
+        '団体コード {code!r} は6桁にし、YAML では引用符で囲んでください（例: "011002"）。',
+    ),
+    "code.digits_sheet": (
+        'code {code!r} must be 6 digits (e.g. "011002")',
+        '団体コード {code!r} は6桁にしてください（例: "011002"）。',
+    ),
+    "code.prefecture_number": (
+        "code {code!r} has prefecture number {number}, which is not 01–47",
+        "団体コード {code!r} の都道府県番号 {number} は 01–47 の範囲にありません。",
+    ),
+    "code.check_digit": (
+        "code {code!r} has check digit {digit}, expected {expected}",
+        "団体コード {code!r} の検査数字が {digit} になっています。正しくは {expected} です。",
+    ),
+    "code.prefecture_code": (
+        "code {code!r} is a prefecture's code, not a municipality's",
+        "団体コード {code!r} は都道府県のコードです。市区町村のコードを書いてください。",
+    ),
+    # --- expr.py: `when` expressions
+    "expr.too_long": (
+        "expression longer than {limit} characters",
+        "式が {limit} 文字を超えています。",
+    ),
+    "expr.unexpected_character": ("unexpected character {char!r}", "使えない文字 {char!r} があります。"),
+    "expr.expected": ("expected {expected!r}, found {found!r}", "{expected!r} が必要な位置に {found!r} があります。"),
+    "expr.unexpected": ("unexpected {token!r}", "{token!r} はこの位置に書けません。"),
+    "expr.unexpected_end": ("unexpected 'end of expression'", "式が途中で終わっています。"),
+    "expr.too_deep": ("expression nested deeper than {limit}", "式の入れ子が {limit} 階層を超えています。"),
+    "expr.not_question_id": (
+        "{value!r} is not a question id (write `domain.question`)",
+        "{value!r} は設問の id ではありません（`domain.question` の形で書いてください）。",
+    ),
+    "expr.empty": ("empty expression", "式が空です。"),
+    # --- model validators (pydantic value_error)
+    "model.answer_one_of": (
+        "an answer needs exactly one of `value`, `na: true` or `skipped: true`",
+        "回答には `value`、`na: true`、`skipped: true` のどれか一つだけを書いてください。",
+    ),
+    # --- sheets/read.py: imported spreadsheets (a cell: what is wrong, then the fix)
+    "sheet.cell": ("column {col} ({key}): {what} ({fix})", "{col} 列（{key}）: {what}{fix}"),
+    "sheet.header_missing": (
+        "row 1 lacks the column(s) {missing} (row 1 must hold the ids written by `dxassess template`: "
+        "code, name, prefecture, population, assessed)",
+        "1 行目に列 {missing} がありません。1 行目には `dxassess template` が書く id"
+        "（code、name、prefecture、population、assessed）を置いてください。",
+    ),
+    "sheet.not_csv_encoding": (
+        "the CSV is neither UTF-8 nor Shift_JIS (cp932){hint}; save it as CSV UTF-8 from your spreadsheet",
+        "CSV が UTF-8 でも Shift_JIS（cp932）でもありません{hint}。表計算ソフトで「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.looks_like": (" (it looks like {encoding})", "（{encoding} のようです）"),
+    "sheet.bad_xlsx": (
+        "cannot read the XLSX file ({error}); open it and save it again as .xlsx",
+        "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
+    ),
+    "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.old_xls": (
+        "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8",
+        "古い .xls 形式（またはパスワード付き）のブックです。.xlsx か「CSV UTF-8」で保存し直してください。",
+    ),
+    "sheet.bad_utf8_after_bom": (
+        "the CSV is not valid UTF-8 after its byte-order mark; save it as CSV UTF-8 from your spreadsheet",
+        "CSV に BOM がありますが、その後が正しい UTF-8 ではありません。表計算ソフトで「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.bad_csv": (
+        "the CSV cannot be read ({error}); save it again as CSV UTF-8",
+        "CSV を読み取れません（{error}）。「CSV UTF-8」として保存し直してください。",
+    ),
+    "sheet.empty": ("the sheet is empty", "シートが空です。"),
+    "cell.code_empty": ("the code is empty", "団体コードが空です。"),
+    "cell.code_fix": (
+        "enter the 6-digit code with its check digit, e.g. 011002",
+        "検査数字を含む6桁の団体コードを入力してください（例: 011002）。",
+    ),
+    "cell.code_fix_5": (
+        "codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped",
+        "団体コードは6桁です。検査数字か、表計算ソフトが落とした先頭の 0 を補ってください。",
+    ),
+    "cell.population": (
+        "population {value!r} is not a whole number of at least 1",
+        "人口 {value!r} が 1 以上の整数ではありません。",
+    ),
+    "cell.population_fix": ("enter e.g. 12345", "12345 のように入力してください。"),
+    "cell.date": ("assessed {value!r} is not a date", "診断日 {value!r} が日付ではありません。"),
+    "cell.date_fix": ("enter YYYY-MM-DD, e.g. 2026-11-27", "YYYY-MM-DD の形で入力してください（例: 2026-11-27）。"),
+    "cell.yes_no": ("{value!r} is not yes or no", "{value!r} は「はい・いいえ」ではありません。"),
+    "cell.yes_no_fix": (
+        "enter はい/いいえ, yes/no, true/false or 1/0",
+        "はい/いいえ、yes/no、true/false または 1/0 を入力してください。",
+    ),
+    "cell.option": ("{value!r} is not an option", "{value!r} は選択肢にありません。"),
+    "cell.option_fix": ("enter one of {keys}", "{keys} のいずれかを入力してください。"),
+    "cell.level": ("{value!r} is not a level", "{value!r} はレベルではありません。"),
+    "cell.level_fix": ("enter a whole number from 0 to 5", "0 から 5 の整数を入力してください。"),
+    "cell.number": ("{value!r} is not a number", "{value!r} は数値ではありません。"),
+    "cell.number_fix": ("enter a number from {bounds}", "{bounds} の数値を入力してください。"),
+    "cell.out_of_range": ("{value:g} is out of range", "{value:g} は範囲外です。"),
+    "cell.range_fix": ("enter a number from {bounds}", "{bounds} の数値を入力してください。"),
+    "cell.range_fix_whole": ("enter a whole number from {bounds}", "{bounds} の整数を入力してください。"),
+    "cell.bounds": ("{min:g} to {max:g}", "{min:g} から {max:g} まで"),
+    "cell.name_empty": ("the name is empty", "団体名が空です。"),
+    "cell.name_fix": ("enter the municipality's name, e.g. 札幌市", "団体名を入力してください（例: 札幌市）。"),
+    "cell.na": ("N/A is not allowed for this question", "この設問は N/A（該当なし）にできません。"),
+    "cell.na_fix": ("answer it, or enter skip", "回答するか、skip と入力してください。"),
+    "cell.unknown_type": ("question type {type} is unknown", "設問の型 {type} は不明です。"),
+    "cell.unknown_type_fix": ("update dxassess", "dxassess を更新してください。"),
+    "cell.formula": ("a formula ({formula}) is not read", "数式（{formula}）は読み取りません。"),
+    "cell.formula_fix": ("enter the value itself", "値そのものを入力してください。"),
+    "cell.column_twice": ("column id is also in column {first}", "同じ列 id が {first} 列にもあります。"),
+    "cell.delete_one": ("delete one", "どちらかを削除してください。"),
+    "cell.not_a_column": (
+        "{key!r} is not a column of the template for {questionnaire} {version}",
+        "{key!r} は {questionnaire} {version} のテンプレートの列ではありません。",
+    ),
+    "cell.did_you_mean": ("did you mean {near}?", "{near} の誤りではありませんか。"),
+    "cell.fix_column": ("fix the id or delete the column", "id を直すか、列を削除してください。"),
+    "cell.prefecture": (
+        "{prefecture!r} does not match code {code} ({expected})",
+        "{prefecture!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "cell.prefecture_fix": (
+        "correct the prefecture or the code, or leave it empty",
+        "都道府県か団体コードを直すか、都道府県を空欄にしてください。",
+    ),
+    "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
+    "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
+    # --- batch/work.py: inputs a batch rejects
+    "batch.too_deep": ("nesting is too deep", "入れ子が深すぎます。構造を浅くしてください。"),
+    "batch.cannot_write_report": ("cannot write the report: {reason}", "報告書を書き込めません: {reason}"),
+    "batch.cannot_finish_report": ("cannot finish the report: {reason}", "報告書を仕上げられません: {reason}"),
+    # --- errors.py
+    "error.more": (
+        " (+{more} more: run `dxassess validate {path}`)",
+        "（ほか {more} 件。`dxassess validate {path}` で確認してください）",
+    ),
+    # --- files.py: outputs
+    "output.disk_full": (
+        "the disk is full; free some space and run again",
+        "ディスクがいっぱいです。空き容量を作ってから、もう一度実行してください。",
+    ),
+    "output.permission": (
+        "permission denied; choose a folder you can write to",
+        "書き込む権限がありません。書き込めるフォルダを選んでください。",
+    ),
+    "output.read_only": (
+        "the file system is read-only; choose another folder",
+        "読み取り専用のファイルシステムです。別のフォルダを選んでください。",
+    ),
+    "output.is_folder": (
+        "a folder has this name; give a file path",
+        "同じ名前のフォルダがあります。ファイルのパスを指定してください。",
+    ),
+    "output.not_dir": (
+        "a file stands where a folder is needed; choose another path",
+        "フォルダが必要な場所にファイルがあります。別のパスを選んでください。",
+    ),
+    "output.other": ("{reason}; check the path", "{reason}。パスを確認してください。"),
+    "output.cannot_create_folder": (
+        "cannot create the folder: {reason}",
+        "フォルダを作成できません: {reason}",
+    ),
+    "output.file_not_folder": (
+        "is a file, not a folder; give a folder path",
+        "ファイルです。フォルダのパスを指定してください。",
+    ),
+    "output.is_input": (
+        "is one of the input files; choose another output path",
+        "入力ファイルの一つです。別の出力先を指定してください。",
+    ),
+    "output.cannot_write": ("cannot write the file: {reason}", "ファイルを書き込めません: {reason}"),
+    "output.leaves_folder": (
+        "output name {name!r} would leave the output folder",
+        "出力名 {name!r} は出力フォルダの外を指しています。別の名前にしてください。",
+    ),
+    # --- commands
+    "cmd.validate_nothing": (
+        "give at least one file or folder to validate",
+        "検査するファイルかフォルダを一つ以上指定してください。",
+    ),
+    "cmd.no_yaml_in_folder": (
+        "no *.yaml or *.yml files in this folder",
+        "このフォルダには *.yaml / *.yml のファイルがありません。",
+    ),
+    "cmd.validate_summary": (
+        "{files} file(s) checked: {errors} error(s), {warnings} warning(s)",
+        "{files} 件のファイルを検査しました: エラー {errors} 件、警告 {warnings} 件",
+    ),
+    "cmd.score_nothing": ("give at least one answer file", "回答ファイルを一つ以上指定してください。"),
+    "cmd.previous_other": (
+        "--previous is for {old}, the answers for {new}; compare one municipality with itself",
+        "--previous は {old}、回答ファイルは {new} の団体です。同じ団体の診断どうしを比べてください。",
+    ),
+    "cmd.compare_other": (
+        "{old_path} is for {old} and {new_path} for {new}; compare one municipality with itself",
+        "{old_path} は {old}、{new_path} は {new} の団体です。同じ団体の診断どうしを比べてください。",
+    ),
+    "cmd.batch_nothing": (
+        "give answer files, folders or sheets to score",
+        "採点する回答ファイル、フォルダまたはシートを指定してください。",
+    ),
+    "cmd.batch_output_file": (
+        "-o {output} is a file; give a folder for the batch output",
+        "-o {output} はファイルです。一括採点の出力先にはフォルダを指定してください。",
+    ),
+    "cmd.count_too_large": (
+        "--count {count} is over {limit}: there are not enough distinct codes",
+        "--count {count} は上限の {limit} を超えています。異なる団体コードが足りません。",
+    ),
+    "cmd.questionnaire_not_found": (
+        "questionnaire {ref!r} not found; see `dxassess questionnaires`",
+        "設問票 {ref!r} が見つかりません。`dxassess questionnaires` で確認してください。",
+    ),
+    "cmd.questionnaire_neither": (
+        "questionnaire {ref!r} is neither a file nor a built-in id; see `dxassess questionnaires`",
+        "設問票 {ref!r} はファイルでも同梱の id でもありません。`dxassess questionnaires` で確認してください。",
+    ),
+    "cmd.folder_many_questionnaires": (
+        "{path}: the folder holds {count} questionnaires; give --questionnaire FILE",
+        "{path}: フォルダに設問票が {count} 件あります。--questionnaire FILE で一つを指定してください。",
+    ),
+    "cmd.suffix_format": (
+        "the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}",
+        "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
+    ),
+    "cmd.check_row": ("{message} (check this row)", "{message}（この行を確認してください）"),
+    "cmd.import_summary": (
+        "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",
+        "{output} に回答ファイルを {written} 件作成しました。問題のある行・シートは {rejected} 件です。",
+    ),
+    "cmd.import_nothing": (
+        "give at least one CSV or XLSX sheet to import",
+        "取り込む CSV か XLSX のシートを一つ以上指定してください。",
+    ),
+}
+
+# ruamel.yaml's and Python's own texts that a broken file commonly produces, with their
+# Japanese. Anything not listed stays as the parser wrote it, inside a Japanese sentence.
+_FOREIGN: list[tuple[str, str]] = [  # (pattern, Japanese): compiled on first use
+    (
+        r"found character (.+) that cannot start any token",
+        "この位置に文字 {0} は書けません（インデントにはタブではなく空白を使ってください）。",
+    ),
+    (r"expected (.+), but got (.+)", "{0} が必要な位置に {1} があります。"),
+    (r"expected (.+), but found (.+)", "{0} が必要な位置に {1} があります。"),
+    (r"did not find expected (.+)", "{0} が見つかりません。"),
+    (
+        r"mapping values are not allowed here",
+        "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）。",
+    ),
+    (r"found undefined alias (.+)", "定義されていないエイリアス {0} があります。"),
+    (r"found unknown escape character (.+)", "不明なエスケープ文字 {0} があります。"),
+    (r"found unexpected end of stream", "ファイルが途中で終わっています。"),
+    (r"found duplicate anchor (.+)", "アンカー {0} が重複しています。"),
+    (r"could not find expected ':'", "`:` が見つかりません。"),
+    (r"could not determine a constructor for the tag (.+)", "タグ {0} は使えません。"),
+    (r"month must be in 1\.\.12", "月は 1 から 12 にしてください。"),
+    (r"day is out of range for month", "日がその月の範囲外です。"),
+    (r"year (.+) is out of range", "年 {0} が範囲外です。"),
+]
+
+
+def foreign(text: str) -> Msg:
+    """A parser's English text, with its Japanese where it is a known one (else the same text)."""
+    for pattern, ja in _FOREIGN:
+        match = re.fullmatch(pattern, text.strip())
+        if match:
+            parts = [
+                group.replace(", ", "、").replace(" or ", " または ") if "'" in group else group
+                for group in match.groups()
+            ]
+            return Msg(text, ja.format(*parts))
+    return Msg(text, text)
+
+
+# errno → Japanese for the operating system's own reason (English: its strerror)
+_OS_JA = {
+    "EEXIST": "同じ名前のファイルがあります",
+    "ENOENT": "ファイルまたはフォルダがありません",
+    "ENAMETOOLONG": "名前が長すぎます",
+    "ELOOP": "シンボリックリンクが循環しています",
+    "EBUSY": "ほかのプログラムが使用中です",
+    "EMFILE": "開いているファイルが多すぎます",
+    "EIO": "入出力エラーが起きました",
+    "EINVAL": "パスに使えない文字があります",
+    "ENOTDIR": "フォルダが必要な場所にファイルがあります",
+    "EISDIR": "フォルダです",
+    "EACCES": "アクセスが拒否されました",
+    "EPERM": "操作が許可されていません",
+    "ENOSPC": "ディスクがいっぱいです",
+    "EROFS": "読み取り専用のファイルシステムです",
+}
+
+
+def os_reason(exc: BaseException) -> Msg:
+    """The operating system's reason for an OSError: its own English text, and Japanese."""
+    import errno
+
+    english = getattr(exc, "strerror", None) or str(exc)
+    name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
+    return Msg(english, _OS_JA.get(name, english))
+
+
+def _format(template: str, lang: str, params: dict[str, Any]) -> str:
+    values = {key: (value.get(lang) if isinstance(value, Msg) else value) for key, value in params.items()}
+    return template.format(**values)
+
+
+def msg(name: str, /, **params: Any) -> Msg:
+    """The message `name` with its parameters, in both languages."""
+    en, ja = MESSAGES[name]
+    return Msg(_format(en, "en", params), _format(ja, "ja", params))
+
+
+# ---- pydantic's errors (DX100), translated by error type with its context
+
+PYDANTIC_JA: dict[str, str] = {
+    "string_type": "文字列で書いてください。",
+    "int_type": "整数で書いてください。",
+    "int_parsing": "整数で書いてください。",
+    "int_from_float": "整数で書いてください（小数は使えません）。",
+    "float_type": "数値で書いてください。",
+    "float_parsing": "数値で書いてください。",
+    "finite_number": "有限の数値で書いてください。",
+    "bool_type": "true か false で書いてください。",
+    "bool_parsing": "true か false で書いてください。",
+    "greater_than": "{gt} より大きい値にしてください。",
+    "greater_than_equal": "{ge} 以上の値にしてください。",
+    "less_than": "{lt} より小さい値にしてください。",
+    "less_than_equal": "{le} 以下の値にしてください。",
+    "multiple_of": "{multiple_of} の倍数にしてください。",
+    "string_pattern_mismatch": "パターン '{pattern}' に合う文字列にしてください。",
+    "string_too_short": "{min_length} 文字以上にしてください。",
+    "string_too_long": "{max_length} 文字以下にしてください。",
+    "too_short": "{min_length} 個以上書いてください。",
+    "too_long": "{max_length} 個以下にしてください。",
+    "literal_error": "{expected} のいずれかにしてください。",
+    "enum": "{expected} のいずれかにしてください。",
+    "dict_type": "`key: value` の行によるマッピングで書いてください。",
+    "model_type": "`key: value` の行によるマッピングで書いてください。",
+    "model_attributes_type": "`key: value` の行によるマッピングで書いてください。",
+    "list_type": "リスト（`- ` で始まる行）で書いてください。",
+    "tuple_type": "リスト（`- ` で始まる行）で書いてください。",
+    "set_type": "リスト（`- ` で始まる行）で書いてください。",
+    "date_type": "日付を YYYY-MM-DD の形で書いてください。",
+    "date_parsing": "日付を YYYY-MM-DD の形で書いてください。",
+    "date_from_datetime_parsing": "日付を YYYY-MM-DD の形で書いてください。",
+    "date_from_datetime_inexact": "時刻を付けずに、日付を YYYY-MM-DD の形で書いてください。",
+    "date_future": "未来の日付にしてください。",
+    "date_past": "過去の日付にしてください。",
+    "url_type": "URL を文字列で書いてください。",
+    "url_parsing": "正しい URL を書いてください。",
+    "url_scheme": "URL のスキームは {expected_schemes} にしてください。",
+    "none_required": "値を書かないでください。",
+    "union_tag_invalid": "{tag!r} は使えません。{expected_tags} のいずれかにしてください。",
+    "string_unicode": "正しい文字列で書いてください。",
+}
+
+_VALUE_ERRORS: dict[str, str] = {MESSAGES["model.answer_one_of"][0]: "model.answer_one_of"}
+
+
+def pydantic_message(err: dict[str, Any]) -> Msg:
+    """pydantic's message of one error (English as pydantic words it) and its Japanese; an error
+    type without a translation is English in both languages."""
+    english = err["msg"].replace("Value error, ", "")
+    kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        key = _VALUE_ERRORS.get(english)
+        return Msg(english, MESSAGES[key][1]) if key else Msg(english, english)
+    template = PYDANTIC_JA.get(kind)
+    if template is None:
+        return Msg(english, english)
+    values = {name: _ctx_text(value) for name, value in ctx.items()}
+    try:
+        return Msg(english, template.format(**values))
+    except (KeyError, IndexError, ValueError):
+        return Msg(english, english)
+
+
+def _ctx_text(value: Any) -> Any:
+    if isinstance(value, str):
+        # pydantic's `expected` texts read "'a', 'b' or 'c'": Japanese uses 、 and または
+        return re.sub(r"' or '", "'、'", value).replace("', '", "'、'")
+    return value
