@@ -13,6 +13,7 @@ from typing import Any
 
 from dxassess.errors import InputError
 from dxassess.files import write_atomic
+from dxassess.messages import msg, os_reason
 
 STATE_KEYS = ("value", "na", "skipped")
 
@@ -104,16 +105,16 @@ class AnswerFile:
             text = path.read_text(encoding="utf-8-sig")
             doc = _yaml().load(text)
         except OSError as exc:
-            raise InputError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+            raise InputError(msg("read.cannot_read", reason=os_reason(exc)), path=str(path)) from None
         except (YAMLError, UnicodeDecodeError) as exc:
-            raise InputError(f"not a readable answer file ({exc}); run `dxassess validate`", path=str(path)) from None
+            raise InputError(msg("answerfile.unreadable", reason=str(exc)), path=str(path)) from None
         if not isinstance(doc, CommentedMap):
-            raise InputError("not an answer file: the top level must be a mapping", path=str(path))
+            raise InputError(msg("answerfile.not_mapping"), path=str(path))
         answers = doc.get("answers")
         if answers is None:
             doc["answers"] = CommentedMap()
         elif not isinstance(answers, CommentedMap):
-            raise InputError("`answers` must be a mapping of question id → answer", path=str(path))
+            raise InputError(msg("answerfile.answers_not_mapping"), path=str(path))
         elif not answers:
             answers.fa.set_block_style()  # `answers: {}` grows into one line per answer
         return cls(path, doc)

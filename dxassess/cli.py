@@ -60,18 +60,6 @@ def _error_lang(value: Any = None) -> str:
     return default_lang()
 
 
-def _one_line(exc: DxassessError, lang: str) -> str:
-    """`exc.one_line(lang)`; an error class whose `one_line` takes no language (a line relayed
-    from another process, already worded) gives its own line."""
-    import inspect
-
-    try:
-        takes_lang = "lang" in inspect.signature(exc.one_line).parameters
-    except (TypeError, ValueError):
-        takes_lang = False
-    return exc.one_line(lang) if takes_lang else exc.one_line()
-
-
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn core errors into one line on stderr (in the command's language) and the documented
     exit code."""
@@ -81,7 +69,7 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except DxassessError as exc:
-            _err(_one_line(exc, _error_lang(kwargs.get("lang"))))
+            _err(exc.one_line(_error_lang(kwargs.get("lang"))))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             _err("interrupted / 中断しました")
@@ -316,7 +304,7 @@ def main() -> None:
     try:
         app()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
-        _err(_one_line(exc, _error_lang()))
+        _err(exc.one_line(_error_lang()))
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         _err("interrupted / 中断しました")

@@ -404,6 +404,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
     # --- batch/work.py: inputs a batch rejects
     "batch.too_deep": ("nesting is too deep", "入れ子が深すぎます。構造を浅くしてください。"),
+    "batch.duplicate_code": (
+        "code {code} is also in {other}; each municipality may appear once per batch",
+        "団体コード {code} は {other} にもあります。1回の一括採点には、同じ団体を1度だけ含めてください。",
+    ),
+    "batch.other_domains": (
+        "questionnaire {questionnaire} has other domains than {first} of {source}; "
+        "score each questionnaire in its own batch",
+        "設問票 {questionnaire} は、{source} の {first} と分野の構成が異なります。設問票ごとに分けて一括採点してください。",
+    ),
+    "answerfile.unreadable": (
+        "not a readable answer file ({reason}); run `dxassess validate`",
+        "回答ファイルとして読み込めません（{reason}）。`dxassess validate` で確認してください。",
+    ),
+    "answerfile.not_mapping": (
+        "not an answer file: the top level must be a mapping",
+        "回答ファイルではありません。最上位は「キー: 値」の形で書いてください。",
+    ),
+    "answerfile.answers_not_mapping": (
+        "`answers` must be a mapping of question id → answer",
+        "`answers` は「設問ID: 回答」の形で書いてください。",
+    ),
+    "batch.no_answer_files": (
+        "no *.yaml or *.yml answer files in this folder",
+        "このフォルダには回答ファイル（*.yaml、*.yml）がありません。",
+    ),
+    "batch.sheet_questionnaire": (
+        "questionnaire not found for this sheet",
+        "このシートの設問票が見つかりません。--questionnaire で指定してください。",
+    ),
+    "batch.xlsx_stopped": (
+        "the process writing summary.xlsx stopped (exit code {exit_code}); run again",
+        "summary.xlsx を書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
+    ),
+    "template.unreadable": (
+        "cannot read the template: {reason}; give a UTF-8 Jinja2 template",
+        "テンプレートを読み込めません（{reason}）。UTF-8 の Jinja2 テンプレートを指定してください。",
+    ),
+    "template.refused": (
+        "template refused by the sandbox: {reason}; templates may only read the report data",
+        "安全のための制限により、テンプレートを実行できません（{reason}）。テンプレートで使えるのは報告書のデータの読み取りだけです。",
+    ),
+    "template.error": (
+        "template error: {reason}; fix the template",
+        "テンプレートに誤りがあります（{reason}）。テンプレートを直してください。",
+    ),
+    "template.failed": (
+        "template failed: {kind}: {reason}; fix the template",
+        "テンプレートの実行中に誤りが起きました（{kind}: {reason}）。テンプレートを直してください。",
+    ),
     "batch.cannot_write_report": ("cannot write the report: {reason}", "報告書を書き込めません: {reason}"),
     "batch.cannot_finish_report": ("cannot finish the report: {reason}", "報告書を仕上げられません: {reason}"),
     # --- errors.py

@@ -10,7 +10,8 @@ from dxassess.messages import Msg
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem found in one file; lines and columns are 1-based (0 when unknown).
+    """One problem found in one file; lines and columns are 1-based everywhere (a problem with
+    the whole file, such as a missing one, is at 1:1).
 
     `message` is English; `message_ja` the same in Japanese (empty: as in English). Give a
     `dxassess.messages.Msg` as `message` to set both."""
@@ -24,6 +25,10 @@ class Problem:
     message_ja: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        if self.line < 1:
+            object.__setattr__(self, "line", 1)
+        if self.col < 1:
+            object.__setattr__(self, "col", 1)
         if isinstance(self.message, Msg):
             object.__setattr__(self, "message_ja", self.message.ja)
             object.__setattr__(self, "message", self.message.en)

@@ -247,3 +247,16 @@ def test_index_shows_suppression(samples: Path, tmp_path: Path):
     html = (out / "index.html").read_text(encoding="utf-8")
     if any(s["suppressed"] for by_key in data["benchmarks"].values() for s in by_key.values()):
         assert "suppressed" in html
+
+
+def test_rejections_are_in_the_batch_language(samples: Path, tmp_path: Path):
+    first = sorted(samples.glob("*.yaml"))[0]
+    copy = tmp_path / "copy.yaml"
+    copy.write_bytes(first.read_bytes())
+    proc = run_cli(
+        "batch", str(first), str(copy), str(tmp_path / "nowhere.yaml"), "-o", str(tmp_path / "out"),
+        "--questionnaire", str(MINI), "--lang", "ja",
+    )  # fmt: skip
+    assert_clean_error(proc)
+    assert "DX308 団体コード" in proc.stderr and "同じ団体を1度だけ" in proc.stderr
+    assert "DX009 ファイルが見つかりません" in proc.stderr

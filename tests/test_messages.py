@@ -286,9 +286,9 @@ def test_json_has_both_languages_whatever_the_language():
 def test_report_error_line_follows_lang_option(tmp_path: Path):
     proc = run_cli("report", "missing.yaml", "--lang", "ja", cwd=tmp_path)
     assert_clean_error(proc, 1)
-    assert proc.stderr == "missing.yaml:0:0: error: DX009 ファイルが見つかりません。パスを確認してください。\n"
+    assert proc.stderr == "missing.yaml:1:1: error: DX009 ファイルが見つかりません。パスを確認してください。\n"
     proc = run_cli("report", "missing.yaml", "--lang", "en", cwd=tmp_path, env={"DXASSESS_LANG": "ja"})
-    assert proc.stderr == "missing.yaml:0:0: error: DX009 file not found; check the path\n"
+    assert proc.stderr == "missing.yaml:1:1: error: DX009 file not found; check the path\n"
     proc = run_cli("report", "missing.yaml", cwd=tmp_path, env={"DXASSESS_LANG": "ja"})
     assert "ファイルが見つかりません" in proc.stderr  # no --lang: the locale's language
 

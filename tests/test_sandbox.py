@@ -144,3 +144,10 @@ def test_refused_template_in_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "o.txt").read_text(encoding="utf-8") == "札幌市 1.83"
+
+
+def test_a_refused_template_is_explained_in_japanese(tmp_path: Path) -> None:
+    path = template(tmp_path, "{{ ''.__class__ }}")
+    result = report("--template", str(path), "--lang", "ja")
+    assert result.exit_code == 1
+    assert "error: DX402 安全のための制限により" in result.stderr

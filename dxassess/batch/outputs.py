@@ -17,6 +17,7 @@ from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
 from dxassess.i18n import label
+from dxassess.messages import Msg, msg
 from dxassess.sheets.write import FORMULA_START, put_text, safe_cell, stable_xlsx
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
@@ -309,27 +310,17 @@ class _Beside:
             self.child.join()
             self.reader.close()
         if message[0] == "error":
-            raise _Relayed(message[1])
+            _, english, japanese, path, code = message
+            raise OutputError(Msg(english, japanese or english), path=path, code=code)
         if message[0] == "died":
-            raise OutputError(f"the process writing summary.xlsx stopped (exit code {self.child.exitcode}); run again")
-
-
-class _Relayed(OutputError):
-    """An error raised in the child process, told again in this one."""
-
-    def __init__(self, line: str) -> None:
-        super().__init__(line)
-        self.line = line
-
-    def one_line(self) -> str:
-        return self.line
+            raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode))
 
 
 def _child(task: Callable[[], None], writer: Any) -> None:
     try:
         task()
     except DxassessError as exc:
-        writer.send(("error", exc.one_line()))
+        writer.send(("error", exc.message, exc.message_ja, exc.path, exc.code))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which exits cleanly
         writer.send(("died", repr(exc)))
     else:

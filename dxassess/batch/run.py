@@ -13,6 +13,7 @@ from typing import Any
 
 from dxassess.batch.peers import Benchmarks
 from dxassess.batch.work import Job, Settings, finish_job, score_job
+from dxassess.messages import msg
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -29,7 +30,7 @@ class Outcome:
     inputs: int = 0
 
 
-def expand(inputs: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def expand(inputs: list[Path], lang: str = "en") -> tuple[list[Path], list[tuple[str, str]]]:
     """Input paths → files (folders searched for answer files); unusable paths with reasons."""
     files: list[Path] = []
     bad: list[tuple[str, str]] = []
@@ -41,16 +42,16 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
                 if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and WORK_DIR not in p.parts
             )
             if not found:
-                bad.append((str(path), f"{path}: error: DX009 no *.yaml or *.yml answer files in this folder"))
+                bad.append((str(path), f"{path}: error: DX009 {msg('batch.no_answer_files').get(lang)}"))
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            bad.append((str(path), f"{path}: error: DX009 not found; check the path"))
+            bad.append((str(path), f"{path}: error: DX009 {msg('read.not_found').get(lang)}"))
     return files, bad
 
 
-def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list) -> Iterator[Job]:
+def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list, lang: str = "en") -> Iterator[Job]:
     """One job per answer file and per sheet row; sheet problems go to `rejected`."""
     index = 0
     seen: dict[str, str] = {}
@@ -62,14 +63,15 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list) 
 
             qpath = resolve_questionnaire(questionnaire_ref)
             if qpath is None:
-                rejected.append((index, str(path), f"{path}: error: DX301 questionnaire not found for this sheet"))
+                reason = msg("batch.sheet_questionnaire").get(lang)
+                rejected.append((index, str(path), f"{path}: error: DX301 {reason}"))
                 index += 1
                 continue
             questionnaire, _ = load_questionnaire(qpath)
             for row in read_sheet(path, questionnaire, seen):
                 if row.problems:
                     for problem in row.problems:
-                        rejected.append((index, row.source, problem.format_text()))
+                        rejected.append((index, row.source, problem.format_text(lang)))
                 else:
                     yield Job(index, row.source, data=row.data)
                 index += 1
@@ -189,7 +191,7 @@ def run(
     into the same folder completes or refreshes it."""
     from dxassess.files import ensure_dir
 
-    files, bad = expand(inputs)
+    files, bad = expand(inputs, lang)
     outcome = Outcome()
     ensure_dir(out)
     reports = ensure_dir(out / "reports")
@@ -214,7 +216,7 @@ def _passes(
 ) -> Outcome:
     work = Path(settings.work)
     sheet_rejections: list[tuple[int, str, str]] = []
-    jobs = list(jobs_from(files, str(questionnaire) if questionnaire else None, sheet_rejections))
+    jobs = list(jobs_from(files, str(questionnaire) if questionnaire else None, sheet_rejections, settings.lang))
     outcome.inputs = len(jobs) + len({r[0] for r in sheet_rejections}) + len(bad)
     rows: dict[int, dict[str, Any]] = {}
     compact = _Compactor()
@@ -237,8 +239,8 @@ def _passes(
                 (
                     index,
                     row["source"],
-                    f"{row['source']}: error: DX308 code {row['code']} is "
-                    f"also in {first['source']}; each municipality may appear once per batch",
+                    f"{row['source']}: error: DX308 "
+                    + msg("batch.duplicate_code", code=row["code"], other=first["source"]).get(settings.lang),
                 )
             )
             try:
@@ -252,8 +254,13 @@ def _passes(
                 (
                     index,
                     row["source"],
-                    f"{row['source']}: error: DX309 questionnaire {row['questionnaire']} has other domains than "
-                    f"{first['questionnaire']} of {first['source']}; score each questionnaire in its own batch",
+                    f"{row['source']}: error: DX309 "
+                    + msg(
+                        "batch.other_domains",
+                        questionnaire=row["questionnaire"],
+                        first=first["questionnaire"],
+                        source=first["source"],
+                    ).get(settings.lang),
                 )
             )
             try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from dxassess.errors import InputError
 from dxassess.i18n import label
+from dxassess.messages import msg, os_reason
 
 
 def md_cell(value: Any) -> str:
@@ -174,25 +175,18 @@ def render_user_template(path: Path, data: dict[str, Any]) -> str:
     try:
         source = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"cannot read the template: {getattr(exc, 'strerror', None) or exc}; give a UTF-8 Jinja2 template",
-            path=str(path),
-            code="DX401",
-        ) from None
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise InputError(msg("template.unreadable", reason=reason), path=str(path), code="DX401") from None
     env = _install(_sandbox_class()())
     try:
         template = env.from_string(source)
         return _render_limited(template, {**data, **_globals(data["lang"])})
     except SecurityError as exc:
-        raise InputError(
-            f"template refused by the sandbox: {exc}; templates may only read the report data",
-            path=str(path),
-            code="DX402",
-        ) from None
+        raise InputError(msg("template.refused", reason=str(exc)), path=str(path), code="DX402") from None
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         raise InputError(
-            f"template error: {exc.message or exc}; fix the template", path=str(path), line=line, code="DX403"
+            msg("template.error", reason=str(exc.message or exc)), path=str(path), line=line, code="DX403"
         ) from None
     except (
         TypeError,
@@ -205,5 +199,5 @@ def render_user_template(path: Path, data: dict[str, Any]) -> str:
         MemoryError,
     ) as exc:
         raise InputError(
-            f"template failed: {type(exc).__name__}: {exc}; fix the template", path=str(path), code="DX403"
+            msg("template.failed", kind=type(exc).__name__, reason=str(exc)), path=str(path), code="DX403"
         ) from None
