@@ -434,8 +434,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "このシートの設問票が見つかりません。--questionnaire で指定してください。",
     ),
     "batch.xlsx_stopped": (
-        "the process writing summary.xlsx stopped (exit code {exit_code}); run again",
-        "summary.xlsx を書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
+        "the process writing this file stopped (exit code {exit_code}); run again",
+        "このファイルを書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
     ),
     "template.unreadable": (
         "cannot read the template: {reason}; give a UTF-8 Jinja2 template",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,17 @@ def test_rejections_are_in_the_batch_language(samples: Path, tmp_path: Path):
     assert_clean_error(proc)
     assert "DX308 団体コード" in proc.stderr and "同じ団体を1度だけ" in proc.stderr
     assert "DX009 ファイルが見つかりません" in proc.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the summary process is forked on Linux only")
+def test_a_summary_process_that_dies_is_a_one_line_error_naming_its_file(tmp_path: Path):
+    import os
+
+    from dxassess.batch.outputs import _Beside
+    from dxassess.errors import OutputError
+
+    beside = _Beside(tmp_path / "summary.xlsx", lambda: os._exit(3))
+    with pytest.raises(OutputError) as info:
+        beside.wait()
+    line = info.value.one_line("en")
+    assert line.startswith(f"{tmp_path / 'summary.xlsx'}: error: DX901 ") and "exit code 3" in line

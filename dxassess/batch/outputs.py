@@ -267,7 +267,10 @@ def write_all(
     (where the platform forks) while this one writes the others."""
     domain_ids = bench.domain_ids
     xlsx = _Beside(
-        lambda: write_atomic(out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect)
+        out / "summary.xlsx",
+        lambda: write_atomic(
+            out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect
+        ),
     )
     try:
         write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
@@ -282,14 +285,15 @@ def write_all(
 
 
 class _Beside:
-    """Run `task` in a forked child process, or at `wait()` where there is no fork. `wait()`
-    raises the task's DxassessError (or an OutputError if the child died) in this process."""
+    """Run `task`, which writes `path`, in a forked child process, or at `wait()` where there is
+    no fork. `wait()` raises the task's DxassessError (or an OutputError naming `path` if the
+    child died) in this process."""
 
-    def __init__(self, task: Callable[[], None]) -> None:
+    def __init__(self, path: Path, task: Callable[[], None]) -> None:
         import multiprocessing
         import sys
 
-        self.task = task
+        self.path, self.task = path, task
         self.child: Any = None
         if sys.platform.startswith("linux"):
             context = multiprocessing.get_context("fork")
@@ -313,7 +317,7 @@ class _Beside:
             _, english, japanese, path, code = message
             raise OutputError(Msg(english, japanese or english), path=path, code=code)
         if message[0] == "died":
-            raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode))
+            raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
 
 
 def _child(task: Callable[[], None], writer: Any) -> None:
