@@ -32,6 +32,7 @@ class Context:
     doc: Document
     catalogue: Catalogue | None = None
     questionnaire: Questionnaire | None = None
+    previous: Questionnaire | None = None  # the version a questionnaire's `migration` maps from
 
     def problem(self, loc: tuple, code: str, message: Msg, severity: str = "error", key: bool = False) -> Problem:
         line, col = self.doc.position(loc, key=key)
@@ -51,6 +52,15 @@ TEXT_FIELDS = {
     "document",
     "yes_description",
     "targets_basis",
+    "edition",
+    "basis",
+    "overdue",
+    "reason",
+    "name",
+    "by",
+    "what",
+    "year",
+    "source",
 }
 
 
@@ -63,7 +73,10 @@ def _texts(obj: Any, loc: tuple) -> Iterator[tuple[tuple, dict[str, str]]]:
                 yield loc + (name,), value
             elif name == "actions" and isinstance(value, list):
                 for i, item in enumerate(value):
-                    yield loc + (name, i), item
+                    if isinstance(item, dict):  # a catalogue action written as a bare text
+                        yield loc + (name, i), item
+                    else:
+                        yield from _texts(item, loc + (name, i))
             else:
                 yield from _texts(value, loc + (name,))
     elif isinstance(obj, list):
@@ -276,6 +289,127 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
         earlier[question.id] = question
 
 
+def check_targets(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
+    """Every size band has a target in every domain, so no municipality is scored against none."""
+    from dxassess.model.size import Band
+
+    for di, domain in enumerate(q.domains):
+        missing = [band.value for band in Band if domain.targets.for_band(band) is None]
+        if missing:
+            yield ctx.problem(
+                ("domains", di, "targets"), "DX219", msg("check.targets_missing", bands=", ".join(missing))
+            )
+
+
+def check_references(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
+    """Actions, support schemes, national figures and `after` name things that exist, so a report
+    never cites what is not there."""
+    questions = q.question_map()
+    known = {
+        "action": ctx.catalogue.action_map() if ctx.catalogue else None,
+        "scheme": ctx.catalogue.scheme_map() if ctx.catalogue else None,
+        "figure": ctx.catalogue.figure_map() if ctx.catalogue else None,
+    }
+
+    def missing(kind: str, ref: str) -> bool:
+        table = known[kind]
+        return table is not None and ref not in table
+
+    for loc, question in _questions(q):
+        for i, ref in enumerate(question.actions):
+            if missing("action", ref):
+                yield ctx.problem(loc + ("actions", i), "DX217", msg("check.unknown_action", ref=ref))
+        for i, ref in enumerate(question.national):
+            if missing("figure", ref):
+                yield ctx.problem(loc + ("national", i), "DX217", msg("check.unknown_figure", ref=ref))
+        for level, step in question.steps.items():
+            for i, ref in enumerate(step.support):
+                if missing("scheme", ref):
+                    yield ctx.problem(
+                        loc + ("steps", level, "support", i), "DX217", msg("check.unknown_scheme", ref=ref)
+                    )
+        for i, ref in enumerate(question.after):
+            if ref not in questions or ref == question.id:
+                yield ctx.problem(loc + ("after", i), "DX217", msg("check.unknown_after", ref=ref))
+
+
+def _reachable_gap_levels(q: Questionnaire, question: Any) -> list[int]:
+    """The levels a gap of this question can ask to reach: every answer level above the lowest,
+    up to the highest target any band sets."""
+    from dxassess.model.size import Band
+
+    domain = q.domain_of(question.id)
+    targets = [
+        (question.targets.for_band(b) if question.targets else None) or domain.targets.for_band(b) or 0.0 for b in Band
+    ]
+    top = max(targets, default=0.0)
+    levels = question.answer_levels()
+    return [lv for lv in levels if lv > levels[0] and (lv - 1 < top)]
+
+
+def check_steps(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
+    """Every gap has an action to take: a question whose answer can fall below its target says
+    what reaches each level (a warning: the report then has no next step to show). A
+    questionnaire that writes no steps at all gets one warning, not one per question."""
+    if not any(question.steps for _, question in _questions(q)):
+        yield ctx.problem(("domains",), "DX218", msg("check.no_steps"), severity="warning", key=True)
+        return
+    for loc, question in _questions(q):
+        gaps = [lv for lv in _reachable_gap_levels(q, question) if question.step_for(lv) is None]
+        if gaps:
+            yield ctx.problem(
+                loc + ("id",),
+                "DX218",
+                msg("check.step_missing", qid=question.id, levels=", ".join(str(lv) for lv in gaps)),
+                severity="warning",
+            )
+        for level in question.steps:
+            if level not in question.answer_levels() or level == question.answer_levels()[0]:
+                yield ctx.problem(
+                    loc + ("steps", level),
+                    "DX218",
+                    msg("check.step_level", qid=question.id, level=level),
+                    severity="warning",
+                )
+
+
+def check_migration(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
+    """Every question of the previous version is accounted for and maps onto questions that
+    exist, so no answer is lost silently when a file moves to this version."""
+    if q.migration is None:
+        return
+    loc = ("migration",)
+    if ctx.previous is None:
+        yield ctx.problem(
+            loc + ("previous",),
+            "DX220",
+            msg("check.migration_previous", id=q.id, version=q.migration.previous),
+        )
+        return
+    new_ids = q.question_map()
+    old_ids = ctx.previous.question_map()
+    for old, move in q.migration.questions.items():
+        where = loc + ("questions", old)
+        if old not in old_ids:
+            yield ctx.problem(
+                where, "DX220", msg("check.migration_unknown_old", qid=old, version=q.migration.previous), key=True
+            )
+        if move.removed and move.to:
+            yield ctx.problem(where, "DX220", msg("check.migration_removed_to", qid=old))
+        if not move.removed and not move.to:
+            yield ctx.problem(where, "DX220", msg("check.migration_nowhere", qid=old))
+        for i, target in enumerate(move.to):
+            if target not in new_ids:
+                yield ctx.problem(where + ("to", i), "DX220", msg("check.migration_unknown_new", qid=target))
+    for old in old_ids:
+        if old not in q.migration.questions:
+            yield ctx.problem(
+                loc + ("questions",),
+                "DX220",
+                msg("check.migration_missing", qid=old, version=q.migration.previous),
+            )
+
+
 QUESTIONNAIRE_RULES: list[Rule] = [
     check_languages,
     check_unique_ids,
@@ -286,6 +420,10 @@ QUESTIONNAIRE_RULES: list[Rule] = [
     check_numeric,
     check_choices,
     check_when,
+    check_targets,
+    check_references,
+    check_steps,
+    check_migration,
 ]
 
 
@@ -298,29 +436,49 @@ def check_section_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
         seen.add(section.id)
 
 
-CATALOGUE_RULES: list[Rule] = [check_languages, check_section_ids]
+def check_catalogue_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
+    """Document, action, scheme and figure ids are unique, and what a section or action cites
+    exists: questions and reports look them up by id."""
+    for name, items in (("documents", c.documents), ("schemes", c.schemes), ("figures", c.figures)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                yield ctx.problem((name, i, "id"), "DX201", msg("check.catalogue_id_twice", id=item.id))
+            seen.add(item.id)
+    documents = c.document_map()
+    schemes = c.scheme_map()
+    actions: set[str] = set()
+    for si, section in enumerate(c.sections):
+        loc = ("sections", si)
+        if isinstance(section.document, str):
+            if section.document not in documents:
+                yield ctx.problem(loc + ("document",), "DX217", msg("check.unknown_document", ref=section.document))
+        elif section.url is None or section.edition is None:
+            yield ctx.problem(loc + ("document",), "DX102", msg("check.section_edition", id=section.id))
+        for i, other in enumerate(section.also):
+            if other.document not in documents:
+                yield ctx.problem(
+                    loc + ("also", i, "document"), "DX217", msg("check.unknown_document", ref=other.document)
+                )
+        for ai, action in enumerate(section.actions):
+            if isinstance(action, dict):
+                continue
+            if action.id in actions:
+                yield ctx.problem(loc + ("actions", ai, "id"), "DX201", msg("check.catalogue_id_twice", id=action.id))
+            actions.add(action.id)
+            for i, ref in enumerate(action.support):
+                if ref not in schemes:
+                    yield ctx.problem(
+                        loc + ("actions", ai, "support", i), "DX217", msg("check.unknown_scheme", ref=ref)
+                    )
+
+
+CATALOGUE_RULES: list[Rule] = [check_languages, check_section_ids, check_catalogue_ids]
 
 
 def value_problem(question: Any, value: Any) -> Msg | None:
-    """Why `value` does not fit `question`, or None when it does."""
-    if isinstance(question, YesNoQuestion):
-        if not isinstance(value, bool):
-            return msg("check.value_yesno", qid=question.id, value=value)
-    elif isinstance(question, ChoiceQuestion):
-        keys = [o.key for o in question.options]
-        if value not in keys:
-            return msg("check.value_choice", qid=question.id, keys=", ".join(keys), value=value)
-    elif isinstance(question, ScaleQuestion):
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
-            return msg("check.value_level", qid=question.id, value=value)
-    elif isinstance(question, NumericQuestion):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return msg("check.value_number", qid=question.id, value=value)
-        if not question.min <= value <= question.max:
-            return msg("check.value_range", qid=question.id, min=question.min, max=question.max, value=value)
-        if question.integer and value != int(value):
-            return msg("check.value_whole", qid=question.id, value=value)
-    return None
+    """Why `value` does not fit `question`, or None when it does (the question's own rule)."""
+    return question.problem(value)
 
 
 def check_code(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:

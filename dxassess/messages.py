@@ -226,6 +226,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
         "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
     ),
+    "check.targets_missing": (
+        "no target for the size band(s) {bands}; give the tier's target or the band's own",
+        "規模区分 {bands} の目標がありません。区分（tier）か規模帯（band）の目標を書いてください。",
+    ),
+    "check.unknown_action": (
+        "action {ref!r} is not in the catalogue; use an action id of the catalogue",
+        "取組 {ref!r} はカタログにありません。カタログにある取組の id を使ってください。",
+    ),
+    "check.unknown_figure": (
+        "national figure {ref!r} is not in the catalogue; use a figure id of the catalogue",
+        "全国の数値 {ref!r} はカタログにありません。カタログにある数値の id を使ってください。",
+    ),
+    "check.unknown_scheme": (
+        "support scheme {ref!r} is not in the catalogue; use a scheme id of the catalogue",
+        "支援制度 {ref!r} はカタログにありません。カタログにある支援制度の id を使ってください。",
+    ),
+    "check.unknown_document": (
+        "document {ref!r} is not listed under `documents`; add it or fix the id",
+        "文書 {ref!r} は `documents` にありません。追加するか、id を直してください。",
+    ),
+    "check.unknown_after": (
+        "`after` names {ref!r}, which is not another question of this questionnaire",
+        "`after` の {ref!r} は、この設問票のほかの設問ではありません。",
+    ),
+    "check.step_missing": (
+        "{qid} can fall below its target but has no step (action) for level(s) {levels}; add them under `steps`",
+        "{qid} は目標を下回ることがありますが、レベル {levels} に達するための取組（steps）がありません。`steps` に追加してください。",
+    ),
+    "check.no_steps": (
+        "no question has `steps`: gap reports will have no next step to show; write the action that reaches each level",
+        "`steps` のある設問がありません。報告書に次の一歩を示せないため、各レベルに達するための取組を書いてください。",
+    ),
+    "check.step_level": (
+        "{qid} has a step for level {level}, which no answer can reach from below; remove it",
+        "{qid} のレベル {level} の取組は、どの回答からも目指すことのないレベルです。削除してください。",
+    ),
+    "check.migration_previous": (
+        "questionnaire {id!r} version {version!r}, which `migration` maps from, is not installed",
+        "`migration` の移行元である設問票 {id!r} のバージョン {version!r} がインストールされていません。",
+    ),
+    "check.migration_unknown_old": (
+        "{qid!r} is not a question of version {version}; remove it or fix the id",
+        "{qid!r} はバージョン {version} の設問ではありません。削除するか、id を直してください。",
+    ),
+    "check.migration_unknown_new": (
+        "{qid!r} is not a question of this version; fix the id",
+        "{qid!r} はこのバージョンの設問ではありません。id を直してください。",
+    ),
+    "check.migration_removed_to": (
+        "{qid} is marked removed and also given a `to`; keep one of them",
+        "{qid} に removed と to の両方があります。どちらか一方にしてください。",
+    ),
+    "check.migration_nowhere": (
+        "{qid} has neither `to` nor `removed: true`; say where its answer goes",
+        "{qid} に to も removed: true もありません。回答の移行先を書いてください。",
+    ),
+    "check.migration_missing": (
+        "question {qid} of version {version} is not listed under `migration.questions`; say what became of it",
+        "バージョン {version} の設問 {qid} が `migration.questions` にありません。移行先を書いてください。",
+    ),
+    "check.catalogue_id_twice": ("id {id!r} is used twice", "id {id!r} が2回使われています。"),
+    "check.section_edition": (
+        "section {id} names its document by title, so it needs `edition` and `url` (or give a document id)",
+        "節 {id} は文書を名称で書いているため、`edition` と `url` が必要です（または文書の id を書いてください）。",
+    ),
     "check.section_twice": ("section id {id!r} is used twice", "節の id {id!r} が2回使われています。"),
     "check.value_yesno": (
         "{qid} is a yes/no question: answer true or false, not {value!r}",

@@ -123,6 +123,26 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A catalogue section is cited by no questionnaire.",
         "Cite it from a question or mark it `assessed: false`.",
     ),
+    "DX217": (
+        "unknown-reference",
+        "An action, support scheme, national figure, document or question named by id does not exist.",
+        "Use an id that the catalogue or the questionnaire defines.",
+    ),
+    "DX218": (
+        "missing-step",
+        "A question can fall below its target without an action (step) that reaches the next level.",
+        "Write the action for that level under `steps`.",
+    ),
+    "DX219": (
+        "missing-target",
+        "A size band has no target in a domain.",
+        "Give the tier's target or the band's own.",
+    ),
+    "DX220": (
+        "migration",
+        "The mapping from the previous version misses a question or names one that does not exist.",
+        "List every question of the previous version under `migration.questions` with `to` or `removed`.",
+    ),
     "DX301": (
         "unknown-questionnaire",
         "The answer file names an unknown questionnaire or version.",
@@ -206,6 +226,10 @@ CODES_JA: dict[str, str] = {
     "DX214": "手順書カタログが見つかりません。",
     "DX215": "レベルの上書きが尺度にないレベルを指しています。",
     "DX216": "どの設問票からも引用されていない手順書の節があります。",
+    "DX217": "id で指定した取組・支援制度・全国の数値・文書・設問が存在しません。",
+    "DX218": "目標を下回りうる設問に、次のレベルに達するための取組（steps）がありません。",
+    "DX219": "分野の目標に、規模帯の目標がないものがあります。",
+    "DX220": "前のバージョンからの移行表に、設問の漏れか存在しない設問があります。",
     "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
     "DX302": "設問票にない設問への回答があります。",
     "DX303": "回答の値が設問に合いません。",
@@ -222,6 +246,10 @@ CODES_JA: dict[str, str] = {
     "DX902": "回答ファイルを別の `dxassess run` が使用中です。",
     "DX903": "対話形式の診断には端末が必要ですが、回答がそろっていません。",
 }
+
+
+# Codes that are warnings (they fail a run only with --strict).
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307"})
 
 
 def rule_name(code: str) -> str:

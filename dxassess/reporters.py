@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dxassess import __version__
-from dxassess.problems import CODES, Problem, rule_name
+from dxassess.problems import CODES, WARNING_CODES, Problem, rule_name
 
 INFO_URI = "https://github.com/dxassess/dxassess/blob/main/docs/validation-codes.md"
 
@@ -50,7 +50,7 @@ def sarif(problems: list[Problem], lang: str = "en") -> str:
                 "fullDescription": {"text": f"{short} {help_text}"},
                 "help": {"text": help_text},
                 "helpUri": f"{INFO_URI}#{code.lower()}",
-                "defaultConfiguration": {"level": "warning" if code in ("DX213", "DX216", "DX307") else "error"},
+                "defaultConfiguration": {"level": "warning" if code in WARNING_CODES else "error"},
             }
         )
     results = []

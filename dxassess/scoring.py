@@ -9,6 +9,7 @@ from typing import Any
 from dxassess import expr, lgcode
 from dxassess.model import (
     AnswerSheet,
+    Band,
     ChoiceQuestion,
     NumericQuestion,
     Questionnaire,
@@ -16,6 +17,7 @@ from dxassess.model import (
     Tier,
     YesNoQuestion,
 )
+from dxassess.model.size import band_of
 
 # The scoring policy, printed in every report so users see how their score was computed.
 POLICY = {
@@ -120,6 +122,14 @@ def tier_of(sheet: AnswerSheet) -> Tier:
     return lgcode.tier_of(m.code, m.name, m.population)
 
 
+def _target(own: Any, domain: Any, band: Band) -> float:
+    """A question's target for a band: its own where set, else its domain's."""
+    value = own.for_band(band) if own is not None else None
+    if value is None:
+        value = domain.for_band(band)
+    return 0.0 if value is None else value
+
+
 def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
     total = sum(w for _, w in pairs)
     if not pairs or total <= 0:
@@ -136,6 +146,7 @@ def rounded(value: float | None, digits: int = 2) -> float | None:
 def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
     """Score one answer sheet against its questionnaire (both already validated)."""
     tier = tier_of(sheet)
+    band = band_of(tier, sheet.municipality.population)
     values = answer_values(sheet)
     visible = visible_questions(questionnaire, values)
     question_scores: list[QuestionScore] = []
@@ -145,7 +156,7 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
         pairs: list[tuple[float, float]] = []
         answered = applicable = 0
         for question in domain.questions:
-            target = (question.targets or domain.targets).for_tier(tier)
+            target = _target(question.targets, domain.targets, band)
             answer = sheet.answers.get(question.id)
             level = None
             if question.id not in visible:
@@ -165,7 +176,7 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
                 answered += state in ("answered", "na")
             question_scores.append(QuestionScore(question.id, domain.id, state, level, question.weight, target))
         domain_score = _weighted_mean(pairs)
-        target = domain.targets.for_tier(tier)
+        target = _target(None, domain.targets, band)
         gap = None if domain_score is None else max(0.0, target - domain_score)
         domain_scores.append(DomainScore(domain.id, domain_score, target, gap, answered, applicable))
         answered_total += answered

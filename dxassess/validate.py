@@ -170,7 +170,15 @@ def _check_questionnaire(doc: Document) -> tuple[Any, Any, list[Problem]]:
     if model is None:
         return None, None, problems
     catalogue = catalogue_for(model, Path(doc.path))
-    ctx = checks.Context(doc, catalogue=catalogue)
+    previous = None
+    if model.migration is not None:
+        found = library.find_questionnaire(model.id, model.migration.previous, Path(doc.path).parent)
+        if found is not None:
+            try:
+                previous = load_questionnaire(found)[0]
+            except InvalidFile:
+                previous = None
+    ctx = checks.Context(doc, catalogue=catalogue, previous=previous)
     return model, catalogue, _run(checks.QUESTIONNAIRE_RULES, model, ctx)
 
 

@@ -34,7 +34,7 @@ def _properties(node) -> set[str]:
 @pytest.mark.parametrize("kind", ["questionnaire", "answers", "catalogue"])
 def test_format_page_lists_every_schema_field(kind: str):
     text = (DOCS / "questionnaire-format.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| `([a-z_]+)`(?:, `([a-z_]+)`)? \|", text, re.M))
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)`(?:, `([a-z0-9_]+)`)? \|", text, re.M))
     names = {n for pair in documented for n in pair if n}
     fields = _properties(json_schema(kind)) - {"ja", "en"}
     assert fields - names == set(), f"fields missing from docs/questionnaire-format.md: {fields - names}"

@@ -1,38 +1,57 @@
 """The file models: questionnaire, manual catalogue and answer file."""
 
-from dxassess.model.answers import Answer, AnswerSheet, Municipality, QuestionnaireRef
-from dxassess.model.catalogue import Catalogue, ManualSection
+from dxassess.model.answers import Answer, AnswerSheet, Evidence, Municipality, Part, QuestionnaireRef, Sharing
+from dxassess.model.catalogue import Action, Catalogue, Document, Figure, ManualSection, OtherEdition, Scheme
 from dxassess.model.questionnaire import (
     ChoiceOption,
     ChoiceQuestion,
+    Deadline,
     Domain,
+    Migration,
     NumericQuestion,
+    Owner,
     QuestionBase,
+    QuestionMove,
     Questionnaire,
     Scale,
     ScaleLevel,
     ScaleQuestion,
+    Step,
     Targets,
-    Tier,
     YesNoQuestion,
 )
+from dxassess.model.size import Band, Tier
 
 __all__ = [
+    "Action",
     "Answer",
     "AnswerSheet",
+    "Band",
     "Catalogue",
     "ChoiceOption",
     "ChoiceQuestion",
+    "Deadline",
+    "Document",
     "Domain",
+    "Evidence",
+    "Figure",
     "ManualSection",
+    "Migration",
     "Municipality",
     "NumericQuestion",
+    "OtherEdition",
+    "Owner",
+    "Part",
     "QuestionBase",
     "Questionnaire",
+    "QuestionMove",
     "QuestionnaireRef",
     "Scale",
     "ScaleLevel",
     "ScaleQuestion",
+    "Scheme",
+    "Sharing",
+    "Step",
     "Targets",
     "Tier",
     "YesNoQuestion",

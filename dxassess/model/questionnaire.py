@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from enum import Enum
 from functools import cached_property
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from dxassess.model.size import BAND_TIER, Band, Tier
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 QUESTION_ID_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
@@ -26,6 +30,10 @@ Text = Annotated[
 ]
 Level = Annotated[int, Field(ge=0, le=5, description="A maturity level, 0 to 5.")]
 TargetLevel = Annotated[float, Field(ge=0, le=5, description="A target level, 0 to 5.")]
+# Numbers a questionnaire may set (bounds, thresholds): far beyond any real figure, small enough
+# that every computation on them stays exact and finite.
+Bound = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False, strict=True)]
+REF_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
 class Strict(BaseModel):
@@ -34,27 +42,52 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Tier(str, Enum):
-    """Municipality size tiers (domain.md): targets differ by tier."""
+class Owner(str, Enum):
+    """The department that usually owns a question's evidence and the actions to close its gap."""
 
-    designated_city = "designated_city"
-    core_city = "core_city"
-    city = "city"
-    special_ward = "special_ward"
-    town_village = "town_village"
+    dx = "dx"  # DX推進・情報政策担当課
+    personnel = "personnel"  # 人事担当課
+    finance = "finance"  # 財政・契約担当課
+    general_affairs = "general_affairs"  # 総務担当課
+    departments = "departments"  # 窓口・各課
+    executive = "executive"  # 首長・幹部
 
 
 class Targets(Strict):
-    """Target level for each size tier. Every tier must be given."""
+    """Target level per size tier, and optionally per size band within a tier (a band without its
+    own target takes its tier's). Every band must end up with a target (DX216 otherwise)."""
 
-    designated_city: TargetLevel = Field(description="政令指定都市 / designated city")
-    core_city: TargetLevel = Field(description="中核市 / core city")
-    city: TargetLevel = Field(description="その他の市 / other city")
-    special_ward: TargetLevel = Field(description="特別区 / special ward of Tokyo")
-    town_village: TargetLevel = Field(description="町村 / town or village")
+    designated_city: TargetLevel | None = Field(default=None, description="政令指定都市 / designated city")
+    core_city: TargetLevel | None = Field(default=None, description="中核市 / core city")
+    city: TargetLevel | None = Field(default=None, description="その他の市 / other city (every band below)")
+    special_ward: TargetLevel | None = Field(default=None, description="特別区 / special ward of Tokyo")
+    town_village: TargetLevel | None = Field(default=None, description="町村 / town or village (every band below)")
+    city_100k_plus: TargetLevel | None = Field(default=None, description="一般市 人口10万人以上 / other city, 100,000+")
+    city_50k_100k: TargetLevel | None = Field(
+        default=None, description="一般市 人口5万〜10万人 / other city, 50,000–99,999"
+    )
+    city_under_50k: TargetLevel | None = Field(
+        default=None, description="一般市 人口5万人未満 / other city, under 50,000"
+    )
+    town_village_20k_plus: TargetLevel | None = Field(
+        default=None, description="町村 人口2万人以上 / town or village, 20,000+"
+    )
+    town_village_5k_20k: TargetLevel | None = Field(
+        default=None, description="町村 人口5千〜2万人 / town or village, 5,000–19,999"
+    )
+    town_village_under_5k: TargetLevel | None = Field(
+        default=None, description="町村 人口5千人未満 / town or village, under 5,000"
+    )
 
-    def for_tier(self, tier: Tier) -> float:
-        return float(getattr(self, tier.value))
+    def for_band(self, band: Band) -> float | None:
+        """The target of a band: its own, else its tier's (None when neither is given)."""
+        own = getattr(self, band.value)
+        if own is None:
+            own = getattr(self, BAND_TIER[band].value)
+        return None if own is None else float(own)
+
+    def for_tier(self, tier: Tier) -> float | None:
+        return None if getattr(self, tier.value) is None else float(getattr(self, tier.value))
 
 
 class ScaleLevel(Strict):
@@ -81,6 +114,29 @@ class LevelOverride(Strict):
     description: Text = Field(description="Replacement description of the level for this question.")
 
 
+class Step(Strict):
+    """The action that brings a question to one level: an instruction to the municipality (what to
+    do, by whom), with what it takes. The gap report's next step for that level."""
+
+    text: Text = Field(description="The action, written as an instruction (what to do, by whom).")
+    owner: Owner | None = Field(default=None, description="Department that usually owns it (default: the question's).")
+    needs_budget: bool = Field(default=False, description="Whether it needs money in a budget (当初予算 or 補正予算).")
+    months: int = Field(ge=1, le=60, description="Roughly how many months it takes.")
+    support: list[str] = Field(
+        default_factory=list,
+        description="Ids of support schemes in the catalogue that can fund or help it.",
+        json_schema_extra={"items": {"pattern": REF_PATTERN}},
+    )
+
+
+class Deadline(Strict):
+    """A legal or national deadline for the question's target (e.g. standardisation by FY2025)."""
+
+    date: dt.date = Field(description="The deadline (YYYY-MM-DD), e.g. the end of a fiscal year.")
+    basis: Text = Field(description="Where the deadline comes from (the law or plan, with its year).")
+    overdue: Text | None = Field(default=None, description="What to do once the deadline has passed.")
+
+
 class QuestionBase(Strict):
     id: str = Field(pattern=QUESTION_ID_PATTERN, description="Stable id `domain.name`, unique in the file.")
     text: Text = Field(description="The question as shown to the officer.")
@@ -88,6 +144,7 @@ class QuestionBase(Strict):
     weight: float = Field(
         default=1.0,
         description="Weight within its domain; must be > 0.",
+        le=1000,
         json_schema_extra={"exclusiveMinimum": 0},
     )
     manual: list[str] = Field(
@@ -102,6 +159,59 @@ class QuestionBase(Strict):
     )
     na_allowed: bool = Field(default=False, description="Whether the answer N/A (not applicable) is allowed.")
     targets: Targets | None = Field(default=None, description="Per-tier targets overriding the domain's.")
+    owner: Owner | None = Field(default=None, description="Department that usually holds the evidence and acts.")
+    steps: dict[Level, Step] = Field(
+        default_factory=dict,
+        description="The action that reaches each level, keyed by level 1–5; the next step of a gap.",
+        json_schema_extra={"propertyNames": {"pattern": "^[0-5]$"}},
+    )
+    actions: list[str] = Field(
+        default_factory=list,
+        description="Ids of the catalogue actions this question relies on (shown with its gap).",
+        json_schema_extra={"items": {"pattern": REF_PATTERN}},
+    )
+    national: list[str] = Field(
+        default_factory=list,
+        description="Ids of national figures in the catalogue that match this question.",
+        json_schema_extra={"items": {"pattern": REF_PATTERN}},
+    )
+    after: list[str] = Field(
+        default_factory=list,
+        description="Question ids whose gaps must be closed first (a policy before the plan that implements it).",
+        json_schema_extra={"items": {"pattern": QUESTION_ID_PATTERN}},
+    )
+    deadline: Deadline | None = Field(default=None, description="A legal or national deadline for the target.")
+
+    # -- behaviour: what an answer may be and what level it stands for ------------------------
+
+    def problem(self, value: Any) -> Any:
+        """Why `value` is not an answer to this question (a Msg), or None when it is one."""
+        raise NotImplementedError
+
+    def accepts(self, value: Any) -> bool:
+        return self.problem(value) is None
+
+    def level_of(self, value: Any) -> float:
+        """The level 0–5 of an accepted value."""
+        raise NotImplementedError
+
+    def answer_levels(self) -> tuple[int, ...]:
+        """Every level an answer can have, ascending."""
+        return (0, 1, 2, 3, 4, 5)
+
+    def next_level(self, level: float) -> int | None:
+        """The first level an answer can reach above `level`, or None at the top."""
+        return next((lv for lv in self.answer_levels() if lv > level + 1e-9), None)
+
+    def step_for(self, level: int) -> Step | None:
+        """The action that reaches `level`: the step written for it, else for the nearest level
+        above (whose action passes through it)."""
+        found = [lv for lv in self.steps if lv >= level]
+        return self.steps[min(found)] if found else None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class ScaleQuestion(QuestionBase):
@@ -115,24 +225,56 @@ class ScaleQuestion(QuestionBase):
         json_schema_extra={"propertyNames": {"pattern": "^[0-5]$"}},
     )
 
+    def problem(self, value: Any) -> Any:
+        from dxassess.messages import msg
+
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+            return msg("check.value_level", qid=self.id, value=value)
+        return None
+
+    def level_of(self, value: Any) -> float:
+        return float(value)
+
 
 class NumericQuestion(QuestionBase):
     """A number (PC age, bandwidth, share of staff) mapped to a level by thresholds."""
 
     type: Literal["numeric"] = Field(description="Answer type: a number mapped to a level by thresholds.")
     unit: Text = Field(description="Unit shown after the number, e.g. {ja: 年, en: years}.")
-    min: float = Field(description="Smallest accepted value.")
-    max: float = Field(description="Largest accepted value.")
+    min: Bound = Field(description="Smallest accepted value.")
+    max: Bound = Field(description="Largest accepted value.")
     integer: bool = Field(default=False, description="Whether only whole numbers are accepted.")
     direction: Literal["higher", "lower"] = Field(
         default="higher", description="`higher` if a larger value is better, `lower` if smaller is better."
     )
-    thresholds: list[float] = Field(
+    thresholds: list[Bound] = Field(
         min_length=5,
         max_length=5,
         description="Values at which levels 1..5 are reached: ascending for `higher` (value >= t), "
         "descending for `lower` (value <= t). Below the first threshold the level is 0.",
     )
+
+    def problem(self, value: Any) -> Any:
+        from dxassess.messages import msg
+
+        if not _is_number(value):
+            return msg("check.value_number", qid=self.id, value=value)
+        if not self.min <= value <= self.max:
+            return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=value)
+        if self.integer and value != int(value):
+            return msg("check.value_whole", qid=self.id, value=value)
+        return None
+
+    def level_of(self, value: Any) -> float:
+        level = 0
+        for i, threshold in enumerate(self.thresholds, start=1):
+            if (value >= threshold) if self.direction == "higher" else (value <= threshold):
+                level = i
+        return float(level)
+
+    def threshold_for(self, level: int) -> float:
+        """The value at which `level` (1–5) is reached."""
+        return self.thresholds[max(1, min(level, 5)) - 1]
 
 
 class ChoiceOption(Strict):
@@ -147,6 +289,23 @@ class ChoiceQuestion(QuestionBase):
     type: Literal["choice"] = Field(description="Answer type: one option among several, each with a level.")
     options: list[ChoiceOption] = Field(min_length=2, description="The options, in the order shown.")
 
+    def problem(self, value: Any) -> Any:
+        from dxassess.messages import msg
+
+        keys = [o.key for o in self.options]
+        if not isinstance(value, str) or value not in keys:
+            return msg("check.value_choice", qid=self.id, keys=", ".join(keys), value=value)
+        return None
+
+    def level_of(self, value: Any) -> float:
+        return float(next(o.level for o in self.options if o.key == value))
+
+    def answer_levels(self) -> tuple[int, ...]:
+        return tuple(sorted({o.level for o in self.options}))
+
+    def option(self, key: str) -> ChoiceOption | None:
+        return next((o for o in self.options if o.key == key), None)
+
 
 class YesNoQuestion(QuestionBase):
     """A yes/no question; yes and no each carry a level."""
@@ -154,13 +313,57 @@ class YesNoQuestion(QuestionBase):
     type: Literal["yesno"] = Field(description="Answer type: yes or no.")
     yes_level: Level = Field(default=5, description="Level of the answer yes.")
     no_level: Level = Field(default=0, description="Level of the answer no.")
-    yes_description: Text | None = Field(default=None, description="What `yes` means; the next step when no.")
+    yes_description: Text | None = Field(default=None, description="What `yes` means, in the question's terms.")
+
+    def problem(self, value: Any) -> Any:
+        from dxassess.messages import msg
+
+        if not isinstance(value, bool):
+            return msg("check.value_yesno", qid=self.id, value=value)
+        return None
+
+    def level_of(self, value: Any) -> float:
+        return float(self.yes_level if value else self.no_level)
+
+    def answer_levels(self) -> tuple[int, ...]:
+        return tuple(sorted({self.yes_level, self.no_level}))
 
 
 Question = Annotated[
     Union[ScaleQuestion, NumericQuestion, ChoiceQuestion, YesNoQuestion],
     Field(discriminator="type"),
 ]
+
+
+class QuestionMove(Strict):
+    """What became of one question of the previous version."""
+
+    to: list[str] = Field(
+        default_factory=list,
+        description="The question id(s) that take its answer: the same id when kept, another when renamed, "
+        "several when split, shared by several old ids when merged.",
+        json_schema_extra={"items": {"pattern": QUESTION_ID_PATTERN}},
+    )
+    removed: bool = Field(default=False, description="The question was dropped; its answer is not carried over.")
+    changed: bool = Field(
+        default=False,
+        description="Its meaning changed: the carried answer is offered as the default but asked again, "
+        "and `compare` does not compare it.",
+    )
+    values: dict[str, bool | int | float | str] = Field(
+        default_factory=dict,
+        description="Old answer value (as text: `true`, `3`, `slogan`) → the new value, where the answer type "
+        "or the options changed.",
+    )
+    reason: Text | None = Field(default=None, description="Why it moved (shown when an answer is re-asked).")
+
+
+class Migration(Strict):
+    """How the answers of the previous version map onto this one. Every question of the previous
+    version must be listed (DX220 otherwise); questions of this version that no entry reaches are new."""
+
+    previous: str = Field(pattern=VERSION_PATTERN, description='The previous version, quoted: "1.0.0".')
+    questions: dict[str, QuestionMove] = Field(description="Question id of the previous version → what became of it.")
 
 
 class Domain(Strict):
@@ -170,6 +373,7 @@ class Domain(Strict):
     weight: float = Field(
         default=1.0,
         description="Weight in the overall score; must be > 0.",
+        le=1000,
         json_schema_extra={"exclusiveMinimum": 0},
     )
     targets: Targets = Field(description="Target level of the domain for each size tier.")
@@ -188,6 +392,9 @@ class Questionnaire(Strict):
     targets_basis: Text | None = Field(default=None, description="How the per-tier targets were derived.")
     scales: dict[str, Scale] = Field(default_factory=dict, description="Reusable named maturity scales.")
     domains: list[Domain] = Field(min_length=1, description="The domains, in the order asked.")
+    migration: Migration | None = Field(
+        default=None, description="How answers to the previous version carry over to this one."
+    )
 
     def questions(self) -> list[QuestionBase]:
         return list(self._questions)

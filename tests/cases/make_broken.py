@@ -65,7 +65,7 @@ make("q-version-float", Q, "DX100", 3, [("set", 3, "version: 1.0")])
 make(
     "q-target-tier-missing",
     Q,
-    "DX102",
+    "DX219",
     37,
     [("set", 37, "    targets: {designated_city: 4, core_city: 4, city: 3, special_ward: 4}")],
 )

@@ -378,6 +378,11 @@ def _salt(data: Any, draw: Any, payload: str) -> Any:
                 "value",
                 "direction",
                 "prefecture",
+                "owner",
+                "support",
+                "actions",
+                "national",
+                "after",
             )
             else v
             for k, v in data.items()
