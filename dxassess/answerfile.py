@@ -1,21 +1,95 @@
-"""Round-trip editing of an answer file: the interview's only way to change one.
+"""Answer files written and edited: the one module that writes them.
 
-Loaded with ruamel's round-trip mode, so the comments and key order people wrote survive every
-edit; every change is saved at once through `files.write_atomic`. No terminal I/O here.
+`answer_text` writes a new answer file (import, sample, a new interview, migrate, merge) in the
+documented layout: one flow mapping per answer, strings double-quoted, dates quoted (so YAML 1.1
+tools read them as text too), numbers as Python writes them exactly. `AnswerFile` edits an
+existing one in ruamel's round-trip mode, so the comments and key order people wrote survive
+every edit; every change is saved at once through `files.write_atomic`. No terminal I/O here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dxassess.errors import InputError
 from dxassess.files import write_atomic
-from dxassess.messages import msg, os_reason
+from dxassess.text import msg
+from dxassess.text.problems import os_reason
 
 STATE_KEYS = ("value", "na", "skipped")
+
+# Keys of an answer in the order they are written.
+ANSWER_KEYS = (
+    "value",
+    "na",
+    "skipped",
+    "note",
+    "review",
+    "public_note",
+    "answered_by",
+    "answered_on",
+    "evidence",
+)
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar (JSON escapes are valid YAML); non-printables escaped."""
+    quoted = json.dumps(str(text), ensure_ascii=False)
+    return "".join(c if c.isprintable() else _escape(c) for c in quoted)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def scalar(value: Any) -> str:
+    """One value as YAML: exact numbers (never `1.23457e+06`), quoted strings and dates."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if "e" in text or "E" in text:
+            text = f"{value:.12f}".rstrip("0")
+            text = text + "0" if text.endswith(".") else text
+        return text
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f'"{value.isoformat()}"'
+    if isinstance(value, dict):
+        return flow(value)
+    return yaml_string(value)
+
+
+def flow(mapping: dict[str, Any]) -> str:
+    """A flow mapping `{key: value, ...}`, leaving out keys whose value is None."""
+    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in mapping.items() if v is not None) + "}"
+
+
+def answer_text(data: dict[str, Any], comments: list[str] | tuple[str, ...] = ()) -> str:
+    """A new answer file from data in the answer-file shape, with comment lines on top."""
+    lines = [f"# {line}" if line else "#" for line in comments]
+    lines.append(f"questionnaire: {flow(data['questionnaire'])}")
+    for key in ("part", "sharing"):
+        if data.get(key):
+            lines.append(f"{key}: {flow(data[key])}")
+    if data.get("synthetic"):
+        lines.append("synthetic: true")
+    lines.append(f"municipality: {flow(data['municipality'])}")
+    lines.append(f"assessed: {scalar(data['assessed'])}")
+    answers = data.get("answers") or {}
+    lines.append("answers:" if answers else "answers: {}")
+    for qid, answer in answers.items():
+        ordered = {k: answer[k] for k in ANSWER_KEYS if k in answer}
+        ordered.update({k: v for k, v in answer.items() if k not in ordered})
+        lines.append(f"  {qid}: {flow(ordered)}")
+    return "\n".join(lines) + "\n"
+
 
 HEADER = (
     "dxassess 回答ファイル / answer file\n"
@@ -50,12 +124,6 @@ def _flow(**items: Any) -> Any:
     return mapping
 
 
-def _quoted(text: str) -> Any:
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    return DoubleQuotedScalarString(text)
-
-
 class AnswerFile:
     """One answer file held as a round-trip document; `save()` writes it atomically."""
 
@@ -80,19 +148,15 @@ class AnswerFile:
     ) -> AnswerFile:
         """A new answer file with a short bilingual header, saved at once. `questionnaire_ref`
         (the `--questionnaire` given) goes into the header's resume command."""
-        from ruamel.yaml.comments import CommentedMap
-
-        doc = CommentedMap()
-        doc["questionnaire"] = _flow(id=questionnaire_id, version=_quoted(questionnaire_version))
-        doc["municipality"] = _flow(code=_quoted(code), name=name, prefecture=prefecture, population=population)
-        doc["assessed"] = assessed
-        doc["answers"] = CommentedMap()
-        doc.yaml_set_start_comment(
-            HEADER.format(name=_arg(Path(path).name), options=_questionnaire_option(questionnaire_ref))
-        )
-        answer_file = cls(path, doc)
-        answer_file.save()
-        return answer_file
+        header = HEADER.format(name=_arg(Path(path).name), options=_questionnaire_option(questionnaire_ref))
+        data = {
+            "questionnaire": {"id": questionnaire_id, "version": questionnaire_version},
+            "municipality": {"code": code, "name": name, "prefecture": prefecture, "population": population},
+            "assessed": assessed,
+            "answers": {},
+        }
+        write_atomic(Path(path), answer_text(data, header.splitlines()))
+        return cls.load(path)
 
     @classmethod
     def load(cls, path: Path) -> AnswerFile:
@@ -206,7 +270,7 @@ class AnswerFile:
         return entry
 
     def _set_state(self, question_id: str, key: str, value: Any, order: list[str] | None) -> None:
-        entry = self.answers.get(question_id)
+        entry: Any = self.answers.get(question_id)
         if isinstance(entry, dict):
             for other in STATE_KEYS:
                 if other != key and other in entry:
@@ -214,7 +278,7 @@ class AnswerFile:
             if key in entry:
                 entry[key] = value
             else:  # the state goes first, before a note or review flag
-                entry.insert(0, key, value)
+                cast(Any, entry).insert(0, key, value)  # a ruamel CommentedMap keeps key order
         else:
             self._insert(question_id, _flow(**{key: value}), order)
         self.save()

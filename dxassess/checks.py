@@ -6,6 +6,7 @@ questionnaire, the questionnaire of an answer file). They never read files.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,17 +15,17 @@ from pydantic import BaseModel
 
 from dxassess import expr, lgcode
 from dxassess.load import Document
-from dxassess.messages import Msg, msg
 from dxassess.model import (
     AnswerSheet,
     Catalogue,
     ChoiceQuestion,
     NumericQuestion,
+    QuestionBase,
     Questionnaire,
     ScaleQuestion,
-    YesNoQuestion,
 )
 from dxassess.problems import Problem
+from dxassess.text import Msg, msg
 
 
 @dataclass
@@ -34,7 +35,9 @@ class Context:
     questionnaire: Questionnaire | None = None
     previous: Questionnaire | None = None  # the version a questionnaire's `migration` maps from
 
-    def problem(self, loc: tuple, code: str, message: Msg, severity: str = "error", key: bool = False) -> Problem:
+    def problem(
+        self, loc: tuple[Any, ...], code: str, message: Msg, severity: str = "error", key: bool = False
+    ) -> Problem:
         line, col = self.doc.position(loc, key=key)
         return Problem(self.doc.path, line, col, severity, code, message)
 
@@ -64,7 +67,7 @@ TEXT_FIELDS = {
 }
 
 
-def _texts(obj: Any, loc: tuple) -> Iterator[tuple[tuple, dict[str, str]]]:
+def _texts(obj: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], dict[str, str]]]:
     """Every user-facing text in a model tree, with its document path."""
     if isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
@@ -103,7 +106,7 @@ def check_languages(model: Questionnaire | Catalogue, ctx: Context) -> Iterator[
             yield ctx.problem(loc, "DX206", msg("check.lang_extra", extra=", ".join(extra)))
 
 
-def _questions(q: Questionnaire) -> Iterator[tuple[tuple, Any]]:
+def _questions(q: Questionnaire) -> Iterator[tuple[tuple[Any, ...], Any]]:
     for di, domain in enumerate(q.domains):
         for qi, question in enumerate(domain.questions):
             yield ("domains", di, "questions", qi), question
@@ -111,7 +114,7 @@ def _questions(q: Questionnaire) -> Iterator[tuple[tuple, Any]]:
 
 def check_unique_ids(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
     """Domain and question ids are unique: answers are keyed by them."""
-    seen: dict[str, tuple] = {}
+    seen: dict[str, tuple[Any, ...]] = {}
     for di, domain in enumerate(q.domains):
         loc = ("domains", di, "id")
         if domain.id in seen:
@@ -180,12 +183,12 @@ def check_scales(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
     for loc, question in _questions(q):
         if not isinstance(question, ScaleQuestion):
             continue
-        scale = q.scales.get(question.scale)
-        if scale is None:
+        declared = q.scales.get(question.scale)
+        if declared is None:
             known = Msg(", ".join(q.scales), "、".join(q.scales)) if q.scales else msg("check.none_declared")
             yield ctx.problem(loc + ("scale",), "DX210", msg("check.unknown_scale", scale=question.scale, known=known))
             continue
-        top = max(lv.level for lv in scale.levels)
+        top = max(lv.level for lv in declared.levels)
         for level in question.levels:
             if level > top:
                 yield ctx.problem(
@@ -233,24 +236,24 @@ def check_choices(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                 seen.add(option.key)
 
 
-def _literal_fits(question: Any, value: Any) -> bool:
-    if isinstance(question, YesNoQuestion):
-        return isinstance(value, bool)
-    if isinstance(question, ChoiceQuestion):
-        return isinstance(value, str) and value in {o.key for o in question.options}
-    if isinstance(question, ScaleQuestion):
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 5
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _can_hold(question: Any, op: str, value: Any) -> bool:
+    """Whether `answer OP value` can ever be true for an answer the question accepts."""
+    if op in ("==", "!=", "in"):
+        return bool(question.accepts(value))
+    numbers = isinstance(question, (NumericQuestion, ScaleQuestion))
+    if not numbers or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False  # ordering a yes/no or choice answer, or a number against text
+    low, high = (question.min, question.max) if isinstance(question, NumericQuestion) else (0, 5)
+    return {"<": low < value, "<=": low <= value, ">": high > value, ">=": high >= value}.get(op, True)
 
 
-def _compared_literals(node: Any) -> Iterator[tuple[expr.Ref, Any]]:
+def _compared_literals(node: Any) -> Iterator[tuple[expr.Ref, str, Any]]:
     if isinstance(node, expr.Compare) and isinstance(node.left, expr.Ref) and isinstance(node.right, expr.Literal):
-        if node.op in ("==", "!="):
-            yield node.left, node.right.value
+        yield node.left, node.op, node.right.value
     elif isinstance(node, expr.InList) and isinstance(node.left, expr.Ref):
         for item in node.items:
             if isinstance(item, expr.Literal):
-                yield node.left, item.value
+                yield node.left, "in", item.value
     elif isinstance(node, expr.BoolOp):
         for operand in node.operands:
             yield from _compared_literals(operand)
@@ -277,9 +280,9 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                             "DX205",
                             msg("check.when_reference", ref=ref.question_id, where=where),
                         )
-                for ref, value in _compared_literals(tree):
+                for ref, op, value in _compared_literals(tree):
                     target = earlier.get(ref.question_id)
-                    if target is not None and not _literal_fits(target, value):
+                    if target is not None and not _can_hold(target, op, value):
                         yield ctx.problem(
                             loc + ("when",),
                             "DX213",
@@ -439,12 +442,17 @@ def check_section_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
 def check_catalogue_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
     """Document, action, scheme and figure ids are unique, and what a section or action cites
     exists: questions and reports look them up by id."""
-    for name, items in (("documents", c.documents), ("schemes", c.schemes), ("figures", c.figures)):
+    groups: tuple[tuple[str, list[str]], ...] = (
+        ("documents", [d.id for d in c.documents]),
+        ("schemes", [s.id for s in c.schemes]),
+        ("figures", [f.id for f in c.figures]),
+    )
+    for name, ids in groups:
         seen: set[str] = set()
-        for i, item in enumerate(items):
-            if item.id in seen:
-                yield ctx.problem((name, i, "id"), "DX201", msg("check.catalogue_id_twice", id=item.id))
-            seen.add(item.id)
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                yield ctx.problem((name, i, "id"), "DX201", msg("check.catalogue_id_twice", id=item_id))
+            seen.add(item_id)
     documents = c.document_map()
     schemes = c.scheme_map()
     actions: set[str] = set()
@@ -476,9 +484,10 @@ def check_catalogue_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
 CATALOGUE_RULES: list[Rule] = [check_languages, check_section_ids, check_catalogue_ids]
 
 
-def value_problem(question: Any, value: Any) -> Msg | None:
+def value_problem(question: QuestionBase, value: Any) -> Msg | None:
     """Why `value` does not fit `question`, or None when it does (the question's own rule)."""
-    return question.problem(value)
+    problem: Msg | None = question.problem(value)
+    return problem
 
 
 def check_code(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
@@ -520,12 +529,11 @@ def check_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
         loc = ("answers", qid)
         question = questions.get(qid)
         if question is None:
-            yield ctx.problem(
-                loc,
-                "DX302",
-                msg("check.unknown_question", qid=qid, questionnaire=q.id, version=q.version),
-                key=True,
-            )
+            near = difflib.get_close_matches(qid, list(questions), n=1, cutoff=0.75)
+            message = msg("check.unknown_question", qid=qid, questionnaire=q.id, version=q.version)
+            if near:
+                message = msg("check.unknown_question_near", qid=qid, near=near[0])
+            yield ctx.problem(loc, "DX302", message, key=True)
             continue
         if answer.na and not question.na_allowed:
             yield ctx.problem(loc + ("na",), "DX304", msg("check.na_not_allowed", qid=qid))

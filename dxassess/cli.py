@@ -1,4 +1,6 @@
-"""The typer app: one thin function per command. Heavy modules are imported inside commands."""
+"""The typer app: one thin function per command, over `dxassess.api` and the command adapters in
+`dxassess.commands`. Options shared by commands are defined once here. Heavy modules are
+imported inside commands, so `--help` stays fast."""
 
 from __future__ import annotations
 
@@ -43,21 +45,54 @@ class SchemaKind(str, Enum):
     catalogue = "catalogue"
 
 
+class ReportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+class SheetFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+    yaml = "yaml"
+
+
+# -- options every command shares, defined once ---------------------------------------------
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="A questionnaire: built-in id (municipal-dx), id@version, a file, or a folder of them. "
+        "Commands that read answer files search it first for the id and version each file names.",
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+
+
+def _lang(value: Any = None) -> str:
+    """The language of the output: `--lang` when given, else the locale's (`DXASSESS_LANG`,
+    `LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`, Windows' display language)."""
+    if isinstance(value, Enum):
+        value = value.value
+    if value in ("ja", "en"):
+        return str(value)
+    from dxassess.text import default_lang
+
+    return default_lang()
+
+
 def _err(line: str) -> None:
     sys.stderr.write(line.rstrip("\n") + "\n")
     sys.stderr.flush()
 
 
-def _error_lang(value: Any = None) -> str:
-    """The language of error lines: the command's `--lang` when given, else the locale's
-    (`DXASSESS_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`, Windows' UI language)."""
-    if isinstance(value, Enum):
-        value = value.value
-    if value in ("ja", "en"):
-        return str(value)
-    from dxassess.i18n import default_lang
+def _interrupted(lang: str) -> str:
+    from dxassess.text import text
 
-    return default_lang()
+    return text("report.interrupted", lang)
 
 
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,16 +101,17 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = _lang(kwargs.get("lang"))
         try:
             return fn(*args, **kwargs)
         except DxassessError as exc:
-            _err(exc.one_line(_error_lang(kwargs.get("lang"))))
+            _err(exc.one_line(lang))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            _err("interrupted / 中断しました")
-            raise typer.Exit(130) from None
+            _err(_interrupted(lang))
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
-            raise typer.Exit(0) from None
+            raise typer.Exit(int(ExitCode.OK)) from None
 
     return wrapper
 
@@ -83,7 +119,7 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"dxassess {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(int(ExitCode.OK))
 
 
 @app.callback()
@@ -95,16 +131,6 @@ def _root(
     """Measure a municipality's DX readiness against the national DX manual and plan."""
 
 
-def lang_option() -> Any:
-    return typer.Option("--lang", help="Language of the output (ja|en); default from the locale.")
-
-
-QuestionnaireOpt = Annotated[
-    Path | None,
-    typer.Option("--questionnaire", "-q", help="A questionnaire file or folder for custom questionnaires."),
-]
-
-
 @app.command()
 @handled
 def validate(
@@ -112,17 +138,20 @@ def validate(
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Check questionnaire files, answer files and manual catalogues. 設問票・回答ファイルを検査します。"""
     from dxassess.commands.check import run_validate
 
-    code = run_validate(paths, fmt.value, strict, questionnaire)
-    raise typer.Exit(code)
+    raise typer.Exit(run_validate(paths, fmt.value, strict, questionnaire, _lang(lang)))
 
 
 @app.command()
 @handled
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="questionnaire, answers or catalogue")]) -> None:
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(help="questionnaire, answers or catalogue")],
+    lang: LangOpt = None,
+) -> None:
     """Print the JSON Schema (draft 2020-12) of a file kind. 各ファイルのJSON Schemaを出力します。"""
     from dxassess.schema import json_schema_text
 
@@ -131,35 +160,18 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="questionnaire, answe
 
 @app.command()
 @handled
-def questionnaires(as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False) -> None:
+def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
     """List the built-in questionnaires. 同梱の設問票を一覧表示します。"""
     from dxassess.commands.check import run_questionnaires
 
-    run_questionnaires(as_json)
-
-
-class ReportFormat(str, Enum):
-    html = "html"
-    md = "md"
-    json = "json"
-
-
-def _lang(value: Lang | None) -> str:
-    if value is not None:
-        return value.value
-    from dxassess.i18n import default_lang
-
-    return default_lang()
-
-
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
+    run_questionnaires(as_json, _lang(lang))
 
 
 @app.command()
 @handled
 def score(
     answers: Annotated[list[Path], typer.Argument(help="Answer files.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
 ) -> None:
@@ -193,7 +205,7 @@ def report(
 def compare(
     old: Annotated[Path, typer.Argument(help="The earlier answer file.")],
     new: Annotated[Path, typer.Argument(help="The later answer file.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Output JSON.")] = False,
+    as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
 ) -> None:
@@ -209,22 +221,19 @@ def sample(
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the answer files into.")],
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
-    questionnaire: Annotated[
-        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Write realistic synthetic answer files for demos and benchmarks. 架空の回答ファイルを作成します。"""
     from dxassess.commands.generate import run_sample
 
-    raise typer.Exit(run_sample(count, output, seed, questionnaire))
+    raise typer.Exit(run_sample(count, output, seed, questionnaire, _lang(lang)))
 
 
 @app.command()
 @handled
 def run(
-    questionnaire: Annotated[
-        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file (default: municipal-dx).")
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
     answers: Annotated[Path | None, typer.Option("--answers", "-a", help="Answer file to create or resume.")] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
@@ -237,12 +246,6 @@ def run(
     raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang)))
 
 
-class SheetFormat(str, Enum):
-    csv = "csv"
-    xlsx = "xlsx"
-    yaml = "yaml"
-
-
 @app.command()
 @handled
 def template(
@@ -251,9 +254,7 @@ def template(
         SheetFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
     ] = None,
-    questionnaire: Annotated[
-        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
@@ -272,14 +273,13 @@ def template(
 def import_(
     sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answer files.")],
-    questionnaire: Annotated[
-        str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or file.")
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
 ) -> None:
     """Turn sheet rows into one answer file per municipality. シートを回答ファイルに変換します。"""
     from dxassess.commands.sheets import run_import
 
-    raise typer.Exit(run_import(sheets, output, questionnaire))
+    raise typer.Exit(run_import(sheets, output, questionnaire, _lang(lang)))
 
 
 @app.command()
@@ -304,11 +304,11 @@ def main() -> None:
     try:
         app()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
-        _err(exc.one_line(_error_lang()))
+        _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
-        _err("interrupted / 中断しました")
-        sys.exit(130)
+        _err(_interrupted(_lang()))
+        sys.exit(int(ExitCode.INTERRUPTED))
 
 
 __all__ = ["app", "main", "ExitCode", "UsageError"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from dxassess.messages import Msg, msg
+from dxassess.text import Msg, msg
 
 
 class ExitCode(IntEnum):
@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     OK = 0
     INPUT = 1  # the inputs have problems, or an output cannot be written
     USAGE = 2  # the command line is wrong
+    INTERRUPTED = 130  # stopped with Ctrl-C (the shell's convention: 128 + SIGINT)
 
 
 class DxassessError(Exception):
@@ -23,7 +24,7 @@ class DxassessError(Exception):
 
     def __init__(
         self,
-        message: Any,  # str, or a dxassess.messages.Msg for both languages
+        message: Any,  # str, or a dxassess.text.Msg for both languages
         path: str | None = None,
         line: int | None = None,
         col: int | None = None,
@@ -75,7 +76,7 @@ class UsageError(DxassessError):
 class InvalidFile(InputError):
     """A file failed validation; carries every problem found."""
 
-    def __init__(self, problems: list) -> None:  # list[Problem]
+    def __init__(self, problems: list[Any]) -> None:  # list[Problem]
         first = next((p for p in problems if p.severity == "error"), problems[0])
         super().__init__(first.msg(), first.path, first.line, first.col, first.code)
         self.problems = problems
@@ -84,4 +85,4 @@ class InvalidFile(InputError):
         first = next((p for p in self.problems if p.severity == "error"), self.problems[0])
         more = len([p for p in self.problems if p.severity == "error"]) - 1
         suffix = msg("error.more", more=more, path=first.path).get(lang) if more > 0 else ""
-        return first.format_text(lang) + suffix
+        return str(first.format_text(lang)) + suffix

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from dxassess.messages import Msg, msg
+from dxassess.text import Msg, msg
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50
@@ -267,7 +267,7 @@ def evaluate(node: Any, answers: dict[str, Any]) -> bool:
             return bool(left != right)
         if isinstance(left, bool) or isinstance(left, str):
             return False  # ordering is defined for numbers only
-        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[node.op]
+        return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[node.op])
     if isinstance(node, InList):
         left = _value(node.left, answers)
         if left is _MISSING:

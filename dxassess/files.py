@@ -10,12 +10,8 @@ import unicodedata
 from pathlib import Path
 
 from dxassess.errors import OutputError
-from dxassess.messages import Msg, msg, os_reason
-
-
-def _reason(exc: OSError) -> str:
-    """Why a write failed, in English (for callers that build English lines)."""
-    return reason_of(exc).en
+from dxassess.text import Msg, msg
+from dxassess.text.problems import os_reason
 
 
 def reason_of(exc: OSError) -> Msg:

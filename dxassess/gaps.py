@@ -16,8 +16,10 @@ from dxassess.model import (
     YesNoQuestion,
 )
 from dxassess.scoring import Score
+from dxassess.text import Msg
 
 Text = dict[str, str]
+NextStep = tuple[str, dict[str, Any]]  # a catalogue key and its values
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Gap:
     weight: float  # question weight × domain weight
     priority: float
     next_level: int
-    next_step: Text
+    next_step: NextStep
     manual: tuple[str, ...]
     quick_win: bool
     phase: str  # this_year | next_year | later
@@ -53,42 +55,31 @@ def reiwa(fy: int) -> int:
     return fy - 2018
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
+def _bilingual(value: dict[str, str]) -> Msg:
+    """A text from a file ({ja, en}) as a Msg, so it can fill a catalogue text in either language."""
+    en = value.get("en") or next(iter(value.values()), "")
+    return Msg(en, value.get("ja") or en)
 
 
-def next_step(question: Any, questionnaire: Questionnaire, next_level: int) -> Text:
-    """What the municipality looks like one level up: the concrete next step."""
+def next_step(question: Any, questionnaire: Questionnaire, next_level: int) -> NextStep:
+    """What the municipality looks like one level up: a catalogue key and its values."""
     if isinstance(question, ScaleQuestion):
         override = question.levels.get(next_level)
         if override is not None:
-            return dict(override.description)
+            return "report.step_as_written", {"text": _bilingual(override.description)}
         scale = questionnaire.scales[question.scale]
         level = next((lv for lv in scale.levels if lv.level == next_level), scale.levels[-1])
-        return dict(level.description)
+        return "report.step_as_written", {"text": _bilingual(level.description)}
     if isinstance(question, YesNoQuestion):
-        if question.yes_description:
-            return dict(question.yes_description)
-        return {lang: text for lang, text in question.text.items()}
+        return "report.step_as_written", {"text": _bilingual(question.yes_description or question.text)}
     if isinstance(question, ChoiceQuestion):
         better = sorted((o for o in question.options if o.level >= next_level), key=lambda o: o.level)
         option = better[0] if better else max(question.options, key=lambda o: o.level)
-        return {
-            lang: {"ja": f"「{label}」の状態にする。", "en": f"Reach “{label}”."}.get(lang, label)
-            for lang, label in option.label.items()
-        }
+        return "report.step_reach_option", {"label": _bilingual(option.label)}
     if isinstance(question, NumericQuestion):
-        threshold = question.thresholds[min(next_level, 5) - 1]
-        unit = question.unit
-        if question.direction == "higher":
-            return {
-                "ja": f"{_fmt(threshold)}{unit.get('ja', '')}以上にする。",
-                "en": f"Raise it to at least {_fmt(threshold)} {unit.get('en', '')}.",
-            }
-        return {
-            "ja": f"{_fmt(threshold)}{unit.get('ja', '')}以下にする。",
-            "en": f"Bring it down to {_fmt(threshold)} {unit.get('en', '')} or less.",
-        }
+        threshold = question.threshold_for(min(next_level, 5))
+        key = "report.step_raise_to" if question.direction == "higher" else "report.step_lower_to"
+        return key, {"value": threshold, "unit": _bilingual(question.unit)}
     raise TypeError(type(question).__name__)
 
 

@@ -16,9 +16,8 @@ from typing import Any, Protocol
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from dxassess import lgcode
+from dxassess import lgcode, typed
 from dxassess.answerfile import AnswerFile
-from dxassess.interview_text import t
 from dxassess.interview_view import (
     default_key,
     help_screen,
@@ -29,10 +28,9 @@ from dxassess.interview_view import (
 )
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.scoring import visible_questions
+from dxassess.text import text
 
-YES_WORDS = {"1", "yes", "y", "はい"}
-NO_WORDS = {"2", "no", "いいえ"}
-NA_WORDS = {"x", "na", "n/a", "該当なし"}
+NA_KEY = "x"  # the key the interview shows for N/A; the shared words are accepted too
 
 
 @dataclass
@@ -57,9 +55,16 @@ class Terminal:
         return self.read_line(prompt)
 
 
-def normalised(raw: str) -> str:
-    """Typed keys and numbers: full-width digits and letters folded, spaces trimmed, lower case."""
-    return unicodedata.normalize("NFKC", raw).strip().lower()
+def _number_of(key: str) -> float | None:
+    """A typed number (grouping commas allowed), or None; only ASCII digits count."""
+    plain = key.replace(",", "")
+    if not plain.isascii() or len(plain) > 30:
+        return None
+    try:
+        value = float(plain)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
 
 
 class Finish(Protocol):
@@ -73,31 +78,26 @@ class Finish(Protocol):
 def parse_answer(questionnaire: Questionnaire, question: Any, key: str, lang: str) -> tuple[Any, str | None]:
     """A typed key (already normalised) → (value, None), or (None, why it does not fit)."""
     if isinstance(question, NumericQuestion):
-        unit = question.unit.get(lang, "")
-        try:
-            value = float(key.replace(",", ""))
-        except ValueError:
-            value = None
-        if value is None or value != value or not question.min <= value <= question.max:
-            return None, t("pick_number", lang, min=number(question.min), max=number(question.max), unit=unit)
-        if value.is_integer():
-            return int(value), None
-        if question.integer:
-            return None, t("pick_whole", lang)
+        found = _number_of(key)
+        value: Any = None if found is None else (int(found) if found.is_integer() else found)
+        if value is None or not question.min <= value <= question.max:
+            unit = question.unit.get(lang, "")
+            return None, text(
+                "interview.pick_number", lang, min=number(question.min), max=number(question.max), unit=unit
+            )
+        if not question.accepts(value):
+            return None, text("interview.pick_whole", lang)
         return value, None
-    rows = [row[0] for row in option_rows(questionnaire, question, lang) if row[0] != "x"]
-    pick_one = t("pick_one", lang, keys=", ".join(rows))
+    rows = [row[0] for row in option_rows(questionnaire, question, lang) if row[0] != NA_KEY]
+    pick_one = text("interview.pick_one", lang, keys=", ".join(rows))
     if isinstance(question, YesNoQuestion):
-        if key in YES_WORDS:
-            return True, None
-        if key in NO_WORDS:
-            return False, None
-        return None, pick_one
+        answer = {"1": True, "2": False}.get(key, typed.yes_no(key))  # options are numbered from 1
+        return (answer, None) if answer is not None else (None, pick_one)
     if isinstance(question, ChoiceQuestion):
         keys = [o.key for o in question.options]
-        if key.isdigit() and 1 <= int(key) <= len(keys):
+        if key in rows:
             return keys[int(key) - 1], None
-        if key in keys:
+        if question.accepts(key):
             return key, None
         return None, pick_one
     if isinstance(question, ScaleQuestion) and key in rows:
@@ -146,7 +146,7 @@ class Interview:
                 missing = self.unanswered()
                 if not missing:
                     return "done"
-                self.term.say(t("unanswered_left", self.lang, n=len(missing)))
+                self.term.say(text("interview.unanswered_left", self.lang, n=len(missing)))
                 current = missing[0]
             action = self.ask(current)
             if action == "quit":
@@ -157,7 +157,7 @@ class Interview:
                 if earlier:
                     current = earlier[-1]
                 else:
-                    self.term.say(t("first_question", self.lang))
+                    self.term.say(text("interview.first_question", self.lang))
             else:
                 current = next((qid for qid in visible if self.rank[qid] > self.rank[current]), None)
 
@@ -168,12 +168,16 @@ class Interview:
         while True:
             answer = self.answers.answer(qid)
             default = default_key(question, answer)
-            prompt = t("prompt_default", self.lang, default=default) if default else t("prompt", self.lang)
+            prompt = (
+                text("interview.prompt_default", self.lang, default=default)
+                if default
+                else text("interview.prompt", self.lang)
+            )
             try:
                 raw = self.term.ask(prompt)
             except EOFError:
                 return "quit"
-            key = normalised(raw)
+            key = typed.normalised(raw)
             if key == "?":
                 self.term.say(help_screen(question, self.catalogue, self.lang))
             elif key == "b":
@@ -185,16 +189,16 @@ class Interview:
             elif key == "r":
                 self.review(qid)
             elif key == "" and default is None:
-                self.term.say(t("need_answer", self.lang))
+                self.term.say(text("interview.need_answer", self.lang))
             elif key == "":
                 self.last = qid
                 return "next"
             elif key == "s":
                 self.answers.set_skipped(qid, self.order)
                 return self.saved(question)
-            elif key in NA_WORDS:
+            elif key == NA_KEY or key in typed.NA:
                 if not question.na_allowed:
-                    self.term.say(t("na_not_allowed", self.lang))
+                    self.term.say(text("interview.na_not_allowed", self.lang))
                     continue
                 self.answers.set_na(qid, self.order)
                 return self.saved(question)
@@ -209,7 +213,7 @@ class Interview:
     def saved(self, question: Any) -> str:
         self.last = question.id
         shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
-        self.term.say(t("saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
+        self.term.say(text("interview.saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
         return "next"
 
     def show(self, question: Any) -> None:
@@ -243,32 +247,32 @@ class Interview:
     def note(self, qid: str) -> None:
         target = self._target(qid)
         if target is None:
-            self.term.say(t("no_last_answer", self.lang))
+            self.term.say(text("interview.no_last_answer", self.lang))
             return
         current = (self.answers.answer(target) or {}).get("note")
         if current:
-            self.term.say(t("note_current", self.lang, note=current), style="dim")
+            self.term.say(text("interview.note_current", self.lang, note=current), style="dim")
         try:
-            text = self.term.ask(t("note_prompt", self.lang, qid=target)).strip()
+            typed = self.term.ask(text("interview.note_prompt", self.lang, qid=target)).strip()
         except EOFError:
-            text = ""
-        if not text:
-            self.term.say(t("note_unchanged", self.lang), style="dim")
-        elif text in ("-", "ー", "－"):
+            typed = ""
+        if not typed:
+            self.term.say(text("interview.note_unchanged", self.lang), style="dim")
+        elif typed in ("-", "ー", "－"):
             self.answers.set_note(target, None)
-            self.term.say(t("note_removed", self.lang, qid=target), style="dim")
+            self.term.say(text("interview.note_removed", self.lang, qid=target), style="dim")
         else:
-            self.answers.set_note(target, text)
-            self.term.say(t("note_saved", self.lang, qid=target), style="dim")
+            self.answers.set_note(target, typed)
+            self.term.say(text("interview.note_saved", self.lang, qid=target), style="dim")
 
     def review(self, qid: str) -> None:
         target = self._target(qid)
         if target is None:
-            self.term.say(t("no_last_answer", self.lang))
+            self.term.say(text("interview.no_last_answer", self.lang))
             return
         marked = not (self.answers.answer(target) or {}).get("review")
         self.answers.set_review(target, marked)
-        self.term.say(t("review_on" if marked else "review_off", self.lang, qid=target))
+        self.term.say(text("interview.review_on" if marked else "interview.review_off", self.lang, qid=target))
 
     # -- the end ----------------------------------------------------------------------------
 
@@ -278,18 +282,18 @@ class Interview:
         for qid in hidden:
             self.answers.clear(qid)
         if hidden:
-            self.term.say(t("pruned", self.lang, ids=", ".join(hidden)))
+            self.term.say(text("interview.pruned", self.lang, ids=", ".join(hidden)))
 
     def finish(self, end: Finish, offer_report: bool = True) -> str:
         """Score table and the offer of a report. Returns "done", or "back" to revise answers."""
         self.prune_hidden()
-        self.term.say(t("all_done", self.lang), style="bold")
+        self.term.say(text("interview.all_done", self.lang), style="bold")
         end.summary(self.term)
         if not offer_report:
             return "done"
         while True:
             try:
-                key = normalised(self.term.ask(t("report_offer", self.lang)))
+                key = typed.normalised(self.term.ask(text("interview.report_offer", self.lang)))
             except EOFError:
                 return "done"
             if key in ("", "q"):
@@ -301,18 +305,18 @@ class Interview:
                 try:
                     path = end.write_report(fmt)
                 except Exception as exc:  # the report is an extra: never lose the session over it
-                    text = getattr(exc, "text", None)
+                    in_lang = getattr(exc, "text", None)
                     reason = (
-                        (text(self.lang) if callable(text) else None)
+                        (in_lang(self.lang) if callable(in_lang) else None)
                         or getattr(exc, "message", None)
                         or str(exc)
                         or type(exc).__name__
                     )
-                    self.term.say(t("report_failed", self.lang, reason=reason))
+                    self.term.say(text("interview.report_failed", self.lang, reason=reason))
                     continue
-                self.term.say(t("report_written", self.lang, path=path))
+                self.term.say(text("interview.report_written", self.lang, path=path))
                 return "done"
-            self.term.say(t("report_pick", self.lang))
+            self.term.say(text("interview.report_pick", self.lang))
 
     def last_visible(self) -> str | None:
         visible = self.visible()
@@ -327,40 +331,44 @@ def code_reason(code: str, lang: str) -> str | None:
     if lgcode.code_problem(code) is None:
         return None
     if len(code) != 6 or not code.isdigit():
-        return t("code_digits", lang)
+        return text("interview.code_digits", lang)
     if not 1 <= int(code[:2]) <= 47:
-        return t("code_prefecture", lang, pref=code[:2])
+        return text("interview.code_prefecture", lang, pref=code[:2])
     if int(code[5]) != lgcode.check_digit(code[:5]):
-        return t("code_check", lang, expected=lgcode.check_digit(code[:5]))
-    return t("code_prefectural", lang)
+        return text("interview.code_check", lang, expected=lgcode.check_digit(code[:5]))
+    return text("interview.code_prefectural", lang)
 
 
 def parse_population(raw: str) -> int | None:
-    text = normalised(raw).replace(",", "").replace("人", "").strip()
-    return int(text) if text.isdigit() and int(text) >= 1 else None
+    from dxassess.model.answers import MAX_POPULATION
+
+    digits = typed.normalised(raw).replace(",", "").replace("人", "").strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_POPULATION)):
+        return None
+    return int(digits) if 1 <= int(digits) <= MAX_POPULATION else None
 
 
 def ask_code(term: Terminal, lang: str) -> str:
     while True:
-        code = lgcode.normalise(term.ask(t("ask_code", lang)))
+        code = lgcode.normalise(term.ask(text("interview.ask_code", lang)))
         reason = code_reason(code, lang)
         if reason is None:
-            term.say(t("prefecture_is", lang, prefecture=lgcode.prefecture_of(code)), style="dim")
+            term.say(text("interview.prefecture_is", lang, prefecture=lgcode.prefecture_of(code)), style="dim")
             return code
         term.say(reason)
 
 
 def ask_name(term: Terminal, lang: str) -> str:
     while True:
-        name = unicodedata.normalize("NFKC", term.ask(t("ask_name", lang))).strip()
+        name = unicodedata.normalize("NFKC", term.ask(text("interview.ask_name", lang))).strip()
         if name:
             return name
-        term.say(t("name_empty", lang))
+        term.say(text("interview.name_empty", lang))
 
 
 def ask_population(term: Terminal, lang: str) -> int:
     while True:
-        population = parse_population(term.ask(t("ask_population", lang)))
+        population = parse_population(term.ask(text("interview.ask_population", lang)))
         if population is not None:
             return population
-        term.say(t("bad_population", lang))
+        term.say(text("interview.bad_population", lang))

@@ -15,9 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from dxassess.i18n import label, pick
-from dxassess.interview_text import t
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.text import pick, text
 
 
 def number(value: float) -> str:
@@ -43,11 +42,14 @@ def option_rows(questionnaire: Questionnaire, question: Any, lang: str) -> list[
     elif isinstance(question, ChoiceQuestion):
         rows = [(str(i), pick(o.label, lang), "") for i, o in enumerate(question.options, start=1)]
     elif isinstance(question, YesNoQuestion):
-        rows = [("1", label("yes", lang), pick(question.yes_description, lang)), ("2", label("no", lang), "")]
+        rows = [
+            ("1", text("report.yes", lang), pick(question.yes_description, lang)),
+            ("2", text("report.no", lang), ""),
+        ]
     else:
         rows = []
     if question.na_allowed:
-        rows.append(("x", t("na", lang), ""))
+        rows.append(("x", text("interview.na", lang), ""))
     return rows
 
 
@@ -77,15 +79,15 @@ def value_text(questionnaire: Questionnaire, question: Any, answer: dict[str, An
     if not answer:
         return ""
     if answer.get("na"):
-        return t("na", lang)
+        return text("interview.na", lang)
     if answer.get("skipped"):
-        return t("skipped", lang)
+        return text("interview.skipped", lang)
     value = answer.get("value")
     if isinstance(question, YesNoQuestion):
-        return label("yes" if value else "no", lang)
+        return text("report.yes" if value else "report.no", lang)
     if isinstance(question, ChoiceQuestion):
         return next((pick(o.label, lang) for o in question.options if o.key == value), str(value))
-    if isinstance(question, NumericQuestion):
+    if isinstance(question, NumericQuestion) and isinstance(value, (int, float)):
         unit = pick(question.unit, lang)
         return f"{number(value)}{unit}" if lang == "ja" else f"{number(value)} {unit}"
     if isinstance(question, ScaleQuestion):
@@ -107,7 +109,7 @@ def _bars(domains: list[tuple[str, int, int]], current: int, scale: float, numbe
 def progress_line(domains: list[tuple[str, int, int]], current: int, width: int, lang: str) -> Text:
     """One bar per domain (answered ■, open □), the current domain in brackets; one line at
     any width: bars shrink, and the domain numbers go first when space runs out."""
-    head = Text(t("progress_label", lang) + " ", style="dim")
+    head = Text(text("interview.progress_label", lang) + " ", style="dim")
     room = max(1, width - head.cell_len)
     total = sum(count for _, _, count in domains) or 1
     for numbered, smallest in ((True, 0.6), (False, 0.05)):
@@ -150,45 +152,47 @@ def question_screen(
     """Everything shown for one question, top to bottom."""
     domain = questionnaire.domain_of(question.id)
     parts: list[RenderableType] = [Rule(Text(question.id, style="dim"), align="right")]
-    head = Text(t("progress", lang, i=position[0], n=position[1]), style="bold")
-    head.append(t("sep", lang) + t("domain", lang, d=domain_index[0] + 1, nd=domain_index[1]) + " ")
+    head = Text(text("interview.progress", lang, i=position[0], n=position[1]), style="bold")
+    head.append(
+        text("interview.sep", lang) + text("interview.domain", lang, d=domain_index[0] + 1, nd=domain_index[1]) + " "
+    )
     head.append(pick(domain.title, lang), style="bold")
     done, count = domains[domain_index[0]][1:]
-    head.append(t("domain_done", lang, done=done, n=count))
+    head.append(text("interview.domain_done", lang, done=done, n=count))
     parts.append(head)
     parts.append(progress_line(domains, domain_index[0], width, lang))
     parts.append(Text(""))
     parts.append(Text(pick(question.text, lang), style="bold"))
     if isinstance(question, NumericQuestion):
         unit = pick(question.unit, lang)
-        bounds = t("unit_range", lang, unit=unit, min=number(question.min), max=number(question.max))
+        bounds = text("interview.unit_range", lang, unit=unit, min=number(question.min), max=number(question.max))
         if question.integer:
-            bounds += t("whole_numbers", lang)
+            bounds += text("interview.whole_numbers", lang)
         parts.append(Text(bounds))
     rows = option_rows(questionnaire, question, lang)
     current = default_key(question, answer)
     if rows:
         parts.append(options_grid(rows, current, width))
     if answer:
-        status = t("current_value", lang, value=value_text(questionnaire, question, answer, lang))
+        status = text("interview.current_value", lang, value=value_text(questionnaire, question, answer, lang))
         if answer.get("note"):
-            status += t("sep", lang) + t("flag_note", lang)
+            status += text("interview.sep", lang) + text("interview.flag_note", lang)
         if answer.get("review"):
-            status += t("sep", lang) + t("flag_review", lang)
+            status += text("interview.sep", lang) + text("interview.flag_review", lang)
         if current and rows and current in {k for k, _, _ in rows}:
-            status += t("current_legend", lang)
+            status += text("interview.current_legend", lang)
         parts.append(Text(status))
-    parts.append(Text(t("keys", lang), style="dim"))
+    parts.append(Text(text("interview.keys", lang), style="dim"))
     return Group(*parts)
 
 
 def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
     """What `?` shows: the question's help, what yes means, and the manual sections it assesses."""
     parts: list[RenderableType] = []
-    text = pick(question.help, lang)
-    parts.append(Text(text or t("no_help", lang)))
+    help_text = pick(question.help, lang)
+    parts.append(Text(help_text or text("interview.no_help", lang)))
     if isinstance(question, YesNoQuestion) and question.yes_description:
-        parts.append(Text(t("yes_means", lang, text=pick(question.yes_description, lang))))
+        parts.append(Text(text("interview.yes_means", lang, text=pick(question.yes_description, lang))))
     sections = catalogue.section_map() if catalogue is not None else {}
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(no_wrap=True)
@@ -196,7 +200,7 @@ def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
     for ref in question.manual:
         section = sections.get(ref)
         grid.add_row(ref, pick(section.title, lang) if section else "")
-    parts.append(Text(t("manual_refs", lang) + ":", style="dim"))
+    parts.append(Text(text("interview.manual_refs", lang) + ":", style="dim"))
     parts.append(grid)
     return Group(*parts)
 
@@ -254,4 +258,4 @@ def use_japanese_line_breaking() -> None:
         return kinsoku_divide(divide, text, width, fold)
 
     divide_line._kinsoku = True  # type: ignore[attr-defined]
-    rich.text.divide_line = divide_line  # type: ignore[attr-defined]
+    rich.text.divide_line = divide_line

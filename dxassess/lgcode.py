@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from dxassess.messages import Msg, msg
-from dxassess.model.questionnaire import Tier
+from dxassess.model.size import Tier
+from dxassess.text import Msg, msg
 
 PREFECTURES = (
     "北海道",
@@ -145,14 +145,6 @@ CORE_CITIES = {
     "45201": "宮崎市",
     "46201": "鹿児島市",
     "47201": "那覇市",
-}
-
-TIER_LABELS = {
-    Tier.designated_city: {"ja": "政令指定都市", "en": "Designated city"},
-    Tier.core_city: {"ja": "中核市", "en": "Core city"},
-    Tier.city: {"ja": "一般市", "en": "Other city"},
-    Tier.special_ward: {"ja": "特別区", "en": "Special ward"},
-    Tier.town_village: {"ja": "町村", "en": "Town or village"},
 }
 
 

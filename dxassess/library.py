@@ -31,7 +31,7 @@ _HEAD = {
 
 
 @lru_cache(maxsize=256)
-def _header(path: Path) -> dict[str, str]:
+def header(path: Path) -> dict[str, str]:
     """Cheap look at a file's top-level keys, to pick files without parsing every one."""
     try:
         with open(path, "rb") as fh:
@@ -58,7 +58,7 @@ def _candidates(near: Path | None) -> list[Path]:
 def find_catalogue(catalogue_id: str, near: Path | None = None) -> Path | None:
     """The catalogue file with this id: beside `near` first, then among the built-ins."""
     for path in _candidates(near):
-        head = _header(path)
+        head = header(path)
         if "sections" in head and head.get("catalogue") == catalogue_id:
             return path
     return None
@@ -71,27 +71,11 @@ def find_questionnaire(qid: str, version: str, search: Path | None = None) -> Pa
         paths += [search] if search.is_file() else yaml_files(search)
     paths += yaml_files(data_dir("questionnaires"))
     for path in paths:
-        head = _header(path)
+        head = header(path)
         if "domains" in head and head.get("id") == qid and head.get("version") == version:
             return path
     return None
 
 
 def builtin_questionnaires() -> list[Path]:
-    return [p for p in yaml_files(data_dir("questionnaires")) if "domains" in _header(p)]
-
-
-def resolve_questionnaire(ref: str | None) -> Path | None:
-    """`--questionnaire ID|PATH` → a file. None means the flagship."""
-    ref = ref or "municipal-dx"
-    path = Path(ref)
-    if path.exists():
-        return path
-    matches = [p for p in builtin_questionnaires() if _header(p).get("id") == ref]
-    if not matches:
-        return None
-
-    def version_key(p: Path) -> tuple[int, ...]:
-        return tuple(int(x) for x in re.findall(r"\d+", _header(p).get("version", "0")))
-
-    return max(matches, key=version_key)
+    return [p for p in yaml_files(data_dir("questionnaires")) if "domains" in header(p)]

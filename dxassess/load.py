@@ -9,18 +9,19 @@ are checked during that conversion. Nothing here touches the file system.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
-from dxassess.messages import Msg, foreign, msg
 from dxassess.problems import Problem
+from dxassess.text import Msg, msg
+from dxassess.text.problems import foreign
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_NODES = 1_000_000  # nodes after alias expansion
 
-Path = tuple[Any, ...]
+Loc = tuple[Any, ...]  # a JSON path into a document: keys and list indexes
 
 
 @dataclass
@@ -29,13 +30,13 @@ class Document:
 
     path: str
     data: Any
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
-    def position(self, loc: Path, key: bool = False) -> tuple[int, int]:
+    def position(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """Position of the deepest known node along `loc`; with `key`, of the key itself when
         the whole path is known (for unknown keys). Unknown path items are skipped."""
-        current: Path = ()
+        current: Loc = ()
         for item in loc:
             if current + (item,) in self.positions:
                 current = current + (item,)
@@ -88,7 +89,7 @@ def _yaml(pure: bool) -> Any:
     return _YAML_CACHE[pure]
 
 
-def _count_values(path: str, text: str) -> None:
+def count_values(path: str, text: str) -> None:
     """Refuse a file with more than MAX_NODES values before its node tree is built: composing
     costs about 1 KB and 10 µs per node, so a 10 MB file of `[0,0,0,...]` would otherwise take a
     minute and gigabytes to refuse. Values are counted as `_Converter` counts them (mapping keys
@@ -131,7 +132,7 @@ def compose(path: str, text: str) -> Any:
     """Text → YAML node tree. Tries the C parser first, then the round-trip (pure-Python) parser."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    _count_values(path, text)
+    count_values(path, text)
     last: Exception | None = None
     for pure in (False, True):
         try:
@@ -152,8 +153,8 @@ class _Converter:
     def __init__(self, path: str, constructor: Any) -> None:
         self.path = path
         self.constructor = constructor
-        self.positions: dict[Path, tuple[int, int]] = {}
-        self.key_positions: dict[Path, tuple[int, int]] = {}
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        self.key_positions: dict[Loc, tuple[int, int]] = {}
         self.count = 0
         self.seen: set[int] = set()
         self.aliased = False
@@ -162,7 +163,7 @@ class _Converter:
     def _pos(node: Any) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def convert(self, node: Any, loc: Path, depth: int) -> Any:
+    def convert(self, node: Any, loc: Loc, depth: int) -> Any:
         from ruamel.yaml.nodes import MappingNode, SequenceNode
 
         self.count += 1
@@ -274,199 +275,21 @@ def parse_bytes(path: str, raw: bytes) -> Document:
     return parse(path, decode(path, raw))
 
 
-def detect_kind(doc: Document) -> str:
-    """`questionnaire`, `answers` or `catalogue`, from the top-level keys."""
-    if not isinstance(doc.data, dict):
-        name = type(doc.data).__name__
-        keys = {
-            "list": "load.found_list",
-            "str": "load.found_text",
-            "int": "load.found_number",
-            "float": "load.found_number",
-        }
-        found = msg(keys[name]) if name in keys else Msg(name, f" {name} ")
-        raise _fail(doc.path, 1, 1, "DX007", msg("load.top_not_mapping", found=found))
-    keys = set(doc.data)
-    if "domains" in keys:
-        return "questionnaire"
-    if (
-        "sections" in keys
-        or "catalogue" in keys
-        and "domains" not in keys
-        and "answers" not in keys
-        and "municipality" not in keys
-        and "id" not in keys
-    ):
-        return "catalogue"
-    if "answers" in keys or "municipality" in keys:
-        return "answers"
-    raise _fail(
-        doc.path,
-        1,
-        1,
-        "DX008",
-        msg("load.unknown_kind"),
-    )
+def read_bytes(path: FilePath | str) -> bytes:
+    """The bytes of an input file. Raises LoadFailure (DX009) naming why it cannot be read."""
+    from dxassess.text.problems import os_reason
 
-
-_PLAIN_UNSAFE = (b"&", b"<<", b"\n?", b"!", b"%YAML")
-_FAST: list[Any] = []
-
-
-def _fast_yaml() -> Any:
-    """The C-backed safe loader, for files without a %YAML directive (where the version is always
-    ruamel's default), with a resolver that gives the same tags for less: the version's table is
-    looked up once per loader instead of once per scalar (ruamel walks a chain of attribute
-    errors for it), quoted scalars are strings without a look at the table, and the tag of a
-    plain scalar is remembered by its text (answer files repeat keys and values)."""
-    if not _FAST:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.nodes import ScalarNode
-        from ruamel.yaml.resolver import VersionedResolver
-
-        remembered: dict[str, Any] = {}
-        shared: dict[str, Any] = {}
-
-        class DefaultVersionResolver(VersionedResolver):
-            _table: Any = None
-
-            @property
-            def versioned_resolver(self) -> Any:
-                if self._table is None:
-                    self._table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
-                return self._table
-
-            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-                if kind is not ScalarNode or self.yaml_path_resolvers:
-                    return super().resolve(kind, value, implicit)
-                if not implicit[0]:  # quoted, or a block scalar: always a string
-                    return self.DEFAULT_SCALAR_TAG
-                tag = remembered.get(value)
-                if tag is None:
-                    tag = super().resolve(kind, value, implicit)
-                    tag = shared.setdefault(str(tag), tag)
-                    if len(remembered) > 50_000:  # bounded, whatever the files hold
-                        remembered.clear()
-                    remembered[value] = tag
-                return tag
-
-        fast = YAML(typ="safe", pure=False)
-        fast.Resolver = DefaultVersionResolver
-        _FAST.append(fast)
-    return _FAST[0]
-
-
-class _NotPlain(Exception):
-    """A node the quick construction leaves to ruamel's constructor."""
-
-
-def _load_plain(raw: bytes) -> Any:
-    """`_fast_yaml().load(raw)`, with the nodes turned into values by `_construct` rather than
-    ruamel's SafeConstructor where they are plain (string, number, boolean, null and date
-    scalars; mappings with scalar keys; sequences). Same values, same errors."""
-    from ruamel.yaml.docinfo import DocInfo, version
-
-    yaml = _fast_yaml()
-    del yaml.doc_infos[:-1]  # ruamel keeps one per load
-    yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))
-    yaml.tags = {}
-    constructor, parser = yaml.get_constructor_parser(raw)
+    name = str(path)
     try:
-        node = constructor.composer.get_single_node()
-        if node is None:
-            return None
-        try:
-            return _construct(node, constructor)
-        except _NotPlain:
-            return constructor.construct_document(node)
-    finally:
-        parser.dispose()
+        return FilePath(path).read_bytes()
+    except IsADirectoryError:
+        raise _fail(name, 1, 1, "DX009", msg("read.is_folder")) from None
+    except FileNotFoundError:
+        raise _fail(name, 1, 1, "DX009", msg("read.not_found")) from None
+    except OSError as exc:
+        raise _fail(name, 1, 1, "DX009", msg("read.cannot_read", reason=os_reason(exc))) from None
 
 
-_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
-
-
-def _construct(node: Any, constructor: Any) -> Any:
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    str_tag = constructor.resolver.DEFAULT_SCALAR_TAG
-    by_tag = constructor.yaml_constructors
-
-    def value(node: Any) -> Any:
-        kind = type(node)
-        if kind is ScalarNode:
-            tag = node.ctag
-            if tag is str_tag:
-                return node.value
-            text = node.value
-            tag_name = str(tag)
-            # The two commonest numbers, as ruamel's constructors would read them.
-            if tag_name == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
-                return int(text)
-            if tag_name == _FLOAT and _DECIMAL.fullmatch(text):
-                return float(text)
-            build = by_tag.get(tag_name)
-            if build is None:
-                raise _NotPlain
-            return build(constructor, node)
-        if kind is MappingNode:
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if type(key_node) is not ScalarNode:
-                    raise _NotPlain  # a complex key: ruamel decides
-                key = value(key_node)
-                if key in mapping:
-                    raise _NotPlain  # a duplicate: ruamel's constructor raises its error
-                mapping[key] = value(value_node)
-            return mapping
-        if kind is SequenceNode:
-            return [value(item) for item in node.value]
-        raise _NotPlain
-
-    return value(node)
-
-
-def parse_fast(path: str, raw: bytes) -> Document:
-    """Like `parse_bytes`, for batch work: plain files (no anchors, merge keys, complex keys or
-    tags) are loaded with the C-backed safe loader without positions; anything else, and any
-    file the C loader refuses (duplicate keys, syntax), goes through the position-keeping path.
-    Both paths accept exactly the same files and give the same data."""
-    text = decode(path, raw)
-    _count_values(path, text)  # before the C loader builds a node per value
-    if not any(marker in raw for marker in _PLAIN_UNSAFE):
-        try:
-            data = _load_plain(raw)
-        except Exception:  # the C loader refused the file: retry where positions are kept
-            data = None
-        else:
-            if data is not None and (not _could_exceed_limits(raw) or _within_limits(data)):
-                return Document(path, data)
-    return parse(path, text)
-
-
-def _could_exceed_limits(raw: bytes) -> bool:
-    """Whether a file might break the depth or size limits, by a cheap look at its bytes: every
-    level of nesting costs a flow bracket or at least one more character of line indentation
-    (block mappings and sequences), and every value at least two characters."""
-    if len(raw) >= MAX_NODES:
-        return True
-    indent = MAX_DEPTH - 1 - raw.count(b"[") - raw.count(b"{")  # the indentation that could be too deep
-    return indent <= 0 or re.search(rb"\n[ \t-]{%d}" % indent, b"\n" + raw) is not None
-
-
-def _within_limits(data: Any) -> bool:
-    """The depth and size limits `parse` enforces, checked on data the C loader built (a file
-    over them goes through `parse`, which names the problem and its line)."""
-    stack = [(data, 0)]
-    count = 0
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if depth > MAX_DEPTH or count > MAX_NODES:
-            return False
-        if isinstance(node, dict):
-            stack.extend((value, depth + 1) for value in node.values())
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
-    return True
+def read_document(path: FilePath | str) -> Document:
+    """An input file → Document. Raises LoadFailure with one problem."""
+    return parse_bytes(str(path), read_bytes(path))

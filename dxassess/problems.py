@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dxassess.messages import Msg
+from dxassess.text import Msg
 
 
 @dataclass(frozen=True, order=True)
@@ -14,7 +14,7 @@ class Problem:
     the whole file, such as a missing one, is at 1:1).
 
     `message` is English; `message_ja` the same in Japanese (empty: as in English). Give a
-    `dxassess.messages.Msg` as `message` to set both."""
+    `dxassess.text.Msg` as `message` to set both."""
 
     path: str
     line: int

@@ -10,7 +10,6 @@ are further along (e.g. CIO appointed by about 73% overall, far fewer small town
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import random
 from collections.abc import Iterator
@@ -176,7 +175,7 @@ def municipalities(count: int, seed: int) -> list[SampleMunicipality]:
         rng.shuffle(items)
     reserved = {head for items in real.values() for head, _ in items}
     used_heads: set[str] = set()
-    used_names: set[str] = set()
+    used_names: set[tuple[str, str]] = set()
     out = []
     for tier in tiers:
         pool = real.get(tier)
@@ -275,30 +274,24 @@ def answers_for(
     return out
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return json.dumps(value, ensure_ascii=False)
+SAMPLE_NOTE = (
+    "架空の団体の回答例です（dxassess sample で作成）。実在の団体の状況ではありません。",
+    "Synthetic answers made by `dxassess sample`; not a real municipality's situation.",
+)
 
 
 def answer_file_text(
     questionnaire: Questionnaire, m: SampleMunicipality, assessed: dt.date, answers: dict[str, dict[str, Any]]
 ) -> str:
-    lines = [
-        "# 架空の団体の回答例です（dxassess sample で作成）。実在の団体の状況ではありません。",
-        "# Synthetic answers made by `dxassess sample`; not a real municipality's situation.",
-        f'questionnaire: {{id: {questionnaire.id}, version: "{questionnaire.version}"}}',
-        f'municipality: {{code: "{m.code}", name: {_scalar(m.name)}, prefecture: {_scalar(m.prefecture)}, '
-        f"population: {m.population}}}",
-        f"assessed: {assessed.isoformat()}",
-        "answers:",
-    ]
-    for qid, answer in answers.items():
-        inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in answer.items())
-        lines.append(f"  {qid}: {{{inner}}}")
-    return "\n".join(lines) + "\n"
+    from dxassess.answerfile import answer_text
+
+    data = {
+        "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+        "municipality": {"code": m.code, "name": m.name, "prefecture": m.prefecture, "population": m.population},
+        "assessed": assessed,
+        "answers": answers,
+    }
+    return answer_text(data, SAMPLE_NOTE)
 
 
 def generate(questionnaire: Questionnaire, count: int, seed: int) -> Iterator[tuple[str, str]]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 SCHEMA_ID = "https://dxassess.github.io/schema/{kind}.json"
 
 
-def json_schema(kind: str) -> dict:
-    from dxassess.model import AnswerSheet, Catalogue, Questionnaire
+def json_schema(kind: str) -> dict[str, Any]:
+    from dxassess.model import KINDS
 
-    cls = {"questionnaire": Questionnaire, "answers": AnswerSheet, "catalogue": Catalogue}[kind]
-    schema = cls.model_json_schema(mode="validation")
-    out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID.format(kind=kind)}
+    schema = KINDS[kind].model_json_schema(mode="validation")
+    out: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID.format(kind=kind),
+    }
     out.update(schema)
     return out
 

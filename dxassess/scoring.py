@@ -10,40 +10,10 @@ from dxassess import expr, lgcode
 from dxassess.model import (
     AnswerSheet,
     Band,
-    ChoiceQuestion,
-    NumericQuestion,
     Questionnaire,
-    ScaleQuestion,
     Tier,
-    YesNoQuestion,
 )
 from dxassess.model.size import band_of
-
-# The scoring policy, printed in every report so users see how their score was computed.
-POLICY = {
-    "ja": [
-        "各設問の回答を0〜5のレベルに換算します（成熟度はそのレベル、数値は閾値、選択肢は各選択肢のレベル、"
-        "はい/いいえは設問ごとに定めたレベル）。",
-        "分野のスコアは、回答済み設問のレベルを設問の重みで加重平均した値です。",
-        "総合スコアは、分野のスコアを分野の重みで加重平均した値です（回答のない分野は除きます）。",
-        "「該当なし」「スキップ」の設問と、条件により対象外となった設問は分母に含めません。",
-        "回答率は、対象となる設問のうち回答（該当なしを含む）した設問の割合です。",
-        "目標値は団体規模区分ごとに設問票で定めています。差（ギャップ）は目標値から現状を引いた値です。",
-        "優先度は「ギャップ×重み（設問の重み×分野の重み）」で、同値の場合は手順書の記載順とします。",
-    ],
-    "en": [
-        "Each answer becomes a level from 0 to 5 (a maturity answer is its level; a number goes through "
-        "the question's thresholds; a choice carries its option's level; yes and no carry the levels the "
-        "question sets).",
-        "A domain's score is the weighted mean of the levels of its answered questions (question weights).",
-        "The overall score is the weighted mean of the domain scores (domain weights); domains with no "
-        "answer are left out.",
-        "Questions answered N/A or skipped, and questions hidden by their condition, leave the denominator.",
-        "Completeness is the share of applicable questions that were answered (N/A included).",
-        "Targets are set per size tier in the questionnaire; a gap is the target minus the current level.",
-        "Priority is gap × weight (question weight × domain weight); ties follow the manual's order.",
-    ],
-}
 
 
 @dataclass(frozen=True)
@@ -69,6 +39,7 @@ class DomainScore:
 @dataclass(frozen=True)
 class Score:
     tier: Tier
+    band: Band
     overall: float | None
     overall_target: float
     completeness: float
@@ -80,24 +51,6 @@ class Score:
 
     def question(self, question_id: str) -> QuestionScore:
         return next(q for q in self.questions if q.question_id == question_id)
-
-
-def level_of(question: Any, value: Any) -> float:
-    """The level 0–5 of a valid answer value."""
-    if isinstance(question, ScaleQuestion):
-        return float(value)
-    if isinstance(question, YesNoQuestion):
-        return float(question.yes_level if value else question.no_level)
-    if isinstance(question, ChoiceQuestion):
-        return float(next(o.level for o in question.options if o.key == value))
-    if isinstance(question, NumericQuestion):
-        level = 0
-        for i, threshold in enumerate(question.thresholds, start=1):
-            reached = value >= threshold if question.direction == "higher" else value <= threshold
-            if reached:
-                level = i
-        return float(level)
-    raise TypeError(f"unknown question type {type(question).__name__}")
 
 
 def answer_values(sheet: AnswerSheet) -> dict[str, Any]:
@@ -140,7 +93,7 @@ def _weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
 def rounded(value: float | None, digits: int = 2) -> float | None:
     if value is None:
         return None
-    return math.floor(value * 10**digits + 0.5) / 10**digits
+    return float(math.floor(value * 10**digits + 0.5) / 10**digits)
 
 
 def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
@@ -169,7 +122,7 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
                 state = "skipped"
             else:
                 state = "answered"
-                level = level_of(question, answer.value)
+                level = question.level_of(answer.value)
                 pairs.append((level, question.weight))
             if state != "hidden":
                 applicable += 1
@@ -186,4 +139,4 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
     )
     overall_target = _weighted_mean([(d.target, dom.weight) for d, dom in zip(domain_scores, questionnaire.domains)])
     completeness = answered_total / applicable_total if applicable_total else 0.0
-    return Score(tier, overall, overall_target or 0.0, completeness, tuple(domain_scores), tuple(question_scores))
+    return Score(tier, band, overall, overall_target or 0.0, completeness, tuple(domain_scores), tuple(question_scores))

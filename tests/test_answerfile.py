@@ -11,7 +11,7 @@ import pytest
 from dxassess import files
 from dxassess.answerfile import AnswerFile
 from dxassess.errors import InputError, OutputError
-from dxassess.validate import load_assessment
+from dxassess.inputs import load_assessment
 
 CASES = Path(__file__).parent / "cases" / "valid"
 MINI = CASES / "mini.yaml"

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from dxassess.load import _load_plain, parse_fast
+from dxassess.batch.fastload import _load_plain, parse_fast
 
 TRICKY_SCALARS = [
     "0", "-0", "+12", "0x1F", "0o17", "0b101", "1_000", "012", "3.5", "-.5", "1e3", "1.5e-3", ".inf",

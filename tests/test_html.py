@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dxassess.api import assess
 from dxassess.cli import app
 from dxassess.render import charts
 from dxassess.render.context import build
 from dxassess.render.html import render_html
-from dxassess.validate import load_assessment
 
 CASES = Path(__file__).parent / "cases" / "valid"
 MINI = CASES / "mini-answers.yaml"
@@ -25,8 +25,7 @@ HOSTILE_ATTR = '"><img src=x onerror=alert(2)>'
 
 
 def report(path: Path = MINI, lang: str = "ja", previous: Path | None = None, peer: dict | None = None) -> str:
-    old = load_assessment(previous) if previous else None
-    return render_html(build(load_assessment(path), lang, previous=old), peer=peer)
+    return render_html(build(assess(path, previous=previous), lang), peer=peer)
 
 
 def copy_mini(folder: Path) -> Path:
@@ -123,7 +122,7 @@ def test_hostile_text_is_escaped_everywhere(hostile: Path) -> None:
 
 
 def test_hostile_titles_in_charts_are_escaped() -> None:
-    data = build(load_assessment(MINI), "ja")
+    data = build(assess(MINI), "ja")
     data = copy.deepcopy(data)
     for d in data["domains"].values():
         d["title"] = HOSTILE_ATTR + HOSTILE_SCRIPT
@@ -142,7 +141,7 @@ def test_previous_comparison_is_drawn(previous: Path) -> None:
 
 
 def test_radar_with_many_long_japanese_domains() -> None:
-    data = build(load_assessment(MINI), "ja")
+    data = build(assess(MINI), "ja")
     long_title = "マイナンバーカードの普及と利活用の促進に関する全庁的な取組と推進体制の整備"
     data["domains"] = {
         f"d{i}": {"title": long_title if i % 3 == 0 else f"分野{i}", "score": i % 6 * 0.9, "target": 4.0, "gap": 1.0}
@@ -170,7 +169,7 @@ def test_wrap_japanese_and_english() -> None:
 
 
 def test_peer_section_is_optional() -> None:
-    data = build(load_assessment(MINI), "en")
+    data = build(assess(MINI), "en")
     assert "Position in the size tier" not in render_html(data)
     peer = {
         "tier_label": "Designated city",
@@ -197,7 +196,7 @@ def test_deterministic_bytes(tmp_path: Path, previous: Path) -> None:
 
 
 def test_no_gaps_message() -> None:
-    data = build(load_assessment(MINI), "en")
+    data = build(assess(MINI), "en")
     data["gaps"], data["roadmap"] = [], []
     html = render_html(data)
     assert "No question is below its target." in html
@@ -256,3 +255,19 @@ def test_browser_renders_charts_offline(tmp_path: Path, hostile: Path, previous:
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
     assert len(boxes) >= 3  # page breaks between the major sections
     assert all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)  # A4
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_rows_batch_writes_in_python_equal_the_templates_own(lang: str) -> None:
+    """`report` renders the long tables with the template; batch hands them in ready-made for
+    speed (dxassess.batch.rows). Both must give the same bytes."""
+    from dxassess.batch import rows
+
+    flagship = CASES / "flagship-answers.yaml"
+    previous = CASES / "flagship-answers-previous.yaml"
+    for result in (assess(MINI), assess(flagship), assess(flagship, previous=previous)):
+        data = build(result, lang)
+        plain = render_html(data)
+        fast = render_html(data, prerendered=rows.prerendered(data))
+        assert fast == plain
+        assert len(data["gaps"]) > 10 or result.questionnaire.id == "mini"

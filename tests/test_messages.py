@@ -17,9 +17,11 @@ from pydantic import ValidationError
 
 from dxassess.errors import InvalidFile, OutputError
 from dxassess.load import LoadFailure, parse_bytes
-from dxassess.messages import MESSAGES, PYDANTIC_JA, Msg, msg, pydantic_message
 from dxassess.model import AnswerSheet, Catalogue, Questionnaire
 from dxassess.problems import Problem
+from dxassess.text import Msg, catalogue, msg, text
+from dxassess.text.problems import PROBLEMS as MESSAGES
+from dxassess.text.problems import PYDANTIC_JA, pydantic_message
 
 from .conftest import BROKEN, MINI, MINI_ANSWERS, ROOT, assert_clean_error, run_cli
 
@@ -50,6 +52,15 @@ def test_every_message_has_both_languages_with_the_same_parameters(key: str):
     if key not in ("schema.value",):  # a frame around other messages
         assert JAPANESE.search(ja), f"{key}: no Japanese in {ja!r}"
         assert english_sentence(ja) is None, f"{key}: English left in {ja!r}"
+
+
+@pytest.mark.parametrize("key", sorted(catalogue()))
+def test_every_text_of_the_catalogue_has_both_languages_with_the_same_fields(key: str):
+    en, ja = catalogue()[key]
+    assert en.strip() and ja.strip(), key
+    assert fields(en) - {"reiwa"} == fields(ja) - {"reiwa"}, key  # 令和 years are Japanese only
+    values = dict.fromkeys(fields(en) | fields(ja), 1)
+    assert text(key, "ja", **values) and text(key, "en", **values)
 
 
 def test_parameters_that_are_messages_take_the_same_language():
@@ -193,8 +204,8 @@ def test_an_unmapped_pydantic_error_is_english_in_both_languages():
 
 
 def test_answer_file_mistakes_through_validate_in_japanese(tmp_path: Path):
-    for name, text in _answer_mistakes().items():
-        (tmp_path / (name.replace(" ", "-") + ".yaml")).write_text(text, encoding="utf-8")
+    for name, content in _answer_mistakes().items():
+        (tmp_path / (name.replace(" ", "-") + ".yaml")).write_text(content, encoding="utf-8")
     for name in ("mini.yaml", "mini-catalogue.yaml"):
         (tmp_path / name).write_bytes((MINI.parent / name).read_bytes())
     proc = run_cli("validate", str(tmp_path), "--format", "json", env={"DXASSESS_LANG": "ja"})

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from dxassess import expr
 from dxassess.cli import app
+from dxassess.inputs import load_questionnaire
 from dxassess.model import NumericQuestion, ScaleQuestion, YesNoQuestion
-from dxassess.validate import load_questionnaire
 
 from .conftest import ROOT, run_cli
 

@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 
 from dxassess import lgcode
+from dxassess.inputs import check_file, load_assessment
 from dxassess.model import Tier
 from dxassess.sample import MIX, municipalities
 from dxassess.scoring import score
-from dxassess.validate import check_file, load_assessment
 
 from .conftest import assert_clean_error, run_cli
 
@@ -51,8 +51,8 @@ def test_full_mix_matches_the_nation():
 
 
 def test_answers_vary_with_size(tmp_path: Path):
+    from dxassess.inputs import load_questionnaire
     from dxassess.sample import generate
-    from dxassess.validate import load_questionnaire
 
     from .conftest import ROOT
 

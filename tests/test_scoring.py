@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dxassess import expr
 from dxassess.gaps import find_gaps, fiscal_year, roadmap
+from dxassess.inputs import load_assessment, load_questionnaire
 from dxassess.model import (
     Answer,
     AnswerSheet,
@@ -20,8 +21,8 @@ from dxassess.model import (
     Tier,
     YesNoQuestion,
 )
-from dxassess.scoring import level_of, score
-from dxassess.validate import load_assessment, load_questionnaire
+from dxassess.scoring import score
+from dxassess.text import text
 
 from .conftest import MINI, MINI_ANSWERS, ROOT
 
@@ -49,12 +50,12 @@ def sheet(answers: dict, code="011002", name="札幌市", population=1_973_395, 
 def test_levels_of_each_answer_type():
     q, _ = mini()
     questions = q.question_map()
-    assert level_of(questions["leadership.mayor_commitment"], 3) == 3
-    assert level_of(questions["leadership.policy"], True) == 5
-    assert level_of(questions["leadership.policy"], False) == 0
-    assert level_of(questions["infrastructure.wifi"], "meeting_rooms") == 3
+    assert questions["leadership.mayor_commitment"].level_of(3) == 3
+    assert questions["leadership.policy"].level_of(True) == 5
+    assert questions["leadership.policy"].level_of(False) == 0
+    assert questions["infrastructure.wifi"].level_of("meeting_rooms") == 3
     pc_age = questions["infrastructure.pc_age"]  # lower is better, thresholds 8,7,6,5,4
-    assert [level_of(pc_age, v) for v in (20, 8, 7.5, 6, 4, 0)] == [0, 1, 1, 3, 5, 5]
+    assert [pc_age.level_of(v) for v in (20, 8, 7.5, 6, 4, 0)] == [0, 1, 1, 3, 5, 5]
 
 
 def test_mini_scores_by_hand():
@@ -91,9 +92,10 @@ def test_gaps_priority_next_step_and_roadmap():
     ]
     policy = gaps[0]
     assert policy.priority == 8 and policy.quick_win and policy.manual == ("S0.1",)
-    assert policy.next_step["ja"] == "方針を策定し公表する。"
-    assert gaps[1].next_step["en"] == "The mayor reviews progress monthly." or gaps[1].next_level == 4
-    assert gaps[2].next_step["ja"] == "6年以下にする。"
+    assert text(*policy.next_step[:1], "ja", **policy.next_step[1]) == "方針を策定し公表する。"
+    step_en = text(*gaps[1].next_step[:1], "en", **gaps[1].next_step[1])
+    assert step_en == "The mayor reviews progress monthly." or gaps[1].next_level == 4
+    assert text(*gaps[2].next_step[:1], "ja", **gaps[2].next_step[1]) == "6年以下にする。"
     phases = roadmap(gaps, a.sheet.assessed)
     assert [p.fiscal_year for p in phases] == [2026, 2027, 2028]
     assert [g.question_id for g in phases[1].gaps] == ["infrastructure.pc_age"]

@@ -14,10 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dxassess.cli import app
+from dxassess.inputs import check_file, load_assessment, load_questionnaire
 from dxassess.model import AnswerSheet
 from dxassess.sheets import read_sheet, safe_cell
 from dxassess.sheets.read import column_letter
-from dxassess.validate import check_file, load_assessment, load_questionnaire
 
 from .conftest import MINI, MINI_ANSWERS, VALID, assert_clean_error, run_cli
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dxassess.cli import app
-from dxassess.validate import check_file
+from dxassess.inputs import check_file
 
 from .conftest import BROKEN, MINI, ROOT, VALID, assert_clean_error, run_cli
 
@@ -159,3 +159,59 @@ def test_answer_file_of_other_questionnaire_needs_it(tmp_path: Path):
     problems = check_file(path)
     assert [p.code for p in problems] == ["DX301"]
     assert check_file(path, MINI) == []
+
+
+# -- typos: a recognisable file gets its unknown key reported where it is, with the fix ------
+
+
+def _copy_mini(tmp_path: Path, old: str, new: str, name: str = "q.yaml") -> Path:
+    (tmp_path / "mini-catalogue.yaml").write_bytes((VALID / "mini-catalogue.yaml").read_bytes())
+    path = tmp_path / name
+    text = MINI.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def test_a_misspelt_top_level_key_is_reported_at_its_line_with_the_fix(tmp_path: Path):
+    path = _copy_mini(tmp_path, "\ndomains:", "\ndomians:")
+    problems = check_file(path)
+    typo = [p for p in problems if p.code == "DX101"]
+    assert len(typo) == 1 and typo[0].line == _line_of(path, "domians:") and typo[0].col == 1
+    assert "did you mean 'domains'?" in typo[0].message
+    assert not any(p.code == "DX008" for p in problems)
+
+
+@pytest.mark.parametrize(
+    "old, new, wanted",
+    [
+        ("        scale: maturity", "        scael: maturity", "scale"),
+        ("    weight: 2\n", "    wieght: 2\n", "weight"),
+        ("        na_allowed: true", "        na_alowed: true", "na_allowed"),
+        ("        unit: {ja: 年, en: years}", "        unti: {ja: 年, en: years}", "unit"),
+    ],
+)
+def test_a_misspelt_key_at_any_level_names_the_key_of_that_level(tmp_path: Path, old: str, new: str, wanted: str):
+    path = _copy_mini(tmp_path, old, new)
+    typo = [p for p in check_file(path) if p.code == "DX101"]
+    bad = new.split(":")[0].strip()
+    assert len(typo) == 1 and typo[0].line == _line_of(path, bad + ":"), [p.format_text() for p in typo]
+    assert f"did you mean '{wanted}'?" in typo[0].message
+
+
+def test_a_misspelt_answer_id_suggests_the_question(tmp_path: Path):
+    text = (VALID / "mini-answers.yaml").read_text(encoding="utf-8").replace("leadership.policy:", "leadership.polcy:")
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = [p for p in check_file(path, MINI) if p.code == "DX302"]
+    assert found and "did you mean 'leadership.policy'?" in found[0].message
+
+
+def test_a_file_of_no_kind_is_still_refused(tmp_path: Path):
+    path = tmp_path / "x.yaml"
+    path.write_text("name: something\ncolour: blue\n", encoding="utf-8")
+    assert [p.code for p in check_file(path)] == ["DX008"]

@@ -16,9 +16,8 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
-from dxassess.i18n import label
-from dxassess.messages import Msg, msg
 from dxassess.sheets.write import FORMULA_START, put_text, safe_cell, stable_xlsx
+from dxassess.text import Msg, msg, text
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
 
@@ -124,7 +123,7 @@ def summary_xlsx(
 
 
 def summary_json(
-    rows: list[dict[str, Any]], rejected: list[tuple[int, str, str]], bench: Benchmarks, domain_ids: list[str]
+    rows: list[dict[str, Any]], rejected: list[Any], bench: Benchmarks, domain_ids: list[str], lang: str
 ) -> str:
     municipalities = [
         {
@@ -160,9 +159,14 @@ def summary_json(
         "municipalities": municipalities,
         "benchmarks": benchmarks,
         "minimum_group": MIN_GROUP,
-        "rejected": [{"input": source, "reason": line} for _, source, line in rejected],
+        "rejected": _rejected(rejected, lang),
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _rejected(rejected: list[Any], lang: str) -> list[dict[str, str]]:
+    """The rejected inputs: what the user gave and the problem, as `validate` would print it."""
+    return [{"input": r.source, "reason": r.problem.format_text(lang)} for r in rejected]
 
 
 def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: str) -> str:
@@ -193,12 +197,12 @@ def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: 
         if s["suppressed"]:
             parts.append(f'<text x="{left + 4}" y="{y + 13}" font-size="11" fill="#555">n&lt;{MIN_GROUP}: —</text>')
             continue
-        x = {key: left + s[key] * scale for key in ("min", "q1", "median", "q3", "max")}
+        at = {key: left + s[key] * scale for key in ("min", "q1", "median", "q3", "max")}
         parts.append(
-            f'<line x1="{x["min"]:.1f}" y1="{y + 9}" x2="{x["max"]:.1f}" y2="{y + 9}" stroke="#333"/>'
-            f'<rect x="{x["q1"]:.1f}" y="{y + 2}" width="{max(1.0, x["q3"] - x["q1"]):.1f}" height="14" '
+            f'<line x1="{at["min"]:.1f}" y1="{y + 9}" x2="{at["max"]:.1f}" y2="{y + 9}" stroke="#333"/>'
+            f'<rect x="{at["q1"]:.1f}" y="{y + 2}" width="{max(1.0, at["q3"] - at["q1"]):.1f}" height="14" '
             f'fill="#9ecae1" stroke="#08519c"/>'
-            f'<line x1="{x["median"]:.1f}" y1="{y}" x2="{x["median"]:.1f}" y2="{y + 18}" stroke="#08306b" '
+            f'<line x1="{at["median"]:.1f}" y1="{y}" x2="{at["median"]:.1f}" y2="{y + 18}" stroke="#08306b" '
             f'stroke-width="3"><title>median {s["median"]}</title></line>'
         )
     parts.append("</svg>")
@@ -207,7 +211,7 @@ def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: 
 
 def index_html(
     rows: list[dict[str, Any]],
-    rejected: list[tuple[int, str, str]],
+    rejected: list[Any],  # batch.run.Rejection
     bench: Benchmarks,
     domain_ids: list[str],
     titles: dict[str, str],
@@ -216,16 +220,15 @@ def index_html(
 ) -> str:
     from markupsafe import Markup
 
-    from dxassess.lgcode import TIER_LABELS
     from dxassess.model import Tier
     from dxassess.render.templates import render_shipped
 
-    tier_labels = {t.value: TIER_LABELS[t][lang] for t in Tier}
+    tier_labels = {t.value: text(f"report.tier_{t.value}", lang) for t in Tier}
     titles = {**{d: d for d in domain_ids}, **titles}  # --questionnaire may not be the inputs' own
     bench_view = []
     for key in ["overall", *domain_ids]:
         per_tier = {tier: bench.tier_stats(tier)[key].as_dict() for tier in TIERS if bench.counts[tier]}
-        title = label("overall", lang) if key == "overall" else titles.get(key, key)
+        title = text("report.overall", lang) if key == "overall" else titles.get(key, key)
         bench_view.append(
             {"key": key, "title": title, "tiers": per_tier, "svg": Markup(_box_svg(per_tier, tier_labels, title))}
         )
@@ -247,7 +250,7 @@ def index_html(
         "counts": dict(bench.counts),
         "benchmarks": bench_view,
         "missed": missed,
-        "rejected": [{"input": source, "reason": line} for _, source, line in rejected],
+        "rejected": _rejected(rejected, lang),
         "min_group": MIN_GROUP,
     }
     return render_shipped("index.html.j2", data)
@@ -256,7 +259,7 @@ def index_html(
 def write_all(
     out: Path,
     rows: list[dict[str, Any]],
-    rejected: list[tuple[int, str, str]],
+    rejected: list[Any],  # batch.run.Rejection
     bench: Benchmarks,
     titles: dict[str, str],
     question_texts: dict[str, str],
@@ -274,7 +277,7 @@ def write_all(
     )
     try:
         write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
-        write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids), protect=protect)
+        write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids, lang), protect=protect)
         write_atomic(
             out / "index.html",
             index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang),

@@ -13,11 +13,21 @@ from typing import Any
 
 from dxassess.batch.peers import Benchmarks
 from dxassess.batch.work import Job, Settings, finish_job, score_job
-from dxassess.messages import msg
+from dxassess.problems import Problem
+from dxassess.text import Msg, msg
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input the batch did not score: where it came from and why."""
+
+    index: int  # its place among the inputs (rejections are listed in input order)
+    source: str  # the path, or "sheet.xlsx:5"
+    problem: Problem
 
 
 @dataclass
@@ -25,15 +35,19 @@ class Outcome:
     """What a batch run produced: accepted summary rows (input order) and rejected inputs."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (index, source, one line)
+    rejected: list[Rejection] = field(default_factory=list)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
 
 
-def expand(inputs: list[Path], lang: str = "en") -> tuple[list[Path], list[tuple[str, str]]]:
-    """Input paths → files (folders searched for answer files); unusable paths with reasons."""
+def _problem(path: Path | str, code: str, message: Msg) -> Problem:
+    return Problem(str(path), 1, 1, "error", code, message)
+
+
+def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Input paths → files (folders searched for answer files); the problems of unusable paths."""
     files: list[Path] = []
-    bad: list[tuple[str, str]] = []
+    bad: list[Problem] = []
     for path in inputs:
         if path.is_dir():
             found = sorted(
@@ -42,36 +56,34 @@ def expand(inputs: list[Path], lang: str = "en") -> tuple[list[Path], list[tuple
                 if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and WORK_DIR not in p.parts
             )
             if not found:
-                bad.append((str(path), f"{path}: error: DX009 {msg('batch.no_answer_files').get(lang)}"))
+                bad.append(_problem(path, "DX009", msg("batch.no_answer_files")))
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            bad.append((str(path), f"{path}: error: DX009 {msg('read.not_found').get(lang)}"))
+            bad.append(_problem(path, "DX009", msg("read.not_found")))
     return files, bad
 
 
-def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list, lang: str = "en") -> Iterator[Job]:
+def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection]) -> Iterator[Job]:
     """One job per answer file and per sheet row; sheet problems go to `rejected`."""
     index = 0
     seen: dict[str, str] = {}
     for path in files:
         if path.suffix.lower() in SHEET_SUFFIXES:
-            from dxassess.library import resolve_questionnaire
+            from dxassess.errors import DxassessError
+            from dxassess.resolver import RESOLVER
             from dxassess.sheets.read import read_sheet
-            from dxassess.validate import load_questionnaire
 
-            qpath = resolve_questionnaire(questionnaire_ref)
-            if qpath is None:
-                reason = msg("batch.sheet_questionnaire").get(lang)
-                rejected.append((index, str(path), f"{path}: error: DX301 {reason}"))
+            try:
+                questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+            except DxassessError:
+                rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
                 continue
-            questionnaire, _ = load_questionnaire(qpath)
             for row in read_sheet(path, questionnaire, seen):
                 if row.problems:
-                    for problem in row.problems:
-                        rejected.append((index, row.source, problem.format_text(lang)))
+                    rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
                     yield Job(index, row.source, data=row.data)
                 index += 1
@@ -152,22 +164,21 @@ def _finish(settings: Settings, args: tuple[int, str, tuple[int, int], dict, dic
     return finish_job(*args, settings)
 
 
-def _warm(questionnaire: Path | None) -> None:
+def _warm(questionnaire: str | None) -> None:
     """Load what every worker needs before the workers are forked, so they share it: the
     questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
-    from dxassess.library import resolve_questionnaire
+    from dxassess.batch import reports  # noqa: F401
+    from dxassess.errors import DxassessError
     from dxassess.render import context, html  # noqa: F401
     from dxassess.render.templates import shipped_environment
-    from dxassess.validate import load_questionnaire
+    from dxassess.resolver import RESOLVER
 
-    path = questionnaire if questionnaire is not None and questionnaire.is_file() else resolve_questionnaire(None)
-    if path is not None:
-        try:
-            load_questionnaire(path)
-        except Exception:  # a broken questionnaire is reported per input by the workers
-            pass
+    try:
+        RESOLVER.select(questionnaire)
+    except DxassessError:  # a broken or missing one is reported per input by the workers
+        pass
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
@@ -181,88 +192,114 @@ def run(
     out: Path,
     workers: int,
     lang: str,
-    questionnaire: Path | None,
+    questionnaire: str | Path | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
-    summarise: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
-    """Score every input into `out`. Invalid inputs are rejected with their reason; the others
-    are still scored. `summarise` is called once the scores and benchmarks are known, while the
-    workers finish the reports (and again at the end if finishing a report failed). Re-running
-    into the same folder completes or refreshes it."""
+    """Score every input into `out` and write the summaries. Invalid inputs are rejected with
+    their problem; the others are still scored. Re-running into the same folder completes or
+    refreshes it. `questionnaire`: the `--questionnaire` given (a file or folder searched first,
+    or an id), which also reads sheets."""
     from dxassess.files import ensure_dir
+    from dxassess.resolver import RESOLVER
 
-    files, bad = expand(inputs, lang)
+    ref = None if questionnaire is None else str(questionnaire)
+    search = RESOLVER.search_path(ref)
+    files, bad = expand(inputs)
     outcome = Outcome()
     ensure_dir(out)
     reports = ensure_dir(out / "reports")
     work = out / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     ensure_dir(work)
-    settings = Settings(lang, str(questionnaire) if questionnaire else None, str(work), str(reports))
-    _warm(questionnaire)
+    settings = Settings(lang, str(search) if search else None, str(work), str(reports))
+    _warm(ref)
+    protect = {p for p in inputs if p.is_file()}
     with _Workers(workers) as pool:
-        return _passes(pool, files, bad, settings, outcome, questionnaire, progress_factory, summarise)
+        return _passes(pool, files, bad, settings, outcome, ref, progress_factory, out, protect)
+
+
+def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Path]) -> None:
+    """Write the four summaries, with the texts of the questionnaire the scored inputs answer."""
+    from dxassess.batch import outputs
+    from dxassess.text import pick
+
+    titles: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    source = _questionnaire_of(outcome, settings)
+    if source is not None:
+        titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
+        texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
+    assert outcome.benchmarks is not None
+    outputs.write_all(out, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, settings.lang, protect)
+
+
+def _questionnaire_of(outcome: Outcome, settings: Settings) -> Any:
+    """The questionnaire of the first scored input (every row of a batch shares its domains)."""
+    from dxassess.errors import DxassessError
+    from dxassess.model import QuestionnaireRef
+    from dxassess.resolver import RESOLVER
+
+    if not outcome.rows:
+        return None
+    qid, _, version = outcome.rows[0]["questionnaire"].partition(" ")
+    try:
+        search = Path(settings.search) if settings.search else None
+        return RESOLVER.for_answers(QuestionnaireRef(id=qid, version=version), search, None)
+    except DxassessError:
+        return None
 
 
 def _passes(
     pool: _Workers,
     files: list[Path],
-    bad: list[tuple[str, str]],
+    bad: list[Problem],
     settings: Settings,
     outcome: Outcome,
-    questionnaire: Path | None,
+    questionnaire: str | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
-    summarise: Callable[[Outcome], None] | None,
+    out: Path,
+    protect: set[Path],
 ) -> Outcome:
     work = Path(settings.work)
-    sheet_rejections: list[tuple[int, str, str]] = []
-    jobs = list(jobs_from(files, str(questionnaire) if questionnaire else None, sheet_rejections, settings.lang))
-    outcome.inputs = len(jobs) + len({r[0] for r in sheet_rejections}) + len(bad)
+    sheet_rejections: list[Rejection] = []
+    jobs = list(jobs_from(files, questionnaire, sheet_rejections))
+    outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
     rows: dict[int, dict[str, Any]] = {}
     compact = _Compactor()
     sources = {job.index: job.source for job in jobs}
     tick = progress_factory("scoring", len(jobs))
-    for index, row, reason in pool.map(partial(_score, settings), jobs, tick):
+    for index, row, problem in pool.map(partial(_score, settings), jobs, tick):
         if row is None:
-            outcome.rejected.append((index, sources[index], reason or ""))
+            assert problem is not None
+            outcome.rejected.append(Rejection(index, sources[index], problem))
         else:
             rows[index] = compact(row)
     outcome.rejected += sheet_rejections
-    outcome.rejected += [(10**9 + i, source, line) for i, (source, line) in enumerate(bad)]
+    outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
 
     by_code: dict[str, dict[str, Any]] = {}
     for index in sorted(rows):
         row = rows[index]
         first = by_code.get(row["code"])
+        reason = None
         if first is not None:
-            outcome.rejected.append(
-                (
-                    index,
-                    row["source"],
-                    f"{row['source']}: error: DX308 "
-                    + msg("batch.duplicate_code", code=row["code"], other=first["source"]).get(settings.lang),
-                )
+            reason = _problem(
+                row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
             )
-            try:
-                os.unlink(work / f"{index}.html")
-            except OSError:
-                pass
-            continue
-        if outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
+        elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
             first = outcome.rows[0]
-            outcome.rejected.append(
-                (
-                    index,
-                    row["source"],
-                    f"{row['source']}: error: DX309 "
-                    + msg(
-                        "batch.other_domains",
-                        questionnaire=row["questionnaire"],
-                        first=first["questionnaire"],
-                        source=first["source"],
-                    ).get(settings.lang),
-                )
+            reason = _problem(
+                row["source"],
+                "DX309",
+                msg(
+                    "batch.other_domains",
+                    questionnaire=row["questionnaire"],
+                    first=first["questionnaire"],
+                    source=first["source"],
+                ),
             )
+        if reason is not None:
+            outcome.rejected.append(Rejection(index, row["source"], reason))
             try:
                 os.unlink(work / f"{index}.html")
             except OSError:
@@ -270,7 +307,7 @@ def _passes(
             continue
         by_code[row["code"]] = row
         outcome.rows.append(row)
-    outcome.rejected.sort(key=lambda r: r[0])
+    outcome.rejected.sort(key=lambda r: r.index)
 
     domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []
     bench = Benchmarks(domain_ids)
@@ -299,15 +336,14 @@ def _passes(
         renders.append((row["index"], row["code"], row.pop("slot"), mine, peer))
     tick = progress_factory("reports", len(renders))
     finished = pool.map(partial(_finish, settings), renders, tick)
-    if summarise is not None:
-        summarise(outcome)
+    _summarise(out, outcome, settings, protect)
     failed = False
-    for index, reason in finished:
-        if reason:
-            outcome.rejected.append((index, sources.get(index, "?"), reason))
+    for index, problem in finished:
+        if problem is not None:
+            outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
             failed = True
     shutil.rmtree(work, ignore_errors=True)
-    if failed and summarise is not None:
-        outcome.rejected.sort(key=lambda r: r[0])
-        summarise(outcome)
+    if failed:
+        outcome.rejected.sort(key=lambda r: r.index)
+        _summarise(out, outcome, settings, protect)
     return outcome

@@ -1,10 +1,11 @@
 """The two units of batch work, run in worker processes: score one input; finish one report.
 
-Scoring renders the municipality's HTML report into a work folder, leaving room (spaces) for
-its position in its size tier, and returns a small summary row that says where that room is, so
-the main process holds only the summary while the peer benchmarks are computed. Finishing writes
-the peer section into the room and renames the file to reports/CODE.html: a reader of the
-reports folder sees a complete report or none, and no report is read or copied twice.
+Scoring assesses the input, renders the municipality's HTML report into a work folder leaving
+room (spaces) for its position in its size tier, and returns a small summary row taken from the
+Result (never from report text) that says where that room is, so the main process holds only the
+summary while the peer benchmarks are computed. Finishing writes the peer section into the room
+and renames the file to reports/CODE.html: a reader of the reports folder sees a complete report
+or none, and no report is read or copied twice.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import DxassessError, InvalidFile
-from dxassess.load import Document, LoadFailure, parse, parse_fast
-from dxassess.messages import msg, os_reason
+from dxassess.load import Document, LoadFailure, parse
+from dxassess.problems import Problem
+from dxassess.text import Msg, msg
+from dxassess.text.problems import os_reason
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,36 @@ class Job:
 @dataclass(frozen=True)
 class Settings:
     lang: str
-    search: str | None  # --questionnaire
+    search: str | None  # --questionnaire, as a file or folder to search
     work: str  # folder for the reports waiting for their peer section
     reports: str  # folder for reports/CODE.html
 
 
+def rejection(source: str, exc: BaseException, lang: str) -> Problem:
+    """Why an input is not scored, as a Problem (the reporters print it)."""
+    if isinstance(exc, LoadFailure):
+        return exc.problem
+    if isinstance(exc, InvalidFile):
+        first = next((p for p in exc.problems if p.severity == "error"), exc.problems[0])
+        more = sum(p.severity == "error" for p in exc.problems) - 1
+        if more <= 0:
+            return first
+        suffix = msg("error.more", more=more, path=first.path)
+        message = Msg(first.message + suffix.en, (first.message_ja or first.message) + suffix.ja)
+        return Problem(first.path, first.line, first.col, "error", first.code, message)
+    if isinstance(exc, DxassessError):
+        message = Msg(exc.message, exc.message_ja or exc.message)
+        return Problem(exc.path or source, exc.line or 1, exc.col or 1, "error", exc.code, message)
+    if isinstance(exc, RecursionError):
+        return Problem(source, 1, 1, "error", "DX004", msg("batch.too_deep"))
+    if isinstance(exc, OSError):
+        return Problem(source, 1, 1, "error", "DX009", msg("read.cannot_read", reason=os_reason(exc)))
+    raise exc
+
+
 def _assessment(job: Job, search: Path | None) -> Any:
-    from dxassess.validate import assessment_from_document
+    from dxassess.batch.fastload import parse_fast
+    from dxassess.inputs import assessment_from_document
 
     if job.data is not None:
         return assessment_from_document(Document(job.source, job.data), search)
@@ -51,28 +77,52 @@ def _assessment(job: Job, search: Path | None) -> Any:
         return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
 
 
-def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, str | None]:
-    """(index, summary row, None) for a scored input, or (index, None, one-line reason)."""
+def summary_row(result: Any, job: Job) -> dict[str, Any]:
+    """What the main process keeps of one municipality: figures from the Result, rounded as
+    every report rounds them."""
+    from dxassess.scoring import rounded
+
+    m = result.municipality
+    q = result.questionnaire
+    return {
+        "index": job.index,
+        "source": job.source,
+        "code": m.code,
+        "name": m.name,
+        "prefecture": m.prefecture or _prefecture(m.code),
+        "population": m.population,
+        "tier": result.tier.value,
+        "band": result.band.value,
+        "assessed": result.assessed.isoformat(),
+        "questionnaire": f"{q.id} {q.version}",
+        "overall": rounded(result.overall),
+        "completeness": rounded(result.completeness, 3),
+        "domains": {d.domain_id: rounded(d.score) for d in result.score.domains},
+        "targets": {d.domain_id: rounded(d.target) for d in result.score.domains},
+        # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
+        "gaps": [(g.question_id, rounded(g.gap), rounded(g.priority), g.manual) for g in result.gaps],
+    }
+
+
+def _prefecture(code: str) -> str:
+    from dxassess.lgcode import prefecture_of
+
+    return prefecture_of(code)
+
+
+def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, Problem | None]:
+    """(index, summary row, None) for a scored input, or (index, None, the problem)."""
+    from dxassess.assess import assess
+    from dxassess.batch.reports import PEER_SLOT, render_waiting
     from dxassess.render.context import build
-    from dxassess.render.html import PEER_SLOT, peer_capacity, render_html
-    from dxassess.scoring import score
 
     try:
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
-        result = score(assessment.questionnaire, assessment.sheet)
-        data = build(assessment, settings.lang, result=result)
-    except LoadFailure as exc:
-        return job.index, None, exc.problem.format_text(settings.lang)
-    except DxassessError as exc:
-        return job.index, None, exc.one_line(settings.lang)
-    except OSError as exc:
-        reason = msg("read.cannot_read", reason=os_reason(exc)).get(settings.lang)
-        return job.index, None, f"{job.source}: error: DX009 {reason}"
-    except RecursionError:
-        return job.index, None, f"{job.source}: error: DX004 {msg('batch.too_deep').get(settings.lang)}"
-    payload = render_html(data, peer_slot=True).encode("utf-8")
-    offset = payload.index(PEER_SLOT.encode("ascii"))
-    capacity = peer_capacity(data)
+        result = assess(assessment.sheet, assessment.questionnaire, assessment.catalogue)
+        data = build(result, settings.lang, texts=_texts(assessment, settings.lang))
+    except (LoadFailure, DxassessError, OSError, RecursionError) as exc:
+        return job.index, None, rejection(job.source, exc, settings.lang)
+    payload, offset, capacity = render_waiting(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
     try:
         with open(waiting, "wb") as fh:
@@ -82,30 +132,29 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import reason_of
 
-        reason = msg("batch.cannot_write_report", reason=reason_of(exc)).get(settings.lang)
-        return job.index, None, f"{waiting}: error: DX901 {reason}"
-    m = data["municipality"]
-    row = {
-        "index": job.index,
-        "source": job.source,
-        "slot": (offset, capacity),
-        "code": m["code"],
-        "name": m["name"],
-        "prefecture": m["prefecture"],
-        "population": m["population"],
-        "tier": data["tier"],
-        "tier_label": data["tier_label"],
-        "assessed": data["assessed"],
-        "questionnaire": f"{data['questionnaire']['id']} {data['questionnaire']['version']}",
-        "overall": data["overall"],
-        "completeness": data["completeness"],
-        "domains": {key: d["score"] for key, d in data["domains"].items()},
-        "targets": {key: d["target"] for key, d in data["domains"].items()},
-        "titles": {key: d["title"] for key, d in data["domains"].items()},
-        # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
-        "gaps": [(g["question_id"], g["gap"], g["priority"], tuple(g["manual"])) for g in data["gaps"]],
-    }
+        reason = msg("batch.cannot_write_report", reason=reason_of(exc))
+        return job.index, None, Problem(waiting, 1, 1, "error", "DX901", reason)
+    row = summary_row(result, job)
+    row["slot"] = (offset, capacity)
+    row["tier_label"] = data["tier_label"]
+    row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     return job.index, row, None
+
+
+_TEXTS: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+
+
+def _texts(assessment: Any, lang: str) -> Any:
+    """The questionnaire's texts in one language, made once per worker and questionnaire (the
+    entry keeps the questionnaire it was made from and is used only for that very object)."""
+    from dxassess.render.context import texts_of
+
+    q = assessment.questionnaire
+    key = (q.id, q.version, lang)
+    entry = _TEXTS.get(key)
+    if entry is None or entry[0] is not q:
+        entry = _TEXTS[key] = (q, texts_of(q, assessment.catalogue, lang))
+    return entry[1]
 
 
 def finish_job(
@@ -115,9 +164,9 @@ def finish_job(
     peer_data: dict[str, Any],
     peer: dict[str, Any],
     settings: Settings,
-) -> tuple[int, str | None]:
+) -> tuple[int, Problem | None]:
     """Write the peer section into the room `slot` (offset, bytes) of a waiting report and move
-    it to reports/CODE.html; (index, None) or (index, one-line reason). `peer_data`: the
+    it to reports/CODE.html; (index, None) or (index, the problem). `peer_data`: the
     municipality's {"tier_label", "overall", "scores": {domain: score}, "titles": {domain: title}}."""
     from dxassess.files import inside, safe_name, write_atomic
     from dxassess.render.html import peer_section
@@ -148,10 +197,10 @@ def finish_job(
             html = fh.read()
         write_atomic(target, html[:offset] + section + html[offset + capacity :])
     except DxassessError as exc:
-        return index, exc.one_line(settings.lang)
+        return index, rejection(waiting, exc, settings.lang)
     except OSError as exc:
-        reason = msg("batch.cannot_finish_report", reason=os_reason(exc)).get(settings.lang)
-        return index, f"{waiting}: error: DX901 {reason}"
+        reason = msg("batch.cannot_finish_report", reason=os_reason(exc))
+        return index, Problem(waiting, 1, 1, "error", "DX901", reason)
     finally:
         try:
             os.unlink(waiting)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
 from dxassess.errors import UsageError
-from dxassess.messages import msg
+from dxassess.text import msg, text
 
 
 def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
@@ -37,36 +36,19 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
     return factory
 
 
-def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: Path | None) -> int:
-    from dxassess.batch import outputs
-    from dxassess.batch.run import Outcome, run
-    from dxassess.i18n import pick
-    from dxassess.library import resolve_questionnaire
-    from dxassess.validate import load_questionnaire
+def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None) -> int:
+    from dxassess.api import batch
+    from dxassess.reporters import text as problem_lines
 
     if not inputs:
         raise UsageError(msg("cmd.batch_nothing"))
     if output.exists() and not output.is_dir():
         raise UsageError(msg("cmd.batch_output_file", output=output))
-    workers = jobs or os.cpu_count() or 1
-    qpath = questionnaire if questionnaire and questionnaire.is_file() else resolve_questionnaire(None)
-    titles: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    if qpath is not None:
-        q, _ = load_questionnaire(qpath)
-        titles = {d.id: pick(d.title, lang) for d in q.domains}
-        texts = {x.id: pick(x.text, lang) for x in q.questions()}
-    protect = {p for p in inputs if p.is_file()}
-
-    def summarise(outcome: Outcome) -> None:
-        outputs.write_all(output, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, lang, protect)
-
     with ExitStack() as stack:
-        outcome = run(inputs, output, workers, lang, questionnaire, _progress(stack), summarise)
-    for _, _, line in outcome.rejected:
-        sys.stderr.write(line + "\n")
-    sys.stderr.write(
-        f"{len(outcome.rows)} scored, {len(outcome.rejected)} rejected → {output} / "
-        f"{len(outcome.rows)}団体を採点、{len(outcome.rejected)}件を除外\n"
+        outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack))
+    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
+    summary = text(
+        "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
     )
+    sys.stderr.write(summary + "\n")
     return 1 if outcome.rejected else 0

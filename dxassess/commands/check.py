@@ -5,57 +5,46 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from dxassess.errors import UsageError
-from dxassess.messages import msg
+from dxassess.text import msg, pick
 
 
-def expand(paths: list[Path], lang: str = "en") -> list[Path]:
-    """Files as given; folders searched for *.yaml and *.yml (sorted)."""
+def run_validate(paths: list[Path], fmt: str, strict: bool, questionnaire: str | None, lang: str) -> int:
+    """Check files and print their problems, messages in `lang`."""
+    from dxassess.api import check
     from dxassess.library import yaml_files
+    from dxassess.reporters import FORMATS
 
-    files: list[Path] = []
+    if not paths:
+        raise UsageError(msg("cmd.validate_nothing"))
+    files = 0
     for path in paths:
         if path.is_dir():
-            found = yaml_files(path)
+            found = len(yaml_files(path))
             if not found:
                 sys.stderr.write(f"{path}: warning: {msg('cmd.no_yaml_in_folder').get(lang)}\n")
             files += found
         else:
-            files.append(path)
-    return files
-
-
-def run_validate(paths: list[Path], fmt: str, strict: bool, questionnaire: Path | None, lang: str | None = None) -> int:
-    """Check files and print their problems, messages in `lang` (default: from the locale)."""
-    from dxassess.i18n import default_lang
-    from dxassess.reporters import FORMATS
-    from dxassess.validate import check_file
-
-    lang = lang or default_lang()
-    if not paths:
-        raise UsageError(msg("cmd.validate_nothing"))
-    files = expand(paths, lang)
-    problems = []
-    for path in files:
-        problems += sorted(check_file(path, questionnaire), key=lambda p: (p.line, p.col, p.code))
+            files += 1
+    problems = check(paths, questionnaire)
     sys.stdout.write(FORMATS[fmt](problems, lang))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if fmt == "text":
-        summary = msg("cmd.validate_summary", files=len(files), errors=errors, warnings=warnings)
+        summary = msg("cmd.validate_summary", files=files, errors=errors, warnings=warnings)
         sys.stderr.write(summary.get(lang) + "\n")
     failed = errors > 0 or (strict and warnings > 0)
     return 1 if failed else 0
 
 
-def run_questionnaires(as_json: bool) -> None:
-    from dxassess.library import builtin_questionnaires
-    from dxassess.validate import load_questionnaire
+def run_questionnaires(as_json: bool, lang: str) -> None:
+    from dxassess.resolver import RESOLVER
 
-    rows = []
-    for path in builtin_questionnaires():
-        q, _ = load_questionnaire(path)
+    rows: list[dict[str, Any]] = []
+    for source in RESOLVER.builtins():
+        q = source.questionnaire
         rows.append(
             {
                 "id": q.id,
@@ -63,7 +52,7 @@ def run_questionnaires(as_json: bool) -> None:
                 "title": q.title,
                 "domains": [d.id for d in q.domains],
                 "questions": len(q.questions()),
-                "path": str(path),
+                "path": str(source.path),
             }
         )
     if as_json:
@@ -72,14 +61,11 @@ def run_questionnaires(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("id", "version", "title", "domains", "questions")
+    from dxassess.text import text
+
+    table = Table(*(text(f"report.list_{key}", lang) for key in ("id", "version", "title", "domains", "questions")))
     for row in rows:
-        title = row["title"]
         table.add_row(
-            row["id"],
-            row["version"],
-            f"{title.get('ja', '')}\n{title.get('en', '')}",
-            str(len(row["domains"])),
-            str(row["questions"]),
+            row["id"], row["version"], pick(row["title"], lang), str(len(row["domains"])), str(row["questions"])
         )
     Console().print(table)

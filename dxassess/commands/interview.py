@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import DxassessError, InputError, OutputError, UsageError
-from dxassess.interview_text import t
+from dxassess.text import text
 
 
 class Hangup(Exception):
@@ -75,37 +75,34 @@ class _End:
         self.path, self.search, self.lang = path, search, lang
 
     def _data(self) -> dict:
+        from dxassess.api import assess
         from dxassess.render.context import build
-        from dxassess.validate import load_assessment
 
-        return build(load_assessment(self.path, self.search), self.lang)
+        return build(assess(self.path, self.search), self.lang)
 
     def summary(self, term: Any) -> None:
-        from dxassess.commands.assess import print_score_table
+        from dxassess.render.terminal import print_score_table
 
         print_score_table(self._data(), self.lang, term.console)
 
     def write_report(self, fmt: str) -> Path:
-        from dxassess.commands.assess import render_report
+        from dxassess.api import assess, report
         from dxassess.files import write_atomic
 
         output = self.path.with_suffix("." + fmt)
-        write_atomic(output, render_report(self._data(), fmt, None), protect={self.path})
+        write_atomic(output, report(assess(self.path, self.search), fmt, self.lang), protect={self.path})
         return output
 
 
-def _questionnaire_path(ref: str | None, lang: str) -> Path:
-    from dxassess.library import resolve_questionnaire
+def _questionnaire_path(ref: str | None) -> Path:
+    from dxassess.resolver import RESOLVER
 
-    path = resolve_questionnaire(ref)
-    if path is None:
-        raise InputError(t("no_questionnaire", lang, ref=ref or "municipal-dx"))
-    return path
+    return RESOLVER.select(ref).path
 
 
 def _incomplete(path: Path, search: Path | None) -> bool:
+    from dxassess.inputs import load_assessment
     from dxassess.scoring import answer_values, visible_questions
-    from dxassess.validate import load_assessment
 
     assessment = load_assessment(path, search)
     shown = visible_questions(assessment.questionnaire, answer_values(assessment.sheet))
@@ -141,33 +138,35 @@ def run_interview(
     from dxassess.lock import AnswerLock, LockHeld
 
     interactive = sys.stdin is not None and sys.stdin.isatty()
-    search = _questionnaire_path(questionnaire_ref, lang) if questionnaire_ref else None
+    search = _questionnaire_path(questionnaire_ref) if questionnaire_ref else None
     if code is not None:
         code = lgcode.normalise(code)
         reason = code_reason(code, lang)
         if reason:
-            raise UsageError(t("bad_code_option", lang, code=code, reason=reason))
+            raise UsageError(text("interview.bad_code_option", lang, code=code, reason=reason))
     term = Terminal(make_console(), _read_line)
     try:
         with _stop_signals():
             if answers_path is None:
                 if code is None:
                     if not interactive:
-                        raise InputError(t("not_tty_profile", lang), code="DX903")
+                        raise InputError(text("interview.not_tty_profile", lang), code="DX903")
                     code = ask_code(term, lang)
                 answers_path = default_answers_path(code, search, dt.date.today())
             answers_path = Path(answers_path)
             if not answers_path.exists() and not interactive:
-                raise InputError(t("not_tty_profile", lang), path=str(answers_path), code="DX903")
+                raise InputError(text("interview.not_tty_profile", lang), path=str(answers_path), code="DX903")
             ensure_dir(answers_path.parent if str(answers_path.parent) else Path("."))
             lock = AnswerLock(answers_path)
             try:
                 lock.acquire()
             except LockHeld as held:
-                raise InputError(t("locked", lang, pid=held.pid or "?"), path=str(answers_path), code="DX902") from None
+                raise InputError(
+                    text("interview.locked", lang, pid=held.pid or "?"), path=str(answers_path), code="DX902"
+                ) from None
             except OSError as exc:
                 reason = exc.strerror or str(exc)
-                raise OutputError(t("lock_failed", lang, reason=reason), path=str(lock.path)) from None
+                raise OutputError(text("interview.lock_failed", lang, reason=reason), path=str(lock.path)) from None
             try:
                 return _session(
                     term, interactive, answers_path, search, municipality, code, population, lang, questionnaire_ref
@@ -186,9 +185,9 @@ def _farewell(term: Any, key: str, path: Path | None, lang: str, questionnaire_r
     options = f" --questionnaire {questionnaire_ref}" if questionnaire_ref else ""
     try:
         term.say("")
-        term.say(t(key, lang), style="bold")
+        term.say(text(f"interview.{key}", lang), style="bold")
         if path is not None:
-            term.say(t("resume_hint", lang))
+            term.say(text("interview.resume_hint", lang))
             term.say(f"  dxassess run{options} --answers {path}", soft_wrap=True)
     except (OSError, ValueError):  # the terminal is gone; the answers are on disk anyway
         pass
@@ -207,28 +206,32 @@ def _open(
     """The answer file resumed or created → (AnswerFile, questionnaire, catalogue, search)."""
     from dxassess import lgcode
     from dxassess.answerfile import AnswerFile
+    from dxassess.inputs import load_assessment, load_questionnaire
     from dxassess.interview import ask_code, ask_name, ask_population
-    from dxassess.validate import load_assessment, load_questionnaire
 
     if path.exists():
         assessment = load_assessment(path, search)
         questionnaire, sheet = assessment.questionnaire, assessment.sheet
         if questionnaire_ref and search is not None and sheet.questionnaire.id != questionnaire.id:
             found = f"{sheet.questionnaire.id} {sheet.questionnaire.version}"
-            raise UsageError(t("other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path))
+            raise UsageError(
+                text("interview.other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path)
+            )
         if code is not None and code != sheet.municipality.code:
-            raise UsageError(t("code_mismatch", lang, found=sheet.municipality.code, given=code), path=str(path))
+            raise UsageError(
+                text("interview.code_mismatch", lang, found=sheet.municipality.code, given=code), path=str(path)
+            )
         answers = AnswerFile.load(path)
-        changed = {}
+        changed: dict[str, Any] = {}
         if municipality and municipality != sheet.municipality.name:
             changed["name"] = municipality
         if population and population != sheet.municipality.population:
             changed["population"] = population
         if changed:
             answers.set_municipality(**changed)
-            term.say(t("updated_profile", lang, fields=", ".join(changed)))
+            term.say(text("interview.updated_profile", lang, fields=", ".join(changed)))
         return answers, questionnaire, assessment.catalogue, search
-    qpath = search or _questionnaire_path(None, lang)
+    qpath = search or _questionnaire_path(None)
     questionnaire, catalogue = load_questionnaire(qpath)
     code = code or ask_code(term, lang)
     name = municipality or ask_name(term, lang)
@@ -244,7 +247,7 @@ def _open(
         dt.date.today(),
         questionnaire_ref,
     )
-    term.say(t("created", lang, path=path))
+    term.say(text("interview.created", lang, path=path))
     return answers, questionnaire, catalogue, qpath
 
 
@@ -270,13 +273,13 @@ def _session(
     missing = interview.unanswered()
     if not interactive:
         if missing:
-            raise InputError(t("not_tty", lang, n=len(missing)), path=str(path), code="DX903")
+            raise InputError(text("interview.not_tty", lang, n=len(missing)), path=str(path), code="DX903")
         end.summary(term)
         return 0
     if existed:
         total = len(interview.visible())
-        term.say(t("resumed", lang, path=path, done=total - len(missing), total=total))
-    term.say(t("intro", lang), style="dim")
+        term.say(text("interview.resumed", lang, path=path, done=total - len(missing), total=total))
+    term.say(text("interview.intro", lang), style="dim")
     start = None
     while True:
         if interview.run(start) == "quit":

@@ -22,7 +22,15 @@ from dxassess.model.questionnaire import (
 )
 from dxassess.model.size import Band, Tier
 
+# The three file kinds and their top-level models.
+KINDS: dict[str, type[Questionnaire] | type[AnswerSheet] | type[Catalogue]] = {
+    "questionnaire": Questionnaire,
+    "answers": AnswerSheet,
+    "catalogue": Catalogue,
+}
+
 __all__ = [
+    "KINDS",
     "Action",
     "Answer",
     "AnswerSheet",

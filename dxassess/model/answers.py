@@ -83,10 +83,6 @@ class Answer(Strict):
             raise ValueError("an answer needs exactly one of `value`, `na: true` or `skipped: true`")
         return self
 
-    @property
-    def has_value(self) -> bool:
-        return self.value is not None
-
 
 class Sharing(Strict):
     """Consent to be named as an example to peers of the same size, with a department contact."""

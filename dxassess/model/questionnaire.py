@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dxassess.model.size import BAND_TIER, Band, Tier
+from dxassess.model.size import BAND_TIER, Band
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 QUESTION_ID_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
@@ -85,9 +85,6 @@ class Targets(Strict):
         if own is None:
             own = getattr(self, BAND_TIER[band].value)
         return None if own is None else float(own)
-
-    def for_tier(self, tier: Tier) -> float | None:
-        return None if getattr(self, tier.value) is None else float(getattr(self, tier.value))
 
 
 class ScaleLevel(Strict):
@@ -226,7 +223,7 @@ class ScaleQuestion(QuestionBase):
     )
 
     def problem(self, value: Any) -> Any:
-        from dxassess.messages import msg
+        from dxassess.text import msg
 
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
             return msg("check.value_level", qid=self.id, value=value)
@@ -255,7 +252,7 @@ class NumericQuestion(QuestionBase):
     )
 
     def problem(self, value: Any) -> Any:
-        from dxassess.messages import msg
+        from dxassess.text import msg
 
         if not _is_number(value):
             return msg("check.value_number", qid=self.id, value=value)
@@ -290,7 +287,7 @@ class ChoiceQuestion(QuestionBase):
     options: list[ChoiceOption] = Field(min_length=2, description="The options, in the order shown.")
 
     def problem(self, value: Any) -> Any:
-        from dxassess.messages import msg
+        from dxassess.text import msg
 
         keys = [o.key for o in self.options]
         if not isinstance(value, str) or value not in keys:
@@ -316,7 +313,7 @@ class YesNoQuestion(QuestionBase):
     yes_description: Text | None = Field(default=None, description="What `yes` means, in the question's terms.")
 
     def problem(self, value: Any) -> Any:
-        from dxassess.messages import msg
+        from dxassess.text import msg
 
         if not isinstance(value, bool):
             return msg("check.value_yesno", qid=self.id, value=value)

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from dxassess.i18n import label
+from dxassess.text import text
 
 MAX_LEVEL = 5
 CURRENT = "#1d4f91"  # dark blue, 8.6:1 on white
@@ -24,30 +24,6 @@ GRID = "#c4c4c4"
 INK = "#1a1a1a"
 HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round"'
 FONT = "font-family=\"'Hiragino Sans','Yu Gothic','Meiryo','Noto Sans CJK JP',sans-serif\""
-
-CHART_LABELS: dict[str, dict[str, str]] = {
-    "radar_title": {"ja": "分野別の現状と目標", "en": "Current score and target by domain"},
-    "radar_desc": {
-        "ja": "各分野の現状スコア（実線・丸印）と規模区分の目標（破線・四角印）を0〜5で示します。",
-        "en": "Each domain's current score (solid line, circles) and its size-tier target "
-        "(dashed line, squares), on a 0–5 scale.",
-    },
-    "radar_desc_previous": {
-        "ja": "前回のスコアは点線・三角印で示します。",
-        "en": "The previous score is the dotted line with triangles.",
-    },
-    "bars_title": {"ja": "ギャップの大きい設問（上位{n}件）", "en": "Largest gaps (top {n})"},
-    "bars_desc": {
-        "ja": "目標と現状の差を優先度順に示します。斜線の棒は、すぐに着手できる取組（★）です。",
-        "en": "The gap between target and current level, by priority. Hatched bars (★) are quick wins.",
-    },
-    "no_score": {"ja": "回答なし", "en": "no answers"},
-}
-
-
-def chart_label(key: str, lang: str, **values: Any) -> str:
-    text = CHART_LABELS[key].get(lang) or CHART_LABELS[key]["en"]
-    return text.format(**values) if values else text
 
 
 def fmt(value: float) -> str:
@@ -272,14 +248,16 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     cy = radius + label_gap + block * line_h + 16
     height = int(cy + radius + label_gap + block * line_h + 48)
     keys = ["current", "target"] + (["previous"] if previous is not None else [])
-    labels = {k: label(k, lang) for k in keys}
-    desc = chart_label("radar_desc", lang) + (" " + chart_label("radar_desc_previous", lang) if previous else "")
+    labels = {k: text(f"report.{k}", lang) for k in keys}
+    desc = text("report.chart_radar_desc", lang) + (
+        " " + text("report.chart_radar_desc_previous", lang) if previous else ""
+    )
     desc += " " + "; ".join(
         f"{d['title']}: {labels['current']} {num(d['score'])}, {labels['target']} {num(d['target'])}"
         + (f", {labels['previous']} {num(previous.get(i))}" if previous is not None else "")
         for i, d in domains
     )
-    out = _svg_open(prefix, width, height, chart_label("radar_title", lang), desc)
+    out = _svg_open(prefix, width, height, text("report.chart_radar_title", lang), desc)
 
     def point(k: int, value: float) -> tuple[float, float]:
         angle = 2 * math.pi * k / n
@@ -341,19 +319,19 @@ def _rows_chart(data: dict[str, Any], prefix: str) -> str:
     domains = list(data["domains"].items())
     previous = _previous_scores(data)
     keys = ["current", "target"] + (["previous"] if previous is not None else [])
-    labels = {k: label(k, lang) for k in keys}
+    labels = {k: text(f"report.{k}", lang) for k in keys}
     label_w, scale, row_h, top = 200.0, 80.0, 44.0, 16.0
     width = int(label_w + scale * MAX_LEVEL + (230 if previous is not None else 130))
     height = int(top + row_h * len(domains) + 64)
     desc = (
-        chart_label("radar_desc", lang)
+        text("report.chart_radar_desc", lang)
         + " "
         + "; ".join(
             f"{d['title']}: {labels['current']} {num(d['score'])}, {labels['target']} {num(d['target'])}"
             for _, d in domains
         )
     )
-    out = _svg_open(prefix, width, height, chart_label("radar_title", lang), desc)
+    out = _svg_open(prefix, width, height, text("report.chart_radar_title", lang), desc)
     bottom = top + row_h * len(domains)
     out.extend(_scale_axis(label_w, scale, top, bottom))
     for k, (domain_id, d) in enumerate(domains):
@@ -399,17 +377,17 @@ def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") 
     label_w, scale, row_h, top = 330.0, 56.0, 36.0, 12.0
     width = int(label_w + scale * MAX_LEVEL + 150)
     height = int(top + row_h * max(len(gaps), 1) + 58)
-    quick = label("quick_win", lang)
+    quick = text("report.quick_win", lang)
     desc = (
-        chart_label("bars_desc", lang)
+        text("report.chart_bars_desc", lang)
         + " "
         + "; ".join(
-            f"{i}. {g['text']}: {label('gap', lang)} {num(g['gap'])} "
+            f"{i}. {g['text']}: {text('report.gap', lang)} {num(g['gap'])} "
             f"({num(g['current'])} → {num(g['target'])}){' ★' + quick if g['quick_win'] else ''}"
             for i, g in enumerate(gaps, 1)
         )
     )
-    out = _svg_open(prefix, width, height, chart_label("bars_title", lang, n=len(gaps)), desc)
+    out = _svg_open(prefix, width, height, text("report.chart_bars_title", lang, n=len(gaps)), desc)
     out.append(
         f'<defs><pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
@@ -438,8 +416,8 @@ def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") 
         )
     legend_y = height - 18
     out.append(f'<rect x="20" y="{legend_y - 8}" width="28" height="14" fill="{CURRENT}"/>')
-    out.append(f'<text x="54" y="{legend_y + 4}">{escape(label("gap", lang))}</text>')
-    x = 70 + text_units(label("gap", lang)) * 6.5
+    out.append(f'<text x="54" y="{legend_y + 4}">{escape(text("report.gap", lang))}</text>')
+    x = 70 + text_units(text("report.gap", lang)) * 6.5
     out.append(
         f'<rect x="{fmt(x)}" y="{legend_y - 8}" width="28" height="14" fill="url(#{prefix}-hatch)" stroke="{CURRENT}"/>'
     )

@@ -1,16 +1,19 @@
-"""Assessment → the plain, JSON-ready data every report, `score --json` and user templates get."""
+"""Result → the plain, JSON-ready data every report, `score --json` and user templates get,
+texts in one language. No computation of scores or gaps here: they come from the Result."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from dxassess import gaps as gapmod
 from dxassess import lgcode
-from dxassess.compare import Comparison, compare
-from dxassess.i18n import label, pick
+from dxassess.assess import Result
+from dxassess.compare import Comparison
 from dxassess.model import ChoiceQuestion, NumericQuestion, YesNoQuestion
-from dxassess.scoring import POLICY, Score, rounded, score
-from dxassess.validate import Assessment
+from dxassess.scoring import rounded
+from dxassess.text import pick, text
+from dxassess.text.reports import POLICY_LINES
 
 
 def _answer_text(question: Any, answer: Any, lang: str) -> str:
@@ -18,7 +21,7 @@ def _answer_text(question: Any, answer: Any, lang: str) -> str:
         return ""
     value = answer.value
     if isinstance(question, YesNoQuestion):
-        return label("yes" if value else "no", lang)
+        return text("report.yes" if value else "report.no", lang)
     if isinstance(question, ChoiceQuestion):
         return pick(next(o.label for o in question.options if o.key == value), lang)
     if isinstance(question, NumericQuestion):
@@ -36,7 +39,7 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
             "new": rounded(change.new),
             "delta": rounded(change.delta),
             "status": change.status,
-            "status_label": label(change.status, lang),
+            "status_label": text(f"report.{change.status}", lang),
         }
 
     return {
@@ -47,54 +50,67 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
     }
 
 
-_CACHE: dict[tuple, Any] = {}
+@dataclass
+class Texts:
+    """The questionnaire's and the catalogue's texts in one language. Made once per report; batch
+    keeps one per worker and language, so thousands of reports share them."""
+
+    lang: str
+    domains: dict[str, str]
+    questions: dict[str, str]
+    catalogue: Any
+    _actions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def actions(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        """What the cited sections ask, in this language."""
+        found = self._actions.get(refs)
+        if found is None:
+            found = self._actions[refs] = tuple(pick(a, self.lang) for a in gapmod.actions_for(self.catalogue, refs))
+        return found
 
 
-def _cached(owner: Any, key: tuple, make: Any) -> Any:
-    """Per-questionnaire texts in one language, computed once (batch builds thousands of reports
-    against the same questionnaire). Keyed by the owner's identity, which the entry keeps alive
-    and checks, so a recycled id can never return another model's texts."""
-    entry = _CACHE.get(key)
-    if entry is None or entry[0] is not owner:
-        if len(_CACHE) > 4096:
-            _CACHE.clear()
-        entry = _CACHE[key] = (owner, make())
-    return entry[1]
+def citation(catalogue: Any, section: Any, lang: str) -> dict[str, Any]:
+    """A section as a person looks it up: document, edition, number, heading, pages, link."""
+    document = catalogue.document_map().get(section.document) if isinstance(section.document, str) else None
+    if document is not None:
+        title, edition = pick(document.title, lang), pick(document.edition, lang)
+        url = section.url or document.url
+        unconfirmed = section.unconfirmed or document.unconfirmed
+    else:
+        title = pick(section.document, lang) if isinstance(section.document, dict) else str(section.document)
+        edition, url, unconfirmed = section.edition, section.url, section.unconfirmed
+    return {
+        "id": section.id,
+        "title": pick(section.title, lang),
+        "document": title,
+        "edition": edition,
+        "number": section.number,
+        "pages": section.pages,
+        "url": url,
+        "unconfirmed": unconfirmed,
+    }
 
 
-def _titles(q: Any, lang: str) -> tuple[dict[str, str], dict[str, str]]:
-    return _cached(
-        q,
-        ("titles", id(q), lang),
-        lambda: (
-            {d.id: pick(d.title, lang) for d in q.domains},
-            {qid: pick(question.text, lang) for qid, question in q.question_map().items()},
-        ),
-    )
-
-
-def _actions(catalogue: Any, refs: tuple[str, ...], lang: str) -> tuple[str, ...]:
-    return _cached(
+def texts_of(questionnaire: Any, catalogue: Any, lang: str) -> Texts:
+    return Texts(
+        lang,
+        {d.id: pick(d.title, lang) for d in questionnaire.domains},
+        {qid: pick(question.text, lang) for qid, question in questionnaire.question_map().items()},
         catalogue,
-        ("actions", id(catalogue), refs, lang),
-        lambda: tuple(pick(a, lang) for a in gapmod.actions_for(catalogue, refs)),
     )
 
 
-def build(
-    assessment: Assessment, lang: str, previous: Assessment | None = None, result: Score | None = None
-) -> dict[str, Any]:
+def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, Any]:
     """The report data of one assessment, texts in `lang`. Deterministic: same input, same data."""
-    q, sheet, catalogue = assessment.questionnaire, assessment.sheet, assessment.catalogue
-    result = result or score(q, sheet)
-    found = gapmod.find_gaps(q, catalogue, result)
-    phases = gapmod.roadmap(found, sheet.assessed)
+    q, sheet, catalogue = result.questionnaire, result.sheet, result.catalogue
+    texts = texts or texts_of(q, catalogue, lang)
     questions = q.question_map()
     sections = catalogue.section_map() if catalogue else {}
-    domain_titles, question_titles = _titles(q, lang)
+    domain_titles, question_titles = texts.domains, texts.questions
     m = sheet.municipality
 
     def gap_row(g: gapmod.Gap) -> dict[str, Any]:
+        key, values = g.next_step
         return {
             "question_id": g.question_id,
             "domain": g.domain_id,
@@ -105,9 +121,9 @@ def build(
             "gap": rounded(g.gap),
             "priority": rounded(g.priority),
             "next_level": g.next_level,
-            "next_step": pick(g.next_step, lang),
+            "next_step": text(key, lang, **values),
             "manual": list(g.manual),
-            "actions": list(_actions(catalogue, g.manual, lang)),
+            "actions": list(texts.actions(g.manual)),
             "quick_win": g.quick_win,
             "phase": g.phase,
         }
@@ -117,7 +133,7 @@ def build(
         {ref for question in questions.values() for ref in question.manual}, key=lambda r: order.get(r, len(order))
     )
     domains: dict[str, Any] = {}
-    for ds, domain in zip(result.domains, q.domains):
+    for ds, domain in zip(result.score.domains, q.domains):
         domains[ds.domain_id] = {
             "title": domain_titles[ds.domain_id],
             "score": rounded(ds.score),
@@ -128,7 +144,7 @@ def build(
             "applicable": ds.applicable,
         }
     rows = []
-    for qs in result.questions:
+    for qs in result.score.questions:
         question = questions[qs.question_id]
         answer = sheet.answers.get(qs.question_id)
         rows.append(
@@ -137,7 +153,7 @@ def build(
                 "domain": qs.domain_id,
                 "text": question_titles[qs.question_id],
                 "state": qs.state,
-                "state_label": "" if qs.state == "answered" else label(f"state_{qs.state}", lang),
+                "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", lang),
                 "level": rounded(qs.level),
                 "target": rounded(qs.target),
                 "answer": _answer_text(question, answer, lang),
@@ -158,46 +174,36 @@ def build(
         "fiscal_year": fy,
         "lang": lang,
         "tier": result.tier.value,
-        "tier_label": lgcode.TIER_LABELS[result.tier][lang],
+        "tier_label": text(f"report.tier_{result.tier.value}", lang),
         "overall": rounded(result.overall),
-        "overall_target": rounded(result.overall_target),
+        "overall_target": rounded(result.score.overall_target),
         "completeness": rounded(result.completeness, 3),
         "domains": domains,
-        "gaps": [gap_row(g) for g in found],
+        "gaps": [gap_row(g) for g in result.gaps],
         "roadmap": [
             {
                 "phase": p.key,
-                "label": label(p.key, lang),
+                "label": text(f"report.{p.key}", lang),
                 "fiscal_year": p.fiscal_year,
-                "period": label(
-                    "fy_later" if p.key == "later" else "fy", lang, fy=p.fiscal_year, reiwa=gapmod.reiwa(p.fiscal_year)
+                "period": text(
+                    "report.fy_later" if p.key == "later" else "report.fy",
+                    lang,
+                    fy=p.fiscal_year,
+                    reiwa=gapmod.reiwa(p.fiscal_year),
                 ),
                 "gaps": [g.question_id for g in p.gaps],
             }
-            for p in phases
+            for p in result.roadmap
         ],
         "questions": rows,
-        "manual": [
-            {
-                "id": ref,
-                "title": pick(sections[ref].title, lang),
-                "document": pick(sections[ref].document, lang),
-                "edition": sections[ref].edition,
-                "pages": sections[ref].pages,
-                "url": sections[ref].url,
-                "unconfirmed": sections[ref].unconfirmed,
-            }
-            for ref in cited
-            if ref in sections
-        ],
-        "policy": POLICY[lang] if lang in POLICY else POLICY["en"],
+        "manual": [citation(catalogue, sections[ref], lang) for ref in cited if ref in sections],
+        "policy": [text(f"report.policy_{i}", lang) for i in range(1, POLICY_LINES + 1)],
         "previous": None,
     }
-    if previous is not None:
-        old = score(previous.questionnaire, previous.sheet)
-        titles = {**domain_titles, **question_titles, "overall": label("overall", lang)}
+    if result.previous is not None and result.comparison is not None:
+        titles = {**domain_titles, **question_titles, "overall": text("report.overall", lang)}
         data["previous"] = {
-            "assessed": previous.sheet.assessed.isoformat(),
-            **_comparison(compare(old, result), titles, lang),
+            "assessed": result.previous.assessed.isoformat(),
+            **_comparison(result.comparison, titles, lang),
         }
     return data

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import InputError
-from dxassess.i18n import label
-from dxassess.messages import msg, os_reason
+from dxassess.text import msg, text
+from dxassess.text.problems import os_reason
 
 
 def md_cell(value: Any) -> str:
@@ -37,7 +37,7 @@ def thousands(value: Any) -> str:
 
 def _globals(lang: str) -> dict[str, Any]:
     def t(key: str, **values: Any) -> str:
-        return label(key, lang, **values)
+        return text(f"report.{key}", lang, **values)
 
     return {"t": t}
 

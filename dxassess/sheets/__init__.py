@@ -9,11 +9,10 @@ Heavy modules (openpyxl, charset-normalizer) are imported only when a sheet is r
 """
 
 from dxassess.sheets.read import SheetRow, column_letter, read_sheet
-from dxassess.sheets.write import answer_yaml, csv_template, safe_cell, xlsx_template, yaml_template
+from dxassess.sheets.write import csv_template, safe_cell, xlsx_template, yaml_template
 
 __all__ = [
     "SheetRow",
-    "answer_yaml",
     "column_letter",
     "csv_template",
     "read_sheet",

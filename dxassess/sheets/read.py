@@ -19,19 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxassess import lgcode
+from dxassess import lgcode, typed
 from dxassess.checks import value_problem
 from dxassess.errors import InputError
-from dxassess.messages import Msg, msg, os_reason
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.problems import Problem
+from dxassess.text import Msg, msg
+from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
 REQUIRED = ("code", "name", "population", "assessed")
-NA_WORDS = frozenset({"na", "n/a", "該当なし"})
-SKIP_WORDS = frozenset({"skip", "スキップ"})
-YES_WORDS = frozenset({"true", "yes", "はい", "1"})
-NO_WORDS = frozenset({"false", "no", "いいえ", "0"})
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -235,10 +232,9 @@ def _yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     word = _text(value).casefold()
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
+    answer = {"1": True, "0": False}.get(word, typed.yes_no(word))  # spreadsheets write booleans as 1/0
+    if answer is not None:
+        return answer
     raise CellError("DX303", msg("cell.yes_no", value=_text(value)), msg("cell.yes_no_fix"))
 
 
@@ -293,11 +289,11 @@ def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
     word = _text(value).casefold()
     if word == "" and not isinstance(value, bool):
         return None
-    if word in NA_WORDS:
+    if word in typed.NA:
         if not question.na_allowed:
             raise CellError("DX304", msg("cell.na"), msg("cell.na_fix"))
         return {"na": True}
-    if word in SKIP_WORDS:
+    if word in typed.SKIP:
         return {"skipped": True}
     if isinstance(question, YesNoQuestion):
         return {"value": _yes_no(value)}
@@ -398,7 +394,7 @@ class _Reader:
                 self.seen[code] = result.source
         result.problems.sort(key=lambda p: p.col)
         if not result.problems:
-            fixed["prefecture"] = fixed.get("prefecture") or lgcode.prefecture_of(code)
+            fixed["prefecture"] = fixed.get("prefecture") or lgcode.prefecture_of(str(code))
             municipality = {k: fixed[k] for k in ("code", "name", "prefecture", "population")}
             questionnaire = {"id": self.q.id, "version": self.q.version}
             result.data = dict(questionnaire=questionnaire, municipality=municipality, assessed=fixed["assessed"])

@@ -6,32 +6,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from dxassess.i18n import pick
+from dxassess.answerfile import flow
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.text import pick, text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-WORDS = {
-    "ja": {"yes": "はい", "no": "いいえ", "na": "該当なし", "skip": "スキップ"},
-    "en": {"yes": "yes", "no": "no", "na": "na", "skip": "skip"},
-}
+
+
+def words(lang: str) -> dict[str, str]:
+    """The words a template offers for yes, no, N/A and skip, in `lang`."""
+    return {key: text(f"sheet.word_{key}", lang) for key in ("yes", "no", "na", "skip")}
+
+
 FIXED_LABELS = {  # row 2 is Japanese whatever the language (contract)
     "code": "団体コード（6桁）",
     "name": "団体名",
     "prefecture": "都道府県（空欄可）",
     "population": "人口",
     "assessed": "診断日",
-}
-FIXED_HINTS = {
-    "code": {"ja": "6桁（検査数字付き）。例: 011002", "en": "6 digits with the check digit, e.g. 011002"},
-    "name": {"ja": "例: 札幌市", "en": "e.g. 札幌市"},
-    "prefecture": {"ja": "空欄ならコードから補います", "en": "optional: derived from the code when empty"},
-    "population": {"ja": "1以上の整数。例: 1973395", "en": "a whole number of at least 1, e.g. 1973395"},
-    "assessed": {"ja": "YYYY-MM-DD。例: 2026-11-27", "en": "YYYY-MM-DD, e.g. 2026-11-27"},
 }
 
 
@@ -69,19 +65,18 @@ def _flat(text: str) -> str:
 
 
 def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
-    words = WORDS.get(lang, WORDS["en"])
-    tail = (words["skip"],) + ((words["na"],) if question.na_allowed else ())
-    ja = lang == "ja"
+    word = words(lang)
+    tail = (word["skip"],) + ((word["na"],) if question.na_allowed else ())
     if isinstance(question, ScaleQuestion):
-        return ("レベル 0〜5" if ja else "level 0–5"), tuple(str(n) for n in range(6)) + tail, None
+        return text("sheet.accept_level", lang), tuple(str(n) for n in range(6)) + tail, None
     if isinstance(question, YesNoQuestion):
-        return f"{words['yes']} / {words['no']}", (words["yes"], words["no"]) + tail, None
+        return f"{word['yes']} / {word['no']}", (word["yes"], word["no"]) + tail, None
     if isinstance(question, ChoiceQuestion):
         keys = tuple(o.key for o in question.options)
-        return ("選択: " if ja else "choose: ") + " / ".join(keys), keys + tail, None
+        return text("sheet.accept_choice", lang, keys=" / ".join(keys)), keys + tail, None
     if isinstance(question, NumericQuestion):
         unit = pick(question.unit, lang)
-        kind = ("整数" if ja else "whole number") if question.integer else ("数値" if ja else "number")
+        kind = text("sheet.accept_whole" if question.integer else "sheet.accept_number", lang)
         bounds = (question.min, question.max, question.integer)
         return f"{kind} {question.min:g}〜{question.max:g} {unit}".strip(), (), bounds
     return "", (), None
@@ -96,15 +91,15 @@ def _levels(question: Any, q: Questionnaire, lang: str) -> str:
     parts = []
     for level in q.scales[question.scale].levels:
         override = question.levels.get(level.level)
-        text = pick(override.label, lang) if override and override.label else pick(level.label, lang)
-        parts.append(f"{level.level} {text}")
+        name = pick(override.label, lang) if override and override.label else pick(level.label, lang)
+        parts.append(f"{level.level} {name}")
     return " / ".join(parts)
 
 
 def columns(q: Questionnaire, lang: str) -> list[Column]:
     """The template's columns: the five municipality columns, then one per question."""
     other = next((x for x in q.languages if x != lang), None)
-    cols = [Column(key, FIXED_LABELS[key], pick(FIXED_HINTS[key], lang)) for key in FIXED_LABELS]
+    cols = [Column(key, FIXED_LABELS[key], text(f"sheet.hint_{key}", lang)) for key in FIXED_LABELS]
     for domain in q.domains:
         for question in domain.questions:
             hint, choices, bounds = _accepted(question, lang)
@@ -144,9 +139,9 @@ PRINT_ROWS = 15
 
 
 def _comment_text(col: Column, lang: str) -> str:
-    lines = [col.label, *col.extra, ("回答: " if lang == "ja" else "Answer: ") + col.hint]
+    lines = [col.label, *col.extra, text("sheet.comment_answer", lang, hint=col.hint)]
     if col.help:
-        lines.append(("ヒント: " if lang == "ja" else "Help: ") + col.help)
+        lines.append(text("sheet.comment_help", lang, help=col.help))
     return "\n".join(lines)
 
 
@@ -165,10 +160,9 @@ def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
 def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    ja = lang == "ja"
     if col.choices:
         dv = DataValidation(type="list", formula1=_list_formula(col.choices, book, letter), allow_blank=True)
-        dv.error = ("一覧から選んでください: " if ja else "Choose one of: ") + ", ".join(col.choices)
+        dv.error = text("sheet.choose_one_of", lang, choices=", ".join(col.choices))
     elif col.bounds:
         low, high, integer = col.bounds
         kind = "whole" if integer else "decimal"
@@ -204,8 +198,8 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
     cols = columns(q, lang)
     book = Workbook()
     ws = book.active
-    ws.title = "回答" if lang == "ja" else "answers"
-    guide = book.create_sheet("記入方法" if lang == "ja" else "how-to")
+    ws.title = text("sheet.answers_title", lang)
+    guide = book.create_sheet(text("sheet.guide_title", lang))
     thin = Side(style="thin", color="A6A6A6")
     grid = Border(left=thin, right=thin, top=thin, bottom=thin)
     domains = list(dict.fromkeys(c.domain for c in cols))
@@ -286,24 +280,11 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    ja = lang == "ja"
     put_text(ws.cell(1, 1), f"{pick(q.title, lang)} ({q.id} {q.version})").font = Font(bold=True, size=13)
-    steps = (
-        [
-            "黄色の欄に、1団体につき1行で記入してください（1行目・2行目は変更しないでください）。",
-            "該当しない設問は「該当なし」（認められている設問のみ）、答えられない設問は「スキップ」、未回答は空欄。",
-            "数式は読み取りません。値を直接入力してください。",
-        ]
-        if ja
-        else [
-            "Fill the yellow cells, one row per municipality; do not change rows 1 and 2.",
-            "Enter na where a question allows N/A, skip to skip a question; leave a cell empty when unanswered.",
-            "Formulas are not read: enter the values themselves.",
-        ]
-    )
+    steps = [text(f"sheet.guide_{i}", lang) for i in (1, 2, 3)]
     for i, step in enumerate(steps, start=2):
         ws.cell(i, 1, step)
-    heads = ["列", "ID", "設問", "回答方法", "説明"] if ja else ["Column", "ID", "Question", "Answer", "Help"]
+    heads = [text(f"sheet.head_{key}", lang) for key in ("column", "id", "question", "answer", "help")]
     top = len(steps) + 3
     for j, head in enumerate(heads, start=1):
         cell = ws.cell(top, j, head)
@@ -323,75 +304,21 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
 # --- YAML -----------------------------------------------------------------------------------
 
 
-def yaml_string(text: str) -> str:
-    """A double-quoted YAML scalar (JSON escapes are valid YAML); non-printables escaped."""
-    quoted = json.dumps(str(text), ensure_ascii=False)
-    return "".join(c if c.isprintable() else _escape(c) for c in quoted)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def _yaml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        text = repr(value)
-        return f"{value:.12f}".rstrip("0") if "e" in text else text
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return yaml_string(value)
-
-
-def _flow(mapping: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {_yaml_value(v)}" for k, v in mapping.items() if v is not None) + "}"
-
-
-def answer_yaml(data: dict[str, Any], source: str | None = None) -> str:
-    """An answer file (the shape `read_sheet` produces) as YAML text, in the documented layout."""
-    lines = [f"# Imported by `dxassess import` from {_flat(source)}." if source else None]
-    lines.append(f"questionnaire: {_flow(data['questionnaire'])}")
-    lines.append(f"municipality: {_flow(data['municipality'])}")
-    lines.append(f"assessed: {_yaml_value(data['assessed'])}")
-    answers = data.get("answers") or {}
-    lines.append("answers:" if answers else "answers: {}")
-    lines += [f"  {qid}: {_flow(answer)}" for qid, answer in answers.items()]
-    return "\n".join(line for line in lines if line is not None) + "\n"
-
-
 def yaml_template(q: Questionnaire, lang: str) -> str:
     """A blank answer file: every question as comments, its answer line commented out."""
-    ja = lang == "ja"
-    words = WORDS.get(lang, WORDS["en"])
+    word = words(lang)
     head = [
-        f"# {pick(q.title, lang)} ({q.id} {q.version}) — {'回答ファイル' if ja else 'answer file'}",
+        f"# {pick(q.title, lang)} ({q.id} {q.version}) — {text('sheet.yaml_kind', lang)}",
         "#",
-        *(
-            [
-                "# 1. 団体と診断日を記入してください。",
-                "# 2. 回答する設問の行頭の「# 」を消し、value に値を書きます（1問以上）。",
-                '#    該当なし: {na: true}（認められた設問のみ）  スキップ: {skipped: true}  根拠: note: "…"',
-                "# 3. 確認: dxassess validate このファイル",
-            ]
-            if ja
-            else [
-                "# 1. Fill in the municipality and the date of the assessment.",
-                '# 2. For each question you answer (at least one), delete the "# " before its answer line and',
-                '#    write the value. N/A: {na: true} (where allowed); skip: {skipped: true}; evidence: note: "…"',
-                "# 3. Check the file: dxassess validate THIS_FILE",
-            ]
-        ),
-        f"questionnaire: {_flow({'id': q.id, 'version': q.version})}",
+        *[f"# {text(f'sheet.yaml_{i}', lang)}" for i in (1, 2, 3, 4)],
+        f"questionnaire: {flow({'id': q.id, 'version': q.version})}",
         "municipality:",
     ]
     for key, blank in (("code", '""'), ("name", '""'), ("prefecture", ""), ("population", "")):
         pad = " " * (18 - len(key) - len(blank))
-        head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {pick(FIXED_HINTS[key], lang)}")
-    head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {pick(FIXED_HINTS['assessed'], lang)}")
+        hint = text(f"sheet.hint_{key}", lang)
+        head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {hint}")
+    head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {text('sheet.hint_assessed', lang)}")
     head.append("answers:")
     body: list[str] = []
     current = None
@@ -401,16 +328,12 @@ def yaml_template(q: Questionnaire, lang: str) -> str:
             domain = next(d for d in q.domains if d.id == current)
             body += ["", f"  # ── {domain.id}: {_flat(pick(domain.title, lang))} ──"]
         question = q.question_map()[col.id]
-        hint = (
-            ("true（はい）/ false（いいえ）" if ja else "true / false")
-            if col.choices[:1] == (words["yes"],)
-            else col.hint
-        )
+        hint = text("sheet.accept_yes_no_yaml", lang) if col.choices[:1] == (word["yes"],) else col.hint
         body += ["  #", f"  # {col.id}  [{hint}]", f"  #   {_flat(pick(question.text, lang))}"]
         body += [f"  #   {_flat(line)}" for line in col.extra if _flat(line) != _flat(pick(question.text, lang))]
         if col.help:
-            body.append(f"  #   {'ヒント' if ja else 'help'}: {col.help}")
+            body.append(f"  #   {text('sheet.yaml_help', lang)}: {col.help}")
         if question.na_allowed:
-            body.append(f"  #   {words['na']}: {{na: true}}")
+            body.append(f"  #   {word['na']}: {{na: true}}")
         body.append(f"  # {col.id}: {{value: }}")
     return "\n".join(head + body) + "\n"

@@ -47,11 +47,11 @@ def copy_mini(folder: Path) -> Path:
 
 
 def fresh_caches() -> None:
-    """Mutated files are rewritten under one name: drop what validate cached by path."""
-    from dxassess import validate
+    """Mutated files are rewritten under one name (within one clock tick): drop what the resolver
+    keeps by path."""
+    from dxassess.resolver import RESOLVER
 
-    validate._questionnaire_at.cache_clear()
-    validate._catalogue_at.cache_clear()
+    RESOLVER.clear()
 
 
 # --- hostile values ---------------------------------------------------------------------------

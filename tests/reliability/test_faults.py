@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dxassess.validate import load_assessment
+from dxassess.inputs import load_assessment
 from tests.reliability import helpers as h
 from tests.reliability.registry import Case, tally
 

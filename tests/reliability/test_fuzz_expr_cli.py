@@ -146,7 +146,7 @@ def test_code_in_a_when_expression_is_never_run() -> None:
     original = (folder / "mini.yaml").read_text(encoding="utf-8")
     for source in INJECTIONS[:12]:
         with t.case("questionnaire: " + source[:50]) as c:
-            from dxassess.sheets.write import yaml_string
+            from dxassess.answerfile import yaml_string
 
             text = original.replace('when: infrastructure.wifi != "none"', f"when: {yaml_string(source)}")
             (folder / "mini.yaml").write_text(text, encoding="utf-8")

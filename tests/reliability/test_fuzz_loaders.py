@@ -12,9 +12,11 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dxassess.batch.fastload import parse_fast
+from dxassess.checker import detect_kind
 from dxassess.errors import DxassessError
-from dxassess.load import LoadFailure, detect_kind, parse_bytes, parse_fast
-from dxassess.validate import check_document, check_file, load_assessment, load_questionnaire, read_document
+from dxassess.inputs import check_document, check_file, load_assessment, load_questionnaire
+from dxassess.load import LoadFailure, parse_bytes, read_document
 from tests.reliability import helpers as h
 from tests.reliability.registry import Case, tally
 
@@ -23,12 +25,14 @@ WORK = Path(tempfile.mkdtemp(prefix="dx-reliability-"))
 
 def downstream(case: Case, assessment) -> None:
     """A valid answer file: score it, build the report data and render every format."""
+    from dxassess.assess import assess
     from dxassess.render.context import build
     from dxassess.render.html import render_html
     from dxassess.render.templates import render_json, render_shipped
 
+    result = assess(assessment.sheet, assessment.questionnaire, assessment.catalogue)
     for lang in ("ja", "en"):
-        data = build(assessment, lang)
+        data = build(result, lang)
         html = render_html(data)
         if not html.rstrip().endswith("</html>"):
             case.crash("the HTML report is incomplete")

@@ -17,12 +17,13 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dxassess.answerfile import answer_text
 from dxassess.errors import DxassessError
+from dxassess.inputs import assessment_from_document, load_questionnaire
 from dxassess.load import parse_bytes
 from dxassess.model import AnswerSheet
 from dxassess.sheets import read_sheet
-from dxassess.sheets.write import answer_yaml, stable_xlsx, xlsx_template
-from dxassess.validate import assessment_from_document, load_questionnaire
+from dxassess.sheets.write import stable_xlsx, xlsx_template
 from tests.reliability import helpers as h
 from tests.reliability.registry import Case, tally
 
@@ -56,7 +57,7 @@ def read_all(case: Case, path: Path) -> None:
         from dxassess.scoring import score
 
         score(assessment.questionnaire, assessment.sheet)
-        written = answer_yaml(row.data, f"{path.name}:{row.line}")
+        written = answer_text(row.data, [f"Imported by `dxassess import` from {path.name}:{row.line}."])
         again = parse_bytes("imported.yaml", written.encode("utf-8")).data
         if AnswerSheet.model_validate(again) != AnswerSheet.model_validate(row.data):
             case.lose(f"row {row.line} changes when written as YAML by import")

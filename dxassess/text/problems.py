@@ -1,55 +1,18 @@
-"""The catalogue of problem messages and one-line errors, in English and Japanese.
-
-Every message the tool prints for a problem or an error is built here with `msg(KEY, **params)`:
-the result, a `Msg`, holds both languages. The English text is the wording users and their
-scripts already know; the Japanese text is written as a municipal officer writes: polite and
-short, with keys, codes, file names and YAML tokens kept as they are. A parameter may itself be
-a `Msg` (a reason, a fix): it is put in the same language as the message around it.
-"""
+"""The problems catalogue: every message about a problem in a file and every one-line error, in
+English and Japanese, plus the Japanese of texts that third-party code writes in English (the YAML
+parser, pydantic, the operating system). The English wording is what users and their scripts
+already know; the Japanese is written as a municipal officer writes: polite and short, with keys,
+codes, file names and YAML tokens kept as they are."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-
-class Msg:
-    """One message in both languages (immutable)."""
-
-    __slots__ = ("en", "ja")
-    en: str
-    ja: str
-
-    def __init__(self, en: str, ja: str) -> None:
-        object.__setattr__(self, "en", en)
-        object.__setattr__(self, "ja", ja)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("Msg is immutable")
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Msg) and (self.en, self.ja) == (other.en, other.ja)
-
-    def __hash__(self) -> int:
-        return hash((self.en, self.ja))
-
-    def __repr__(self) -> str:
-        return f"Msg(en={self.en!r}, ja={self.ja!r})"
-
-    def get(self, lang: str | None) -> str:
-        return self.ja if lang == "ja" and self.ja else self.en
-
-    def __str__(self) -> str:
-        return self.en
-
-
-def text_of(value: Any, lang: str | None) -> str:
-    """A message (Msg or plain text) in `lang`."""
-    return value.get(lang) if isinstance(value, Msg) else str(value)
-
+from dxassess.text.message import Msg
 
 # key -> (English, Japanese). Parameters are `str.format` fields.
-MESSAGES: dict[str, tuple[str, str]] = {
+PROBLEMS: dict[str, tuple[str, str]] = {
     # --- load.py: reading YAML within limits
     "load.too_large": (
         "file is {mb:.1f} MB, over the 10 MB limit",
@@ -328,6 +291,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.unknown_question": (
         "question {qid!r} is not in {questionnaire} {version}; remove the answer or fix the id",
         "設問 {qid!r} は {questionnaire} {version} にありません。回答を削除するか、id を直してください。",
+    ),
+    "check.unknown_question_near": (
+        "question {qid!r} is not in the questionnaire: did you mean {near!r}?",
+        "設問 {qid!r} は設問票にありません。{near!r} の誤りではありませんか。",
     ),
     "check.na_not_allowed": (
         "{qid} does not allow N/A; answer it or skip it",
@@ -692,17 +659,6 @@ def os_reason(exc: BaseException) -> Msg:
     return Msg(english, _OS_JA.get(name, english))
 
 
-def _format(template: str, lang: str, params: dict[str, Any]) -> str:
-    values = {key: (value.get(lang) if isinstance(value, Msg) else value) for key, value in params.items()}
-    return template.format(**values)
-
-
-def msg(name: str, /, **params: Any) -> Msg:
-    """The message `name` with its parameters, in both languages."""
-    en, ja = MESSAGES[name]
-    return Msg(_format(en, "en", params), _format(ja, "ja", params))
-
-
 # ---- pydantic's errors (DX100), translated by error type with its context
 
 PYDANTIC_JA: dict[str, str] = {
@@ -747,7 +703,7 @@ PYDANTIC_JA: dict[str, str] = {
     "string_unicode": "正しい文字列で書いてください。",
 }
 
-_VALUE_ERRORS: dict[str, str] = {MESSAGES["model.answer_one_of"][0]: "model.answer_one_of"}
+_VALUE_ERRORS: dict[str, str] = {PROBLEMS["model.answer_one_of"][0]: "model.answer_one_of"}
 
 
 def pydantic_message(err: dict[str, Any]) -> Msg:
@@ -758,7 +714,7 @@ def pydantic_message(err: dict[str, Any]) -> Msg:
     ctx = err.get("ctx") or {}
     if kind in ("value_error", "assertion_error"):
         key = _VALUE_ERRORS.get(english)
-        return Msg(english, MESSAGES[key][1]) if key else Msg(english, english)
+        return Msg(english, PROBLEMS[key][1]) if key else Msg(english, english)
     template = PYDANTIC_JA.get(kind)
     if template is None:
         return Msg(english, english)

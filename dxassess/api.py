@@ -1,0 +1,120 @@
+"""The Python API: what the commands do, as functions that return results instead of printing.
+
+    from dxassess.api import check, assess, report, batch
+
+    problems = check(["questionnaires/"])               # what `validate` prints
+    result = assess("dx-011002-2026-11-27.yaml")        # what `score` shows
+    print(result.overall, result.completeness)
+    for gap in result.gaps[:5]:
+        print(gap.question_id, gap.current, "→", gap.target)
+    html = report(result, format="html", lang="ja")     # what `report` writes
+    outcome = batch(["answers/"], "out")                # what `batch` writes, and its summary
+
+Every function raises `dxassess.errors.DxassessError` (with `.one_line()` and `.exit_code`) for
+an input it cannot use. The command-line interface is a thin formatter over these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dxassess.assess import Result
+    from dxassess.batch.run import Outcome
+    from dxassess.problems import Problem
+
+__all__ = ["assess", "batch", "check", "report"]
+
+PathLike = str | Path
+
+
+def _paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def check(paths: PathLike | Iterable[PathLike], questionnaire: PathLike | None = None) -> list[Problem]:
+    """Every problem of questionnaire files, answer files and catalogues (folders are searched for
+    `*.yaml` and `*.yml`), sorted as `validate` prints them. Lines and columns are 1-based."""
+    from dxassess import library
+    from dxassess.inputs import check_file
+    from dxassess.resolver import RESOLVER
+
+    search = RESOLVER.search_path(questionnaire)
+    problems: list[Problem] = []
+    for path in _paths(paths):
+        files = library.yaml_files(path) if path.is_dir() else [path]
+        for file in files:
+            problems += sorted(check_file(file, search), key=lambda p: (p.line, p.col, p.code))
+    return problems
+
+
+def assess(
+    answers: PathLike, questionnaire: PathLike | None = None, previous: PathLike | Result | None = None
+) -> Result:
+    """An answer file, scored: `.overall` (0–5 or None), `.completeness` (0–1), `.domains`
+    (domain id → score, target, gap), `.gaps` (highest priority first), `.roadmap`, and with
+    `previous` (an earlier answer file of the same municipality, or its Result) `.comparison`.
+    `questionnaire`: a questionnaire file or folder searched first for the id and version the
+    answer file names."""
+    from dxassess.assess import assess as assess_sheet
+    from dxassess.errors import UsageError
+    from dxassess.inputs import load_assessment
+    from dxassess.resolver import RESOLVER
+    from dxassess.text import msg
+
+    search = RESOLVER.search_path(questionnaire)
+    current = load_assessment(answers, search)
+    earlier = assess(previous, questionnaire) if isinstance(previous, (str, Path)) else previous
+    if earlier is not None and earlier.municipality.code != current.sheet.municipality.code:
+        raise UsageError(msg("cmd.previous_other", old=earlier.municipality.code, new=current.sheet.municipality.code))
+    return assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier)
+
+
+def report(
+    result: Result | PathLike,
+    format: str = "html",
+    lang: str | None = None,
+    template: PathLike | None = None,
+    questionnaire: PathLike | None = None,
+) -> str:
+    """The gap report of a Result (or of an answer file) as text: `html` (self-contained),
+    `md` or `json`; `template` renders the report data with your own Jinja2 template in a
+    sandbox. `lang` is `ja` or `en` (default: from the locale)."""
+    from dxassess.render.report import report_text
+    from dxassess.text import default_lang
+
+    if isinstance(result, (str, Path)):
+        result = assess(result, questionnaire)
+    return report_text(result, format, lang or default_lang(), Path(template) if template else None)
+
+
+def batch(
+    inputs: PathLike | Iterable[PathLike],
+    output: PathLike,
+    jobs: int | None = None,
+    lang: str | None = None,
+    questionnaire: PathLike | None = None,
+    progress: Callable[[str, int], Callable[[int], None]] | None = None,
+) -> Outcome:
+    """Score many municipalities into `output` (summaries, index, one report each). Inputs the
+    batch rejects are listed in the outcome with their problems; the others are still scored."""
+    import os
+
+    from dxassess.batch.run import run
+    from dxassess.text import default_lang
+
+    def quiet(name: str, total: int) -> Callable[[int], None]:
+        return lambda n: None
+
+    return run(
+        _paths(inputs),
+        Path(output),
+        jobs or os.cpu_count() or 1,
+        lang or default_lang(),
+        questionnaire,
+        progress or quiet,
+    )

@@ -1,0 +1,82 @@
+"""The assessment, as one pure function: answers + questionnaire → Result (score → gaps →
+roadmap → comparison with an earlier assessment).
+
+Every report, `score --json`, batch statistics and the Python API read a `Result`; none of them
+computes a score, a gap or a roadmap itself. No files, no terminal, no prose: texts are made from
+the result by the renderers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dxassess import gaps as gapmod
+from dxassess.compare import Comparison, compare
+from dxassess.model import AnswerSheet, Band, Catalogue, Municipality, Questionnaire, Tier
+from dxassess.scoring import DomainScore, Score, score
+
+
+@dataclass(frozen=True)
+class Result:
+    """One municipality's assessment, computed: what every output is made from."""
+
+    sheet: AnswerSheet
+    questionnaire: Questionnaire
+    catalogue: Catalogue | None
+    score: Score
+    gaps: tuple[gapmod.Gap, ...]
+    roadmap: tuple[gapmod.Phase, ...]
+    previous: Result | None = None
+    comparison: Comparison | None = None
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.sheet.municipality
+
+    @property
+    def assessed(self) -> dt.date:
+        return self.sheet.assessed
+
+    @property
+    def tier(self) -> Tier:
+        return self.score.tier
+
+    @property
+    def band(self) -> Band:
+        return self.score.band
+
+    @property
+    def overall(self) -> float | None:
+        """The overall score 0–5 (None when nothing is answered)."""
+        return self.score.overall
+
+    @property
+    def completeness(self) -> float:
+        """The share 0–1 of applicable questions answered (N/A included)."""
+        return self.score.completeness
+
+    @property
+    def domains(self) -> dict[str, DomainScore]:
+        """Domain id → its score, target and gap, in questionnaire order."""
+        return {d.domain_id: d for d in self.score.domains}
+
+
+def assess(
+    sheet: AnswerSheet,
+    questionnaire: Questionnaire,
+    catalogue: Catalogue | None = None,
+    previous: Result | None = None,
+) -> Result:
+    """Assess one answer sheet (already checked against its questionnaire). `previous`, an
+    earlier assessment of the same municipality, adds the change since then."""
+    scored = score(questionnaire, sheet)
+    found = gapmod.find_gaps(questionnaire, catalogue, scored)
+    phases = gapmod.roadmap(found, sheet.assessed)
+    comparison = compare(previous.score, scored) if previous is not None else None
+    return Result(sheet, questionnaire, catalogue, scored, tuple(found), tuple(phases), previous, comparison)
+
+
+def with_previous(current: Result, previous: Result) -> Result:
+    """`current` with the change since `previous` (an earlier assessment of the same municipality)."""
+    return assess(current.sheet, current.questionnaire, current.catalogue, previous)

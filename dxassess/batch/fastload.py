@@ -1,0 +1,180 @@
+"""The batch's own YAML reader: answer files read fast, the same data or the same refusal as
+`dxassess.load`, which every other command uses.
+
+Plain files (no anchors, merge keys, complex keys, tags or `%YAML` directive) are composed by
+ruamel's C parser and turned into values by a small function instead of ruamel's
+SafeConstructor, with a resolver that remembers the tag of each plain scalar. Anything else, and
+any file the C parser or that function refuses, takes `load.parse` (the checked path with
+positions), so every error names its line. This touches ruamel internals (resolver tables,
+`get_constructor_parser`): pyproject pins ruamel.yaml below its next minor version, and
+tests/test_fast_load.py checks both paths give the same data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dxassess.load import MAX_DEPTH, MAX_NODES, Document, count_values, decode, parse
+
+_PLAIN_UNSAFE = (b"&", b"<<", b"\n?", b"!", b"%YAML")
+_FAST: list[Any] = []
+
+
+def _fast_yaml() -> Any:
+    """The C-backed safe loader, for files without a %YAML directive (where the version is always
+    ruamel's default), with a resolver that gives the same tags for less: the version's table is
+    looked up once per loader instead of once per scalar (ruamel walks a chain of attribute
+    errors for it), quoted scalars are strings without a look at the table, and the tag of a
+    plain scalar is remembered by its text (answer files repeat keys and values)."""
+    if not _FAST:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.nodes import ScalarNode
+        from ruamel.yaml.resolver import VersionedResolver
+
+        remembered: dict[str, Any] = {}
+        shared: dict[str, Any] = {}
+
+        class DefaultVersionResolver(VersionedResolver):
+            _table: Any = None
+
+            @property
+            def versioned_resolver(self) -> Any:
+                if self._table is None:
+                    self._table = VersionedResolver.versioned_resolver.fget(self)  # type: ignore[attr-defined]
+                return self._table
+
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                if kind is not ScalarNode or self.yaml_path_resolvers:
+                    return super().resolve(kind, value, implicit)
+                if not implicit[0]:  # quoted, or a block scalar: always a string
+                    return self.DEFAULT_SCALAR_TAG
+                tag = remembered.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    tag = shared.setdefault(str(tag), tag)
+                    if len(remembered) > 50_000:  # bounded, whatever the files hold
+                        remembered.clear()
+                    remembered[value] = tag
+                return tag
+
+        fast = YAML(typ="safe", pure=False)
+        fast.Resolver = DefaultVersionResolver
+        _FAST.append(fast)
+    return _FAST[0]
+
+
+class _NotPlain(Exception):
+    """A node the quick construction leaves to ruamel's constructor."""
+
+
+def _load_plain(raw: bytes) -> Any:
+    """`_fast_yaml().load(raw)`, with the nodes turned into values by `_construct` rather than
+    ruamel's SafeConstructor where they are plain (string, number, boolean, null and date
+    scalars; mappings with scalar keys; sequences). Same values, same errors."""
+    from ruamel.yaml.docinfo import DocInfo, version
+
+    yaml = _fast_yaml()
+    del yaml.doc_infos[:-1]  # ruamel keeps one per load
+    yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))
+    yaml.tags = {}
+    constructor, parser = yaml.get_constructor_parser(raw)
+    try:
+        node = constructor.composer.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _construct(node, constructor)
+        except _NotPlain:
+            return constructor.construct_document(node)
+    finally:
+        parser.dispose()
+
+
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _construct(node: Any, constructor: Any) -> Any:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    str_tag = constructor.resolver.DEFAULT_SCALAR_TAG
+    by_tag = constructor.yaml_constructors
+
+    def value(node: Any) -> Any:
+        kind = type(node)
+        if kind is ScalarNode:
+            tag = node.ctag
+            if tag is str_tag:
+                return node.value
+            text = node.value
+            tag_name = str(tag)
+            # The two commonest numbers, as ruamel's constructors would read them.
+            if tag_name == _INT and text.isascii() and text.isdigit() and (text[0] != "0" or text == "0"):
+                return int(text)
+            if tag_name == _FLOAT and _DECIMAL.fullmatch(text):
+                return float(text)
+            build = by_tag.get(tag_name)
+            if build is None:
+                raise _NotPlain
+            return build(constructor, node)
+        if kind is MappingNode:
+            mapping: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if type(key_node) is not ScalarNode:
+                    raise _NotPlain  # a complex key: ruamel decides
+                key = value(key_node)
+                if key in mapping:
+                    raise _NotPlain  # a duplicate: ruamel's constructor raises its error
+                mapping[key] = value(value_node)
+            return mapping
+        if kind is SequenceNode:
+            return [value(item) for item in node.value]
+        raise _NotPlain
+
+    return value(node)
+
+
+def parse_fast(path: str, raw: bytes) -> Document:
+    """Like `parse_bytes`, for batch work: plain files (no anchors, merge keys, complex keys or
+    tags) are loaded with the C-backed safe loader without positions; anything else, and any
+    file the C loader refuses (duplicate keys, syntax), goes through the position-keeping path.
+    Both paths accept exactly the same files and give the same data."""
+    text = decode(path, raw)
+    count_values(path, text)  # before the C loader builds a node per value
+    if not any(marker in raw for marker in _PLAIN_UNSAFE):
+        try:
+            data = _load_plain(raw)
+        except Exception:  # the C loader refused the file: retry where positions are kept
+            data = None
+        else:
+            if data is not None and (not _could_exceed_limits(raw) or _within_limits(data)):
+                return Document(path, data)
+    return parse(path, text)
+
+
+def _could_exceed_limits(raw: bytes) -> bool:
+    """Whether a file might break the depth or size limits, by a cheap look at its bytes: every
+    level of nesting costs a flow bracket or at least one more character of line indentation
+    (block mappings and sequences), and every value at least two characters."""
+    if len(raw) >= MAX_NODES:
+        return True
+    indent = MAX_DEPTH - 1 - raw.count(b"[") - raw.count(b"{")  # the indentation that could be too deep
+    return indent <= 0 or re.search(rb"\n[ \t-]{%d}" % indent, b"\n" + raw) is not None
+
+
+def _within_limits(data: Any) -> bool:
+    """The depth and size limits `parse` enforces, checked on data the C loader built (a file
+    over them goes through `parse`, which names the problem and its line)."""
+    stack = [(data, 0)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return False
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node)
+    return True

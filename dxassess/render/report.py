@@ -1,0 +1,26 @@
+"""A Result as a report in one format: HTML, Markdown, JSON, or a user's own template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+FORMATS = ("html", "md", "json")
+
+
+def report_text(result: Any, fmt: str, lang: str, template: Path | None = None) -> str:
+    """The report of `result` (a dxassess.assess.Result) in `fmt`, texts in `lang`; with
+    `template`, the report data rendered by that Jinja2 template in the sandbox."""
+    from dxassess.render.context import build
+    from dxassess.render.templates import render_json, render_shipped, render_user_template
+
+    data = build(result, lang)
+    if template is not None:
+        return render_user_template(template, data)
+    if fmt == "json":
+        return render_json(data)
+    if fmt == "md":
+        return render_shipped("report.md.j2", data)
+    from dxassess.render.html import render_html
+
+    return render_html(data)

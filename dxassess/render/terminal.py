@@ -1,0 +1,62 @@
+"""Results in the terminal: the score table of `score` and the end of an interview, and the
+change table of `compare` (rich tables; texts from the report catalogue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxassess.text import text
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> None:
+    """The domains' scores, targets and gaps of one report's data."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    m = data["municipality"]
+    title = f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed']}"
+    table = Table(title=title, title_justify="left")
+    table.add_column(text("report.domain", lang))
+    table.add_column(text("report.score", lang), justify="right")
+    table.add_column(text("report.target", lang), justify="right")
+    table.add_column(text("report.gap", lang), justify="right")
+    table.add_column("", no_wrap=True)
+    for d in data["domains"].values():
+        score, target = d["score"], d["target"]
+        bar = "—" if score is None else "■" * int(round(score)) + "□" * (5 - int(round(score)))
+        table.add_row(d["title"], _fmt(score), _fmt(target), _fmt(d["gap"]), bar)
+    table.add_section()
+    table.add_row(text("report.overall", lang), _fmt(data["overall"]), _fmt(data["overall_target"]), "", "")
+    console.print(table)
+    completeness = f"{text('report.completeness', lang)}: {data['completeness'] * 100:.0f}%"
+    console.print(f"{completeness}   {text('report.gaps', lang)}: {len(data['gaps'])}")
+
+
+def print_change_table(data: dict[str, Any], lang: str, console: Any = None) -> None:
+    """The change since the previous assessment, by domain, of one report's data."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    change = data["previous"]
+    table = Table(
+        title=f"{data['municipality']['name']}: {change['assessed']} → {data['assessed']}", title_justify="left"
+    )
+    for name in ("domain", "previous", "current", "delta"):
+        table.add_column(text(f"report.{name}", lang), justify="left" if name == "domain" else "right")
+    table.add_column("")
+    for row in [change["overall"], *change["domains"]]:
+        sign = "" if row["delta"] is None else f"{row['delta']:+.2f}"
+        marker = {"improved": "▲", "worsened": "▼", "unchanged": "＝"}.get(row["status"], "")
+        table.add_row(row["title"], _fmt(row["old"]), _fmt(row["new"]), sign, f"{marker} {row['status_label']}")
+    console.print(table)
+    counts = change["counts"]
+    console.print(
+        f"{text('report.question', lang)}: {text('report.improved', lang)} {counts['improved']} / "
+        f"{text('report.worsened', lang)} {counts['worsened']} / {text('report.unchanged', lang)} {counts['unchanged']}"
+    )

@@ -1,0 +1,96 @@
+"""The one text catalogue of dxassess: every sentence and label a user sees, in Japanese and
+English, looked up by key.
+
+    text("report.overall", "ja")                 -> "総合スコア"
+    msg("load.too_large", mb=12.5)               -> Msg(en=..., ja=...)   (both languages)
+    text("interview.progress", "en", i=3, n=75)  -> "Question 3 of 75"
+
+The catalogues are split by audience — problems (`text/problems.py`: problems in files, one-line
+errors), reports (`text/reports.py`: reports, batch pages, charts), interview
+(`text/interview.py`) and sheets (`text/sheets.py`) — and merged here. The pure core never
+builds a sentence: it returns keys and values, and adapters turn them into text with `text()`.
+A value that is itself a `Msg` is put in the same language as the text around it.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import sys
+from typing import Any
+
+from dxassess.text.message import Msg
+
+__all__ = ["Msg", "default_lang", "msg", "pick", "text", "text_of", "LANGS"]
+
+LANGS = ("ja", "en")
+_CATALOGUE: dict[str, tuple[str, str]] = {}
+
+
+def catalogue() -> dict[str, tuple[str, str]]:
+    """Every key → (English, Japanese), merged from the audience catalogues on first use."""
+    if not _CATALOGUE:
+        from dxassess.text.interview import INTERVIEW
+        from dxassess.text.problems import PROBLEMS
+        from dxassess.text.reports import REPORTS
+        from dxassess.text.sheets import SHEETS
+
+        for part in (PROBLEMS, REPORTS, INTERVIEW, SHEETS):
+            clash = set(part) & set(_CATALOGUE)
+            if clash:
+                raise KeyError(f"text keys defined twice: {sorted(clash)}")
+            _CATALOGUE.update(part)
+    return _CATALOGUE
+
+
+def _fill(template: str, lang: str, values: dict[str, Any]) -> str:
+    return template.format(**{k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in values.items()})
+
+
+def text(key: str, lang: str | None, /, **values: Any) -> str:
+    """The text `key` in `lang` (English where the language is unknown or its text is empty),
+    with its `{name}` fields filled from `values`."""
+    en, ja = catalogue()[key]
+    if lang == "ja" and ja:
+        return _fill(ja, "ja", values)
+    return _fill(en, "en", values)
+
+
+def msg(key: str, /, **values: Any) -> Msg:
+    """The text `key` in both languages, fields filled."""
+    en, ja = catalogue()[key]
+    return Msg(_fill(en, "en", values), _fill(ja, "ja", values) if ja else "")
+
+
+def text_of(value: Any, lang: str | None) -> str:
+    """A message (Msg or plain text) in `lang`."""
+    return value.get(lang) if isinstance(value, Msg) else str(value)
+
+
+def pick(bilingual: dict[str, str] | None, lang: str | None) -> str:
+    """One language of a bilingual text from a file ({ja: ..., en: ...}), falling back to the other."""
+    if not bilingual:
+        return ""
+    return bilingual.get(lang or "en") or bilingual.get("en") or next(iter(bilingual.values()), "")
+
+
+def default_lang() -> str:
+    """`ja` when the user's locale is Japanese (on Windows too), else `en`: `DXASSESS_LANG`, then
+    `LC_ALL`, `LC_MESSAGES`, `LANG`, `LANGUAGE`, then Windows' display language."""
+    for var in ("DXASSESS_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+            return "ja" if lang_id & 0x3FF == 0x11 else "en"
+        except (AttributeError, OSError):
+            pass
+    try:
+        current = locale.getlocale()[0] or ""
+    except ValueError:
+        current = ""
+    return "ja" if current.lower().startswith(("ja", "japanese")) else "en"

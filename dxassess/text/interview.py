@@ -1,0 +1,144 @@
+"""The interview catalogue: every prompt and message of `dxassess run`. Keys start with
+`interview.`."""
+
+from __future__ import annotations
+
+INTERVIEW: dict[str, tuple[str, str]] = {
+    "interview.ask_code": ("Local government code (6 digits, e.g. 011002): ", "団体コード（6桁、例: 011002）: "),
+    "interview.code_digits": (
+        "The code has 6 digits (e.g. 011002).",
+        "団体コードは6桁の数字で入力してください（例: 011002）。",
+    ),
+    "interview.code_prefecture": (
+        "The first two digits ({pref}) are not a prefecture number (01 to 47).",
+        "先頭2桁（{pref}）が都道府県番号（01〜47）ではありません。",
+    ),
+    "interview.code_check": (
+        "The check digit (6th digit) does not match; with these first five digits it is {expected}.",
+        "検査数字（6桁目）が一致しません。先頭5桁が正しければ {expected} になります。",
+    ),
+    "interview.code_prefectural": (
+        "This is a prefecture's code; enter a municipality's code.",
+        "都道府県の団体コードです。市区町村の団体コードを入力してください。",
+    ),
+    "interview.prefecture_is": ("Prefecture: {prefecture}", "都道府県: {prefecture}"),
+    "interview.ask_name": ("Name of the municipality (e.g. 札幌市): ", "団体名（例: 札幌市）: "),
+    "interview.name_empty": ("Enter the name of the municipality.", "団体名を入力してください。"),
+    "interview.ask_population": ("Population: ", "人口（住民基本台帳人口）: "),
+    "interview.bad_population": (
+        "Enter the population as a whole number of at least 1 (e.g. 48500).",
+        "人口は1以上の整数で入力してください（例: 48500）。",
+    ),
+    "interview.created": ("Created the answer file: {path}", "回答ファイルを作成しました: {path}"),
+    "interview.resumed": (
+        "Opened the answer file: {path} ({done} of {total} questions answered)",
+        "回答ファイルを読み込みました: {path}（{done}/{total}問 回答済み）",
+    ),
+    "interview.updated_profile": (
+        "Updated the municipality's details ({fields}).",
+        "団体情報を更新しました（{fields}）。",
+    ),
+    "interview.intro": (
+        "Each answer is saved as you give it. Stop at any time; the same command resumes.",
+        "回答は1問ごとに保存されます。中断しても同じコマンドで続きから再開できます。",
+    ),
+    "interview.progress": ("Question {i} of {n}", "設問 {i}/{n}"),
+    "interview.domain": ("Domain {d} of {nd}", "分野 {d}/{nd}"),
+    "interview.sep": ("  |  ", "  ・  "),
+    "interview.progress_label": ("By domain", "分野別の進捗"),
+    "interview.domain_done": (" ({done}/{n} answered)", "（回答 {done}/{n}）"),
+    "interview.current_legend": (" (* marks the current answer)", "（* は現在の回答）"),
+    "interview.current_value": ("Current answer: {value}", "現在の回答: {value}"),
+    "interview.unit_range": ("Unit: {unit}   Range: {min} to {max}", "単位: {unit}\u3000範囲: {min}〜{max}"),
+    "interview.whole_numbers": (" (whole numbers)", "（整数）"),
+    "interview.na": ("Not applicable", "該当なし"),
+    "interview.skipped": ("Skipped", "スキップ"),
+    "interview.flag_note": ("note", "メモあり"),
+    "interview.flag_review": ("for review", "要確認"),
+    "interview.keys": (
+        "?=help  b=back  s=skip  n=note  r=review  q=save and quit",
+        "?=説明  b=戻る  s=スキップ  n=メモ  r=要確認  q=保存して終了",
+    ),
+    "interview.prompt": ("Answer: ", "回答: "),
+    "interview.prompt_default": ("Answer [Enter={default}]: ", "回答 [Enter={default}]: "),
+    "interview.saved": ("Saved: {qid} = {value}", "保存しました: {qid} = {value}"),
+    "interview.pick_one": ("Enter one of {keys} (? for help).", "{keys} のいずれかを入力してください（?=説明）。"),
+    "interview.pick_number": (
+        "Enter a number from {min} to {max} ({unit}).",
+        "{min}〜{max}の数値を入力してください（単位: {unit}）。",
+    ),
+    "interview.pick_whole": ("Enter a whole number.", "整数で入力してください。"),
+    "interview.need_answer": (
+        "Type an answer (s to skip, ? for help).",
+        "回答を入力してください（s=スキップ、?=説明）。",
+    ),
+    "interview.na_not_allowed": (
+        "This question cannot be answered N/A; answer it or skip it with s.",
+        "この設問は「該当なし」を選べません。回答するか、s でスキップしてください。",
+    ),
+    "interview.first_question": ("This is the first question.", "最初の設問です。"),
+    "interview.no_help": ("This question has no further help.", "この設問に補足説明はありません。"),
+    "interview.manual_refs": ("Manual sections", "手順書・計画の該当箇所"),
+    "interview.yes_means": ("Yes means: {text}", "「はい」の目安: {text}"),
+    "interview.no_last_answer": (
+        "There is no answer yet to add a note or a review mark to; answer first.",
+        "メモや要確認の印を付ける回答がまだありません。先に回答してください。",
+    ),
+    "interview.note_prompt": (
+        "Note or evidence for {qid} (Enter=cancel, -=remove the note): ",
+        "{qid} のメモ・根拠（Enter=取り消し、-=メモを削除）: ",
+    ),
+    "interview.note_current": ("Current note: {note}", "現在のメモ: {note}"),
+    "interview.note_saved": ("Note saved: {qid}", "メモを保存しました: {qid}"),
+    "interview.note_removed": ("Note removed: {qid}", "メモを削除しました: {qid}"),
+    "interview.note_unchanged": ("Note unchanged.", "メモは変更していません。"),
+    "interview.review_on": (
+        "Marked {qid} for review (r again removes the mark).",
+        "{qid} に要確認の印を付けました（もう一度 r で外せます）。",
+    ),
+    "interview.review_off": ("Removed the review mark from {qid}.", "{qid} の要確認の印を外しました。"),
+    "interview.unanswered_left": (
+        "{n} question(s) still unanswered; back to the first of them.",
+        "未回答の設問が{n}問あります。最初の未回答の設問に戻ります。",
+    ),
+    "interview.pruned": (
+        "Removed answers to questions that no longer apply: {ids}",
+        "条件により対象外となった設問の回答を削除しました: {ids}",
+    ),
+    "interview.all_done": ("All questions are answered.", "すべての設問に回答しました。"),
+    "interview.report_offer": (
+        "Write the report? 1=HTML  2=Markdown  Enter=no  b=back to the questions: ",
+        "報告書を作成しますか？ 1=HTML  2=Markdown  Enter=作成しない  b=設問に戻る: ",
+    ),
+    "interview.report_pick": ("Type 1, 2, b or just Enter.", "1、2、b または Enter を入力してください。"),
+    "interview.report_written": ("Report written: {path}", "報告書を作成しました: {path}"),
+    "interview.report_failed": ("Could not write the report: {reason}", "報告書を作成できませんでした: {reason}"),
+    "interview.resume_hint": ("To resume, run:", "続きから再開するには、次のコマンドを実行してください:"),
+    "interview.quit": ("Answers saved; stopped.", "回答を保存して終了しました。"),
+    "interview.interrupted": ("Interrupted. Every answer is saved.", "中断しました。回答は保存済みです。"),
+    "interview.not_tty": (
+        "stdin is not a terminal and the answers are incomplete ({n} unanswered); run in a terminal, or complete the answer file first",
+        "標準入力が端末ではないため対話できません（未回答 {n}問）。端末で実行するか、回答ファイルをすべて記入してから実行してください",
+    ),
+    "interview.not_tty_profile": (
+        "stdin is not a terminal, so nothing can be asked; run in a terminal, or give a complete answer file with --answers",
+        "標準入力が端末ではないため、質問できません。端末で実行するか、すべて回答済みの回答ファイルを --answers で指定してください",
+    ),
+    "interview.locked": (
+        "this answer file is in use by another dxassess run (process {pid}); quit that one (q) first, then run again",
+        "この回答ファイルは別の dxassess run（プロセス {pid}）で使用中です。そちらを終了（q）してから実行してください",
+    ),
+    "interview.lock_failed": (
+        "cannot create the lock file ({reason}); choose a folder you can write to",
+        "ロックファイルを作成できません（{reason}）。書き込みできるフォルダを指定してください",
+    ),
+    "interview.code_mismatch": (
+        "the answer file is for code {found}, not --code {given}; give another --answers file",
+        "回答ファイルの団体コードは {found} で、--code {given} と一致しません。別の回答ファイルを指定してください",
+    ),
+    "interview.bad_code_option": ("--code {code}: {reason}", "--code {code}: {reason}"),
+    "interview.other_questionnaire": (
+        "the answer file answers questionnaire {found}, not --questionnaire {given}",
+        "回答ファイルは設問票 {found} の回答で、--questionnaire {given} とは異なります",
+    ),
+}

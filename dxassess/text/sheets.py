@@ -1,0 +1,69 @@
+"""The sheets catalogue: the words of answer sheets (XLSX, CSV and YAML templates) sent to
+municipalities. Keys start with `sheet.`. Row 2 of a sheet is Japanese whatever the language
+(contract), so the column labels have one text only."""
+
+from __future__ import annotations
+
+SHEETS: dict[str, tuple[str, str]] = {
+    # --- words a cell may hold (written by the template; import also accepts others)
+    "sheet.word_yes": ("yes", "はい"),
+    "sheet.word_no": ("no", "いいえ"),
+    "sheet.word_na": ("na", "該当なし"),
+    "sheet.word_skip": ("skip", "スキップ"),
+    # --- the municipality columns: hints
+    "sheet.hint_code": ("6 digits with the check digit, e.g. 011002", "6桁（検査数字付き）。例: 011002"),
+    "sheet.hint_name": ("e.g. 札幌市", "例: 札幌市"),
+    "sheet.hint_prefecture": ("optional: derived from the code when empty", "空欄ならコードから補います"),
+    "sheet.hint_population": ("a whole number of at least 1, e.g. 1973395", "1以上の整数。例: 1973395"),
+    "sheet.hint_assessed": ("YYYY-MM-DD, e.g. 2026-11-27", "YYYY-MM-DD。例: 2026-11-27"),
+    # --- what a question column accepts
+    "sheet.accept_level": ("level 0–5", "レベル 0〜5"),
+    "sheet.accept_choice": ("choose: {keys}", "選択: {keys}"),
+    "sheet.accept_whole": ("whole number", "整数"),
+    "sheet.accept_number": ("number", "数値"),
+    "sheet.accept_yes_no_yaml": ("true / false", "true（はい）/ false（いいえ）"),
+    "sheet.comment_answer": ("Answer: {hint}", "回答: {hint}"),
+    "sheet.comment_help": ("Help: {help}", "ヒント: {help}"),
+    "sheet.choose_one_of": ("Choose one of: {choices}", "一覧から選んでください: {choices}"),
+    # --- the workbook
+    "sheet.answers_title": ("answers", "回答"),
+    "sheet.guide_title": ("how-to", "記入方法"),
+    "sheet.guide_1": (
+        "Fill the yellow cells, one row per municipality; do not change rows 1 and 2.",
+        "黄色の欄に、1団体につき1行で記入してください（1行目・2行目は変更しないでください）。",
+    ),
+    "sheet.guide_2": (
+        "Enter na where a question allows N/A, skip to skip a question; leave a cell empty when unanswered.",
+        "該当しない設問は「該当なし」（認められている設問のみ）、答えられない設問は「スキップ」、未回答は空欄。",
+    ),
+    "sheet.guide_3": (
+        "Formulas are not read: enter the values themselves.",
+        "数式は読み取りません。値を直接入力してください。",
+    ),
+    "sheet.head_column": ("Column", "列"),
+    "sheet.head_id": ("ID", "ID"),
+    "sheet.head_question": ("Question", "設問"),
+    "sheet.head_answer": ("Answer", "回答方法"),
+    "sheet.head_help": ("Help", "説明"),
+    # --- the YAML template
+    "sheet.yaml_kind": ("answer file", "回答ファイル"),
+    "sheet.yaml_1": (
+        "1. Fill in the municipality and the date of the assessment.",
+        "1. 団体と診断日を記入してください。",
+    ),
+    "sheet.yaml_2": (
+        '2. For each question you answer (at least one), delete the "# " before its answer line and',
+        "2. 回答する設問の行頭の「# 」を消し、value に値を書きます（1問以上）。",
+    ),
+    "sheet.yaml_3": (
+        '   write the value. N/A: {{na: true}} (where allowed); skip: {{skipped: true}}; evidence: note: "…"',
+        '   該当なし: {{na: true}}（認められた設問のみ）  スキップ: {{skipped: true}}  根拠: note: "…"',
+    ),
+    "sheet.yaml_4": ("3. Check the file: dxassess validate THIS_FILE", "3. 確認: dxassess validate このファイル"),
+    "sheet.yaml_help": ("help", "ヒント"),
+    # --- answer files written by `import`
+    "sheet.imported_from": (
+        "Imported by `dxassess import` from {source}.",
+        "Imported by `dxassess import` from {source}.",
+    ),
+}
