@@ -368,7 +368,7 @@ def changes(old: Register, new: Register, inferred: Sequence[Entry] = ()) -> Ite
                 yield Change("renamed", code, before, after)
             if before.kind != after.kind:
                 yield Change("kind_changed", code, before, after, code in guessed)
-            if fold(before.kana) != fold(after.kana):
+            if fold(before.kana) != fold(after.kana) and before.name == after.name:  # a new name is read anew
                 yield Change("kana_changed", code, before, after)
 
 
