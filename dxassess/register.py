@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,7 @@ class Register:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
     def lookup(self, code: Any) -> Entry | None:
@@ -430,12 +430,17 @@ def register_path(env: Mapping[str, str] | None = None, platform: str | None = N
 
 
 _loaded: dict[Path, Register] = {}
+_in_use: list[Register] = []  # the register in use, once chosen
 
 
 def get_register(path: Path | None = None) -> Register:
-    """The register in use (or the one at `path`), read on first use and kept."""
+    """The register in use (or the one at `path`), read on first use and kept for the run."""
     if path is None:
+        if _in_use:
+            return _in_use[0]
         path, _ = register_path()
+        _in_use.append(get_register(path))
+        return _in_use[0]
     key = Path(path).resolve()
     register = _loaded.get(key)
     if register is None:
@@ -444,8 +449,9 @@ def get_register(path: Path | None = None) -> Register:
 
 
 def clear_cache() -> None:
-    """Forget registers read so far (after an update, or in tests)."""
+    """Forget the registers read so far and which one is in use (after an update, or in tests)."""
     _loaded.clear()
+    _in_use.clear()
 
 
 # --- shortcuts on the register in use -------------------------------------------------------

@@ -292,7 +292,7 @@ def test_loading_is_lazy_and_light():
     the first lookup parses the shipped file quickly."""
     code = (
         "import sys, time; from dxassess import register; "
-        "assert register._loaded == {} and 'openpyxl' not in sys.modules and 'dxassess.messages' not in sys.modules; "
+        "assert not register._loaded and not register._in_use and 'openpyxl' not in sys.modules and 'dxassess.messages' not in sys.modules; "
         "t = time.perf_counter(); register.lookup('011002'); print(time.perf_counter() - t)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
