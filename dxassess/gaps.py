@@ -147,5 +147,5 @@ def actions_for(catalogue: Catalogue | None, refs: tuple[str, ...]) -> list[Text
     for ref in refs:
         section = sections.get(ref)
         if section is not None:
-            out.extend(dict(a) for a in section.actions)
+            out.extend(dict(a) if isinstance(a, dict) else dict(a.text) for a in section.actions)
     return out

@@ -271,7 +271,7 @@ class Register:
 
 def _error(en: str, ja: str, path: str, line: int | None = None, code: str = "DX100") -> Exception:
     from dxassess.errors import InputError
-    from dxassess.messages import Msg
+    from dxassess.text import Msg
 
     return InputError(Msg(en, ja), path, line, 1 if line else None, code=code)
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import InputError
-from dxassess.messages import Msg
 from dxassess.register import (
     CITY_KINDS,
     COLUMNS,
@@ -39,6 +38,7 @@ from dxassess.register import (
     decode,
     fold,
 )
+from dxassess.text import Msg
 
 # The six villages of the Northern Territories (北方領土) are in the ministry's list (its sheet of
 # bodies has 1,747 municipality rows) but are not among the 1,741 municipalities that exist in

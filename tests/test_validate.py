@@ -52,8 +52,6 @@ def test_shipped_questionnaires_and_catalogue_validate_clean():
     assert any(p.name == "municipal-dx.yaml" for p in shipped)
     for path in shipped:
         problems = check_file(path)
-        # until the shipped questionnaires carry `steps` (issue 15), only that warning may remain
-        problems = [p for p in problems if p.code != "DX218"]
         assert problems == [], [p.format_text() for p in problems]
 
 
