@@ -53,25 +53,31 @@ def check(paths: PathLike | Iterable[PathLike], questionnaire: PathLike | None =
 
 
 def assess(
-    answers: PathLike, questionnaire: PathLike | None = None, previous: PathLike | Result | None = None
+    answers: PathLike,
+    questionnaire: PathLike | None = None,
+    previous: PathLike | Result | None = None,
+    budget_cutoff: int | None = None,
 ) -> Result:
     """An answer file, scored: `.overall` (0–5 or None), `.completeness` (0–1), `.domains`
     (domain id → score, target, gap), `.gaps` (highest priority first), `.roadmap`, and with
     `previous` (an earlier answer file of the same municipality, or its Result) `.comparison`.
     `questionnaire`: a questionnaire file or folder searched first for the id and version the
-    answer file names."""
+    answer file names. `budget_cutoff`: the month by whose end next year's budget requests are
+    in (default: October), which decides when actions that need money can start."""
     from dxassess.assess import assess as assess_sheet
     from dxassess.errors import UsageError
     from dxassess.inputs import load_assessment
     from dxassess.resolver import RESOLVER
+    from dxassess.roadmap import DEFAULT_BUDGET_CUTOFF
     from dxassess.text import msg
 
     search = RESOLVER.search_path(questionnaire)
     current = load_assessment(answers, search)
-    earlier = assess(previous, questionnaire) if isinstance(previous, (str, Path)) else previous
+    cutoff = budget_cutoff or DEFAULT_BUDGET_CUTOFF
+    earlier = assess(previous, questionnaire, None, cutoff) if isinstance(previous, (str, Path)) else previous
     if earlier is not None and earlier.municipality.code != current.sheet.municipality.code:
         raise UsageError(msg("cmd.previous_other", old=earlier.municipality.code, new=current.sheet.municipality.code))
-    return assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier)
+    return assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
 
 
 def report(
@@ -99,6 +105,7 @@ def batch(
     lang: str | None = None,
     questionnaire: PathLike | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
+    budget_cutoff: int | None = None,
 ) -> Outcome:
     """Score many municipalities into `output` (summaries, index, one report each). Inputs the
     batch rejects are listed in the outcome with their problems; the others are still scored."""
@@ -117,4 +124,5 @@ def batch(
         lang or default_lang(),
         questionnaire,
         progress or quiet,
+        budget_cutoff,
     )

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dxassess import gaps as gapmod
+from dxassess import roadmap as plan
 from dxassess.compare import Comparison, compare
 from dxassess.model import AnswerSheet, Band, Catalogue, Municipality, Questionnaire, Tier
 from dxassess.scoring import DomainScore, Score, score
@@ -26,7 +27,9 @@ class Result:
     catalogue: Catalogue | None
     score: Score
     gaps: tuple[gapmod.Gap, ...]
-    roadmap: tuple[gapmod.Phase, ...]
+    roadmap: tuple[plan.Phase, ...]
+    first: tuple[str, ...]  # the question ids of the three to five actions to start with
+    budget_cutoff: int  # the month by whose end next year's budget requests are in
     previous: Result | None = None
     comparison: Comparison | None = None
 
@@ -67,16 +70,30 @@ def assess(
     questionnaire: Questionnaire,
     catalogue: Catalogue | None = None,
     previous: Result | None = None,
+    budget_cutoff: int = plan.DEFAULT_BUDGET_CUTOFF,
 ) -> Result:
     """Assess one answer sheet (already checked against its questionnaire). `previous`, an
-    earlier assessment of the same municipality, adds the change since then."""
+    earlier assessment of the same municipality, adds the change since then; `budget_cutoff`
+    is the month by whose end next year's budget requests must be in."""
     scored = score(questionnaire, sheet)
-    found = gapmod.find_gaps(questionnaire, catalogue, scored)
-    phases = gapmod.roadmap(found, sheet.assessed)
+    found = gapmod.find_gaps(questionnaire, catalogue, scored, sheet.assessed)
+    phases = plan.schedule(found, sheet.assessed, budget_cutoff, scored.band)
+    first = plan.first_actions(found, phases)
     comparison = compare(previous.score, scored) if previous is not None else None
-    return Result(sheet, questionnaire, catalogue, scored, tuple(found), tuple(phases), previous, comparison)
+    return Result(
+        sheet,
+        questionnaire,
+        catalogue,
+        scored,
+        tuple(found),
+        tuple(phases),
+        tuple(first),
+        budget_cutoff,
+        previous,
+        comparison,
+    )
 
 
 def with_previous(current: Result, previous: Result) -> Result:
     """`current` with the change since `previous` (an earlier assessment of the same municipality)."""
-    return assess(current.sheet, current.questionnaire, current.catalogue, previous)
+    return assess(current.sheet, current.questionnaire, current.catalogue, previous, current.budget_cutoff)

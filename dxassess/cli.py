@@ -70,6 +70,16 @@ QuestionnaireOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+CutoffOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--budget-cutoff",
+        min=1,
+        max=12,
+        help="Month by whose end next year's budget requests must be in (default: 10, October); "
+        "decides when actions that need money can start.",
+    ),
+]
 
 
 def _lang(value: Any = None) -> str:
@@ -174,11 +184,12 @@ def score(
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
+    budget_cutoff: CutoffOpt = None,
 ) -> None:
     """Score answer files: a table, or JSON. 回答ファイルを採点します。"""
     from dxassess.commands.assess import run_score
 
-    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire))
+    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire, budget_cutoff))
 
 
 @app.command()
@@ -193,11 +204,14 @@ def report(
     previous: Annotated[Path | None, typer.Option("--previous", help="An earlier answer file to compare.")] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
+    budget_cutoff: CutoffOpt = None,
 ) -> None:
     """Write the gap report against the national DX manual. 手順書とのギャップ報告書を作成します。"""
     from dxassess.commands.assess import run_report
 
-    raise typer.Exit(run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire))
+    raise typer.Exit(
+        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff)
+    )
 
 
 @app.command()
@@ -292,11 +306,12 @@ def batch(
     ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
+    budget_cutoff: CutoffOpt = None,
 ) -> None:
     """Score many municipalities and compare them with their peers. 複数団体を一括採点し比較します。"""
     from dxassess.commands.batch import run_batch
 
-    raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire))
+    raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire, budget_cutoff))
 
 
 def main() -> None:

@@ -1,4 +1,7 @@
-"""Gap analysis as pure functions: gaps against tier targets, priorities, next steps, roadmap."""
+"""Gap analysis as pure functions: every answered question below its target, with the action that
+closes it (the questionnaire's step), what that action takes (owner, budget, months, support),
+what it relies on in the manual (catalogue actions), its deadline and what must come first.
+Priorities follow gap × weight. Keys and values only: the texts are made by the renderers."""
 
 from __future__ import annotations
 
@@ -10,9 +13,13 @@ from typing import Any
 from dxassess.model import (
     Catalogue,
     ChoiceQuestion,
+    Deadline,
     NumericQuestion,
+    Owner,
+    QuestionBase,
     Questionnaire,
     ScaleQuestion,
+    Step,
     YesNoQuestion,
 )
 from dxassess.scoring import Score
@@ -20,6 +27,8 @@ from dxassess.text import Msg
 
 Text = dict[str, str]
 NextStep = tuple[str, dict[str, Any]]  # a catalogue key and its values
+
+QUICK_MONTHS = 3  # an action with no budget that takes at most this long can start at once
 
 
 @dataclass(frozen=True)
@@ -32,17 +41,19 @@ class Gap:
     weight: float  # question weight × domain weight
     priority: float
     next_level: int
-    next_step: NextStep
-    manual: tuple[str, ...]
-    quick_win: bool
-    phase: str  # this_year | next_year | later
-
-
-@dataclass(frozen=True)
-class Phase:
-    key: str  # this_year | next_year | later
-    fiscal_year: int  # first fiscal year of the phase
-    gaps: tuple[Gap, ...]
+    next_step: NextStep  # the step's text, or (without a step) the goal to reach
+    step: Step | None  # the questionnaire's action for next_level
+    owner: Owner | None
+    needs_budget: bool
+    months: int | None  # roughly how long the action takes
+    manual: tuple[str, ...]  # catalogue section ids cited
+    actions: tuple[str, ...]  # catalogue action ids the question relies on
+    support: tuple[str, ...]  # support scheme ids that fit
+    national: tuple[str, ...]  # national figure ids to compare with
+    after: tuple[str, ...]  # question ids whose gaps come first
+    deadline: Deadline | None
+    overdue: bool  # the deadline has passed on the assessment date
+    quick_win: bool  # no budget, short, can start at once
 
 
 def fiscal_year(day: dt.date) -> int:
@@ -55,31 +66,30 @@ def reiwa(fy: int) -> int:
     return fy - 2018
 
 
-def _bilingual(value: dict[str, str]) -> Msg:
+def bilingual(value: dict[str, str]) -> Msg:
     """A text from a file ({ja, en}) as a Msg, so it can fill a catalogue text in either language."""
     en = value.get("en") or next(iter(value.values()), "")
     return Msg(en, value.get("ja") or en)
 
 
-def next_step(question: Any, questionnaire: Questionnaire, next_level: int) -> NextStep:
-    """What the municipality looks like one level up: a catalogue key and its values."""
+def goal(question: QuestionBase, questionnaire: Questionnaire, target: float) -> NextStep:
+    """What to reach when the questionnaire writes no step: the first level at the target (never
+    a level that still falls short), as a catalogue key and its values."""
+    level = next((lv for lv in question.answer_levels() if lv >= target - 1e-9), question.answer_levels()[-1])
     if isinstance(question, ScaleQuestion):
-        override = question.levels.get(next_level)
-        if override is not None:
-            return "report.step_as_written", {"text": _bilingual(override.description)}
         scale = questionnaire.scales[question.scale]
-        level = next((lv for lv in scale.levels if lv.level == next_level), scale.levels[-1])
-        return "report.step_as_written", {"text": _bilingual(level.description)}
-    if isinstance(question, YesNoQuestion):
-        return "report.step_as_written", {"text": _bilingual(question.yes_description or question.text)}
+        override = question.levels.get(level)
+        found = next((lv for lv in scale.levels if lv.level == level), scale.levels[-1])
+        label = override.label if override and override.label else found.label
+        return "report.goal_level", {"level": level, "label": bilingual(label)}
     if isinstance(question, ChoiceQuestion):
-        better = sorted((o for o in question.options if o.level >= next_level), key=lambda o: o.level)
-        option = better[0] if better else max(question.options, key=lambda o: o.level)
-        return "report.step_reach_option", {"label": _bilingual(option.label)}
+        option = min((o for o in question.options if o.level >= level), key=lambda o: o.level)
+        return "report.goal_option", {"label": bilingual(option.label)}
     if isinstance(question, NumericQuestion):
-        threshold = question.threshold_for(min(next_level, 5))
-        key = "report.step_raise_to" if question.direction == "higher" else "report.step_lower_to"
-        return key, {"value": threshold, "unit": _bilingual(question.unit)}
+        key = "report.goal_at_least" if question.direction == "higher" else "report.goal_at_most"
+        return key, {"value": question.threshold_for(max(level, 1)), "unit": bilingual(question.unit)}
+    if isinstance(question, YesNoQuestion):
+        return "report.goal_yes", {"text": bilingual(question.yes_description or question.text)}
     raise TypeError(type(question).__name__)
 
 
@@ -90,8 +100,19 @@ def _manual_rank(catalogue: Catalogue | None, refs: list[str]) -> int:
     return min((order.get(r, len(order)) for r in refs), default=len(order))
 
 
-def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result: Score) -> list[Gap]:
-    """Every answered question below its target, highest priority first."""
+def _support(step: Step | None, actions: tuple[str, ...], catalogue: Catalogue | None) -> tuple[str, ...]:
+    found = list(step.support) if step else []
+    table = catalogue.action_map() if catalogue else {}
+    for ref in actions:
+        action = table.get(ref)
+        if action is not None:
+            found += action.support
+    return tuple(dict.fromkeys(found))
+
+
+def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result: Score, assessed: dt.date) -> list[Gap]:
+    """Every answered question below its target, highest priority first (ties: the manual's order,
+    then the questionnaire's)."""
     questions = questionnaire.question_map()
     domain_weight = {d.id: d.weight for d in questionnaire.domains}
     ranked: list[tuple[float, int, int, Gap]] = []
@@ -101,12 +122,18 @@ def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result:
         question = questions[qs.question_id]
         gap = qs.target - qs.level
         weight = qs.weight * domain_weight[qs.domain_id]
-        next_level = min(5, int(math.floor(qs.level)) + 1)
-        if isinstance(question, YesNoQuestion):
-            next_level = question.yes_level
-        steps = 1 if isinstance(question, YesNoQuestion) else math.ceil(gap - 1e-9)
-        quick = steps <= 1
-        phase = "this_year" if quick else ("next_year" if steps <= 2 else "later")
+        next_level = question.next_level(qs.level)
+        if next_level is None:  # cannot happen below a target within 0–5; be safe
+            next_level = int(math.ceil(qs.target))
+        step = question.step_for(next_level)
+        next_step = (
+            ("report.step", {"text": bilingual(step.text)}) if step else goal(question, questionnaire, qs.target)
+        )
+        owner = (step.owner if step and step.owner else None) or question.owner
+        needs_budget = bool(step and step.needs_budget)
+        months = step.months if step else None
+        actions = tuple(question.actions)
+        overdue = question.deadline is not None and question.deadline.date < assessed
         item = Gap(
             question_id=qs.question_id,
             domain_id=qs.domain_id,
@@ -116,30 +143,28 @@ def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result:
             weight=weight,
             priority=round(gap * weight, 4),
             next_level=next_level,
-            next_step=next_step(question, questionnaire, next_level),
+            next_step=next_step,
+            step=step,
+            owner=owner,
+            needs_budget=needs_budget,
+            months=months,
             manual=tuple(question.manual),
-            quick_win=quick,
-            phase=phase,
+            actions=actions,
+            support=_support(step, actions, catalogue),
+            national=tuple(question.national),
+            after=tuple(question.after),
+            deadline=question.deadline,
+            overdue=overdue,
+            quick_win=step is not None and not needs_budget and (months or 99) <= QUICK_MONTHS,
         )
         ranked.append((-item.priority, _manual_rank(catalogue, question.manual), position, item))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked]
 
 
-def roadmap(gaps: list[Gap], assessed: dt.date) -> list[Phase]:
-    """Group gaps by fiscal-year phase counted from the assessment date; quick wins first."""
-    fy = fiscal_year(assessed)
-    starts = {"this_year": fy, "next_year": fy + 1, "later": fy + 2}
-    phases = []
-    for key in ("this_year", "next_year", "later"):
-        items = [g for g in gaps if g.phase == key]
-        items.sort(key=lambda g: (not g.quick_win,))  # stable: keeps priority order within
-        phases.append(Phase(key, starts[key], tuple(items)))
-    return phases
-
-
 def actions_for(catalogue: Catalogue | None, refs: tuple[str, ...]) -> list[Text]:
-    """The manual's asks for the cited sections (the actions a gap report lists)."""
+    """The texts of the cited sections' actions (for a catalogue whose actions have no ids, and
+    for questions that name no actions of their own)."""
     if catalogue is None:
         return []
     sections = catalogue.section_map()

@@ -91,13 +91,15 @@ def test_a_peer_section_longer_than_its_room_is_still_written(tmp_path: Path):
     work, reports = tmp_path / "work", tmp_path / "reports"
     work.mkdir()
     reports.mkdir()
-    (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 4 + b"<p>after</p>")
+    # two rooms (the first page's paragraph, the table), both too small for what goes in them
+    (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 3 + b"<p>middle</p>" + b" " * 4 + b"<p>after</p>")
     peer_data = {"tier_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
-    peer = {"tier_label": "City", "percentile": {"a": 40.0}, "median": {"a": 2.0}}
-    settings = Settings("en", None, str(work), str(reports))
-    assert finish_job(0, "011002", (13, 4), peer_data, peer, settings) == (0, None)
+    peer = {"tier_label": "City", "percentile": {"a": 40.0, "overall": 55.0}, "median": {"a": 2.0}, "n": 7}
+    settings = Settings("en", None, str(work), str(reports), 10)
+    assert finish_job(0, "011002", ((13, 3), (29, 4)), peer_data, peer, settings) == (0, None)
     html = (reports / "011002.html").read_text(encoding="utf-8")
-    assert html.startswith('<p>before</p><h3 id="peer">') and html.endswith("</table>\n<p>after</p>")
+    assert html.startswith('<p>before</p><p class="peer-summary">') and "55th percentile" in html
+    assert '</p>\n<p>middle</p><h3 id="peer">' in html and html.endswith("</table>\n<p>after</p>")
     assert "<td>A</td>" in html and not list(work.iterdir())
 
 

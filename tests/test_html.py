@@ -89,8 +89,9 @@ def test_renders_both_languages_self_contained(lang: str) -> None:
     assert "札幌市" in html and "011002" in html and "1,973,395" in html
     title = "DX推進状況 診断報告書" if lang == "ja" else "DX readiness gap report"
     assert title in html
-    assert "@page { size: A4" in html and "Noto Sans CJK JP" in html
-    for section in ("domains", "gaps", "roadmap", "answers", "manual"):
+    assert re.search(r"@page \{\s*size: A4", html) and "Noto Sans CJK JP" in html
+    assert "counter(page)" in html  # page numbers of its own, not the browser's header and footer
+    for section in ("summary", "domains", "gaps", "roadmap", "annex", "answers", "manual"):
         assert f'<section id="{section}"' in html
     # manual sections link to the official source (a link, never a loaded resource)
     assert 'href="https://www.soumu.go.jp/main_content/000919516.pdf"' in html

@@ -406,7 +406,7 @@ def test_without_a_terminal_a_complete_file_is_validated_and_scored(tmp_path: Pa
 def test_japanese_lines_never_start_with_closing_punctuation() -> None:
     import rich.text
 
-    from dxassess.interview_view import NO_LINE_START, better_break, use_japanese_line_breaking
+    from dxassess.kinsoku import NO_LINE_START, better_break, use_japanese_line_breaking
 
     assert better_break("あいう、えお", 3, 0) == 2  # the comma takes the last character with it
     assert better_break("あ「いう", 2, 0) == 1  # an opening bracket goes down with what it opens

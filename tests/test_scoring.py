@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxassess import expr
-from dxassess.gaps import find_gaps, fiscal_year, roadmap
+from dxassess.gaps import find_gaps, fiscal_year
 from dxassess.inputs import load_assessment, load_questionnaire
 from dxassess.model import (
     Answer,
@@ -21,6 +21,7 @@ from dxassess.model import (
     Tier,
     YesNoQuestion,
 )
+from dxassess.roadmap import schedule
 from dxassess.scoring import score
 from dxassess.text import text
 
@@ -83,22 +84,32 @@ def test_hidden_question_leaves_the_denominator():
 def test_gaps_priority_next_step_and_roadmap():
     a = load_assessment(MINI_ANSWERS)
     result = score(a.questionnaire, a.sheet)
-    gaps = find_gaps(a.questionnaire, a.catalogue, result)
+    gaps = find_gaps(a.questionnaire, a.catalogue, result, a.sheet.assessed)
     assert [g.question_id for g in gaps] == [
         "leadership.policy",  # gap 4 × weight 2
         "leadership.mayor_commitment",  # gap 1 × 2 = 2, manual S0.1 before S2.1
         "infrastructure.pc_age",  # gap 2 × 1 = 2
         "infrastructure.wifi",
     ]
-    policy = gaps[0]
-    assert policy.priority == 8 and policy.quick_win and policy.manual == ("S0.1",)
-    assert text(*policy.next_step[:1], "ja", **policy.next_step[1]) == "方針を策定し公表する。"
-    step_en = text(*gaps[1].next_step[:1], "en", **gaps[1].next_step[1])
-    assert step_en == "The mayor reviews progress monthly." or gaps[1].next_level == 4
-    assert text(*gaps[2].next_step[:1], "ja", **gaps[2].next_step[1]) == "6年以下にする。"
-    phases = roadmap(gaps, a.sheet.assessed)
+    policy, mayor, pc_age, wifi = gaps
+    assert policy.priority == 8 and policy.manual == ("S0.1",)
+    # the next step is the questionnaire's action for the next level, never a level's description
+    assert (
+        text(*policy.next_step[:1], "ja", **policy.next_step[1]) == "情報担当課が方針案を作り、庁議で決定して公表する。"
+    )
+    assert policy.owner.value == "dx" and not policy.needs_budget and policy.months == 6 and not policy.quick_win
+    assert mayor.next_level == 4
+    assert text(*mayor.next_step[:1], "en", **mayor.next_step[1]).startswith(
+        "The mayor checks results against indicators"
+    )
+    assert pc_age.next_level == 3 and pc_age.needs_budget and pc_age.step is not None
+    assert text(*pc_age.next_step[:1], "ja", **pc_age.next_step[1]) == "次年度予算で古いPCを更新する。"
+    # assessed 2026-11-27, after the default budget cut-off (end of October): money in FY2028
+    phases = schedule(gaps, a.sheet.assessed)
     assert [p.fiscal_year for p in phases] == [2026, 2027, 2028]
-    assert [g.question_id for g in phases[1].gaps] == ["infrastructure.pc_age"]
+    assert set(phases[0].question_ids) == {"leadership.policy", "leadership.mayor_commitment"}
+    assert phases[1].question_ids == ()
+    assert set(phases[2].question_ids) == {"infrastructure.pc_age", "infrastructure.wifi"}
 
 
 @pytest.mark.parametrize(
@@ -213,7 +224,7 @@ def test_scores_stay_within_0_and_5(case):
         assert 0 <= d.target <= 5
     assert result.overall is None or 0 <= result.overall <= 5
     assert 0 <= result.completeness <= 1
-    for g in find_gaps(q, c, result):
+    for g in find_gaps(q, c, result, dt.date(2026, 11, 1)):
         assert 0 < g.gap <= 5 and g.priority > 0
 
 

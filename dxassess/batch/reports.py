@@ -10,7 +10,9 @@ from markupsafe import Markup
 
 from dxassess.batch import rows
 
-# Where the peer section goes in a report waiting for it (input text cannot make it: escaped).
+# Where the peer sections go in a report waiting for them (input text cannot make them: escaped):
+# the one paragraph on the first page, and the table with the domain scores.
+PEER_SUMMARY_SLOT = "<!-- dxassess:peer-summary -->"
 PEER_SLOT = "<!-- dxassess:peer -->"
 
 _SOURCES: dict[tuple[Any, ...], Markup] = {}
@@ -29,21 +31,28 @@ def _sources(data: dict[str, Any]) -> Markup:
     return found
 
 
-def capacity(data: dict[str, Any]) -> int:
-    """Bytes enough for this report's peer section whatever the benchmarks turn out to be: the
-    section with the widest value in every cell (a median of 5.00, a percentile of 100)."""
-    from dxassess.render.html import peer_section
+def capacities(data: dict[str, Any]) -> tuple[int, int]:
+    """Bytes enough for this report's two peer sections whatever the benchmarks turn out to be:
+    the sections with the widest value in every place (a median of 5.00, a percentile of 100, a
+    group of 99,999 municipalities)."""
+    from dxassess.render.html import peer_section, peer_summary
 
     keys = [*data["domains"], "overall"]
-    widest = {"percentile": dict.fromkeys(keys, 100.0), "median": dict.fromkeys(keys, 5.0)}
-    return len(peer_section(data, widest).encode("utf-8"))
+    widest = {"percentile": dict.fromkeys(keys, 100.0), "median": dict.fromkeys(keys, 5.0), "n": 99999}
+    none = {"percentile": {}, "median": {}, "n": 99999}
+    summary = max(len(peer_summary(data, widest).encode("utf-8")), len(peer_summary(data, none).encode("utf-8")))
+    return summary, len(peer_section(data, widest).encode("utf-8"))
 
 
-def render_waiting(data: dict[str, Any]) -> tuple[bytes, int, int]:
-    """The report with PEER_SLOT where its peer section goes: (bytes, the slot's offset, the
-    room the section needs)."""
+def render_waiting(data: dict[str, Any]) -> tuple[bytes, list[tuple[int, int]]]:
+    """The report with the two slots where its peer sections go: (bytes, [(offset, room)] of the
+    summary slot and the table slot, in that order)."""
     from dxassess.render.html import render_html
 
     given = {"sources": _sources(data), **rows.prerendered(data)}
-    payload = render_html(data, peer_html=PEER_SLOT, prerendered=given).encode("utf-8")
-    return payload, payload.index(PEER_SLOT.encode("ascii")), capacity(data)
+    html = render_html(data, peer_html=PEER_SLOT, prerendered=given, peer_summary_html=PEER_SUMMARY_SLOT)
+    payload = html.encode("utf-8")
+    rooms = capacities(data)
+    first = payload.index(PEER_SUMMARY_SLOT.encode("ascii"))
+    second = payload.index(PEER_SLOT.encode("ascii"))
+    return payload, [(first, rooms[0]), (second, rooms[1])]

@@ -160,7 +160,7 @@ def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
 
-def _finish(settings: Settings, args: tuple[int, str, tuple[int, int], dict, dict]) -> Any:
+def _finish(settings: Settings, args: tuple[int, str, tuple[tuple[int, int], ...], dict, dict]) -> Any:
     return finish_job(*args, settings)
 
 
@@ -194,6 +194,7 @@ def run(
     lang: str,
     questionnaire: str | Path | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
+    budget_cutoff: int | None = None,
 ) -> Outcome:
     """Score every input into `out` and write the summaries. Invalid inputs are rejected with
     their problem; the others are still scored. Re-running into the same folder completes or
@@ -211,7 +212,11 @@ def run(
     work = out / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
     ensure_dir(work)
-    settings = Settings(lang, str(search) if search else None, str(work), str(reports))
+    from dxassess.roadmap import DEFAULT_BUDGET_CUTOFF
+
+    settings = Settings(
+        lang, str(search) if search else None, str(work), str(reports), budget_cutoff or DEFAULT_BUDGET_CUTOFF
+    )
     _warm(ref)
     protect = {p for p in inputs if p.is_file()}
     with _Workers(workers) as pool:

@@ -36,6 +36,7 @@ class Settings:
     search: str | None  # --questionnaire, as a file or folder to search
     work: str  # folder for the reports waiting for their peer section
     reports: str  # folder for reports/CODE.html
+    budget_cutoff: int  # the month by whose end next year's budget requests are in
 
 
 def rejection(source: str, exc: BaseException, lang: str) -> Problem:
@@ -113,29 +114,36 @@ def _prefecture(code: str) -> str:
 def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, Problem | None]:
     """(index, summary row, None) for a scored input, or (index, None, the problem)."""
     from dxassess.assess import assess
-    from dxassess.batch.reports import PEER_SLOT, render_waiting
+    from dxassess.batch.reports import PEER_SLOT, PEER_SUMMARY_SLOT, render_waiting
     from dxassess.render.context import build
 
     try:
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
-        result = assess(assessment.sheet, assessment.questionnaire, assessment.catalogue)
+        result = assess(
+            assessment.sheet, assessment.questionnaire, assessment.catalogue, budget_cutoff=settings.budget_cutoff
+        )
         data = build(result, settings.lang, texts=_texts(assessment, settings.lang))
     except (LoadFailure, DxassessError, OSError, RecursionError) as exc:
         return job.index, None, rejection(job.source, exc, settings.lang)
-    payload, offset, capacity = render_waiting(data)
+    payload, slots = render_waiting(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
+    rooms = []  # (offset in the file, bytes of room) of each slot
     try:
         with open(waiting, "wb") as fh:
-            fh.write(payload[:offset])
-            fh.write(b" " * capacity)
-            fh.write(payload[offset + len(PEER_SLOT) :])
+            done = 0
+            for (offset, room), marker in zip(slots, (PEER_SUMMARY_SLOT, PEER_SLOT)):
+                fh.write(payload[done:offset])
+                rooms.append((fh.tell(), room))
+                fh.write(b" " * room)
+                done = offset + len(marker)
+            fh.write(payload[done:])
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import reason_of
 
         reason = msg("batch.cannot_write_report", reason=reason_of(exc))
         return job.index, None, Problem(waiting, 1, 1, "error", "DX901", reason)
     row = summary_row(result, job)
-    row["slot"] = (offset, capacity)
+    row["slot"] = tuple(rooms)
     row["tier_label"] = data["tier_label"]
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     return job.index, row, None
@@ -160,16 +168,17 @@ def _texts(assessment: Any, lang: str) -> Any:
 def finish_job(
     index: int,
     code: str,
-    slot: tuple[int, int],
+    slot: tuple[tuple[int, int], ...],
     peer_data: dict[str, Any],
     peer: dict[str, Any],
     settings: Settings,
 ) -> tuple[int, Problem | None]:
-    """Write the peer section into the room `slot` (offset, bytes) of a waiting report and move
-    it to reports/CODE.html; (index, None) or (index, the problem). `peer_data`: the
-    municipality's {"tier_label", "overall", "scores": {domain: score}, "titles": {domain: title}}."""
+    """Write the peer sections into their rooms `slot` ((offset, bytes) of the first-page
+    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
+    None) or (index, the problem). `peer_data`: the municipality's {"tier_label", "overall",
+    "scores": {domain: score}, "titles": {domain: title}}."""
     from dxassess.files import inside, safe_name, write_atomic
-    from dxassess.render.html import peer_section
+    from dxassess.render.html import peer_section, peer_summary
 
     scores, titles = peer_data["scores"], peer_data["titles"]
     data = {
@@ -179,14 +188,14 @@ def finish_job(
         "domains": {key: {"title": titles[key], "score": score} for key, score in scores.items()},
     }
     waiting = os.path.join(settings.work, f"{index}.html")
-    offset, capacity = slot
-    section = peer_section(data, peer).encode("utf-8")
+    sections = [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
     try:
         target = inside(Path(settings.reports), safe_name(code, ".html"))
-        if len(section) <= capacity:
+        if all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             with open(waiting, "r+b") as fh:
-                fh.seek(offset)
-                fh.write(section.ljust(capacity))
+                for section, (offset, room) in zip(sections, slot):
+                    fh.seek(offset)
+                    fh.write(section.ljust(room))
             try:
                 _keep_mode(waiting, target)
                 os.replace(waiting, target)
@@ -195,7 +204,11 @@ def finish_job(
                 pass
         with open(waiting, "rb") as fh:
             html = fh.read()
-        write_atomic(target, html[:offset] + section + html[offset + capacity :])
+        pieces, done = [], 0
+        for section, (offset, room) in zip(sections, slot):
+            pieces += [html[done:offset], section]
+            done = offset + room
+        write_atomic(target, b"".join(pieces) + html[done:])
     except DxassessError as exc:
         return index, rejection(waiting, exc, settings.lang)
     except OSError as exc:

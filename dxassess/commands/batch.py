@@ -36,7 +36,9 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
     return factory
 
 
-def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None) -> int:
+def run_batch(
+    inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None, cutoff: int | None = None
+) -> int:
     from dxassess.api import batch
     from dxassess.reporters import text as problem_lines
 
@@ -45,7 +47,7 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
     if output.exists() and not output.is_dir():
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
-        outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack))
+        outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff)
     sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
     summary = text(
         "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output

@@ -53,7 +53,7 @@ def make_console() -> Any:
         sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     except (AttributeError, ValueError):
         pass
-    from dxassess.interview_view import use_japanese_line_breaking
+    from dxassess.kinsoku import use_japanese_line_breaking
 
     use_japanese_line_breaking()
     return Console(no_color=bool(os.environ.get("NO_COLOR")), highlight=False, emoji=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from dxassess.kinsoku import NO_LINE_START
 from dxassess.text import text
 
 MAX_LEVEL = 5
@@ -44,9 +45,6 @@ def _char_units(c: str) -> int:
 def text_units(text: str) -> int:
     """Width in half-width units: CJK and full-width characters count two."""
     return sum(map(_char_units, text))
-
-
-_NO_LINE_START = set("、。，．・：；？！ー）」』】〕,.:;?!)")
 
 
 def _tokens(text: str) -> list[str]:
@@ -101,7 +99,7 @@ def _wrap_greedy(text: str, width: int, max_lines: int) -> list[str]:
     for i, token in enumerate(tokens):
         if token == " " and not line:
             continue
-        fits = text_units(line + token) <= width or token[0] in _NO_LINE_START or not line
+        fits = text_units(line + token) <= width or token[0] in NO_LINE_START or not line
         if fits:
             line += token
             continue

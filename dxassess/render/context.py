@@ -1,5 +1,6 @@
 """Result → the plain, JSON-ready data every report, `score --json` and user templates get,
-texts in one language. No computation of scores or gaps here: they come from the Result."""
+texts in one language. No computation of scores, gaps or dates here: they come from the Result;
+this module only puts them in words (docs/report-data.md documents every key)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,11 @@ from dxassess import gaps as gapmod
 from dxassess import lgcode
 from dxassess.assess import Result
 from dxassess.compare import Comparison
-from dxassess.model import ChoiceQuestion, NumericQuestion, YesNoQuestion
+from dxassess.render import parts
+from dxassess.render.summary import summary
 from dxassess.scoring import rounded
 from dxassess.text import pick, text
 from dxassess.text.reports import POLICY_LINES
-
-
-def _answer_text(question: Any, answer: Any, lang: str) -> str:
-    if answer is None or answer.value is None:
-        return ""
-    value = answer.value
-    if isinstance(question, YesNoQuestion):
-        return text("report.yes" if value else "report.no", lang)
-    if isinstance(question, ChoiceQuestion):
-        return pick(next(o.label for o in question.options if o.key == value), lang)
-    if isinstance(question, NumericQuestion):
-        unit = pick(question.unit, lang)
-        return f"{value:g}{unit}" if lang == "ja" else f"{value:g} {unit}"
-    return str(value)
 
 
 def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str, Any]:
@@ -52,43 +40,52 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
 
 @dataclass
 class Texts:
-    """The questionnaire's and the catalogue's texts in one language. Made once per report; batch
+    """The questionnaire's and the catalogue's texts in one language, made once per report; batch
     keeps one per worker and language, so thousands of reports share them."""
 
     lang: str
     domains: dict[str, str]
     questions: dict[str, str]
     catalogue: Any
-    _actions: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    _memo: dict[tuple[str, Any], Any] = field(default_factory=dict)
 
-    def actions(self, refs: tuple[str, ...]) -> tuple[str, ...]:
-        """What the cited sections ask, in this language."""
-        found = self._actions.get(refs)
+    def _once(self, key: tuple[str, Any], make: Any) -> Any:
+        found = self._memo.get(key)
         if found is None:
-            found = self._actions[refs] = tuple(pick(a, self.lang) for a in gapmod.actions_for(self.catalogue, refs))
+            found = self._memo[key] = make()
         return found
 
+    def section_actions(self, refs: tuple[str, ...]) -> tuple[str, ...]:
+        """What the cited sections ask (for questions that name no catalogue actions)."""
+        return self._once(
+            ("sections", refs), lambda: tuple(pick(a, self.lang) for a in gapmod.actions_for(self.catalogue, refs))
+        )
 
-def citation(catalogue: Any, section: Any, lang: str) -> dict[str, Any]:
-    """A section as a person looks it up: document, edition, number, heading, pages, link."""
-    document = catalogue.document_map().get(section.document) if isinstance(section.document, str) else None
-    if document is not None:
-        title, edition = pick(document.title, lang), pick(document.edition, lang)
-        url = section.url or document.url
-        unconfirmed = section.unconfirmed or document.unconfirmed
-    else:
-        title = pick(section.document, lang) if isinstance(section.document, dict) else str(section.document)
-        edition, url, unconfirmed = section.edition, section.url, section.unconfirmed
-    return {
-        "id": section.id,
-        "title": pick(section.title, lang),
-        "document": title,
-        "edition": edition,
-        "number": section.number,
-        "pages": section.pages,
-        "url": url,
-        "unconfirmed": unconfirmed,
-    }
+    def actions(self, refs: tuple[str, ...]) -> list[dict[str, Any]]:
+        table = self.catalogue.action_map() if self.catalogue else {}
+        return self._once(
+            ("actions", refs), lambda: [parts.action_view(table[r], self.lang) for r in refs if r in table]
+        )
+
+    def schemes(self, refs: tuple[str, ...]) -> list[dict[str, Any]]:
+        table = self.catalogue.scheme_map() if self.catalogue else {}
+        return self._once(
+            ("schemes", refs), lambda: [parts.scheme_view(table[r], self.lang) for r in refs if r in table]
+        )
+
+    def figures(self, refs: tuple[str, ...], band: str, tier: str) -> list[dict[str, Any]]:
+        table = self.catalogue.figure_map() if self.catalogue else {}
+        return self._once(
+            ("figures", (refs, band, tier)),
+            lambda: [parts.figure_view(table[r], band, tier, self.lang) for r in refs if r in table],
+        )
+
+    def citations(self, refs: tuple[str, ...]) -> list[dict[str, Any]]:
+        sections = self.catalogue.section_map() if self.catalogue else {}
+        return self._once(
+            ("citations", refs),
+            lambda: [parts.citation(self.catalogue, sections[r], self.lang) for r in refs if r in sections],
+        )
 
 
 def texts_of(questionnaire: Any, catalogue: Any, lang: str) -> Texts:
@@ -100,42 +97,69 @@ def texts_of(questionnaire: Any, catalogue: Any, lang: str) -> Texts:
     )
 
 
+def _gap_row(
+    g: gapmod.Gap, result: Result, texts: Texts, items: dict[str, Any], answers: dict[str, str], lang: str
+) -> dict[str, Any]:
+    key, values = g.next_step
+    item = items[g.question_id]
+    band, tier = result.band.value, result.tier.value
+    deadline = None
+    if g.deadline is not None:
+        deadline = {
+            "date": g.deadline.date.isoformat(),
+            "date_label": parts.date_label(g.deadline.date, lang),
+            "basis": pick(g.deadline.basis, lang),
+            "overdue": pick(g.deadline.overdue, lang) if g.deadline.overdue else "",
+        }
+    return {
+        "question_id": g.question_id,
+        "domain": g.domain_id,
+        "domain_title": texts.domains[g.domain_id],
+        "text": texts.questions[g.question_id],
+        "answer": answers.get(g.question_id, ""),
+        "current": rounded(g.current),
+        "target": rounded(g.target),
+        "gap": rounded(g.gap),
+        "priority": rounded(g.priority),
+        "next_level": g.next_level,
+        "next_step": text(key, lang, **values),
+        "has_step": g.step is not None,
+        "owner": g.owner.value if g.owner else None,
+        "owner_label": parts.owner_label(g.owner, lang),
+        "needs_budget": g.needs_budget,
+        "duration": g.months,
+        "duration_label": parts.duration_label(g.months, lang),
+        "manual": list(g.manual),
+        "citations": texts.citations(g.manual),
+        "actions": texts.actions(g.actions) if g.actions else [{"text": a} for a in texts.section_actions(g.manual)],
+        "support": texts.schemes(g.support),
+        "national": texts.figures(g.national, band, tier),
+        "deadline": deadline,
+        "overdue": g.overdue,
+        "after": list(g.after),
+        "quick_win": g.quick_win,
+        "start": item.start.isoformat()[:7],
+        "start_label": parts.start_label(item.start, result.assessed, lang),
+        "budget_label": parts.budget_label(item, result.budget_cutoff, lang),
+        "phase": next(p.key for p in result.roadmap if g.question_id in p.question_ids),
+    }
+
+
 def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, Any]:
     """The report data of one assessment, texts in `lang`. Deterministic: same input, same data."""
     q, sheet, catalogue = result.questionnaire, result.sheet, result.catalogue
     texts = texts or texts_of(q, catalogue, lang)
     questions = q.question_map()
-    sections = catalogue.section_map() if catalogue else {}
-    domain_titles, question_titles = texts.domains, texts.questions
     m = sheet.municipality
-
-    def gap_row(g: gapmod.Gap) -> dict[str, Any]:
-        key, values = g.next_step
-        return {
-            "question_id": g.question_id,
-            "domain": g.domain_id,
-            "domain_title": domain_titles[g.domain_id],
-            "text": question_titles[g.question_id],
-            "current": rounded(g.current),
-            "target": rounded(g.target),
-            "gap": rounded(g.gap),
-            "priority": rounded(g.priority),
-            "next_level": g.next_level,
-            "next_step": text(key, lang, **values),
-            "manual": list(g.manual),
-            "actions": list(texts.actions(g.manual)),
-            "quick_win": g.quick_win,
-            "phase": g.phase,
-        }
-
+    items = {item.question_id: item for phase in result.roadmap for item in phase.items}
     order = catalogue.section_order() if catalogue else {}
-    cited = sorted(
-        {ref for question in questions.values() for ref in question.manual}, key=lambda r: order.get(r, len(order))
+    cited = tuple(
+        sorted({ref for question in questions.values() for ref in question.manual}, key=lambda r: order.get(r, 0))
     )
     domains: dict[str, Any] = {}
     for ds, domain in zip(result.score.domains, q.domains):
         domains[ds.domain_id] = {
-            "title": domain_titles[ds.domain_id],
+            "title": texts.domains[ds.domain_id],
             "score": rounded(ds.score),
             "target": rounded(ds.target),
             "gap": rounded(ds.gap),
@@ -143,7 +167,8 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
             "answered": ds.answered,
             "applicable": ds.applicable,
         }
-    rows = []
+    band, tier = result.band.value, result.tier.value
+    rows: list[dict[str, Any]] = []
     for qs in result.score.questions:
         question = questions[qs.question_id]
         answer = sheet.answers.get(qs.question_id)
@@ -151,16 +176,20 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
             {
                 "id": qs.question_id,
                 "domain": qs.domain_id,
-                "text": question_titles[qs.question_id],
+                "text": texts.questions[qs.question_id],
                 "state": qs.state,
                 "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", lang),
                 "level": rounded(qs.level),
                 "target": rounded(qs.target),
-                "answer": _answer_text(question, answer, lang),
+                "answer": parts.answer_text(q, question, answer, lang),
                 "note": (answer.note or "") if answer else "",
                 "review": bool(answer and answer.review),
+                "national": texts.figures(tuple(question.national), band, tier),
             }
         )
+    answers: dict[str, str] = {row["id"]: row["answer"] for row in rows}
+    gaps = [_gap_row(g, result, texts, items, answers, lang) for g in result.gaps]
+    gaps_by_id = {g["question_id"]: g for g in gaps}
     fy = gapmod.fiscal_year(sheet.assessed)
     data: dict[str, Any] = {
         "municipality": {
@@ -171,15 +200,20 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
         },
         "questionnaire": {"id": q.id, "version": q.version, "title": pick(q.title, lang)},
         "assessed": sheet.assessed.isoformat(),
+        "assessed_label": parts.date_label(sheet.assessed, lang),
         "fiscal_year": fy,
+        "fiscal_year_label": parts.fy_label(fy, lang),
         "lang": lang,
-        "tier": result.tier.value,
-        "tier_label": text(f"report.tier_{result.tier.value}", lang),
+        "tier": tier,
+        "tier_label": text(f"report.tier_{tier}", lang),
+        "band": band,
+        "band_label": text(f"report.band_{band}", lang),
         "overall": rounded(result.overall),
         "overall_target": rounded(result.score.overall_target),
         "completeness": rounded(result.completeness, 3),
+        "budget_cutoff": result.budget_cutoff,
         "domains": domains,
-        "gaps": [gap_row(g) for g in result.gaps],
+        "gaps": gaps,
         "roadmap": [
             {
                 "phase": p.key,
@@ -191,19 +225,20 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
                     fy=p.fiscal_year,
                     reiwa=gapmod.reiwa(p.fiscal_year),
                 ),
-                "gaps": [g.question_id for g in p.gaps],
+                "gaps": list(p.question_ids),
             }
             for p in result.roadmap
         ],
         "questions": rows,
-        "manual": [citation(catalogue, sections[ref], lang) for ref in cited if ref in sections],
-        "policy": [text(f"report.policy_{i}", lang) for i in range(1, POLICY_LINES + 1)],
+        "manual": texts.citations(cited),
+        "policy": [text(f"report.policy_{i}", lang, cutoff=result.budget_cutoff) for i in range(1, POLICY_LINES + 1)],
         "previous": None,
     }
     if result.previous is not None and result.comparison is not None:
-        titles = {**domain_titles, **question_titles, "overall": text("report.overall", lang)}
+        titles = {**texts.domains, **texts.questions, "overall": text("report.overall", lang)}
         data["previous"] = {
             "assessed": result.previous.assessed.isoformat(),
             **_comparison(result.comparison, titles, lang),
         }
+    data["summary"] = summary(result, data, gaps_by_id, lang)
     return data

@@ -55,6 +55,11 @@ def _labels(lang: str) -> dict[str, Markup]:
     }
 
 
+def labels_of(lang: str) -> dict[str, Markup]:
+    """The report catalogue's plain labels, escaped, by key without `report.`."""
+    return _labels(lang)
+
+
 def _helpers(lang: str) -> dict[str, Any]:
     return {"T": _labels(lang)}
 
@@ -64,6 +69,28 @@ def sources_section(data: dict[str, Any]) -> Markup:
     from dxassess.render.templates import render_shipped
 
     return Markup(render_shipped("sources.html.j2", data, **_helpers(data["lang"])))
+
+
+def peer_summary(data: dict[str, Any], peer: dict[str, Any]) -> str:
+    """The municipality's position in its size group in one paragraph, for the first page."""
+    from dxassess.render.templates import num
+
+    lang = data["lang"]
+    percentile = (peer.get("percentile") or {}).get("overall")
+    median = (peer.get("median") or {}).get("overall")
+    group = peer.get("tier_label") or data["tier_label"]
+    if percentile is None or data.get("overall") is None:
+        line = text("report.peer_summary_none", lang, group=group)
+    else:
+        line = text(
+            "report.peer_summary",
+            lang,
+            group=group,
+            percentile=f"{percentile:.0f}",
+            median=num(median),
+            n=peer.get("n", ""),
+        )
+    return f'<p class="peer-summary">{escape(line)}</p>\n'
 
 
 def peer_section(data: dict[str, Any], peer: dict[str, Any]) -> str:
@@ -97,10 +124,12 @@ def render_html(
     peer: dict[str, Any] | None = None,
     peer_html: str = "",
     prerendered: dict[str, Any] | None = None,
+    peer_summary_html: str = "",
 ) -> str:
     """The HTML report of one assessment, from the shipped template. `peer` (statistics from a
     batch run) adds the municipality's position in its size tier; `peer_html` puts given markup
-    in that place instead. `prerendered` lets a caller that renders thousands of reports hand in
+    in that place instead (and `peer_summary_html` its one-paragraph form on the first page).
+    `prerendered` lets a caller that renders thousands of reports hand in
     parts it made itself (`sources`, `answer_rows`, `more_gap_rows`, `roadmap_items`); a test
     keeps them byte-identical to the template's own. Deterministic: same data, same bytes."""
     from dxassess.render.templates import render_shipped
@@ -108,6 +137,7 @@ def render_html(
     lang = data["lang"]
     changes = {row["id"]: row for row in data["previous"]["domains"]} if data.get("previous") else {}
     section = Markup(peer_section(data, peer)) if peer else Markup(peer_html)
+    summary_line = Markup(peer_summary(data, peer)) if peer else Markup(peer_summary_html)
     parts = [text("report.figures_note", lang)]
     if data.get("previous"):
         parts.append(text("report.previous_on", lang, date=data["previous"]["assessed"]))
@@ -125,6 +155,7 @@ def render_html(
         gaps_by_id={g["question_id"]: g for g in data["gaps"]},
         domain_changes=changes,
         peer_html=section,
+        peer_summary_html=summary_line,
         sources_html=given.get("sources") or sources_section(data),
         prerendered=given,
         card_count=CARD_COUNT,

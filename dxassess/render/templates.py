@@ -7,15 +7,29 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from dxassess.errors import InputError
 from dxassess.text import msg, text
 from dxassess.text.problems import os_reason
 
+_MD_ESCAPES = {c: "\\" + c for c in "\\`*_[]!|~"}
+_MD_ESCAPES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " "})
+_MD_TABLE = str.maketrans(_MD_ESCAPES)
+
 
 def md_cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text from a file or an answer, inert in Markdown (inside a table cell or running text): no
+    HTML, no link, no image, no emphasis; one line."""
+    return ("" if value is None else str(value)).translate(_MD_TABLE)
+
+
+def css_string(value: Any) -> Markup:
+    """Text inside a double-quoted CSS string (the printed report's running title)."""
+    out = []
+    for char in "" if value is None else str(value):
+        out.append(char if char.isalnum() or char in " -_.:/()（）・、。" else f"\\{ord(char):x} ")
+    return Markup("".join(out))
 
 
 def num(value: Any, digits: int = 2) -> str:
@@ -39,11 +53,23 @@ def _globals(lang: str) -> dict[str, Any]:
     def t(key: str, **values: Any) -> str:
         return text(f"report.{key}", lang, **values)
 
-    return {"t": t}
+    # punctuation that differs by language: （…） / " (…)", 、 / ", ", 【…】 / "[…] "
+    marks = {
+        name: t(key)
+        for name, key in (
+            ("po", "paren_open"),
+            ("pc", "paren_close"),
+            ("sep", "list_sep"),
+            ("psep", "part_sep"),
+            ("mo", "mark_open"),
+            ("mc", "mark_close"),
+        )
+    }
+    return {"t": t, **marks}
 
 
 def _install(env: Any) -> Any:
-    env.filters.update({"md": md_cell, "num": num, "pct": pct, "thousands": thousands})
+    env.filters.update({"md": md_cell, "num": num, "pct": pct, "thousands": thousands, "css": css_string})
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.keep_trailing_newline = True

@@ -12,11 +12,38 @@ def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def print_summary(data: dict[str, Any], lang: str, console: Any) -> None:
+    """The first page of the report in the terminal: the standing and the actions to start with."""
+    from rich.text import Text
+
+    summary = data["summary"]
+    console.print(Text(summary["standing_text"]))
+    if not summary["first"]:
+        return
+    from rich.table import Table
+
+    console.print(Text(text("report.first_actions", lang), style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1, overflow="fold")
+    for i, action in enumerate(summary["first"], start=1):
+        plan = text("report.part_sep", lang).join(
+            part for part in (action["owner_label"], action["when"], action["budget"]) if part
+        )
+        body = Text(action["title"])
+        body.append("\n" + plan, style="dim")
+        grid.add_row(f"{i}.", body)
+    console.print(grid)
+
+
 def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> None:
-    """The domains' scores, targets and gaps of one report's data."""
+    """The first page's summary, then the domains' scores, targets and gaps of one report's data."""
     from rich.console import Console
     from rich.table import Table
 
+    from dxassess.kinsoku import use_japanese_line_breaking
+
+    use_japanese_line_breaking()
     console = console or Console()
     m = data["municipality"]
     title = f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed']}"
@@ -33,6 +60,7 @@ def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> N
     table.add_section()
     table.add_row(text("report.overall", lang), _fmt(data["overall"]), _fmt(data["overall_target"]), "", "")
     console.print(table)
+    print_summary(data, lang, console)
     completeness = f"{text('report.completeness', lang)}: {data['completeness'] * 100:.0f}%"
     console.print(f"{completeness}   {text('report.gaps', lang)}: {len(data['gaps'])}")
 

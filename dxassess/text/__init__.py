@@ -21,7 +21,7 @@ from typing import Any
 
 from dxassess.text.message import Msg
 
-__all__ = ["Msg", "default_lang", "msg", "pick", "text", "text_of", "LANGS"]
+__all__ = ["Msg", "default_lang", "msg", "pick", "sentences", "text", "text_of", "LANGS"]
 
 LANGS = ("ja", "en")
 _CATALOGUE: dict[str, tuple[str, str]] = {}
@@ -60,6 +60,12 @@ def msg(key: str, /, **values: Any) -> Msg:
     """The text `key` in both languages, fields filled."""
     en, ja = catalogue()[key]
     return Msg(_fill(en, "en", values), _fill(ja, "ja", values) if ja else "")
+
+
+def sentences(parts: list[str], lang: str | None) -> str:
+    """Sentences run together as the language writes them: Japanese without a space after 。,
+    English with one."""
+    return ("" if lang == "ja" else " ").join(p for p in parts if p)
 
 
 def text_of(value: Any, lang: str | None) -> str:

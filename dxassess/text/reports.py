@@ -139,11 +139,149 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
     "report.interrupted": ("interrupted", "中断しました"),
-    # --- next steps of gaps
-    "report.step_as_written": ("{text}", "{text}"),
-    "report.step_reach_option": ("Reach “{label}”.", "「{label}」の状態にする。"),
-    "report.step_raise_to": ("Raise it to at least {value:g} {unit}.", "{value:g}{unit}以上にする。"),
-    "report.step_lower_to": ("Bring it down to {value:g} {unit} or less.", "{value:g}{unit}以下にする。"),
+    # --- next steps of gaps: the questionnaire's action, or the goal where none is written
+    "report.step": ("{text}", "{text}"),
+    "report.goal_level": (
+        "No action is written for this question; the target is level {level} ({label}).",
+        "この設問には取組が設定されていません。目標はレベル{level}（{label}）です。",
+    ),
+    "report.goal_option": (
+        "No action is written for this question; the target is “{label}”.",
+        "この設問には取組が設定されていません。目標は「{label}」です。",
+    ),
+    "report.goal_at_least": (
+        "No action is written for this question; the target is at least {value:g} {unit}.",
+        "この設問には取組が設定されていません。目標は{value:g}{unit}以上です。",
+    ),
+    "report.goal_at_most": (
+        "No action is written for this question; the target is {value:g} {unit} or less.",
+        "この設問には取組が設定されていません。目標は{value:g}{unit}以下です。",
+    ),
+    "report.goal_yes": (
+        "No action is written for this question; the target is: {text}",
+        "この設問には取組が設定されていません。目標: {text}",
+    ),
+    # --- who, when, how long, what money
+    "report.owner_dx": ("DX / IT section", "DX推進・情報政策担当課"),
+    "report.owner_personnel": ("Personnel section", "人事担当課"),
+    "report.owner_finance": ("Finance and contracts section", "財政・契約担当課"),
+    "report.owner_general_affairs": ("General affairs section", "総務担当課"),
+    "report.owner_departments": ("Service counters and departments", "窓口・各課"),
+    "report.owner_executive": ("Mayor and senior staff", "首長・幹部"),
+    "report.duration_months": ("about {n} months", "約{n}か月"),
+    "report.duration_month": ("about {n} month", "約{n}か月"),
+    "report.duration_years": ("about {n} years", "約{n}年"),
+    "report.duration_year": ("about {n} year", "約{n}年"),
+    "report.month": ("{year}-{month:02d}", "{year}年{month}月"),
+    "report.start_now": ("start now ({month})", "今すぐ着手（{month}）"),
+    "report.start_from": ("from {fy} ({month})", "{fy}から（{month}〜）"),
+    "report.budget_none": ("no budget needed", "予算措置は不要"),
+    "report.budget_initial": (
+        "needs budget: the {fy} initial budget (assuming requests are due by the end of month {cutoff})",
+        "要予算: {fy}当初予算に計上（予算要求の締切を{cutoff}月末と想定）",
+    ),
+    "report.budget_initial_late": (
+        "needs budget: the request deadline for next year (assumed end of month {cutoff}) has passed, so "
+        "the {fy} initial budget — or a supplementary budget in {supplementary} if it cannot wait",
+        "要予算: 来年度予算の要求締切（{cutoff}月末と想定）を過ぎたため{fy}当初予算。"
+        "急ぐ場合は{supplementary}の補正予算",
+    ),
+    "report.budget_overdue": (
+        "needs budget: the deadline has passed, so start now with a supplementary budget in {supplementary}",
+        "要予算: 期限を過ぎているため直ちに着手し、{supplementary}の補正予算で対応",
+    ),
+    "report.pages": (" ({pages})", "（{pages}）"),
+    # --- national figures and support schemes
+    "report.figure_count": ("{count} of {total}", "{count}/{total}団体"),
+    "report.figure_count_only": ("{count}", "{count}団体"),
+    "report.figure_share_after": (" ({share})", "（{share}）"),
+    "report.figure_size": ("; {group}: {share}", "。{group}では{share}"),
+    "report.figure_line": (
+        "National figure — {what}: {value}{size} ({year}, {source})",
+        "全国: {what} {value}{size}（{year}、{source}）",
+    ),
+    "report.figure_short": ("National figure — {what}: {value} ({year}).", "全国では{what}が{value}（{year}）。"),
+    "report.scheme_line": ("{name} ({by}, {year})", "{name}（{by}、{year}）"),
+    # --- size bands
+    "report.band_designated_city": ("Designated city", "政令指定都市"),
+    "report.band_core_city": ("Core city", "中核市"),
+    "report.band_special_ward": ("Special ward", "特別区"),
+    "report.band_city_100k_plus": ("City of 100,000 or more", "一般市（人口10万人以上）"),
+    "report.band_city_50k_100k": ("City of 50,000–99,999", "一般市（人口5万〜10万人）"),
+    "report.band_city_under_50k": ("City under 50,000", "一般市（人口5万人未満）"),
+    "report.band_town_village_20k_plus": ("Town or village of 20,000 or more", "町村（人口2万人以上）"),
+    "report.band_town_village_5k_20k": ("Town or village of 5,000–19,999", "町村（人口5千〜2万人）"),
+    "report.band_town_village_under_5k": ("Town or village under 5,000", "町村（人口5千人未満）"),
+    "report.band": ("Size group", "規模帯"),
+    # --- the first page
+    "report.sum_no_answers": ("Nothing is answered yet.", "まだ回答がありません。"),
+    "report.sum_standing_met": (
+        "The overall score is {overall}, at or above the target of {target} for a {band}.",
+        "総合スコアは{overall}で、{band}の目標（{target}）に達しています。",
+    ),
+    "report.sum_standing_below": (
+        "The overall score is {overall}, below the target of {target} for a {band}.",
+        "総合スコアは{overall}で、{band}の目標（{target}）を下回っています。",
+    ),
+    "report.sum_domains": (
+        "{met} of {total} domains reach their target; {gaps} questions are below target.",
+        "{total}分野のうち{met}分野が目標に達しており、目標に届いていない設問は{gaps}問です。",
+    ),
+    "report.sum_why_gap": (
+        "The answer is “{answer}”: level {current} against a target of {target}.",
+        "回答は「{answer}」で、レベル{current}（目標{target}）です。",
+    ),
+    "report.sum_why_overdue": ("The deadline of {date} has passed.", "期限（{date}）を過ぎています。"),
+    "report.sum_why_deadline": ("The deadline is {date}.", "期限は{date}です。"),
+    "report.paren_open": (" (", "（"),
+    "report.paren_close": (")", "）"),
+    "report.list_sep": (", ", "、"),
+    "report.part_sep": ("; ", "／"),
+    "report.mark_open": ("[", "【"),
+    "report.mark_close": ("] ", "】"),
+    "report.date": ("{year}-{month:02d}-{day:02d}", "{year}年{month}月{day}日"),
+    "report.first_actions": ("Start with these", "まず取り組むこと"),
+    "report.no_first_actions": ("No question is below its target.", "目標を下回る設問はありません。"),
+    "report.strengths": ("Already strong", "既に進んでいる分野"),
+    "report.why": ("Why here", "理由"),
+    "report.issue": ("Question", "課題"),
+    "report.what": ("What to do", "取組"),
+    "report.who": ("Who", "担当"),
+    "report.when": ("When", "時期"),
+    "report.how_long": ("How long", "期間"),
+    "report.budget": ("Budget", "予算"),
+    "report.if_overdue": ("Past the deadline", "期限超過時の対応"),
+    "report.support": ("Support that fits", "活用できる支援"),
+    "report.national": ("Nationally", "全国の状況"),
+    "report.citations": ("Where the manual and plan say so", "根拠（手順書・計画）"),
+    "report.catalogue_actions": ("What the manual asks", "手順書・計画が求める取組"),
+    "report.overdue": ("Overdue", "期限超過"),
+    "report.deadline": ("Deadline", "期限"),
+    "report.annex": ("Annex: every question below target", "別表: 目標を下回る設問の一覧"),
+    "report.profile": ("Profile", "団体の概要"),
+    "report.item": ("Item", "項目"),
+    "report.value": ("Value", "内容"),
+    "report.start": ("Start", "着手時期"),
+    "report.waits_for": ("after", "先行する取組の後"),
+    "report.page_of": ("page", "ページ"),
+    "report.synthetic_notice": (
+        "Made-up data (dxassess sample): this is not a real municipality's assessment.",
+        "架空のデータ（dxassess sample で作成）です。実在の団体の診断結果ではありません。",
+    ),
+    "report.narrow_chart": (
+        "The chart is shown on a wider screen or in print; the table below has the same figures.",
+        "グラフは広い画面または印刷時に表示します。同じ数値を下の表に記載しています。",
+    ),
+    "report.peer_summary": (
+        "Among the {n} municipalities of its size group ({group}) in this comparison, its overall score is at "
+        "the {percentile}th percentile (group median {median}).",
+        "この比較に含まれる同規模の団体（{group}、{n}団体）の中で、総合スコアはパーセンタイル{percentile}です（中央値 {median}）。",
+    ),
+    "report.peer_summary_none": (
+        "Too few municipalities of its size group ({group}) were compared to show its position.",
+        "同規模の団体（{group}）の比較対象が少ないため、位置は示していません。",
+    ),
+    "report.details": ("Details of the top gaps", "優先度の高い課題の詳細"),
     # --- the scoring policy printed in every report
     "report.policy_1": (
         "Each answer becomes a level from 0 to 5 (a maturity answer is its level; a number goes through the question's thresholds; a choice carries its option's level; yes and no carry the levels the question sets).",
@@ -173,6 +311,29 @@ REPORTS: dict[str, tuple[str, str]] = {
         "Priority is gap × weight (question weight × domain weight); ties follow the manual's order.",
         "優先度は「ギャップ×重み（設問の重み×分野の重み）」で、同値の場合は手順書の記載順とします。",
     ),
+    "report.policy_8": (
+        "The next step of a gap is the questionnaire's action for the next level, with who usually owns it, "
+        "roughly how long it takes and whether it needs budget.",
+        "各課題の「次の一歩」は、次の水準に達するために設問票が定める取組で、担当、おおよその期間、予算の要否を示します。",
+    ),
+    "report.policy_9": (
+        "Roadmap: actions with a legal or national deadline come first, and a passed deadline is flagged overdue "
+        "and starts at once; actions that need budget start in the fiscal year whose initial budget can still fund "
+        "them (requests assumed due by the end of month {cutoff}; the --budget-cutoff option changes it), with a "
+        "supplementary budget named as the faster way; actions without cost start now; an action waits for those "
+        "it depends on; and each department runs only a few actions at once (two to six, by size), the next "
+        "starting when one ends.",
+        "工程: 法令等の期限がある取組を先に置き、期限を過ぎたものは期限超過として直ちに着手します。予算が必要な"
+        "取組は、当初予算で措置できる年度から始めます（予算要求の締切を{cutoff}月末と想定。--budget-cutoff で変更"
+        "できます）。急ぐ場合の補正予算も示します。予算が不要な取組は今すぐ着手とし、先行する取組がある場合は"
+        "その後とします。一つの課が同時に進める取組は規模に応じて2〜6件までとし、終わったものから次に着手します。",
+    ),
+    "report.policy_10": (
+        "The first page names three to five actions to start with: overdue deadlines, then other deadlines, then "
+        "the highest priorities, one per domain, none that waits for another gap.",
+        "最初のページには、まず取り組む3〜5件を示します（期限超過、期限あり、優先度の高い順。1分野1件まで、"
+        "先行する取組を待つものは除く）。",
+    ),
 }
 
-POLICY_LINES = 7
+POLICY_LINES = 10

@@ -1,0 +1,205 @@
+"""The roadmap as a pure function: when each gap's action can start, by the municipal calendar.
+
+The rules (printed in every report):
+- An action with a legal or national deadline comes first; one whose deadline has passed is
+  flagged overdue and starts at once.
+- An action that needs money starts in the fiscal year whose 当初予算 can still fund it: the
+  next fiscal year when the assessment falls before the budget-request cut-off (end of October by
+  default: departments submit next year's requests around October–November), else the year after;
+  a 補正予算 of the coming fiscal year is named as the faster alternative.
+- An action without cost starts now.
+- An action waits for the actions it depends on (`after`: a policy before the plan that
+  implements it) to finish.
+- A department runs only so many actions at once (two in a town or village under 5,000 people,
+  three up to 20,000, four up to a city of 50,000, six above): the next one of the same department
+  starts when one ends, so the plan is one the municipality's staff can carry. An overdue action
+  starts at once whatever else is running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dxassess.gaps import Gap, fiscal_year
+from dxassess.model.size import Band
+
+DEFAULT_BUDGET_CUTOFF = 10  # month of the year by whose end next year's budget requests are in
+FIRST_ACTIONS = (3, 5)  # the summary names at least 3 and at most 5 actions to start with
+DEFAULT_MONTHS = 6  # the duration assumed for an action the questionnaire does not time
+HORIZON = 120  # months: no action is planned further ahead than ten years
+
+
+def capacity(band: Band) -> int:
+    """How many actions one department can run at once, by size band."""
+    if band is Band.town_village_under_5k:
+        return 2
+    if band is Band.town_village_5k_20k:
+        return 3
+    if band in (Band.town_village_20k_plus, Band.city_under_50k):
+        return 4
+    return 6
+
+
+@dataclass(frozen=True)
+class Item:
+    """One gap's action on the calendar."""
+
+    question_id: str
+    start: dt.date  # the first day of the month it can start
+    fiscal_year: int
+    budget: str  # none | initial (the next 当初予算 in time) | initial_late (the cut-off has passed)
+    budget_fy: int | None  # the fiscal year whose 当初予算 funds it
+    supplementary_fy: int | None  # the fiscal year whose 補正予算 is the faster alternative
+    overdue: bool
+    waits_for: tuple[str, ...]  # gaps that must be closed first
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str  # this_year | next_year | later
+    fiscal_year: int  # first fiscal year of the phase
+    items: tuple[Item, ...]
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(item.question_id for item in self.items)
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + day.month - 1 + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def budget_year(assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF) -> tuple[int, bool]:
+    """The fiscal year whose 当初予算 can fund a new action decided on `assessed`, and whether the
+    cut-off of this year's request has already passed."""
+    fy = fiscal_year(assessed)
+    into_year = (assessed.month - 4) % 12  # months since April, the start of the fiscal year
+    before_cutoff = into_year <= (cutoff - 4) % 12
+    return (fy + 1, False) if before_cutoff else (fy + 2, True)
+
+
+def _months_between(a: dt.date, b: dt.date) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+def schedule(
+    gaps: list[Gap], assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF, band: Band = Band.city_50k_100k
+) -> list[Phase]:
+    """Every gap's action placed on the calendar, grouped in three phases (this fiscal year, the
+    next, later); within a phase deadlines first (overdue first), then by start and priority."""
+    now = _month_start(assessed)
+    fy_now = fiscal_year(assessed)
+    funded_fy, late = budget_year(assessed, cutoff)
+    by_id = {g.question_id: g for g in gaps}
+    placed: dict[str, Item] = {}
+    visiting: set[str] = set()
+    busy: dict[str, list[tuple[int, int]]] = {}  # owner → (first month, month after) of its actions
+    limit = capacity(band)
+
+    def free_from(owner: str, earliest: int, months: int) -> int:
+        """The first month from `earliest` at which `owner` has room for an action of `months`."""
+        taken = busy.setdefault(owner, [])
+        start = earliest
+        while start < HORIZON:
+            overlapping = [(a, b) for a, b in taken if a < start + months and start < b]
+            if len(overlapping) < limit:
+                return start
+            start = min(b for _, b in overlapping)
+        return start
+
+    def place(gap: Gap) -> Item:
+        found = placed.get(gap.question_id)
+        if found is not None:
+            return found
+        visiting.add(gap.question_id)
+        waits = tuple(q for q in gap.after if q in by_id and q not in visiting)
+        if gap.overdue or not gap.needs_budget:
+            start, budget, budget_fy, supplementary = now, "none", None, None
+            if gap.needs_budget:  # overdue and costly: start now, funded by a 補正予算
+                budget, budget_fy, supplementary = ("initial_late" if late else "initial"), funded_fy, fy_now
+        else:
+            start = dt.date(funded_fy, 4, 1)
+            budget, budget_fy = ("initial_late" if late else "initial"), funded_fy
+            supplementary = funded_fy - 1
+        for other in waits:
+            before = place(by_id[other])
+            end = _add_months(before.start, by_id[other].months or DEFAULT_MONTHS)
+            if not gap.overdue:  # an overdue action does not wait: both run now
+                start = max(start, end)
+        months = gap.months or DEFAULT_MONTHS
+        owner = gap.owner.value if gap.owner else ""
+        earliest = _months_between(now, start)
+        offset = earliest if gap.overdue else free_from(owner, earliest, months)  # overdue: no waiting
+        busy.setdefault(owner, []).append((offset, offset + months))
+        start = _add_months(now, offset)
+        if budget != "none" and not gap.overdue and budget_fy is not None and fiscal_year(start) > budget_fy:
+            # pushed back by the department's other work: budget it for the year it starts
+            budget, budget_fy, supplementary = "initial", fiscal_year(start), fiscal_year(start) - 1
+        item = Item(
+            gap.question_id,
+            start,
+            fiscal_year(start),
+            budget,
+            budget_fy,
+            supplementary,
+            gap.overdue,
+            waits,
+        )
+        visiting.discard(gap.question_id)
+        placed[gap.question_id] = item
+        return item
+
+    def urgency(gap: Gap) -> int:
+        return 0 if gap.overdue else 1 if gap.deadline is not None else 2
+
+    for gap in sorted(gaps, key=urgency):  # stable: priority order within; deadlines take room first
+        place(gap)
+    rank = {g.question_id: i for i, g in enumerate(gaps)}
+
+    def order(item: Item) -> tuple[int, dt.date, int]:
+        gap = by_id[item.question_id]
+        deadline_first = 0 if gap.overdue else 1 if gap.deadline is not None else 2
+        return (deadline_first, item.start, rank[item.question_id])
+
+    phases = []
+    for key, first in (("this_year", fy_now), ("next_year", fy_now + 1), ("later", fy_now + 2)):
+        chosen = [
+            item
+            for item in placed.values()
+            if (item.fiscal_year == first if key != "later" else item.fiscal_year >= first)
+        ]
+        phases.append(Phase(key, first, tuple(sorted(chosen, key=order))))
+    return phases
+
+
+def first_actions(gaps: list[Gap], phases: list[Phase]) -> list[str]:
+    """The three to five actions to start with: overdue deadlines, then other deadlines, then
+    the highest priorities; not one that waits for another gap; at most one per domain while
+    others remain."""
+    if not gaps:
+        return []
+    items = {item.question_id: item for phase in phases for item in phase.items}
+    low, high = FIRST_ACTIONS
+
+    def key(gap: Gap) -> tuple[int, float]:
+        return (0 if gap.overdue else 1 if gap.deadline is not None else 2, -gap.priority)
+
+    ready = [g for g in sorted(gaps, key=key) if not items[g.question_id].waits_for]
+    chosen: list[Gap] = []
+    for gap in ready:
+        if len(chosen) == high:
+            break
+        if all(c.domain_id != gap.domain_id for c in chosen):
+            chosen.append(gap)
+    for gap in ready:  # fewer than the minimum with one per domain: allow a second of a domain
+        if len(chosen) >= low:
+            break
+        if gap not in chosen:
+            chosen.append(gap)
+    return [g.question_id for g in chosen]
