@@ -190,6 +190,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Inputs of one batch use questionnaires with different domains.",
         "Score each questionnaire in its own batch.",
     ),
+    "DX310": (
+        "previous-summary",
+        "`batch --previous` names something that is not the summary of an earlier batch.",
+        "Give the output folder of an earlier `dxassess batch` (it holds summary.json).",
+    ),
 }
 
 
@@ -239,6 +244,7 @@ CODES_JA: dict[str, str] = {
     "DX307": "`when` の条件が偽の設問に回答があります。",
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
+    "DX310": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",

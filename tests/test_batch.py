@@ -63,9 +63,9 @@ def test_all_good_inputs(samples: Path, tmp_path: Path):
     ]
 
 
-def test_reports_show_the_tier_benchmarks(samples: Path, tmp_path: Path):
-    """Each report's peer table carries the medians and percentiles of summary.json, and the room
-    left for it in the first pass leaves no marker behind."""
+def test_reports_show_the_band_benchmarks(samples: Path, tmp_path: Path):
+    """Each report's peer table carries the medians and percentiles of its size band from
+    summary.json, and the room left for it in the first pass leaves no marker behind."""
     out = tmp_path / "out"
     assert _batch(str(samples), "-o", str(out), "--jobs", "2").returncode == 0
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -73,14 +73,14 @@ def test_reports_show_the_tier_benchmarks(samples: Path, tmp_path: Path):
     for m in data["municipalities"]:
         html = (out / "reports" / f"{m['municipality']['code']}.html").read_text(encoding="utf-8")
         assert "dxassess:peer" not in html
-        bench = data["benchmarks"][m["tier"]]
+        bench = data["benchmarks"][m["band"]]
         if bench["overall"]["suppressed"]:
             continue
         table = html[html.index('<table id="peer-table">') : html.index("</table>", html.index('id="peer-table"'))]
         first = table.split("<tbody>")[1].split("</tr>")[0]
         cells = [c.split("</td>")[0] for c in first.split('<td class="num">')[1:]]
         assert cells[1] == f"{bench['overall']['median']:.2f}"
-        assert cells[2] == f"{m['tier_percentile']['overall']:.0f}"
+        assert cells[2] == f"{m['band_percentile']['overall']:.0f}"
         checked += 1
     assert checked >= 5
 
@@ -93,7 +93,7 @@ def test_a_peer_section_longer_than_its_room_is_still_written(tmp_path: Path):
     reports.mkdir()
     # two rooms (the first page's paragraph, the table), both too small for what goes in them
     (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 3 + b"<p>middle</p>" + b" " * 4 + b"<p>after</p>")
-    peer_data = {"tier_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
+    peer_data = {"group_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
     peer = {"tier_label": "City", "percentile": {"a": 40.0, "overall": 55.0}, "median": {"a": 2.0}, "n": 7}
     settings = Settings("en", None, str(work), str(reports), 10)
     assert finish_job(0, "011002", ((13, 3), (29, 4)), peer_data, peer, settings) == (0, None)
@@ -222,21 +222,20 @@ def test_quantiles_and_percentiles():
     assert not stats(values).suppressed
 
 
-def test_small_tiers_are_suppressed():
+def test_small_groups_are_suppressed():
     bench = Benchmarks(["a"])
     rows = [
-        {"tier": "city", "overall": float(i), "domains": {"a": float(i)}, "gaps": [("q.x", 1.0, 1.0, ("1-1",))]}
-        for i in range(6)
+        {"band": "city_under_50k", "overall": float(i), "domains": {"a": float(i)}, "gaps": ["q.x"]} for i in range(6)
     ]
-    rows.append({"tier": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "gaps": [("q.y", 1.0, 1.0, ("1-1",))]})
+    rows.append({"band": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "gaps": ["q.y"]})
     for row in rows:
         bench.add(row)
-    assert bench.tier_stats("city")["a"].median == 2.5
-    assert bench.tier_stats("core_city")["a"].suppressed
+    assert bench.group_stats("city_under_50k")["a"].median == 2.5
+    assert bench.group_stats("core_city")["a"].suppressed
     assert bench.position(rows[-1]) == {"overall": None, "a": None}
     assert bench.position(rows[5])["a"] > 80
     assert bench.most_missed("core_city") == []
-    assert bench.most_missed("city") == [("q.x", 6, 1.0)]
+    assert bench.most_missed("city_under_50k") == [("q.x", 6, 1.0)]
 
 
 def test_index_shows_suppression(samples: Path, tmp_path: Path):

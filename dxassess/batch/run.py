@@ -1,4 +1,10 @@
-"""Batch orchestration: inputs → jobs → parallel scoring → peer benchmarks → reports, summaries."""
+"""Batch orchestration: inputs → jobs → (what the cache cannot give) parallel scoring → peer
+benchmarks → reports' peer sections → summaries; and the cache for the next run.
+
+A re-run into the same folder takes from the cache (batch/cache.py) every input whose content,
+questionnaire files and report are as they were, scores only the others, recomputes the group
+statistics, rewrites the peer sections of the reports whose group changed and the summaries
+whose bytes changed. Its output is byte for byte that of a fresh run (`--fresh`)."""
 
 from __future__ import annotations
 
@@ -11,14 +17,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from dxassess.batch import cache as cachemod
 from dxassess.batch.peers import Benchmarks
-from dxassess.batch.work import Job, Settings, finish_job, score_job
-from dxassess.problems import Problem
-from dxassess.text import Msg, msg
+from dxassess.batch.work import Job, Settings, finish_job, refresh_job, score_job
+from dxassess.text import Msg, msg, text
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
+INLINE = 8  # this many inputs to score or fewer: no worker processes
+# What a cache entry keeps beside the summary row: where the report's rooms are, its size, the
+# files its questionnaire was made from, the earlier batch's entry it was compared with, its
+# group's values and its position in it, and what its peer sections were made from.
+ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer")
+TRANSIENT = ("index", "key", "kept", "change", "overall_change", *ENTRY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -27,7 +39,7 @@ class Rejection:
 
     index: int  # its place among the inputs (rejections are listed in input order)
     source: str  # the path, or "sheet.xlsx:5"
-    problem: Problem
+    problem: Any  # dxassess.problems.Problem
 
 
 @dataclass
@@ -38,23 +50,44 @@ class Outcome:
     rejected: list[Rejection] = field(default_factory=list)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
+    scored: int = 0  # inputs scored and rendered in this run
+    kept: int = 0  # results and reports kept from the earlier run as they were
+    refreshed: int = 0  # kept reports whose peer sections were rewritten
+    change: dict[str, Any] | None = None  # with --previous: the change across the batch
 
 
-def _problem(path: Path | str, code: str, message: Msg) -> Problem:
+def _problem(path: Path | str, code: str, message: Msg) -> Any:
+    from dxassess.problems import Problem
+
     return Problem(str(path), 1, 1, "error", code, message)
 
 
-def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
+def _answer_files(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml file under `folder` (not in a batch's work folder), sorted."""
+    found: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != WORK_DIR:
+                    stack.append(Path(entry.path))
+            elif os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file():
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
     """Input paths → files (folders searched for answer files); the problems of unusable paths."""
     files: list[Path] = []
-    bad: list[Problem] = []
+    bad: list[Any] = []
     for path in inputs:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and WORK_DIR not in p.parts
-            )
+            found = _answer_files(path)
             if not found:
                 bad.append(_problem(path, "DX009", msg("batch.no_answer_files")))
             files += found
@@ -65,18 +98,25 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, bad
 
 
-def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection]) -> Iterator[Job]:
-    """One job per answer file and per sheet row; sheet problems go to `rejected`."""
+def jobs_from(
+    files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], run_key: str = ""
+) -> Iterator[Job]:
+    """One job per answer file (its bytes read here, once) and per sheet row; sheet problems and
+    unreadable files go to `rejected`."""
+    import json
+
+    from dxassess.batch.cache import input_key
+
     index = 0
     seen: dict[str, str] = {}
     for path in files:
         if path.suffix.lower() in SHEET_SUFFIXES:
+            from dxassess.batch.work import resolver
             from dxassess.errors import DxassessError
-            from dxassess.resolver import RESOLVER
             from dxassess.sheets.read import read_sheet
 
             try:
-                questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+                questionnaire = resolver().select(questionnaire_ref).questionnaire
             except DxassessError:
                 rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
@@ -85,26 +125,40 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
-                    yield Job(index, row.source, data=row.data)
+                    content = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False).encode()
+                    yield Job(index, row.source, data=row.data, key=input_key(run_key, row.source, content))
                 index += 1
         else:
-            yield Job(index, str(path), path=str(path))
+            source = str(path)
+            try:
+                with open(path, "rb") as fh:
+                    raw = fh.read()
+            except OSError as exc:
+                from dxassess.text.problems import os_reason
+
+                reason = msg("read.cannot_read", reason=os_reason(exc))
+                rejected.append(Rejection(index, source, _problem(path, "DX009", reason)))
+            else:
+                yield Job(index, source, raw=raw, key=input_key(run_key, source, raw))
             index += 1
 
 
 class _Workers:
     """Worker processes shared by both passes (inline when there is one worker)."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, previous: dict[str, Any]) -> None:
         self.workers = workers
+        self.previous = previous
         self.pool: Any = None
 
     def __enter__(self) -> _Workers:
         if self.workers > 1:
             import multiprocessing
 
+            from dxassess.batch.work import init_worker
+
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-            self.pool = context.Pool(self.workers)
+            self.pool = context.Pool(self.workers, initializer=init_worker, initargs=(self.previous,))
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -112,15 +166,15 @@ class _Workers:
             self.pool.terminate() if exc[0] else self.pool.close()
             self.pool.join()
 
-    def map(self, fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
+    def map(self, fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
         """`fn` over items; results as they complete. With a pool, the work is handed out at
         once, so the caller may do other work before it reads the results."""
-        if self.pool is None:
+        if self.pool is None or not items:
             return self._inline(fn, items, progress)
         chunk = max(1, min(32, len(items) // (self.workers * 8) or 1))
         results = self.pool.imap_unordered(fn, items, chunksize=chunk)
 
-        def read() -> Iterator:
+        def read() -> Iterator[Any]:
             for result in results:
                 progress(1)
                 yield result
@@ -128,40 +182,21 @@ class _Workers:
         return read()
 
     @staticmethod
-    def _inline(fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
+    def _inline(fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
         for item in items:
             yield fn(item)
             progress(1)
-
-
-class _Compactor:
-    """One object for the strings and tuples every row repeats (question and domain ids, titles,
-    manual references), so the summary held in memory costs little per municipality."""
-
-    def __init__(self) -> None:
-        self.titles: dict[tuple, dict[str, str]] = {}
-        self.manual: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        intern = sys.intern
-        for key in ("tier", "tier_label", "questionnaire", "prefecture"):
-            if isinstance(row[key], str):
-                row[key] = intern(row[key])
-        row["domains"] = {intern(k): v for k, v in row["domains"].items()}
-        row["targets"] = {intern(k): v for k, v in row["targets"].items()}
-        titles = row["titles"]
-        row["titles"] = self.titles.setdefault((row["questionnaire"], *titles.items()), titles)
-        manual = self.manual
-        row["gaps"] = [(intern(q), gap, priority, manual.setdefault(m, m)) for q, gap, priority, m in row["gaps"]]
-        return row
 
 
 def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
 
-def _finish(settings: Settings, args: tuple[int, str, tuple[tuple[int, int], ...], dict, dict]) -> Any:
-    return finish_job(*args, settings)
+def _finish(settings: Settings, args: tuple[str, int, str, list[list[int]], dict[str, Any], dict[str, Any]]) -> Any:
+    kind, index, code, slot, mine, peer = args
+    if kind == "finish":
+        return finish_job(index, code, slot, mine, peer, settings)
+    return refresh_job(index, code, slot, mine, peer, settings)
 
 
 def _warm(questionnaire: str | None) -> None:
@@ -170,13 +205,13 @@ def _warm(questionnaire: str | None) -> None:
     import gc
 
     from dxassess.batch import reports  # noqa: F401
+    from dxassess.batch.work import resolver
     from dxassess.errors import DxassessError
     from dxassess.render import context, html  # noqa: F401
     from dxassess.render.templates import shipped_environment
-    from dxassess.resolver import RESOLVER
 
     try:
-        RESOLVER.select(questionnaire)
+        resolver().select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
         pass
     env = shipped_environment()
@@ -195,160 +230,397 @@ def run(
     questionnaire: str | Path | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
     budget_cutoff: int | None = None,
+    previous: Path | None = None,
+    fresh: bool = False,
 ) -> Outcome:
     """Score every input into `out` and write the summaries. Invalid inputs are rejected with
     their problem; the others are still scored. Re-running into the same folder completes or
-    refreshes it. `questionnaire`: the `--questionnaire` given (a file or folder searched first,
-    or an id), which also reads sheets."""
+    refreshes it, and scores again only the inputs that changed (unless `fresh`).
+    `questionnaire`: the `--questionnaire` given (a file or folder searched first, or an id),
+    which also reads sheets. `previous`: an earlier batch's output folder, to add the change
+    since then."""
+    from dxassess.batch import work as workmod
+    from dxassess.batch.cache import Cache, run_key
     from dxassess.files import ensure_dir
-    from dxassess.resolver import RESOLVER
 
     ref = None if questionnaire is None else str(questionnaire)
-    search = RESOLVER.search_path(ref)
+    search = None
+    if ref:
+        from dxassess.resolver import RESOLVER
+
+        search = RESOLVER.search_path(ref)
+    earlier = None
+    if previous is not None:
+        from dxassess.batch.previous import read_previous
+
+        earlier = read_previous(previous)
     files, bad = expand(inputs)
-    outcome = Outcome()
     ensure_dir(out)
     reports = ensure_dir(out / "reports")
     work = out / WORK_DIR
-    shutil.rmtree(work, ignore_errors=True)
-    ensure_dir(work)
-    from dxassess.roadmap import DEFAULT_BUDGET_CUTOFF
-
-    settings = Settings(
-        lang, str(search) if search else None, str(work), str(reports), budget_cutoff or DEFAULT_BUDGET_CUTOFF
-    )
-    _warm(ref)
-    protect = {p for p in inputs if p.is_file()}
-    with _Workers(workers) as pool:
-        return _passes(pool, files, bad, settings, outcome, ref, progress_factory, out, protect)
+    if work.exists():
+        shutil.rmtree(work, ignore_errors=True)
+    cutoff = budget_cutoff or 10  # roadmap.DEFAULT_BUDGET_CUTOFF, without importing the core
+    settings = Settings(lang, str(search) if search else None, str(work), str(reports), cutoff)
+    key = run_key(lang, cutoff, settings.search)
+    kept = None if fresh else Cache.load(out, key)
+    workmod.setup(kept.questionnaires if kept else None, earlier.municipalities if earlier else {})
+    state = _Run(out, settings, key, kept, earlier, ref, progress_factory, {p for p in inputs if p.is_file()})
+    return state.go(files, bad, workers)
 
 
-def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Path]) -> None:
-    """Write the four summaries, with the texts of the questionnaire the scored inputs answer."""
-    from dxassess.batch import outputs
-    from dxassess.text import pick
+class _Run:
+    """One batch run: what it was given and what it has found so far."""
 
-    titles: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    source = _questionnaire_of(outcome, settings)
-    if source is not None:
-        titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
-        texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
-    assert outcome.benchmarks is not None
-    outputs.write_all(out, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, settings.lang, protect)
+    def __init__(
+        self,
+        out: Path,
+        settings: Settings,
+        key: str,
+        kept: cachemod.Cache | None,
+        earlier: Any,
+        ref: str | None,
+        progress_factory: Callable[[str, int], Callable[[int], None]],
+        protect: set[Path],
+    ) -> None:
+        self.out, self.settings, self.key, self.kept, self.earlier = out, settings, key, kept, earlier
+        self.ref, self.progress_factory, self.protect = ref, progress_factory, protect
+        self.outcome = Outcome()
+        self.lines: dict[str, bytes] = {}  # input key → its line in the cache (unchanged entries)
+        self.domains: dict[str, dict[str, str]] = dict(kept.domains) if kept else {}  # questionnaire → titles
+        self.warmed = False
+        self.dirty = False  # the reports folder changed (the cache no longer describes it)
+        self.summary_key = ""
+        self.summary_digests: dict[str, str] = {}
+        self._resolved: dict[tuple[str, str, str], str | None] = {}
 
+    # -- what the cache can give -------------------------------------------------------------
 
-def _questionnaire_of(outcome: Outcome, settings: Settings) -> Any:
-    """The questionnaire of the first scored input (every row of a batch shares its domains)."""
-    from dxassess.errors import DxassessError
-    from dxassess.model import QuestionnaireRef
-    from dxassess.resolver import RESOLVER
+    def _resolve(self, questionnaire: str, near: str) -> str | None:
+        """The questionnaire file an answer file naming `questionnaire` ("id version") gets now."""
+        memo = (questionnaire, near, self.settings.search or "")
+        if memo not in self._resolved:
+            from dxassess import library
 
-    if not outcome.rows:
-        return None
-    qid, _, version = outcome.rows[0]["questionnaire"].partition(" ")
-    try:
-        search = Path(settings.search) if settings.search else None
-        return RESOLVER.for_answers(QuestionnaireRef(id=qid, version=version), search, None)
-    except DxassessError:
-        return None
+            qid, _, version = questionnaire.partition(" ")
+            search = Path(self.settings.search) if self.settings.search else None
+            if search is not None:
+                found = library.find_questionnaire(qid, version, search)
+            else:
+                found = library.find_questionnaire(qid, version, None) or library.find_questionnaire(
+                    qid, version, Path(near)
+                )
+            self._resolved[memo] = None if found is None else str(found.resolve())
+        return self._resolved[memo]
 
+    def _usable(self, job: Job, entry: dict[str, Any]) -> bool:
+        """Whether an earlier run's result for this very input still holds: the questionnaire it
+        was scored with is still the one found and its files are unchanged, it was compared with
+        the same entry of the earlier batch, and its report is the one that run left."""
+        from dxassess.batch.cache import file_digest
 
-def _passes(
-    pool: _Workers,
-    files: list[Path],
-    bad: list[Problem],
-    settings: Settings,
-    outcome: Outcome,
-    questionnaire: str | None,
-    progress_factory: Callable[[str, int], Callable[[int], None]],
-    out: Path,
-    protect: set[Path],
-) -> Outcome:
-    work = Path(settings.work)
-    sheet_rejections: list[Rejection] = []
-    jobs = list(jobs_from(files, questionnaire, sheet_rejections))
-    outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
-    rows: dict[int, dict[str, Any]] = {}
-    compact = _Compactor()
-    sources = {job.index: job.source for job in jobs}
-    tick = progress_factory("scoring", len(jobs))
-    for index, row, problem in pool.map(partial(_score, settings), jobs, tick):
-        if row is None:
-            assert problem is not None
-            outcome.rejected.append(Rejection(index, sources[index], problem))
-        else:
-            rows[index] = compact(row)
-    outcome.rejected += sheet_rejections
-    outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
+        row = entry["row"]
+        files = entry["files"]
+        if (
+            row["source"] != job.source
+            or self._resolve(row["questionnaire"], os.path.dirname(job.source)) != files[0][0]
+        ):
+            return False
+        if any(file_digest(path) != found for path, found in files):
+            return False
+        before = self.earlier.municipalities.get(row["code"]) if self.earlier else None
+        if entry["prev"] != (before.digest if before else ""):
+            return False
+        from dxassess.files import safe_name
 
-    by_code: dict[str, dict[str, Any]] = {}
-    for index in sorted(rows):
-        row = rows[index]
-        first = by_code.get(row["code"])
-        reason = None
-        if first is not None:
-            reason = _problem(
-                row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
+        try:
+            return (
+                os.stat(os.path.join(self.settings.reports, safe_name(row["code"], ".html"))).st_size == entry["size"]
             )
-        elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
-            first = outcome.rows[0]
-            reason = _problem(
-                row["source"],
-                "DX309",
-                msg(
-                    "batch.other_domains",
-                    questionnaire=row["questionnaire"],
-                    first=first["questionnaire"],
-                    source=first["source"],
-                ),
-            )
-        if reason is not None:
-            outcome.rejected.append(Rejection(index, row["source"], reason))
-            try:
-                os.unlink(work / f"{index}.html")
-            except OSError:
-                pass
-            continue
-        by_code[row["code"]] = row
-        outcome.rows.append(row)
-    outcome.rejected.sort(key=lambda r: r.index)
+        except OSError:
+            return False
 
-    domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []
-    bench = Benchmarks(domain_ids)
-    for row in outcome.rows:
-        bench.add(row)
-    outcome.benchmarks = bench
+    # -- the run -----------------------------------------------------------------------------
 
-    renders = []
-    for row in outcome.rows:
-        stats = bench.tier_stats(row["tier"])
-        row["percentile"] = bench.position(row)
+    def go(self, files: list[Path], bad: list[Any], workers: int) -> Outcome:
+        outcome = self.outcome
+        sheet_rejections: list[Rejection] = []
+        jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key))
+        outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
+        rows: dict[int, dict[str, Any]] = {}
+        todo: list[Job] = []
+        stored = self.kept.entries if self.kept else {}
+        for job in jobs:
+            entry = stored.get(job.key)
+            if entry is not None and self._usable(job, entry):
+                row = dict(entry["row"], index=job.index, key=job.key, kept=True)
+                for name in ENTRY_FIELDS:
+                    row[name] = entry[name]
+                rows[job.index] = row
+                assert self.kept is not None
+                self.lines[job.key] = self.kept.lines[job.key]
+            else:
+                todo.append(job)
+        with _Workers(workers if len(todo) > INLINE else 1, self._previous()) as pool:
+            self._score(pool, todo, rows)
+            outcome.rejected += sheet_rejections
+            outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
+            self._accept(rows)
+            self._benchmarks()
+            self._finish(pool)
+        if os.path.exists(self.settings.work):
+            shutil.rmtree(self.settings.work, ignore_errors=True)
+        self._save()
+        return outcome
+
+    def _previous(self) -> dict[str, Any]:
+        return self.earlier.municipalities if self.earlier else {}
+
+    def _score(self, pool: _Workers, todo: list[Job], rows: dict[int, dict[str, Any]]) -> None:
+        if not todo:
+            return
+        from dxassess.files import ensure_dir
+
+        ensure_dir(Path(self.settings.work))
+        _warm(self.ref)
+        self.warmed = True
+        sources = {job.index: job.source for job in todo}
+        tick = self.progress_factory("scoring", len(todo))
+        for index, row, problem in pool.map(partial(_score, self.settings), todo, tick):
+            if row is None:
+                self.outcome.rejected.append(Rejection(index, sources[index], problem))
+                continue
+            self.domains.setdefault(row["files"][0][1], row.pop("titles"))
+            row.pop("titles", None)
+            rows[index] = row
+            self.outcome.scored += 1
+
+    def _accept(self, rows: dict[int, dict[str, Any]]) -> None:
+        """Rows in input order; a repeated code or a questionnaire with other domains is rejected."""
+        outcome = self.outcome
+        by_code: dict[str, dict[str, Any]] = {}
+        for index in sorted(rows):
+            row = rows[index]
+            first = by_code.get(row["code"])
+            reason = None
+            if first is not None:
+                reason = _problem(
+                    row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
+                )
+            elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
+                first = outcome.rows[0]
+                reason = _problem(
+                    row["source"],
+                    "DX309",
+                    msg(
+                        "batch.other_domains",
+                        questionnaire=row["questionnaire"],
+                        first=first["questionnaire"],
+                        source=first["source"],
+                    ),
+                )
+            if reason is not None:
+                outcome.rejected.append(Rejection(index, row["source"], reason))
+                if not row.get("kept"):
+                    try:
+                        os.unlink(Path(self.settings.work) / f"{index}.html")
+                    except OSError:
+                        pass
+                continue
+            by_code[row["code"]] = row
+            outcome.rows.append(row)
+        outcome.rejected.sort(key=lambda r: r.index)
+
+    def _benchmarks(self) -> None:
+        outcome = self.outcome
+        domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []
+        bench = Benchmarks(domain_ids)
+        if self.earlier is not None:
+            from dxassess.batch.previous import row_change
+
+        for row in outcome.rows:
+            before = self.earlier.municipalities.get(row["code"]) if self.earlier else None
+            row["change"] = row_change(row, before) if before is not None else None
+            row["overall_change"] = row["change"]["delta"] if row["change"] else None
+            bench.add(row)
+        outcome.benchmarks = bench
+        if self.earlier is not None:
+            from dxassess.batch.previous import group_change
+
+            outcome.change = {"path": self.earlier.path, **group_change(outcome.rows, self.earlier, domain_ids)}
+
+    def _peer(self, row: dict[str, Any], bench: Benchmarks) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What a municipality's peer sections show: itself, and its size band's figures."""
+        stats = bench.group_stats(row["band"])
+        label = text(f"report.band_{row['band']}", self.settings.lang)
         peer = {
-            "tier_label": row["tier_label"],
-            "n": bench.counts[row["tier"]],
+            "tier_label": label,
+            "n": bench.counts[row["band"]],
             "percentile": row["percentile"],
             "median": {key: s.median for key, s in stats.items()},
             "q1": {key: s.q1 for key, s in stats.items()},
             "q3": {key: s.q3 for key, s in stats.items()},
         }
         mine = {
-            "tier_label": row["tier_label"],
+            "group_label": label,
             "overall": row["overall"],
             "scores": row["domains"],
-            "titles": row.pop("titles"),
+            "titles": self.domains.get(row["files"][0][1]) or {d: d for d in row["domains"]},
         }
-        renders.append((row["index"], row["code"], row.pop("slot"), mine, peer))
-    tick = progress_factory("reports", len(renders))
-    finished = pool.map(partial(_finish, settings), renders, tick)
-    _summarise(out, outcome, settings, protect)
-    failed = False
-    for index, problem in finished:
-        if problem is not None:
-            outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
-            failed = True
-    shutil.rmtree(work, ignore_errors=True)
-    if failed:
-        outcome.rejected.sort(key=lambda r: r.index)
-        _summarise(out, outcome, settings, protect)
-    return outcome
+        return mine, peer
+
+    def _finish(self, pool: _Workers) -> None:
+        """Peer sections into the reports scored now, and into kept ones whose group changed,
+        while this process writes the summaries. A kept report in a group whose values are all
+        as they were keeps its position and its peer sections without a look."""
+        import json
+
+        outcome = self.outcome
+        bench = outcome.benchmarks
+        assert bench is not None
+        groups = {band: bench.group_digest(band) for band in bench.counts}
+        tasks = []
+        for row in outcome.rows:
+            group = groups[row["band"]]
+            if row.get("kept") and row["group"] == group:
+                outcome.kept += 1
+                continue
+            row["percentile"] = bench.position(row)
+            mine, peer = self._peer(row, bench)
+            seen = cachemod.digest(json.dumps([mine, peer], sort_keys=True, ensure_ascii=False).encode())
+            row["group"] = group
+            self.lines.pop(row["key"], None)
+            if not row.get("kept"):
+                tasks.append(("finish", row["index"], row["code"], row["slot"], mine, peer))
+            elif row["peer"] != seen:
+                tasks.append(("refresh", row["index"], row["code"], row["slot"], mine, peer))
+                outcome.refreshed += 1
+            else:
+                outcome.kept += 1
+            row["peer"] = seen
+        if tasks:
+            cachemod.forget(self.out)
+            self.dirty = True
+        sources = {row["index"]: row["source"] for row in outcome.rows}
+        tick = self.progress_factory("reports", len(tasks))
+        finished = pool.map(partial(_finish, self.settings), tasks, tick)
+        self._summarise()
+        failed = False
+        for index, problem in finished:
+            if problem is not None:
+                outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
+                failed = True
+        if failed:
+            bad = {r.index for r in outcome.rejected}
+            outcome.rows = [row for row in outcome.rows if row["index"] not in bad]
+            outcome.rejected.sort(key=lambda r: r.index)
+            self._summarise(force=True)
+
+    # -- summaries ---------------------------------------------------------------------------
+
+    def _summary_key(self) -> str:
+        """What the summaries are made from: every accepted row (its input, the questionnaire
+        files it was scored with, the earlier entry it was compared with, its group's values),
+        the rejections and the earlier batch."""
+        outcome = self.outcome
+        parts = [self.key.encode(), (self.earlier.path if self.earlier else "").encode()]
+        for row in outcome.rows:
+            files = ",".join(d for _, d in row["files"])
+            parts.append(f"{row['key']} {files} {row['prev']} {row['group']} {row['peer']}".encode())
+        if self.earlier is not None:
+            parts += [b.digest.encode() for _, b in sorted(self.earlier.municipalities.items())]
+        parts += [r.problem.format_text(self.settings.lang).encode() + r.source.encode() for r in outcome.rejected]
+        return cachemod.digest(*parts)
+
+    def _summarise(self, force: bool = False) -> None:
+        """Write the four summaries, unless they are exactly what they were made from last time
+        (and still on disk as written)."""
+        from dxassess.batch.cache import file_digest
+
+        names = ("summary.csv", "summary.json", "summary.xlsx", "index.html")
+        self.summary_key = self._summary_key()
+        if not force and self.kept is not None and self.kept.summaries:
+            recorded = dict(item.split("=", 1) for item in self.kept.summaries.split(",")[1:])
+            if self.kept.summaries.split(",")[0] == self.summary_key and all(
+                file_digest(self.out / name) == recorded.get(name) for name in names
+            ):
+                self.summary_digests = recorded
+                return
+        from dxassess.batch import outputs
+
+        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect)
+
+    def _makers(self) -> dict[str, Callable[[], bytes]]:
+        from dxassess.batch import outputs, prefectures
+
+        outcome = self.outcome
+        rows, rejected, bench = outcome.rows, outcome.rejected, outcome.benchmarks
+        assert bench is not None
+        lang = self.settings.lang
+        titles, texts = self._texts()
+        with_change = outcome.change is not None
+        view = prefectures.view(rows, bench.domain_ids, texts, lang)
+        return {
+            "summary.csv": lambda: outputs.summary_csv(rows, bench.domain_ids, with_change),
+            "summary.json": lambda: outputs.summary_json(rows, rejected, bench, lang, view, outcome.change),
+            "summary.xlsx": lambda: outputs.summary_xlsx(rows, bench.domain_ids, bench, with_change),
+            "index.html": lambda: outputs.index_html(
+                rows, rejected, bench, titles, texts, lang, view, outcome.change
+            ).encode("utf-8"),
+        }
+
+    def _texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Domain titles and question texts of the questionnaire the scored inputs answer."""
+        from dxassess.batch.work import resolver
+        from dxassess.errors import DxassessError
+        from dxassess.model import QuestionnaireRef
+        from dxassess.text import pick
+
+        outcome = self.outcome
+        if not outcome.rows:
+            return {}, {}
+        first = outcome.rows[0]
+        qid, _, version = first["questionnaire"].partition(" ")
+        try:
+            search = Path(self.settings.search) if self.settings.search else None
+            source = resolver().for_answers(
+                QuestionnaireRef(id=qid, version=version), search, Path(first["source"]).parent
+            )
+        except DxassessError:
+            source = None
+        if source is None:
+            return self.domains.get(first["files"][0][1], {}), {}
+        lang = self.settings.lang
+        titles = {d.id: pick(d.title, lang) for d in source.questionnaire.domains}
+        return titles, {x.id: pick(x.text, lang) for x in source.questionnaire.questions()}
+
+    # -- the cache for the next run ----------------------------------------------------------
+
+    def _save(self) -> None:
+        """Keep what this run found for the next one (unless it is what the cache already says)."""
+        from dxassess.batch.work import resolver
+
+        kept = self.kept
+        rows = self.outcome.rows
+        summaries = ",".join(
+            [self.summary_key, *(f"{name}={self.summary_digests[name]}" for name in sorted(self.summary_digests))]
+        )
+        questionnaires = resolver().fresh if self.warmed or kept is None else kept.questionnaires
+        used = {row["files"][0][1] for row in rows}
+        domains = {q: t for q, t in self.domains.items() if q in used}
+        if (
+            kept is not None
+            and not self.dirty
+            and summaries == kept.summaries
+            and len(rows) == len(kept.entries)
+            and all(row["key"] in self.lines and row["key"] in kept.entries for row in rows)
+            and domains == kept.domains
+            and questionnaires == kept.questionnaires
+        ):
+            return  # the same rows, lines, summaries, questionnaires: the file says it already
+        new = cachemod.Cache(self.key, questionnaires=dict(questionnaires), domains=domains, summaries=summaries)
+        for row in rows:
+            entry = {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
+            new.entries[row["key"]] = entry
+            new.lines[row["key"]] = self.lines.get(row["key"]) or cachemod.encode(entry)
+        cachemod.save(self.out, new.payload(), self.protect)

@@ -1,33 +1,36 @@
-"""The two units of batch work, run in worker processes: score one input; finish one report.
+"""The units of batch work, run in worker processes: score one input; finish one report; refresh
+the peer sections of a report kept from an earlier run.
 
 Scoring assesses the input, renders the municipality's HTML report into a work folder leaving
-room (spaces) for its position in its size tier, and returns a small summary row taken from the
+room (spaces) for its position in its size group, and returns a small summary row taken from the
 Result (never from report text) that says where that room is, so the main process holds only the
-summary while the peer benchmarks are computed. Finishing writes the peer section into the room
+summary while the peer benchmarks are computed. Finishing writes the peer sections into the room
 and renames the file to reports/CODE.html: a reader of the reports folder sees a complete report
-or none, and no report is read or copied twice.
+or none, and no report is read or copied twice. A report kept from an earlier run whose group
+changed gets its new peer sections written into the same rooms.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dxassess.errors import DxassessError, InvalidFile
-from dxassess.load import Document, LoadFailure, parse
-from dxassess.problems import Problem
 from dxassess.text import Msg, msg
-from dxassess.text.problems import os_reason
+
+Problem = Any  # dxassess.problems.Problem (imported where it is made: a re-run that scores
+# nothing never loads the scoring modules)
 
 
 @dataclass(frozen=True)
 class Job:
     index: int
     source: str  # what the user gave: a path, or "sheet.xlsx:5"
-    path: str | None = None  # an answer file to read
+    raw: bytes | None = None  # an answer file's bytes (read once, by the main process)
     data: dict[str, Any] | None = None  # or a sheet row already in the answer-file shape
+    key: str = ""  # its cache key
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,46 @@ class Settings:
     budget_cutoff: int  # the month by whose end next year's budget requests are in
 
 
+# What every worker shares: set in the main process before the workers start (and by the pool's
+# initializer where workers do not inherit it).
+PREVIOUS: dict[str, Any] = {}  # code → previous.Before, with --previous
+_RESOLVER: list[Any] = []
+
+
+_STORED: list[dict[str, Any] | None] = [None]
+
+
+def resolver() -> Any:
+    """The batch's questionnaire resolver (one per process, made when first needed)."""
+    if not _RESOLVER:
+        from dxassess.batch.resolving import BatchResolver
+
+        _RESOLVER.append(BatchResolver(_STORED[0]))
+    return _RESOLVER[0]
+
+
+def setup(stored: dict[str, Any] | None, previous: dict[str, Any]) -> None:
+    """Set what the workers share (the main process, before the workers start): the
+    questionnaires the cache kept, and the earlier batch's municipalities."""
+    _RESOLVER.clear()
+    _STORED[0] = stored
+    PREVIOUS.clear()
+    PREVIOUS.update(previous)
+
+
+def init_worker(previous: dict[str, Any]) -> None:
+    """The pool's initializer: where a worker did not inherit the previous batch, it gets it."""
+    if PREVIOUS is not previous and not PREVIOUS:
+        PREVIOUS.update(previous)
+
+
 def rejection(source: str, exc: BaseException, lang: str) -> Problem:
     """Why an input is not scored, as a Problem (the reporters print it)."""
+    from dxassess.errors import DxassessError, InvalidFile
+    from dxassess.load import LoadFailure
+    from dxassess.problems import Problem
+    from dxassess.text.problems import os_reason
+
     if isinstance(exc, LoadFailure):
         return exc.problem
     if isinstance(exc, InvalidFile):
@@ -63,45 +104,92 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
 
 def _assessment(job: Job, search: Path | None) -> Any:
     from dxassess.batch.fastload import parse_fast
+    from dxassess.errors import InvalidFile
     from dxassess.inputs import assessment_from_document
+    from dxassess.load import Document, parse
 
     if job.data is not None:
-        return assessment_from_document(Document(job.source, job.data), search)
-    raw = Path(job.path).read_bytes() if job.path else b""
+        return assessment_from_document(Document(job.source, job.data), search, resolver())
+    raw = job.raw if job.raw is not None else Path(job.source).read_bytes()
     doc = parse_fast(job.source, raw)
     try:
-        return assessment_from_document(doc, search)
+        return assessment_from_document(doc, search, resolver())
     except InvalidFile:
         if doc.positions:
             raise
         # Loaded without positions: read again keeping them, so the error names the line.
-        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
+        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search, resolver())
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def summary_row(result: Any, job: Job) -> dict[str, Any]:
     """What the main process keeps of one municipality: figures from the Result, rounded as
-    every report rounds them."""
+    every report rounds them, the unrounded scores a later `--previous` compares with, and the
+    municipality's object of summary.json (without its position in the group, which comes later)
+    as JSON text. JSON values only: a row kept in the cache reads back the same."""
+    from dxassess.batch.prefectures import pref_of
     from dxassess.scoring import rounded
 
     m = result.municipality
     q = result.questionnaire
+    score = result.score
+    domains: dict[str, Any] = {d.domain_id: rounded(d.score) for d in score.domains}
+    targets: dict[str, Any] = {d.domain_id: rounded(d.target) for d in score.domains}
+    prefecture = m.prefecture or _prefecture(m.code)
+    doc = {
+        "municipality": {"code": m.code, "name": m.name, "prefecture": prefecture, "population": m.population},
+        "questionnaire": {"id": q.id, "version": q.version},
+        "assessed": result.assessed.isoformat(),
+        "overall": rounded(result.overall),
+        "completeness": rounded(result.completeness, 3),
+        "tier": result.tier.value,
+        "band": result.band.value,
+        "domains": {
+            d: {
+                "score": domains[d],
+                "target": targets[d],
+                "gap": None if domains[d] is None else round(max(0.0, targets[d] - domains[d]), 2),
+            }
+            for d in domains
+        },
+        "gaps": [
+            {
+                "question_id": g.question_id,
+                "gap": rounded(g.gap),
+                "priority": rounded(g.priority),
+                "manual": list(g.manual),
+            }
+            for g in result.gaps
+        ],
+        # unrounded, for a later `batch --previous`
+        "scores": {
+            "overall": score.overall,
+            "domains": {d.domain_id: d.score for d in score.domains},
+            "questions": {x.question_id: x.level for x in score.questions},
+        },
+        "source": job.source,
+    }
     return {
-        "index": job.index,
         "source": job.source,
         "code": m.code,
         "name": m.name,
-        "prefecture": m.prefecture or _prefecture(m.code),
+        "prefecture": prefecture,
+        "pref": pref_of(m.code),
         "population": m.population,
         "tier": result.tier.value,
         "band": result.band.value,
         "assessed": result.assessed.isoformat(),
         "questionnaire": f"{q.id} {q.version}",
-        "overall": rounded(result.overall),
-        "completeness": rounded(result.completeness, 3),
-        "domains": {d.domain_id: rounded(d.score) for d in result.score.domains},
-        "targets": {d.domain_id: rounded(d.target) for d in result.score.domains},
-        # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
-        "gaps": [(g.question_id, rounded(g.gap), rounded(g.priority), g.manual) for g in result.gaps],
+        "overall": doc["overall"],
+        "completeness": doc["completeness"],
+        "domains": domains,
+        "targets": targets,
+        "exact": {"overall": score.overall, "domains": {d.domain_id: d.score for d in score.domains}},
+        "gaps": [g.question_id for g in result.gaps],
+        "json": _dumps(doc)[:-1].encode("utf-8"),  # without its closing brace: the group's figures follow
     }
 
 
@@ -112,19 +200,31 @@ def _prefecture(code: str) -> str:
 
 
 def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, Problem | None]:
-    """(index, summary row, None) for a scored input, or (index, None, the problem)."""
+    """(index, summary row, None) for a scored input, or (index, None, the problem). The row also
+    says where the report's rooms are (`slot`), the report's size, the files its questionnaire
+    was made from and the earlier batch's entry it was compared with (`prev`)."""
     from dxassess.assess import assess
     from dxassess.batch.reports import PEER_SLOT, PEER_SUMMARY_SLOT, render_waiting
+    from dxassess.errors import DxassessError
+    from dxassess.load import LoadFailure
+    from dxassess.problems import Problem
     from dxassess.render.context import build
 
     try:
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
+        files = resolver().files_of(resolver().last)
         result = assess(
             assessment.sheet, assessment.questionnaire, assessment.catalogue, budget_cutoff=settings.budget_cutoff
         )
-        data = build(result, settings.lang, texts=_texts(assessment, settings.lang))
+        texts = _texts(assessment, settings.lang)
+        data = build(result, settings.lang, texts=texts)
     except (LoadFailure, DxassessError, OSError, RecursionError) as exc:
         return job.index, None, rejection(job.source, exc, settings.lang)
+    before = PREVIOUS.get(result.municipality.code)
+    if before is not None:
+        from dxassess.batch.previous import report_change
+
+        data["previous"] = report_change(before, result, texts, settings.lang)
     payload, slots = render_waiting(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
     rooms = []  # (offset in the file, bytes of room) of each slot
@@ -133,18 +233,23 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
             done = 0
             for (offset, room), marker in zip(slots, (PEER_SUMMARY_SLOT, PEER_SLOT)):
                 fh.write(payload[done:offset])
-                rooms.append((fh.tell(), room))
+                rooms.append([fh.tell(), room])
                 fh.write(b" " * room)
                 done = offset + len(marker)
             fh.write(payload[done:])
+            size = fh.tell()
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import reason_of
 
         reason = msg("batch.cannot_write_report", reason=reason_of(exc))
         return job.index, None, Problem(waiting, 1, 1, "error", "DX901", reason)
     row = summary_row(result, job)
-    row["slot"] = tuple(rooms)
-    row["tier_label"] = data["tier_label"]
+    row["index"] = job.index
+    row["key"] = job.key
+    row["slot"] = rooms
+    row["size"] = size
+    row["files"] = files
+    row["prev"] = before.digest if before is not None else ""
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     return job.index, row, None
 
@@ -165,30 +270,40 @@ def _texts(assessment: Any, lang: str) -> Any:
     return entry[1]
 
 
-def finish_job(
-    index: int,
-    code: str,
-    slot: tuple[tuple[int, int], ...],
-    peer_data: dict[str, Any],
-    peer: dict[str, Any],
-    settings: Settings,
-) -> tuple[int, Problem | None]:
-    """Write the peer sections into their rooms `slot` ((offset, bytes) of the first-page
-    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
-    None) or (index, the problem). `peer_data`: the municipality's {"tier_label", "overall",
-    "scores": {domain: score}, "titles": {domain: title}}."""
-    from dxassess.files import inside, safe_name, write_atomic
+def peer_sections(peer_data: dict[str, Any], peer: dict[str, Any], lang: str) -> list[bytes]:
+    """The first page's paragraph and the table of a municipality's position in its group.
+    `peer_data`: the municipality's {"group_label", "overall", "scores": {domain: score},
+    "titles": {domain: title}}."""
     from dxassess.render.html import peer_section, peer_summary
 
     scores, titles = peer_data["scores"], peer_data["titles"]
     data = {
-        "lang": settings.lang,
-        "tier_label": peer_data["tier_label"],
+        "lang": lang,
+        "tier_label": peer_data["group_label"],
         "overall": peer_data["overall"],
         "domains": {key: {"title": titles[key], "score": score} for key, score in scores.items()},
     }
+    return [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
+
+
+def finish_job(
+    index: int,
+    code: str,
+    slot: list[list[int]],
+    peer_data: dict[str, Any],
+    peer: dict[str, Any],
+    settings: Settings,
+) -> tuple[int, Problem | None]:
+    """Write the peer sections into their rooms `slot` ([offset, bytes] of the first-page
+    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
+    None) or (index, the problem)."""
+    from dxassess.errors import DxassessError
+    from dxassess.files import inside, safe_name, write_atomic
+    from dxassess.problems import Problem
+    from dxassess.text.problems import os_reason
+
     waiting = os.path.join(settings.work, f"{index}.html")
-    sections = [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
+    sections = peer_sections(peer_data, peer, settings.lang)
     try:
         target = inside(Path(settings.reports), safe_name(code, ".html"))
         if all(len(section) <= room for section, (_, room) in zip(sections, slot)):
@@ -219,6 +334,31 @@ def finish_job(
             os.unlink(waiting)
         except OSError:
             pass
+    return index, None
+
+
+def refresh_job(
+    index: int, code: str, slot: list[list[int]], peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
+) -> tuple[int, Problem | None]:
+    """Write new peer sections into the rooms of reports/CODE.html, kept from an earlier run
+    (the rest of the report is unchanged). A section that does not fit its room (never, by the
+    rooms' design) is an error: the main process then renders that report afresh."""
+    from dxassess.errors import DxassessError
+    from dxassess.files import inside, safe_name
+    from dxassess.problems import Problem
+
+    sections = peer_sections(peer_data, peer, settings.lang)
+    try:
+        target = inside(Path(settings.reports), safe_name(code, ".html"))
+        if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
+            raise OSError("the peer section does not fit its room")
+        with open(target, "r+b") as fh:
+            for section, (offset, room) in zip(sections, slot):
+                fh.seek(offset)
+                fh.write(section.ljust(room))
+    except (DxassessError, OSError) as exc:
+        reason = msg("batch.cannot_finish_report", reason=str(exc))
+        return index, Problem(str(Path(settings.reports) / f"{code}.html"), 1, 1, "error", "DX901", reason)
     return index, None
 
 
