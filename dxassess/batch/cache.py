@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,12 @@ def digest(*parts: bytes) -> str:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()[:32]
+
+
+def checksum(body: bytes) -> bytes:
+    """The cache body's checksum (CRC-32 and length: it finds a damaged or cut file; what the
+    cache depends on is in its keys)."""
+    return b"%08x-%d" % (zlib.crc32(body), len(body))
 
 
 _FILES: dict[tuple[str, int, int], str] = {}
@@ -115,15 +122,15 @@ def input_key(run: str, source: str, content: bytes) -> str:
 @dataclass
 class Cache:
     """The cache of one output folder: entries by input key (with their line as read, so an
-    unchanged entry is written back as it was), questionnaires by their file's hash, the domains
-    of each questionnaire (ids and titles, by its file's hash), and what the summaries were made
-    from."""
+    unchanged entry is written back as it was), questionnaires by their file's hash, the texts of
+    each questionnaire in the run's language (domain ids and titles in order, question texts; by
+    its file's hash), and what the summaries were made from."""
 
     run: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     lines: dict[str, bytes] = field(default_factory=dict)  # input key → its line (without "E\tkey\t")
     questionnaires: dict[str, dict[str, Any]] = field(default_factory=dict)
-    domains: dict[str, dict[str, str]] = field(default_factory=dict)  # questionnaire hash → {id: title}
+    texts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # → {"titles", "questions"}
     summaries: str = ""  # the hash of what the summaries were made from, and of each summary
     loaded: bytes = b""  # the file as read
 
@@ -140,7 +147,7 @@ class Cache:
             magic, version, key, summaries, check = head.split(b" ")
             if magic != MAGIC or version != str(FORMAT).encode() or key.decode() != run:
                 return None
-            if digest(body).encode() != check:
+            if checksum(body) != check:
                 return None
             cache = cls(run, summaries="" if summaries == b"-" else summaries.decode(), loaded=raw)
             loads = json.loads
@@ -148,36 +155,46 @@ class Cache:
                 if not line:
                     continue
                 kind, name, payload = line.split(b"\t", 2)
-                if kind == b"E":
-                    data, fragment = payload.split(b"\t")
-                    entry = decode(loads(data), fragment, cache.domains)
-                    if entry is None:
-                        return None
-                    cache.entries[name.decode()] = entry
+                if kind == b"E":  # read when asked for (`entry`): a re-run knows first what is new
                     cache.lines[name.decode()] = payload
                     continue
                 value = loads(payload)
                 if kind == b"Q" and _valid_questionnaire(value):
                     cache.questionnaires[name.decode()] = value
-                elif kind == b"D" and type(value) is dict and _strings(value) and _strings(value.values()):
-                    cache.domains[name.decode()] = value
+                elif kind == b"D" and _valid_texts(value):
+                    cache.texts[name.decode()] = value
                 else:
                     return None
             return cache
         except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, IndexError):
             return None
 
+    def entry(self, key: str) -> dict[str, Any] | None:
+        """The entry of an input key; None when there is none or its line does not have the
+        shape a run relies on (that input is then scored again)."""
+        found = self.entries.get(key)
+        if found is None and key in self.lines:
+            try:
+                data, fragment = self.lines[key].split(b"\t")
+                found = decode(json.loads(data), fragment, self.texts)
+            except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, IndexError):
+                found = None
+            if found is None:
+                del self.lines[key]
+            else:
+                self.entries[key] = found
+        return found
+
     def payload(self) -> bytes:
-        """The file's bytes: the same content gives the same bytes (domains before the entries
-        that need them)."""
+        """The file's bytes: the same content gives the same bytes (a questionnaire's texts come
+        before the entries that need its domain ids)."""
         lines = [b"Q\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.questionnaires.items())]
-        lines += [b"D\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.domains.items())]
-        lines += [
-            b"E\t" + k.encode() + b"\t" + (self.lines.get(k) or encode(v)) for k, v in sorted(self.entries.items())
-        ]
+        lines += [b"D\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.texts.items())]
+        keys = sorted(set(self.entries) | set(self.lines))
+        lines += [b"E\t" + k.encode() + b"\t" + (self.lines.get(k) or encode(self.entries[k])) for k in keys]
         body = b"".join(line + b"\n" for line in lines)
         summaries = self.summaries.encode() or b"-"
-        head = b" ".join([MAGIC, str(FORMAT).encode(), self.run.encode(), summaries, digest(body).encode()])
+        head = b" ".join([MAGIC, str(FORMAT).encode(), self.run.encode(), summaries, checksum(body)])
         return head + b"\n" + body
 
 
@@ -188,7 +205,7 @@ def dumps(value: Any) -> bytes:
 
 # An input's line is a JSON array (fields in this order), a tab, and the municipality's object
 # of summary.json as it is (JSON text holds no tab or line break, so it needs no quoting).
-# Domain scores are lists in the order of the questionnaire's domains (its "D" line).
+# Domain scores are lists in the order of the questionnaire's domains (its "D" line's titles).
 ROW_FIELDS = ("source", "code", "name", "prefecture", "population", "tier", "band", "assessed", "questionnaire")
 
 
@@ -213,6 +230,7 @@ def encode(entry: dict[str, Any]) -> bytes:
 
 
 _NUMBERS = {int, float, type(None)}
+_STR, _INT, _LISTS = {str}, {int}, (list, list, list, list)
 
 
 def _strings(values: Any) -> bool:
@@ -227,7 +245,7 @@ def _files(v: Any) -> bool:
     return type(v) is list and all(type(f) is list and len(f) == 2 and _strings(f) for f in v)
 
 
-def decode(values: Any, fragment: bytes, domains: dict[str, dict[str, str]]) -> dict[str, Any] | None:
+def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, str]]]) -> dict[str, Any] | None:
     """An entry from its line, or None when the line does not have the shape a run relies on
     (every field, its type)."""
     n = len(ROW_FIELDS)
@@ -237,18 +255,20 @@ def decode(values: Any, fragment: bytes, domains: dict[str, dict[str, str]]) -> 
     overall, completeness, scores, exact, exact_scores, gaps, slot, size, files, prev, group, position, peer = values[
         n:
     ]
-    if not _strings(fixed[i] for i in range(n) if ROW_FIELDS[i] != "population") or type(fixed[4]) is not int:
+    population = fixed.pop(4)
+    if type(population) is not int or set(map(type, fixed)) != _STR or not _files(files) or not files:
         return None
-    if not (_files(files) and files and _numbers((overall, completeness, exact)) and type(gaps) is str):
+    fixed.insert(4, population)
+    ids = list(texts[files[0][1]]["titles"]) if files[0][1] in texts else []
+    shapes = (type(scores), type(exact_scores), type(position), type(slot))
+    sizes = (len(scores), len(exact_scores), len(position), len(slot)) if shapes == _LISTS else ()
+    if not ids or sizes != (len(ids), len(ids), len(ids) + 1, 4):
         return None
-    ids = list(domains.get(files[0][1], ()))
-    if not ids or not all(type(v) is list and len(v) == len(ids) and _numbers(v) for v in (scores, exact_scores)):
+    if not set(map(type, [overall, completeness, exact, *scores, *exact_scores, *position])) <= _NUMBERS:
         return None
-    if not (type(position) is list and len(position) == len(ids) + 1 and _numbers(position)):
+    if set(map(type, slot)) != _INT or min(slot) < 0 or type(size) is not int:
         return None
-    if not (type(slot) is list and len(slot) == 4 and set(map(type, slot)) <= {int} and min(slot) >= 0):
-        return None
-    if not (_strings((prev, group, peer)) and type(size) is int and len(fixed[1]) >= 2):
+    if set(map(type, (gaps, prev, group, peer))) != _STR or len(fixed[1]) < 2:
         return None
     row = dict(zip(ROW_FIELDS, fixed))
     row.update(
@@ -291,6 +311,12 @@ def forget(folder: Path) -> None:
         os.unlink(folder / NAME)
     except OSError:
         pass
+
+
+def _valid_texts(value: Any) -> bool:
+    if type(value) is not dict or set(value) != {"titles", "questions"}:
+        return False
+    return all(type(v) is dict and _strings(v) and _strings(v.values()) for v in value.values())
 
 
 def _valid_questionnaire(q: Any) -> bool:

@@ -215,6 +215,37 @@ def _box_svg(stats_by_group: dict[str, Any], group_labels: dict[str, str], title
     return "".join(parts)
 
 
+def table_rows(rows: list[dict[str, Any]], domain_ids: list[str], band_labels: dict[str, str], change: bool) -> str:
+    """The <tr> rows of the index's table of every municipality (written here rather than in the
+    template: a batch has up to 1,741 of them, and a re-run writes them all again)."""
+    from markupsafe import escape
+
+    from dxassess.render.templates import num
+
+    def score(value: Any) -> str:  # `num`, for the scores (rounded floats or None)
+        return f"{value:.2f}" if type(value) is float else num(value)
+
+    labels = {band: str(escape(label)) for band, label in band_labels.items()}
+    out = []
+    for r in rows:
+        code = escape(r["code"])
+        position = r["percentile"]["overall"]
+        cells = [
+            f'<tr><td>{code}</td><td><a href="reports/{code}.html">{escape(r["name"])}</a></td>'
+            f"<td>{escape(r['prefecture'])}</td>\n"
+            f'<td class="num" data-v="{r["population"]}">{r["population"]:,}</td><td>{labels[r["band"]]}</td>\n'
+            f'<td class="num">{score(r["overall"])}</td><td class="num">{"—" if position is None else num(position, 0)}</td>\n'
+        ]
+        if change:
+            delta = r["change"]["delta"] if r.get("change") else None
+            cells.append(f'<td class="num">{"—" if delta is None else format(delta, "+.2f")}</td>')
+        domains = r["domains"]
+        cells += [f'<td class="num">{score(domains.get(d))}</td>' for d in domain_ids]
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return "\n".join(out)
+
+
 def index_html(
     rows: list[dict[str, Any]],
     rejected: list[Any],  # batch.run.Rejection
@@ -269,6 +300,7 @@ def index_html(
         "min_group": MIN_GROUP,
         "prefectures": prefectures,
         "change": change,
+        "table_rows": Markup(table_rows(rows, domain_ids, band_labels, change is not None)),
     }
     return render_shipped("index.html.j2", data)
 
@@ -291,15 +323,20 @@ def _write(path: Path, payload: bytes, protect: set[Path]) -> str:
 
 def write_all(out: Path, makers: dict[str, Callable[[], bytes]], protect: set[Path]) -> dict[str, str]:
     """Write the four summaries (those whose bytes changed) and return their hashes. The
-    workbook is made and written by a forked process (where the platform forks) while this one
-    makes the others."""
-    xlsx = _Beside(out / "summary.xlsx", lambda: _write(out / "summary.xlsx", makers["summary.xlsx"](), protect))
+    workbook and the JSON summary are made and written by forked processes (where the platform
+    forks) while this one makes the others."""
+
+    def task(name: str) -> Callable[[], str]:
+        return lambda: _write(out / name, makers[name](), protect)
+
+    aside = {name: _Beside(out / name, task(name)) for name in ("summary.xlsx", "summary.json")}
     written: dict[str, str] = {}
     try:
-        for name in ("summary.csv", "summary.json", "index.html"):
+        for name in ("index.html", "summary.csv"):
             written[name] = _write(out / name, makers[name](), protect)
     finally:
-        written["summary.xlsx"] = xlsx.wait()
+        for name, child in aside.items():
+            written[name] = child.wait()
     return written
 
 

@@ -31,7 +31,27 @@ def _sources(data: dict[str, Any]) -> Markup:
     return found
 
 
+_ROOMS: dict[tuple[Any, ...], tuple[int, int]] = {}
+
+
 def capacities(data: dict[str, Any]) -> tuple[int, int]:
+    """`_capacities`, once per shape of the sections: the language, the band, the domains'
+    titles and which scores are missing (a number is always written with two decimals)."""
+    key = (
+        data["lang"],
+        data["band_label"],
+        data["overall"] is None,
+        tuple((d, v["title"], v["score"] is None) for d, v in data["domains"].items()),
+    )
+    found = _ROOMS.get(key)
+    if found is None:
+        if len(_ROOMS) > 256:
+            _ROOMS.clear()
+        found = _ROOMS[key] = _capacities(data)
+    return found
+
+
+def _capacities(data: dict[str, Any]) -> tuple[int, int]:
     """Bytes enough for this report's two peer sections whatever the benchmarks turn out to be:
     the sections with the widest value in every place (a median of 5.00, a percentile of 100, a
     group of 99,999 municipalities), naming the municipality's size band."""

@@ -144,34 +144,77 @@ def jobs_from(
 
 
 class _Workers:
-    """Worker processes shared by both passes (inline when there is one worker)."""
+    """The worker processes of a run, started when first needed. Many inputs to score: what they
+    share is loaded first (`_warm`) and then all cores' workers are forked, sharing it. A few
+    (a re-run after some changes): one helper process is forked at once and loads what it needs
+    itself, while this process reads the cache. Nothing to hand out: no process at all."""
 
-    def __init__(self, workers: int, previous: dict[str, Any]) -> None:
+    def __init__(self, workers: int, previous: dict[str, Any], settings: Settings) -> None:
         self.workers = workers
         self.previous = previous
+        self.settings = settings
         self.pool: Any = None
+        self.size = 0  # worker processes running
+        self.used = True  # work was handed out (an unused helper is stopped at once)
+        self.warmed = False  # this process loaded the questionnaire and templates
 
     def __enter__(self) -> _Workers:
-        if self.workers > 1:
-            import multiprocessing
-
-            from dxassess.batch.work import init_worker
-
-            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-            self.pool = context.Pool(self.workers, initializer=init_worker, initargs=(self.previous,))
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._stop(bool(exc[0]) or not self.used)
+
+    def _stop(self, failed: bool = False) -> None:
         if self.pool is not None:
-            self.pool.terminate() if exc[0] else self.pool.close()
+            self.pool.terminate() if failed else self.pool.close()
             self.pool.join()
+            self.pool, self.size = None, 0
+
+    def helper(self) -> None:
+        """Start the one helper process now, loading what scoring needs while this process reads
+        the inputs and the cache (a re-run: whatever turns out to have changed is scored at once,
+        and the peer sections are rewritten while this process writes the summaries). Stopped
+        unused if nothing changed."""
+        if self.workers <= 1 or self.pool is not None:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        self.pool = context.Pool(1, initializer=_helper_start, initargs=(self.previous, self.settings.search))
+        self.size = 1
+        self.used = False
+
+    def ready(self, jobs: int) -> None:
+        """Processes fit for `jobs` inputs to score (more can be asked for later)."""
+        wanted = 1 if jobs <= INLINE else self.workers
+        if self.workers <= 1 or wanted <= self.size:
+            if self.workers <= 1 and jobs and not self.warmed:
+                _warm(self.settings.search)
+                self.warmed = True
+            return
+        self._stop()
+        if wanted > 1:  # share the loaded questionnaire and compiled templates with every worker
+            _warm(self.settings.search)
+            self.warmed = True
+        import multiprocessing
+
+        from dxassess.batch.work import init_worker
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        self.pool = context.Pool(wanted, initializer=init_worker, initargs=(self.previous,))
+        self.size = wanted
 
     def map(self, fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
         """`fn` over items; results as they complete. With a pool, the work is handed out at
         once, so the caller may do other work before it reads the results."""
-        if self.pool is None or not items:
+        if not items:
+            return iter(())
+        self.used = True
+        if self.pool is None and self.workers > 1 and len(items) > 1:
+            self.ready(0)  # a helper for peer sections, while this process writes the summaries
+        if self.pool is None:
             return self._inline(fn, items, progress)
-        chunk = max(1, min(32, len(items) // (self.workers * 8) or 1))
+        chunk = max(1, min(32, len(items) // (self.size * 8) or 1))
         results = self.pool.imap_unordered(fn, items, chunksize=chunk)
 
         def read() -> Iterator[Any]:
@@ -188,7 +231,27 @@ class _Workers:
             progress(1)
 
 
+_WARMED: list[str | None] = []  # what this process warmed up for (the questionnaire searched)
+
+
+def _prepare_summaries() -> None:
+    """Load what writing the summaries needs (modules, the index template)."""
+    from dxassess.batch import outputs, prefectures  # noqa: F401
+    from dxassess.render.templates import shipped_environment
+
+    shipped_environment().get_template("index.html.j2")
+
+
+def _helper_start(previous: dict[str, Any], search: str | None) -> None:
+    from dxassess.batch.work import init_worker
+
+    init_worker(previous)
+    _warm(search)
+
+
 def _score(settings: Settings, job: Job) -> Any:
+    if not _WARMED:
+        _warm(settings.search)
     return score_job(job, settings)
 
 
@@ -200,8 +263,8 @@ def _finish(settings: Settings, args: tuple[str, int, str, list[list[int]], dict
 
 
 def _warm(questionnaire: str | None) -> None:
-    """Load what every worker needs before the workers are forked, so they share it: the
-    questionnaire, the compiled report templates, the rendering modules."""
+    """Load what scoring needs once per process (and before workers are forked, so they share
+    it): the questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
     from dxassess.batch import reports  # noqa: F401
@@ -210,6 +273,7 @@ def _warm(questionnaire: str | None) -> None:
     from dxassess.render import context, html  # noqa: F401
     from dxassess.render.templates import shipped_environment
 
+    _WARMED[:] = [questionnaire]
     try:
         resolver().select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
@@ -217,9 +281,11 @@ def _warm(questionnaire: str | None) -> None:
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
-    # Long-lived objects need no cyclic-GC scans in the workers.
+    # Long-lived objects need no cyclic-GC scans in the workers, and scoring makes many small
+    # objects that reference counting frees: collect the young generation less often.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def run(
@@ -266,7 +332,14 @@ def run(
     kept = None if fresh else Cache.load(out, key)
     workmod.setup(kept.questionnaires if kept else None, earlier.municipalities if earlier else {})
     state = _Run(out, settings, key, kept, earlier, ref, progress_factory, {p for p in inputs if p.is_file()})
-    return state.go(files, bad, workers)
+    import gc
+
+    thresholds = gc.get_threshold()
+    try:
+        return state.go(files, bad, workers)
+    finally:
+        gc.set_threshold(*thresholds)  # the caller's process (the Python API) as it was
+        gc.unfreeze()
 
 
 class _Run:
@@ -287,12 +360,14 @@ class _Run:
         self.ref, self.progress_factory, self.protect = ref, progress_factory, protect
         self.outcome = Outcome()
         self.lines: dict[str, bytes] = {}  # input key → its line in the cache (unchanged entries)
-        self.domains: dict[str, dict[str, str]] = dict(kept.domains) if kept else {}  # questionnaire → titles
+        # questionnaire (its file's hash) → {"titles": domain id → title, "questions": id → text}
+        self.texts: dict[str, dict[str, dict[str, str]]] = dict(kept.texts) if kept else {}
         self.warmed = False
         self.dirty = False  # the reports folder changed (the cache no longer describes it)
         self.summary_key = ""
         self.summary_digests: dict[str, str] = {}
         self._resolved: dict[tuple[str, str, str], str | None] = {}
+        self._digests: dict[str, str] = {}  # questionnaire files' hashes, once per run
 
     # -- what the cache can give -------------------------------------------------------------
 
@@ -326,17 +401,22 @@ class _Run:
             or self._resolve(row["questionnaire"], os.path.dirname(job.source)) != files[0][0]
         ):
             return False
-        if any(file_digest(path) != found for path, found in files):
-            return False
+        digests = self._digests
+        for path, found in files:
+            now = digests.get(path)
+            if now is None:
+                now = digests[path] = file_digest(path) or "-"
+            if now != found:
+                return False
         before = self.earlier.municipalities.get(row["code"]) if self.earlier else None
         if entry["prev"] != (before.digest if before else ""):
             return False
         from dxassess.files import safe_name
 
+        code = row["code"]
+        name = code + ".html" if code.isdigit() and len(code) == 6 else safe_name(code, ".html")
         try:
-            return (
-                os.stat(os.path.join(self.settings.reports, safe_name(row["code"], ".html"))).st_size == entry["size"]
-            )
+            return os.stat(os.path.join(self.settings.reports, name)).st_size == entry["size"]
         except OSError:
             return False
 
@@ -345,24 +425,39 @@ class _Run:
     def go(self, files: list[Path], bad: list[Any], workers: int) -> Outcome:
         outcome = self.outcome
         sheet_rejections: list[Rejection] = []
-        jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key))
-        outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
         rows: dict[int, dict[str, Any]] = {}
-        todo: list[Job] = []
-        stored = self.kept.entries if self.kept else {}
-        for job in jobs:
-            entry = stored.get(job.key)
-            if entry is not None and self._usable(job, entry):
-                row = dict(entry["row"], index=job.index, key=job.key, kept=True)
-                for name in ENTRY_FIELDS:
-                    row[name] = entry[name]
-                rows[job.index] = row
-                assert self.kept is not None
-                self.lines[job.key] = self.kept.lines[job.key]
-            else:
-                todo.append(job)
-        with _Workers(workers if len(todo) > INLINE else 1, self._previous()) as pool:
-            self._score(pool, todo, rows)
+        kept = self.kept
+        known = kept.lines if kept else {}
+        with _Workers(workers, self._previous(), self.settings) as pool:
+            if kept is not None:
+                pool.helper()
+            jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key))
+            outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
+            # inputs the cache has never seen go to the workers at once; the others are looked
+            # at meanwhile, and any that no longer hold follow
+            new = [job for job in jobs if job.key not in known]
+            scoring = [self._score(pool, new, len(new))] if new else []
+            again = []
+            for job in jobs:
+                if job.key not in known:
+                    continue
+                assert kept is not None
+                entry = kept.entry(job.key)
+                if entry is not None and self._usable(job, entry):
+                    row = dict(entry["row"], index=job.index, key=job.key, kept=True)
+                    for name in ENTRY_FIELDS:
+                        row[name] = entry[name]
+                    rows[job.index] = row
+                    self.lines[job.key] = kept.lines[job.key]
+                else:
+                    again.append(job)
+            if again:
+                scoring.append(self._score(pool, again, len(new) + len(again)))
+            if scoring or len(rows) != len(known):
+                _prepare_summaries()  # while the workers score
+            for results in scoring:
+                self._collect(results, rows)
+            self.warmed = pool.warmed
             outcome.rejected += sheet_rejections
             outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
             self._accept(rows)
@@ -376,22 +471,24 @@ class _Run:
     def _previous(self) -> dict[str, Any]:
         return self.earlier.municipalities if self.earlier else {}
 
-    def _score(self, pool: _Workers, todo: list[Job], rows: dict[int, dict[str, Any]]) -> None:
-        if not todo:
-            return
+    def _score(self, pool: _Workers, todo: list[Job], total: int) -> tuple[dict[int, str], Iterator[Any]]:
+        """Hand `todo` to the workers (`total`: every input to score in this run so far)."""
         from dxassess.files import ensure_dir
 
         ensure_dir(Path(self.settings.work))
-        _warm(self.ref)
-        self.warmed = True
-        sources = {job.index: job.source for job in todo}
+        pool.ready(total)
         tick = self.progress_factory("scoring", len(todo))
-        for index, row, problem in pool.map(partial(_score, self.settings), todo, tick):
+        return {job.index: job.source for job in todo}, pool.map(partial(_score, self.settings), todo, tick)
+
+    def _collect(self, results: tuple[dict[int, str], Iterator[Any]], rows: dict[int, dict[str, Any]]) -> None:
+        sources, done = results
+        for index, row, problem in done:
             if row is None:
                 self.outcome.rejected.append(Rejection(index, sources[index], problem))
                 continue
-            self.domains.setdefault(row["files"][0][1], row.pop("titles"))
-            row.pop("titles", None)
+            titles = row.pop("titles")
+            if row["files"][0][1] not in self.texts:
+                self.texts[row["files"][0][1]] = {"titles": titles, "questions": {}}
             rows[index] = row
             self.outcome.scored += 1
 
@@ -465,9 +562,13 @@ class _Run:
             "group_label": label,
             "overall": row["overall"],
             "scores": row["domains"],
-            "titles": self.domains.get(row["files"][0][1]) or {d: d for d in row["domains"]},
+            "titles": self._titles(row),
         }
         return mine, peer
+
+    def _titles(self, row: dict[str, Any]) -> dict[str, str]:
+        found = self.texts.get(row["files"][0][1])
+        return found["titles"] if found else {d: d for d in row["domains"]}
 
     def _finish(self, pool: _Workers) -> None:
         """Peer sections into the reports scored now, and into kept ones whose group changed,
@@ -570,29 +671,36 @@ class _Run:
         }
 
     def _texts(self) -> tuple[dict[str, str], dict[str, str]]:
-        """Domain titles and question texts of the questionnaire the scored inputs answer."""
+        """Domain titles and question texts of the questionnaire the scored inputs answer: kept
+        in the cache, or taken from the questionnaire (and kept for the next run)."""
+        outcome = self.outcome
+        if not outcome.rows:
+            return {}, {}
+        first = outcome.rows[0]
+        key = first["files"][0][1]
+        kept = self.texts.get(key)
+        if kept and kept["questions"]:
+            return kept["titles"], kept["questions"]
         from dxassess.batch.work import resolver
         from dxassess.errors import DxassessError
         from dxassess.model import QuestionnaireRef
         from dxassess.text import pick
 
-        outcome = self.outcome
-        if not outcome.rows:
-            return {}, {}
-        first = outcome.rows[0]
         qid, _, version = first["questionnaire"].partition(" ")
         try:
             search = Path(self.settings.search) if self.settings.search else None
-            source = resolver().for_answers(
-                QuestionnaireRef(id=qid, version=version), search, Path(first["source"]).parent
-            )
+            near = Path(first["source"]).parent
+            source = resolver().for_answers(QuestionnaireRef(id=qid, version=version), search, near)
         except DxassessError:
             source = None
         if source is None:
-            return self.domains.get(first["files"][0][1], {}), {}
+            return self._titles(first), {}
         lang = self.settings.lang
         titles = {d.id: pick(d.title, lang) for d in source.questionnaire.domains}
-        return titles, {x.id: pick(x.text, lang) for x in source.questionnaire.questions()}
+        questions = {x.id: pick(x.text, lang) for x in source.questionnaire.questions()}
+        if list(titles) == list(first["domains"]):
+            self.texts[key] = {"titles": titles, "questions": questions}
+        return titles, questions
 
     # -- the cache for the next run ----------------------------------------------------------
 
@@ -607,18 +715,18 @@ class _Run:
         )
         questionnaires = resolver().fresh if self.warmed or kept is None else kept.questionnaires
         used = {row["files"][0][1] for row in rows}
-        domains = {q: t for q, t in self.domains.items() if q in used}
+        texts = {q: t for q, t in self.texts.items() if q in used}
         if (
             kept is not None
             and not self.dirty
             and summaries == kept.summaries
-            and len(rows) == len(kept.entries)
-            and all(row["key"] in self.lines and row["key"] in kept.entries for row in rows)
-            and domains == kept.domains
+            and len(rows) == len(kept.lines)
+            and all(row["key"] in self.lines and row["key"] in kept.lines for row in rows)
+            and texts == kept.texts
             and questionnaires == kept.questionnaires
         ):
             return  # the same rows, lines, summaries, questionnaires: the file says it already
-        new = cachemod.Cache(self.key, questionnaires=dict(questionnaires), domains=domains, summaries=summaries)
+        new = cachemod.Cache(self.key, questionnaires=dict(questionnaires), texts=texts, summaries=summaries)
         for row in rows:
             entry = {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
             new.entries[row["key"]] = entry
