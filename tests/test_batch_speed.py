@@ -5,6 +5,7 @@ counts as a scan of every action would, the text catalogue's memo gives what for
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,31 @@ def test_the_department_calendar_counts_as_a_scan_would() -> None:
             assert calendar.overlapping(earliest, earliest + months) == len(
                 _overlapping_by_scan(taken, earliest, earliest + months)
             )
+
+
+def test_the_batch_resolver_loads_what_the_resolver_loads(tmp_path: Path) -> None:
+    """Questionnaires and catalogues read by the C parser without positions (and, from the cache,
+    as JSON) are the very models the checked reader makes; a broken one is refused with the
+    checked reader's problems, lines included."""
+    from dxassess import library
+    from dxassess.batch.resolving import BatchResolver
+    from dxassess.errors import InvalidFile
+    from dxassess.resolver import Resolver
+
+    from .conftest import MINI
+
+    quick, checked = BatchResolver(), Resolver()
+    for path in [*library.builtin_questionnaires(), MINI]:
+        a, b = quick.load(path), checked.load(path)
+        assert a.questionnaire == b.questionnaire and a.catalogue == b.catalogue, path
+    again = BatchResolver(dict(quick.fresh))  # from the JSON the cache keeps
+    for path in library.builtin_questionnaires():
+        assert again.load(path).questionnaire == checked.load(path).questionnaire
+    broken = tmp_path / "mini.yaml"
+    shutil.copy(MINI.parent / "mini-catalogue.yaml", tmp_path / "mini-catalogue.yaml")
+    broken.write_text(MINI.read_text(encoding="utf-8").replace("weight: 2", "weight: -2", 1), encoding="utf-8")
+    with pytest.raises(InvalidFile) as ours:
+        BatchResolver().load(broken)
+    with pytest.raises(InvalidFile) as theirs:
+        Resolver().load(broken)
+    assert [p.format_text("en") for p in ours.value.problems] == [p.format_text("en") for p in theirs.value.problems]

@@ -292,16 +292,17 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
     }
 
 
-def save(folder: Path, payload: bytes, protect: set[Path]) -> None:
-    """Write the cache (`Cache.payload()`, atomically); a cache that cannot be written is no
-    error (the next run is a fresh one)."""
+def store(folder: Path, payload: bytes, protect: set[Path]) -> None:
+    """Write the cache (`Cache.payload()`, atomically). A cache that cannot be written is no
+    error: the one before stays, and it still describes the folder (a run that changes reports
+    removes it first, `forget`), so the next run trusts no more than it may."""
     from dxassess.errors import DxassessError
     from dxassess.files import write_atomic
 
     try:
         write_atomic(folder / NAME, payload, protect=protect)
     except (DxassessError, OSError):
-        forget(folder)
+        pass
 
 
 def forget(folder: Path) -> None:

@@ -16,6 +16,24 @@ def _where(path: Path | str) -> str:
     return str(Path(path).resolve())
 
 
+def _quick_data(path: Path) -> dict[str, Any] | None:
+    """A questionnaire's or catalogue's data by the C parser, without positions, within the
+    loader's limits; None when it cannot be read so (merge keys, a %YAML directive, a complex key,
+    anything the C parser refuses)."""
+    from dxassess.batch.fastload import _load_plain, _within_limits
+    from dxassess.load import count_values, decode
+
+    try:
+        raw = path.read_bytes()
+        count_values(str(path), decode(str(path), raw))
+        if any(marker in raw for marker in (b"<<", b"%YAML", b"\n?")):
+            return None
+        data = _load_plain(raw)
+    except Exception:  # noqa: BLE001 - anything the C parser refuses goes the checked way
+        return None
+    return data if isinstance(data, dict) and _within_limits(data) else None
+
+
 class BatchResolver(Resolver):
     """The resolver of a batch: records which files each questionnaire was made from
     (questionnaire, catalogue, the version it migrates from) with their hashes, so a cached
@@ -50,7 +68,7 @@ class BatchResolver(Resolver):
             if stored is not None:
                 result: tuple[Source | None, list[Any]] = stored
             else:
-                result = super()._load_questionnaire(path)
+                result = self._load_quickly(path) or super()._load_questionnaire(path)
                 top = len(self._stack) == 1  # not one loaded for another's migration
                 if top and result[0] is not None and not any(p.severity == "error" for p in result[1]):
                     self._keep(path, result[0], files)
@@ -61,6 +79,33 @@ class BatchResolver(Resolver):
         for outer in self._stack:
             outer.update(files)
         return result
+
+    @staticmethod
+    def _load_catalogue(path: Path) -> Any:
+        """The catalogue, read by the C parser where it can be (the checked reader otherwise)."""
+        from dxassess import checker
+        from dxassess.load import Document
+
+        data = _quick_data(path)
+        if data is not None:
+            model, problems = checker.model_of(Document(str(path), data), "catalogue")
+            if model is not None and not problems:
+                return model
+        return Resolver._load_catalogue(path)
+
+    def _load_quickly(self, path: Path) -> tuple[Source | None, list[Any]] | None:
+        """A questionnaire read by the C parser without positions and checked; None when it has
+        errors (or uses merge keys or a %YAML directive): the checked path, with positions, then
+        reads it again and names every problem's line."""
+        from dxassess.load import Document
+
+        data = _quick_data(path)
+        if data is None:
+            return None
+        source, problems = self.check_questionnaire_document(Document(str(path), data))
+        if source is None or any(p.severity == "error" for p in problems):
+            return None
+        return source, problems
 
     def catalogue_for(self, questionnaire: Any, near: Path | None) -> Any:
         from dxassess import library

@@ -99,10 +99,11 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
 
 
 def jobs_from(
-    files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], run_key: str = ""
+    files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], run_key: str = "", read: bool = True
 ) -> Iterator[Job]:
-    """One job per answer file (its bytes read here, once) and per sheet row; sheet problems and
-    unreadable files go to `rejected`."""
+    """One job per answer file and per sheet row; sheet problems and unreadable files go to
+    `rejected`. `read`: read each file here, once, and key it by its content (to look it up in the
+    cache); else the worker reads it (a fresh run)."""
     import json
 
     from dxassess.batch.cache import input_key
@@ -128,6 +129,9 @@ def jobs_from(
                     content = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False).encode()
                     yield Job(index, row.source, data=row.data, key=input_key(run_key, row.source, content))
                 index += 1
+        elif not read:
+            yield Job(index, str(path))
+            index += 1
         else:
             source = str(path)
             try:
@@ -327,8 +331,8 @@ def run(
     if work.exists():
         shutil.rmtree(work, ignore_errors=True)
     cutoff = budget_cutoff or 10  # roadmap.DEFAULT_BUDGET_CUTOFF, without importing the core
-    settings = Settings(lang, str(search) if search else None, str(work), str(reports), cutoff)
-    key = run_key(lang, cutoff, settings.search)
+    key = run_key(lang, cutoff, str(search) if search else None)
+    settings = Settings(lang, str(search) if search else None, str(work), str(reports), cutoff, key)
     kept = None if fresh else Cache.load(out, key)
     workmod.setup(kept.questionnaires if kept else None, earlier.municipalities if earlier else {})
     state = _Run(out, settings, key, kept, earlier, ref, progress_factory, {p for p in inputs if p.is_file()})
@@ -431,7 +435,7 @@ class _Run:
         with _Workers(workers, self._previous(), self.settings) as pool:
             if kept is not None:
                 pool.helper()
-            jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key))
+            jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key, read=kept is not None))
             outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
             # inputs the cache has never seen go to the workers at once; the others are looked
             # at meanwhile, and any that no longer hold follow
@@ -731,4 +735,4 @@ class _Run:
             entry = {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
             new.entries[row["key"]] = entry
             new.lines[row["key"]] = self.lines.get(row["key"]) or cachemod.encode(entry)
-        cachemod.save(self.out, new.payload(), self.protect)
+        cachemod.store(self.out, new.payload(), self.protect)

@@ -40,6 +40,7 @@ class Settings:
     work: str  # folder for the reports waiting for their peer section
     reports: str  # folder for reports/CODE.html
     budget_cutoff: int  # the month by whose end next year's budget requests are in
+    run_key: str = ""  # what every cached result of the run depends on (batch.cache.run_key)
 
 
 # What every worker shares: set in the main process before the workers start (and by the pool's
@@ -110,7 +111,8 @@ def _assessment(job: Job, search: Path | None) -> Any:
 
     if job.data is not None:
         return assessment_from_document(Document(job.source, job.data), search, resolver())
-    raw = job.raw if job.raw is not None else Path(job.source).read_bytes()
+    assert job.raw is not None
+    raw = job.raw
     doc = parse_fast(job.source, raw)
     try:
         return assessment_from_document(doc, search, resolver())
@@ -211,6 +213,14 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     from dxassess.render.context import build
 
     try:
+        if job.raw is None and job.data is None:  # a fresh run: read here, keyed for the next run
+            from dataclasses import replace
+
+            from dxassess.batch.cache import input_key
+
+            with open(job.source, "rb") as fh:
+                raw = fh.read()
+            job = replace(job, raw=raw, key=input_key(settings.run_key, job.source, raw))
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
         files = resolver().files_of(resolver().last)
         result = assess(
