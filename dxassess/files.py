@@ -52,9 +52,13 @@ def _is_input(path: Path, protect: frozenset[Path] | set[Path]) -> bool:
     return False
 
 
-def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset()) -> None:
+def write_atomic(
+    path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset(), durable: bool = True
+) -> None:
     """Write to a temporary file in the same folder, fsync, then replace: a reader sees the old
-    file or the new one, never half of one. `protect` lists inputs that must not be overwritten."""
+    file or the new one, never half of one. `protect` lists inputs that must not be overwritten.
+    `durable=False` skips the fsync, for a file that may be lost in a power cut (batch's cache,
+    which is checked and rebuilt when damaged)."""
     path = Path(path)
     if protect and _is_input(path, protect):
         raise OutputError(msg("output.is_input"), path=str(path))
@@ -66,7 +70,8 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if path.exists():
             try:
                 os.chmod(tmp_name, path.stat().st_mode & 0o7777)

@@ -300,7 +300,7 @@ def store(folder: Path, payload: bytes, protect: set[Path]) -> None:
     from dxassess.files import write_atomic
 
     try:
-        write_atomic(folder / NAME, payload, protect=protect)
+        write_atomic(folder / NAME, payload, protect=protect, durable=False)
     except (DxassessError, OSError):
         pass
 

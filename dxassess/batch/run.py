@@ -578,8 +578,6 @@ class _Run:
         """Peer sections into the reports scored now, and into kept ones whose group changed,
         while this process writes the summaries. A kept report in a group whose values are all
         as they were keeps its position and its peer sections without a look."""
-        import json
-
         outcome = self.outcome
         bench = outcome.benchmarks
         assert bench is not None
@@ -592,7 +590,7 @@ class _Run:
                 continue
             row["percentile"] = bench.position(row)
             mine, peer = self._peer(row, bench)
-            seen = cachemod.digest(json.dumps([mine, peer], sort_keys=True, ensure_ascii=False).encode())
+            seen = cachemod.digest(repr((mine, peer)).encode())  # dicts built in a fixed order
             row["group"] = group
             self.lines.pop(row["key"], None)
             if not row.get("kept"):
@@ -610,6 +608,9 @@ class _Run:
         tick = self.progress_factory("reports", len(tasks))
         finished = pool.map(partial(_finish, self.settings), tasks, tick)
         self._summarise()
+        for row in outcome.rows:  # the cache's lines, while the workers finish the reports
+            if row["key"] not in self.lines:
+                self.lines[row["key"]] = cachemod.encode(self._entry(row))
         failed = False
         for index, problem in finished:
             if problem is not None:
@@ -622,6 +623,10 @@ class _Run:
             self._summarise(force=True)
 
     # -- summaries ---------------------------------------------------------------------------
+
+    def _entry(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row as its cache entry."""
+        return {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
 
     def _summary_key(self) -> str:
         """What the summaries are made from: every accepted row (its input, the questionnaire
@@ -725,14 +730,15 @@ class _Run:
             and not self.dirty
             and summaries == kept.summaries
             and len(rows) == len(kept.lines)
-            and all(row["key"] in self.lines and row["key"] in kept.lines for row in rows)
+            and all(self.lines.get(row["key"]) == kept.lines.get(row["key"]) for row in rows)
             and texts == kept.texts
             and questionnaires == kept.questionnaires
         ):
             return  # the same rows, lines, summaries, questionnaires: the file says it already
         new = cachemod.Cache(self.key, questionnaires=dict(questionnaires), texts=texts, summaries=summaries)
         for row in rows:
-            entry = {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
-            new.entries[row["key"]] = entry
-            new.lines[row["key"]] = self.lines.get(row["key"]) or cachemod.encode(entry)
+            line = self.lines.get(row["key"])
+            if line is None:
+                line = self.lines[row["key"]] = cachemod.encode(self._entry(row))
+            new.lines[row["key"]] = line
         cachemod.store(self.out, new.payload(), self.protect)

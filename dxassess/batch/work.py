@@ -308,14 +308,14 @@ def finish_job(
     paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
     None) or (index, the problem)."""
     from dxassess.errors import DxassessError
-    from dxassess.files import inside, safe_name, write_atomic
+    from dxassess.files import write_atomic
     from dxassess.problems import Problem
     from dxassess.text.problems import os_reason
 
     waiting = os.path.join(settings.work, f"{index}.html")
     sections = peer_sections(peer_data, peer, settings.lang)
     try:
-        target = inside(Path(settings.reports), safe_name(code, ".html"))
+        target = _report_path(settings.reports, code)
         if all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             with open(waiting, "r+b") as fh:
                 for section, (offset, room) in zip(sections, slot):
@@ -370,6 +370,23 @@ def refresh_job(
         reason = msg("batch.cannot_finish_report", reason=str(exc))
         return index, Problem(str(Path(settings.reports) / f"{code}.html"), 1, 1, "error", "DX901", reason)
     return index, None
+
+
+_FOLDERS: dict[str, Path] = {}
+
+
+def _report_path(reports: str, code: str) -> Path:
+    """reports/CODE.html, for a report moved there by rename (a name that `safe_name` keeps to
+    one plain component cannot leave the folder; the folder is resolved once per process)."""
+    from dxassess.files import inside, safe_name
+
+    name = safe_name(code, ".html")
+    folder = _FOLDERS.get(reports)
+    if folder is None:
+        folder = _FOLDERS[reports] = Path(reports).resolve()
+    if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
+        return inside(Path(reports), name)
+    return folder / name
 
 
 def _keep_mode(new: str, old: Path) -> None:
