@@ -212,3 +212,23 @@ def test_bad_previous_is_a_one_line_error(samples: Path, tmp_path: Path) -> None
     proc = run_cli("batch", str(samples), "-o", str(tmp_path / "out"), "-q", str(MINI), "--previous", str(empty))
     assert_clean_error(proc)
     assert "DX310" in proc.stderr
+
+
+def test_sheet_rows_are_kept_by_their_content(tmp_path: Path) -> None:
+    """A sheet is read again on every run; each row's result is kept by the row's content."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "code,name,prefecture,population,assessed,leadership.policy,leadership.mayor_commitment\n"
+        "011002,札幌市,北海道,1973395,2026-11-27,yes,3\n"
+        "012025,函館市,北海道,240000,2026-11-27,no,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = _batch(sheet, out)
+    assert "2 scored" in first and _kept(first) == 0
+    assert _kept(_batch(sheet, out)) == 2
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(",no,2", ",no,4"), encoding="utf-8")
+    assert _kept(_batch(sheet, out)) == 1
+    fresh = tmp_path / "fresh"
+    _batch(sheet, fresh)
+    assert _files(out) == _files(fresh)

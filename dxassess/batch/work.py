@@ -350,23 +350,36 @@ def finish_job(
 def refresh_job(
     index: int, code: str, slot: list[list[int]], peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
 ) -> tuple[int, Problem | None]:
-    """Write new peer sections into the rooms of reports/CODE.html, kept from an earlier run
-    (the rest of the report is unchanged). A section that does not fit its room (never, by the
-    rooms' design) is an error: the main process then renders that report afresh."""
+    """New peer sections for reports/CODE.html, kept from an earlier run: the report with the
+    sections in their rooms is written to the work folder and renamed over the old one (a reader
+    sees the old report or the new, as with a fresh one). A section that does not fit its room
+    (never, by the rooms' design) is an error."""
     from dxassess.errors import DxassessError
     from dxassess.files import inside, safe_name
     from dxassess.problems import Problem
 
     sections = peer_sections(peer_data, peer, settings.lang)
+    waiting = os.path.join(settings.work, f"{index}.html")
     try:
         target = inside(Path(settings.reports), safe_name(code, ".html"))
         if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             raise OSError("the peer section does not fit its room")
-        with open(target, "r+b") as fh:
-            for section, (offset, room) in zip(sections, slot):
-                fh.seek(offset)
-                fh.write(section.ljust(room))
+        with open(target, "rb") as fh:
+            html = fh.read()
+        pieces, done = [], 0
+        for section, (offset, room) in zip(sections, slot):
+            pieces += [html[done:offset], section.ljust(room)]
+            done = offset + room
+        os.makedirs(settings.work, exist_ok=True)
+        with open(waiting, "wb") as fh:
+            fh.write(b"".join(pieces) + html[done:])
+        _keep_mode(waiting, target)
+        os.replace(waiting, target)
     except (DxassessError, OSError) as exc:
+        try:
+            os.unlink(waiting)
+        except OSError:
+            pass
         reason = msg("batch.cannot_finish_report", reason=str(exc))
         return index, Problem(str(Path(settings.reports) / f"{code}.html"), 1, 1, "error", "DX901", reason)
     return index, None
