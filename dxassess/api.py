@@ -86,16 +86,23 @@ def report(
     lang: str | None = None,
     template: PathLike | None = None,
     questionnaire: PathLike | None = None,
+    peers: PathLike | None = None,
 ) -> str:
     """The gap report of a Result (or of an answer file) as text: `html` (self-contained),
     `md` or `json`; `template` renders the report data with your own Jinja2 template in a
-    sandbox. `lang` is `ja` or `en` (default: from the locale)."""
+    sandbox. `lang` is `ja` or `en` (default: from the locale). `peers`: the peers.json of a
+    batch, to show under each top gap who of the same size group to ask (data key `peers`)."""
     from dxassess.render.report import report_text
     from dxassess.text import default_lang
 
     if isinstance(result, (str, Path)):
         result = assess(result, questionnaire)
-    return report_text(result, format, lang or default_lang(), Path(template) if template else None)
+    named = None
+    if peers is not None:
+        from dxassess.peersfile import load_peers
+
+        named = (Path(peers), load_peers(Path(peers)))
+    return report_text(result, format, lang or default_lang(), Path(template) if template else None, named)
 
 
 def batch(

@@ -7,6 +7,7 @@ questionnaire, the questionnaire of an answer file). They never read files.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -566,4 +567,76 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
             )
 
 
-ANSWER_RULES: list[Rule] = [check_code, check_questionnaire_known, check_answers, check_hidden_answers]
+def check_sharing_contact(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """Consent to be named needs a contact: peers are told whom to ask, or the consent is no use."""
+    if a.sharing is not None and a.sharing.named and not (a.sharing.contact or "").strip():
+        yield ctx.problem(("sharing", "named"), "DX601", msg("check.sharing_contact"))
+
+
+# What only a person has, never a department: a Japanese mobile number (070/080/090 and eight
+# digits) and an address at a free or mobile-carrier mail service. A department's own address
+# (e.g. joho@city.example.lg.jp) cannot be told from a person's at the same office: not checked.
+_MOBILE = re.compile(r"(?<![0-9])0[789]0[-‐－ー ]?[0-9]{4}[-‐－ー ]?[0-9]{4}(?![0-9])")
+_FREEMAIL = (
+    "gmail.com",
+    "yahoo.co.jp",
+    "ymail.ne.jp",
+    "icloud.com",
+    "me.com",
+    "hotmail.com",
+    "hotmail.co.jp",
+    "outlook.com",
+    "outlook.jp",
+    "live.jp",
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+    "i.softbank.jp",
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def check_contact_personal(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """The contact is shown to other municipalities: warn where it is plainly a person's own
+    (a mobile number, a free or carrier mail address), never on a department's number or address."""
+    contact = (a.sharing.contact or "") if a.sharing is not None else ""
+    mobile = _MOBILE.search(contact)
+    if mobile:
+        yield ctx.problem(
+            ("sharing", "contact"), "DX602", msg("check.contact_mobile", found=mobile.group(0)), "warning"
+        )
+    for m in _EMAIL.finditer(contact):
+        if m.group(1).lower() in _FREEMAIL:
+            yield ctx.problem(
+                ("sharing", "contact"), "DX602", msg("check.contact_freemail", found=m.group(0)), "warning"
+            )
+            break
+
+
+def check_private_notes(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """Public notes without consent are never shown to anyone: say so once, so nobody believes
+    peers can read them."""
+    from dxassess.sharing import consents
+
+    if consents(a):
+        return
+    noted = [qid for qid, answer in a.answers.items() if answer.public_note and answer.public_note.strip()]
+    if noted:
+        yield ctx.problem(
+            ("answers", noted[0], "public_note"),
+            "DX603",
+            msg("check.public_note_private", count=len(noted)),
+            severity="warning",
+        )
+
+
+ANSWER_RULES: list[Rule] = [
+    check_code,
+    check_questionnaire_known,
+    check_answers,
+    check_hidden_answers,
+    check_sharing_contact,
+    check_contact_personal,
+    check_private_notes,
+]

@@ -205,12 +205,20 @@ def report(
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    peers: Annotated[
+        Path | None,
+        typer.Option(
+            "--peers",
+            help="peers.json of a batch: show who of your size group to ask about each gap. "
+            "一括採点の peers.json を指定すると、課題ごとに同規模団体の取組事例を示します。",
+        ),
+    ] = None,
 ) -> None:
     """Write the gap report against the national DX manual. 手順書とのギャップ報告書を作成します。"""
     from dxassess.commands.assess import run_report
 
     raise typer.Exit(
-        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff)
+        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff, peers)
     )
 
 

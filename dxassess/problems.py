@@ -162,6 +162,26 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
     ),
+    "DX601": (
+        "sharing-contact",
+        "Consent to be named (`sharing.named: true`) without a contact.",
+        "Give the department to contact, or set `named: false`.",
+    ),
+    "DX602": (
+        "contact-personal",
+        "The sharing contact looks like a person's mobile number or private e-mail address.",
+        "Give the department's public phone or official e-mail address.",
+    ),
+    "DX603": (
+        "public-note-private",
+        "Public notes are given without consent to be named: they stay private.",
+        "Add `sharing: {named: true, contact: ...}` if peers may see them; otherwise nothing to do.",
+    ),
+    "DX604": (
+        "peers-file",
+        "The file given to `report --peers` is not a peers.json written by `dxassess batch`.",
+        "Give the peers.json of a batch output folder, unchanged.",
+    ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
         "template-refused",
@@ -245,6 +265,10 @@ CODES_JA: dict[str, str] = {
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
     "DX310": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
+    "DX601": "団体名の公表に同意（`sharing.named: true`）していますが、問い合わせ先がありません。",
+    "DX602": "問い合わせ先が個人の携帯電話番号または私用メールアドレスのようです。",
+    "DX603": "団体名の公表に同意せずに公開用メモがあります（他団体には表示されません）。",
+    "DX604": "`report --peers` に指定したファイルが、`dxassess batch` の出力した peers.json ではありません。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -255,7 +279,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX602", "DX603"})
 
 
 def rule_name(code: str) -> str:

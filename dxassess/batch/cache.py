@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 NAME = ".dxassess-cache"
-FORMAT = 1
+FORMAT = 2  # 2: consent to be named and who to ask (issue 22)
 MAGIC = b"dxassess-batch-cache"
 
 
@@ -225,6 +225,8 @@ def encode(entry: dict[str, Any]) -> bytes:
         entry["group"],
         list(entry["percentile"].values()),
         entry["peer"],
+        row["share"],
+        entry["ask"],
     ]
     return dumps(values) + b"\t" + row["json"]
 
@@ -249,12 +251,21 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
     """An entry from its line, or None when the line does not have the shape a run relies on
     (every field, its type)."""
     n = len(ROW_FIELDS)
-    if type(values) is not list or len(values) != n + 13:
+    if type(values) is not list or len(values) != n + 15:
         return None
     fixed = values[:n]
     overall, completeness, scores, exact, exact_scores, gaps, slot, size, files, prev, group, position, peer = values[
-        n:
+        n : n + 13
     ]
+    share, ask = values[n + 13 :]
+    if (
+        not _share(share)
+        or type(ask) is not list
+        or len(ask) != 2
+        or type(ask[0]) is not str
+        or type(ask[1]) is not int
+    ):
+        return None
     population = fixed.pop(4)
     if type(population) is not int or set(map(type, fixed)) != _STR or not _files(files) or not files:
         return None
@@ -279,6 +290,7 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
         exact={"overall": exact, "domains": dict(zip(ids, exact_scores))},
         gaps=gaps.split(),
         json=fragment,
+        share=share,
     )
     return {
         "row": row,
@@ -289,7 +301,18 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
         "group": group,
         "percentile": dict(zip(["overall", *ids], position)),
         "peer": peer,
+        "ask": ask,
     }
+
+
+def _share(value: Any) -> bool:
+    """A row's `share`: {"named": its peers.json entry or None, "asking": [[question id,
+    target]], "first": [[question id, text]]} (its full shape is checked where it is read)."""
+    if type(value) is not dict or set(value) != {"named", "asking", "first"}:
+        return False
+    if value["named"] is not None and type(value["named"]) is not dict:
+        return False
+    return type(value["asking"]) is list and type(value["first"]) is list
 
 
 def store(folder: Path, payload: bytes, protect: set[Path]) -> None:

@@ -322,7 +322,7 @@ def _write(path: Path, payload: bytes, protect: set[Path]) -> str:
 
 
 def write_all(out: Path, makers: dict[str, Callable[[], bytes]], protect: set[Path]) -> dict[str, str]:
-    """Write the four summaries (those whose bytes changed) and return their hashes. The
+    """Write the summaries and peers.json (those whose bytes changed) and return their hashes. The
     workbook and the JSON summary are made and written by forked processes (where the platform
     forks) while this one makes the others."""
 
@@ -332,7 +332,7 @@ def write_all(out: Path, makers: dict[str, Callable[[], bytes]], protect: set[Pa
     aside = {name: _Beside(out / name, task(name)) for name in ("summary.xlsx", "summary.json")}
     written: dict[str, str] = {}
     try:
-        for name in ("index.html", "summary.csv"):
+        for name in ("index.html", "summary.csv", "peers.json"):
             written[name] = _write(out / name, makers[name](), protect)
     finally:
         for name, child in aside.items():

@@ -9,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from dxassess.batch import rows
+from dxassess.render.html import CARD_COUNT
 
 # Where the peer sections go in a report waiting for them (input text cannot make them: escaped):
 # the one paragraph on the first page, and the table with the domain scores.
@@ -70,13 +71,29 @@ def _capacities(data: dict[str, Any]) -> tuple[int, int]:
     return summary, len(peer_section(data, widest).encode("utf-8"))
 
 
+def _regions(cards: int) -> tuple[list[Markup], Markup]:
+    """Empty "who to ask" regions: one under each gap card, one on the first page (filled once
+    the batch knows who consented; dxassess.render.asks)."""
+    from dxassess.render.asks import SUMMARY, region
+
+    return [Markup(region(str(i))) for i in range(1, cards + 1)], Markup(region(SUMMARY))
+
+
 def render_waiting(data: dict[str, Any]) -> tuple[bytes, list[tuple[int, int]]]:
     """The report with the two slots where its peer sections go: (bytes, [(offset, room)] of the
     summary slot and the table slot, in that order)."""
     from dxassess.render.html import render_html
 
-    given = {"sources": _sources(data), **rows.prerendered(data)}
-    html = render_html(data, peer_html=PEER_SLOT, prerendered=given, peer_summary_html=PEER_SUMMARY_SLOT)
+    cards, summary = _regions(min(len(data["gaps"]), CARD_COUNT))
+    given = {"sources": _sources(data), **rows.prerendered(data, cards)}
+    html = render_html(
+        data,
+        peer_html=PEER_SLOT,
+        prerendered=given,
+        peer_summary_html=PEER_SUMMARY_SLOT,
+        ask_cards=cards,
+        ask_summary_html=summary,
+    )
     payload = html.encode("utf-8")
     rooms = capacities(data)
     first = payload.index(PEER_SUMMARY_SLOT.encode("ascii"))

@@ -86,8 +86,11 @@ def _listed(items: list[dict[str, Any]], unconfirmed: str, link: bool = False) -
     return "<br>".join(out)
 
 
-def gap_cards(gaps: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
-    """The <article> cards of the top gaps (the template's loop over `gaps[:card_count]`)."""
+def gap_cards(
+    gaps: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str], asks: list[Markup] | None = None
+) -> Markup:
+    """The <article> cards of the top gaps (the template's loop over `gaps[:card_count]`), each
+    with its "who to ask" (`asks`, by card) where there is one."""
     T = labels
     po, pc, sep = marks["po"], marks["pc"], marks["sep"]
     unconfirmed = f' <span class="muted">{T["unconfirmed"]}</span>'
@@ -128,7 +131,10 @@ def gap_cards(gaps: list[dict[str, Any]], labels: dict[str, Markup], marks: dict
             lines.append(f"<dt>{T['catalogue_actions']}</dt><dd><ul>")
             lines += [f"<li>{_fixed(a['text'])}</li>" for a in g["actions"]]
             lines.append("</ul></dd>")
-        lines += ["</dl>", "</article>"]
+        lines.append("</dl>")
+        if asks and i <= len(asks) and asks[i - 1]:
+            lines.append(str(asks[i - 1]))
+        lines.append("</article>")
         out.append("\n".join(lines))
     return Markup("\n".join(out))
 
@@ -174,7 +180,7 @@ def _marks(lang: str) -> dict[str, str]:
     return {**marks, "raw_sep": text("report.list_sep", lang)}
 
 
-def prerendered(data: dict[str, Any]) -> dict[str, Any]:
+def prerendered(data: dict[str, Any], asks: list[Markup] | None = None) -> dict[str, Any]:
     """The parts `render_html` accepts ready-made, for this report."""
     from dxassess.render.html import CARD_COUNT, labels_of
 
@@ -184,7 +190,7 @@ def prerendered(data: dict[str, Any]) -> dict[str, Any]:
     gaps_by_id = {g["question_id"]: g for g in data["gaps"]}
     return {
         "first_items": first_items(data["summary"]["first"], labels, marks),
-        "cards": gap_cards(data["gaps"][:CARD_COUNT], labels, marks),
+        "cards": gap_cards(data["gaps"][:CARD_COUNT], labels, marks, asks),
         "answer_rows": answer_rows(data, labels),
         "annex_rows": annex_rows(data["gaps"], labels),
         "roadmap_items": [roadmap_items(p["gaps"], gaps_by_id, labels) for p in data["roadmap"]],

@@ -29,7 +29,7 @@ INLINE = 8  # this many inputs to score or fewer: no worker processes
 # What a cache entry keeps beside the summary row: where the report's rooms are, its size, the
 # files its questionnaire was made from, the earlier batch's entry it was compared with, its
 # group's values and its position in it, and what its peer sections were made from.
-ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer")
+ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer", "ask")
 TRANSIENT = ("index", "key", "kept", "change", "overall_change", *ENTRY_FIELDS)
 
 
@@ -259,11 +259,14 @@ def _score(settings: Settings, job: Job) -> Any:
     return score_job(job, settings)
 
 
-def _finish(settings: Settings, args: tuple[str, int, str, list[list[int]], dict[str, Any], dict[str, Any]]) -> Any:
-    kind, index, code, slot, mine, peer = args
+def _finish(
+    settings: Settings,
+    args: tuple[str, int, str, list[list[int]], dict[str, Any], dict[str, Any], dict[str, bytes]],
+) -> Any:
+    kind, index, code, slot, mine, peer, asks = args
     if kind == "finish":
-        return finish_job(index, code, slot, mine, peer, settings)
-    return refresh_job(index, code, slot, mine, peer, settings)
+        return finish_job(index, code, slot, mine, peer, settings, asks)
+    return refresh_job(index, code, slot, mine, peer, settings, asks)
 
 
 def _warm(questionnaire: str | None) -> None:
@@ -570,6 +573,34 @@ class _Run:
         }
         return mine, peer
 
+    def _named(self) -> list[Any]:
+        """The municipalities of this batch that consented to be named (peers.json's)."""
+        from dxassess.sharing import Named
+
+        return [Named.from_dict(row["share"]["named"]) for row in self.outcome.rows if row["share"]["named"]]
+
+    def _asks(self, row: dict[str, Any], named: list[Any]) -> dict[str, bytes]:
+        """A report's "who to ask" sections by region (dxassess.render.asks); none without
+        consenting peers."""
+        if not named:
+            return {}
+        from dxassess.peersfile import ask_items
+        from dxassess.render.asks import parts_of
+        from dxassess.text import pick
+
+        lang = self.settings.lang
+        share = row["share"]
+        gaps = [(qid, target) for qid, target in share["asking"]]
+        items = ask_items(row["code"], row["band"], row["population"], gaps, named, lang)
+        if not items:
+            return {}
+        first = [(qid, pick(texts, lang)) for qid, texts in share["first"]]
+        from dxassess.render.html import CARD_COUNT
+
+        cards = [qid for qid, _ in gaps[: min(CARD_COUNT, len(row["gaps"]))]]
+        parts = parts_of(items, cards, first, lang)
+        return {name: part.encode("utf-8") for name, part in parts.items()}
+
     def _titles(self, row: dict[str, Any]) -> dict[str, str]:
         found = self.texts.get(row["files"][0][1])
         return found["titles"] if found else {d: d for d in row["domains"]}
@@ -582,21 +613,30 @@ class _Run:
         bench = outcome.benchmarks
         assert bench is not None
         groups = {band: bench.group_digest(band) for band in bench.counts}
+        named = self._named()
         tasks = []
         for row in outcome.rows:
             group = groups[row["band"]]
-            if row.get("kept") and row["group"] == group:
+            asks = self._asks(row, named)
+            ask = [
+                cachemod.digest(*(k.encode() + b"=" + v for k, v in sorted(asks.items()))),
+                sum(map(len, asks.values())),
+            ]
+            if row.get("kept") and row["group"] == group and row["ask"] == ask:
                 outcome.kept += 1
                 continue
+            ask_changed = row["ask"] != ask
+            row["size"] += ask[1] - row["ask"][1]
+            row["ask"] = ask
             row["percentile"] = bench.position(row)
             mine, peer = self._peer(row, bench)
             seen = cachemod.digest(repr((mine, peer)).encode())  # dicts built in a fixed order
             row["group"] = group
             self.lines.pop(row["key"], None)
             if not row.get("kept"):
-                tasks.append(("finish", row["index"], row["code"], row["slot"], mine, peer))
-            elif row["peer"] != seen:
-                tasks.append(("refresh", row["index"], row["code"], row["slot"], mine, peer))
+                tasks.append(("finish", row["index"], row["code"], row["slot"], mine, peer, asks))
+            elif row["peer"] != seen or ask_changed:
+                tasks.append(("refresh", row["index"], row["code"], row["slot"], mine, peer, asks))
                 outcome.refreshed += 1
             else:
                 outcome.kept += 1
@@ -647,7 +687,7 @@ class _Run:
         (and still on disk as written)."""
         from dxassess.batch.cache import file_digest
 
-        names = ("summary.csv", "summary.json", "summary.xlsx", "index.html")
+        names = ("summary.csv", "summary.json", "summary.xlsx", "index.html", "peers.json")
         self.summary_key = self._summary_key()
         if not force and self.kept is not None and self.kept.summaries:
             recorded = dict(item.split("=", 1) for item in self.kept.summaries.split(",")[1:])
@@ -662,6 +702,7 @@ class _Run:
 
     def _makers(self) -> dict[str, Callable[[], bytes]]:
         from dxassess.batch import outputs, prefectures
+        from dxassess.peersfile import peers_json
 
         outcome = self.outcome
         rows, rejected, bench = outcome.rows, outcome.rejected, outcome.benchmarks
@@ -677,6 +718,7 @@ class _Run:
             "index.html": lambda: outputs.index_html(
                 rows, rejected, bench, titles, texts, lang, view, outcome.change
             ).encode("utf-8"),
+            "peers.json": lambda: peers_json(self._named()),
         }
 
     def _texts(self) -> tuple[dict[str, str], dict[str, str]]:

@@ -192,6 +192,31 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
         "exact": {"overall": score.overall, "domains": {d.domain_id: d.score for d in score.domains}},
         "gaps": [g.question_id for g in result.gaps],
         "json": _dumps(doc)[:-1].encode("utf-8"),  # without its closing brace: the group's figures follow
+        "share": share_of(result),
+    }
+
+
+def share_of(result: Any) -> dict[str, Any]:
+    """What "who to ask" needs of one municipality: its peers.json entry if it consented to be
+    named (else None: nothing of it is ever shown to another), the questions of its gap cards
+    with their targets, and the first page's actions with their question texts."""
+    from dxassess.render.html import CARD_COUNT
+    from dxassess.sharing import named_of
+
+    named = named_of(result)
+    cards = list(result.gaps[:CARD_COUNT])
+    by_id = {g.question_id: g for g in result.gaps}
+    asking = cards + [by_id[q] for q in result.first if q in by_id and by_id[q] not in cards]
+    questions = result.questionnaire.question_map()
+    lang_texts: dict[str, dict[str, str]] = {}
+    for qid in result.first:
+        question = questions.get(qid)
+        if question is not None:
+            lang_texts[qid] = question.text
+    return {
+        "named": named.as_dict() if named is not None else None,
+        "asking": [[g.question_id, g.target] for g in asking],
+        "first": [[qid, dict(lang_texts[qid])] for qid in result.first if qid in lang_texts and qid in by_id],
     }
 
 
@@ -261,6 +286,7 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     row["files"] = files
     row["prev"] = before.digest if before is not None else ""
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
+    row["ask"] = ["", 0]  # no "who to ask" yet: the regions are empty
     return job.index, row, None
 
 
@@ -303,10 +329,11 @@ def finish_job(
     peer_data: dict[str, Any],
     peer: dict[str, Any],
     settings: Settings,
+    asks: dict[str, bytes] | None = None,
 ) -> tuple[int, Problem | None]:
     """Write the peer sections into their rooms `slot` ([offset, bytes] of the first-page
-    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
-    None) or (index, the problem)."""
+    paragraph and of the table) of a waiting report, and "who to ask" (`asks`, by region) into
+    its regions, and move it to reports/CODE.html; (index, None) or (index, the problem)."""
     from dxassess.errors import DxassessError
     from dxassess.files import write_atomic
     from dxassess.problems import Problem
@@ -316,7 +343,7 @@ def finish_job(
     sections = peer_sections(peer_data, peer, settings.lang)
     try:
         target = _report_path(settings.reports, code)
-        if all(len(section) <= room for section, (_, room) in zip(sections, slot)):
+        if not asks and all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             with open(waiting, "r+b") as fh:
                 for section, (offset, room) in zip(sections, slot):
                     fh.seek(offset)
@@ -331,9 +358,14 @@ def finish_job(
             html = fh.read()
         pieces, done = [], 0
         for section, (offset, room) in zip(sections, slot):
-            pieces += [html[done:offset], section]
+            pieces += [html[done:offset], section.ljust(room) if asks else section]
             done = offset + room
-        write_atomic(target, b"".join(pieces) + html[done:])
+        html = b"".join(pieces) + html[done:]
+        if asks:
+            from dxassess.render.asks import fill
+
+            html = fill(html, asks)
+        write_atomic(target, html)
     except DxassessError as exc:
         return index, rejection(waiting, exc, settings.lang)
     except OSError as exc:
@@ -348,15 +380,23 @@ def finish_job(
 
 
 def refresh_job(
-    index: int, code: str, slot: list[list[int]], peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
+    index: int,
+    code: str,
+    slot: list[list[int]],
+    peer_data: dict[str, Any],
+    peer: dict[str, Any],
+    settings: Settings,
+    asks: dict[str, bytes] | None = None,
 ) -> tuple[int, Problem | None]:
-    """New peer sections for reports/CODE.html, kept from an earlier run: the report with the
-    sections in their rooms is written to the work folder and renamed over the old one (a reader
-    sees the old report or the new, as with a fresh one). A section that does not fit its room
-    (never, by the rooms' design) is an error."""
+    """New peer sections and "who to ask" for reports/CODE.html, kept from an earlier run: the
+    report with the sections in their rooms (whose offsets hold with the "who to ask" regions
+    emptied) and `asks` in its regions is written to the work folder and renamed over the old
+    one (a reader sees the old report or the new, as with a fresh one). A section that does not
+    fit its room (never, by the rooms' design) is an error."""
     from dxassess.errors import DxassessError
     from dxassess.files import inside, safe_name
     from dxassess.problems import Problem
+    from dxassess.render.asks import fill
 
     sections = peer_sections(peer_data, peer, settings.lang)
     waiting = os.path.join(settings.work, f"{index}.html")
@@ -365,14 +405,15 @@ def refresh_job(
         if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             raise OSError("the peer section does not fit its room")
         with open(target, "rb") as fh:
-            html = fh.read()
+            html = fill(fh.read(), {})
         pieces, done = [], 0
         for section, (offset, room) in zip(sections, slot):
             pieces += [html[done:offset], section.ljust(room)]
             done = offset + room
+        html = fill(b"".join(pieces) + html[done:], asks or {})
         os.makedirs(settings.work, exist_ok=True)
         with open(waiting, "wb") as fh:
-            fh.write(b"".join(pieces) + html[done:])
+            fh.write(html)
         _keep_mode(waiting, target)
         os.replace(waiting, target)
     except (DxassessError, OSError) as exc:

@@ -48,15 +48,16 @@ def run_report(
     lang: str,
     questionnaire: str | None,
     cutoff: int | None = None,
+    peers: Path | None = None,
 ) -> int:
     from dxassess.api import assess, report
     from dxassess.files import write_atomic
 
-    rendered = report(assess(path, questionnaire, previous, cutoff), fmt, lang, template)
+    rendered = report(assess(path, questionnaire, previous, cutoff), fmt, lang, template, peers=peers)
     if output is None:
         sys.stdout.write(rendered)
     else:
-        protect = {path} | {p for p in (previous, template) if p is not None}
+        protect = {path} | {p for p in (previous, template, peers) if p is not None}
         if questionnaire and Path(questionnaire).is_file():
             protect.add(Path(questionnaire))
         write_atomic(output, rendered, protect=protect)

@@ -119,19 +119,34 @@ def peer_section(data: dict[str, Any], peer: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _asks(data: dict[str, Any]) -> tuple[list[Markup], str]:
+    """The "who to ask" sections of `data["peers"]`: one per gap card, and the first page's."""
+    from dxassess.render.asks import SUMMARY, parts_of
+
+    card_ids = [g["question_id"] for g in data["gaps"][:CARD_COUNT]]
+    first = [(a["question_id"], a["question"]) for a in data["summary"]["first"]]
+    parts = parts_of(data["peers"]["asks"], card_ids, first, data["lang"])
+    cards = [Markup(parts.get(str(i), "")) for i in range(1, len(card_ids) + 1)]
+    return cards, parts.get(SUMMARY, "")
+
+
 def render_html(
     data: dict[str, Any],
     peer: dict[str, Any] | None = None,
     peer_html: str = "",
     prerendered: dict[str, Any] | None = None,
     peer_summary_html: str = "",
+    ask_cards: list[Markup] | None = None,
+    ask_summary_html: str = "",
 ) -> str:
     """The HTML report of one assessment, from the shipped template. `peer` (statistics from a
     batch run) adds the municipality's position in its size tier; `peer_html` puts given markup
     in that place instead (and `peer_summary_html` its one-paragraph form on the first page).
     `prerendered` lets a caller that renders thousands of reports hand in
     parts it made itself (`sources`, `answer_rows`, `more_gap_rows`, `roadmap_items`); a test
-    keeps them byte-identical to the template's own. Deterministic: same data, same bytes."""
+    keeps them byte-identical to the template's own. `ask_cards` (by card) and `ask_summary_html`
+    are the "who to ask" sections (dxassess.render.asks); without them, those of `data["peers"]`
+    (`report --peers`) are made here. Deterministic: same data, same bytes."""
     from dxassess.render.templates import render_shipped
 
     lang = data["lang"]
@@ -146,6 +161,8 @@ def render_html(
     overall, target = data["overall"], data["overall_target"]
     overall_gap = None if overall is None or target is None else round(max(target - overall, 0.0), 2)
     given = prerendered or {}
+    if ask_cards is None and data.get("peers"):
+        ask_cards, ask_summary_html = _asks(data)
     return render_shipped(
         "report.html.j2",
         data,
@@ -159,6 +176,8 @@ def render_html(
         sources_html=given.get("sources") or sources_section(data),
         prerendered=given,
         card_count=CARD_COUNT,
+        ask_cards=ask_cards or [],
+        ask_summary_html=Markup(ask_summary_html),
         overall_gap=overall_gap,
         radar_caption=caption,
         reiwa=reiwa(data["fiscal_year"]),

@@ -8,13 +8,20 @@ from typing import Any
 FORMATS = ("html", "md", "json")
 
 
-def report_text(result: Any, fmt: str, lang: str, template: Path | None = None) -> str:
+def report_text(result: Any, fmt: str, lang: str, template: Path | None = None, peers: Any = None) -> str:
     """The report of `result` (a dxassess.assess.Result) in `fmt`, texts in `lang`; with
-    `template`, the report data rendered by that Jinja2 template in the sandbox."""
+    `template`, the report data rendered by that Jinja2 template in the sandbox. `peers`:
+    (path, consenting municipalities) of a peers.json, for the data key `peers` (who to ask)."""
     from dxassess.render.context import build
     from dxassess.render.templates import render_json, render_shipped, render_user_template
 
     data = build(result, lang)
+    if peers is not None:
+        from dxassess.peersfile import asks_data
+        from dxassess.render.html import CARD_COUNT
+
+        path, named = peers
+        data["peers"] = asks_data(result, named, lang, CARD_COUNT, path.name)
     if template is not None:
         return render_user_template(template, data)
     if fmt == "json":

@@ -300,6 +300,42 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{qid} does not allow N/A; answer it or skip it",
         "{qid} は N/A（該当なし）にできません。回答するか、スキップしてください。",
     ),
+    "check.sharing_contact": (
+        "`sharing.named` is true but there is no contact; give the department to contact "
+        "(e.g. 情報政策課 with its public phone), or set `named: false`",
+        "`sharing.named` が true ですが、問い合わせ先がありません。問い合わせ先の課名（代表電話等を含めても可）を記入するか、"
+        "`named: false` としてください。",
+    ),
+    "check.contact_mobile": (
+        "the contact looks like a mobile phone number ({found}); peers see it: give a department's public number "
+        "unless this one is published",
+        "問い合わせ先が携帯電話の番号（{found}）のようです。他団体に表示されるため、公開されている番号でない限り、"
+        "課の代表番号を記入してください。",
+    ),
+    "check.contact_freemail": (
+        "the contact looks like a private e-mail address ({found}); peers see it: give the department's "
+        "official address",
+        "問い合わせ先が個人のメールアドレス（{found}）のようです。他団体に表示されるため、課の公式アドレスを記入してください。",
+    ),
+    "check.public_note_private": (
+        "{count} public note(s) but no consent to be named (`sharing: {{named: true, contact: ...}}`): they stay "
+        "private and no other municipality sees them",
+        "公開用メモ（public_note）が{count}件ありますが、団体名の公表への同意（`sharing: {{named: true, contact: ...}}`）が"
+        "ないため、他団体には表示されません。",
+    ),
+    "peers.unreadable": (
+        "cannot read the peers file: {reason}; give the peers.json a batch wrote",
+        "取組事例ファイルを読み取れません: {reason}。一括採点が出力した peers.json を指定してください。",
+    ),
+    "peers.not_json": (
+        "the peers file is not JSON ({reason}); give the peers.json a batch wrote, unchanged",
+        "取組事例ファイルが JSON ではありません（{reason}）。一括採点が出力した peers.json を、変更せずに指定してください。",
+    ),
+    "peers.invalid": (
+        "the peers file is not a dxassess peers.json ({where}: {reason}); give the peers.json a batch wrote, unchanged",
+        "取組事例ファイルが dxassess の peers.json ではありません（{where}: {reason}）。一括採点が出力した peers.json を、"
+        "変更せずに指定してください。",
+    ),
     "check.hidden_answer": (
         "{qid} is answered, but its condition `{when}` is false, so the answer is not scored; "
         "remove it or check the earlier answers",

@@ -552,6 +552,46 @@ REPORTS: dict[str, tuple[str, str]] = {
         "最初のページには、まず取り組む3〜5件を示します（期限超過、期限あり、優先度の高い順。1分野1件まで、"
         "先行する取組を待つものは除く）。",
     ),
+    # --- peers to learn from (issue 22): who to ask under each gap, the first page, the index
+    "report.ask_title": ("Peers to ask", "同規模団体の取組事例（問い合わせ先）"),
+    "report.ask_intro": (
+        "Municipalities of the same size group ({band}) that have reached the target on this question and agreed "
+        "to be named:",
+        "同じ規模区分（{band}）で本設問の目標水準に達し、団体名の公表に同意した団体です。",
+    ),
+    "report.ask_fallback": (
+        "No municipality of the same size group ({band}) that agreed to be named has reached the target; these "
+        "are of the nearest larger group ({larger}):",
+        "同じ規模区分（{band}）には、目標水準に達し団体名の公表に同意した団体がないため、一つ上の規模区分"
+        "（{larger}）の団体を掲げます。",
+    ),
+    "report.ask_level": ("Level {level}", "水準 {level}"),
+    "report.ask_contact": ("Contact", "問い合わせ先"),
+    "report.ask_note": ("What they did", "取組内容"),
+    "report.ask_assessed": ("Assessed on", "診断日"),
+    "report.ask_summary_title": ("Peers to ask", "同規模団体の取組事例"),
+    "report.ask_summary_note": (
+        "Their contacts and what they did are under each gap in the details.",
+        "問い合わせ先と取組内容は「優先度の高い課題の詳細」の各課題に記載しています。",
+    ),
+    "report.ask_peers_from": (
+        "Peers to ask are taken from {path} (municipalities that agreed to be named).",
+        "同規模団体の取組事例は {path}（団体名の公表に同意した団体）によります。",
+    ),
+    "report.practices_title": ("Practices across the group", "成功事例の横展開（同規模団体の取組事例）"),
+    "report.practices_intro": (
+        "For each question most often below target in this comparison: the municipalities that reached their "
+        "target on it and agreed to be named, by size group, with what they did and whom to contact. "
+        "Municipalities that did not agree are never listed.",
+        "この比較で目標水準に達していない団体が多い設問ごとに、目標水準に達し団体名の公表に同意した団体を、"
+        "規模区分別に取組内容・問い合わせ先とともに掲げます。同意のない団体は掲載しません。",
+    ),
+    "report.practices_none": (
+        "No municipality of this comparison that agreed to be named has reached the target on these questions.",
+        "この比較には、これらの設問で目標水準に達し団体名の公表に同意した団体がありません。",
+    ),
+    "report.practices_missed": ("Below target: {count} of {n} municipalities", "目標未達: {n}団体中{count}団体"),
+    "report.practices_link": ("Practices across the group", "成功事例の横展開"),
 }
 
 POLICY_LINES = 10

@@ -1,0 +1,130 @@
+"""peers.json: the consenting municipalities of a batch, safe to hand out (written by `batch`,
+read by `report --peers`), and the "who to ask" report data made from it.
+
+Only municipalities with `sharing: {named: true, contact}` are ever in it: their per-question
+levels, the questions where they reached their target, their public notes and their contact.
+The shape is `PeersDoc` (JSON Schema in docs/peers-format.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+
+from dxassess.model.answers import MAX_NOTE, MAX_POPULATION, QuestionnaireRef
+from dxassess.model.questionnaire import Strict
+from dxassess.model.size import Band
+from dxassess.sharing import Named
+
+FORMAT = "dxassess-peers"
+VERSION = 1
+MAX_BYTES = 50_000_000  # every municipality of Japan with long notes fits in a fraction of this
+
+
+class PeerEntry(Strict):
+    """One consenting municipality."""
+
+    code: str = Field(pattern=r"^[0-9]{6}$", description="全国地方公共団体コード.")
+    name: str = Field(min_length=1, max_length=100)
+    prefecture: str | None = None
+    population: int = Field(ge=1, le=MAX_POPULATION)
+    band: Band = Field(description="Its size band (dxassess.model.size).")
+    assessed: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="Date of its assessment.")
+    questionnaire: QuestionnaireRef
+    contact: str = Field(min_length=1, max_length=200, description="The department to contact.")
+    levels: dict[str, float] = Field(description="Question id → the level reached (0–5).")
+    public_notes: dict[str, str] = Field(default_factory=dict, description="Question id → what it did.")
+    reached: list[str] = Field(default_factory=list, description="Question ids at or above its own target.")
+
+
+class PeersDoc(Strict):
+    """The whole file."""
+
+    format: Literal["dxassess-peers"]
+    version: Literal[1]
+    municipalities: list[PeerEntry]
+
+
+def peers_json(named: list[Named]) -> bytes:
+    """The bytes of peers.json for `named` (sorted by code, so the same batch gives the same file)."""
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "municipalities": [n.as_dict() for n in sorted(named, key=lambda n: n.code)],
+    }
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _check_notes(doc: PeersDoc) -> str | None:
+    for i, m in enumerate(doc.municipalities):
+        for qid, note in m.public_notes.items():
+            if len(note) > MAX_NOTE:
+                return f"municipalities.{i}.public_notes.{qid}"
+    return None
+
+
+def load_peers(path: Path) -> list[Named]:
+    """The consenting municipalities of a peers.json; an InputError (one line: the file and the
+    fix) when it cannot be read or is not one."""
+    from dxassess.errors import InputError
+    from dxassess.text import msg
+    from dxassess.text.problems import os_reason
+
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(21, "is a folder")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(msg("peers.unreadable", reason=os_reason(exc)), str(path), code="DX604") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(msg("peers.unreadable", reason="> 50 MB"), str(path), code="DX604")
+    try:
+        value: Any = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputError(msg("peers.not_json", reason=reason), str(path), code="DX604") from None
+    try:
+        doc = PeersDoc.model_validate(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "-"
+        raise InputError(msg("peers.invalid", where=where, reason=first["msg"]), str(path), code="DX604") from None
+    too_long = _check_notes(doc)
+    if too_long:
+        reason = f"longer than {MAX_NOTE} characters"
+        raise InputError(msg("peers.invalid", where=too_long, reason=reason), str(path), code="DX604")
+    return [Named.from_dict(m.model_dump(mode="json")) for m in doc.municipalities]
+
+
+def ask_items(
+    code: str, band: str, population: int, gaps: list[tuple[str, float]], named: list[Named], lang: str
+) -> list[dict[str, Any]]:
+    """Who to ask (dxassess.sharing.who_to_ask) about each (question id, target) of `gaps`, as
+    report data: each ask with the label of the band its peers are of, and the sentence that
+    introduces them (saying so when they are of the nearest larger band)."""
+    from dxassess.sharing import who_to_ask
+    from dxassess.text import text
+
+    own = text(f"report.band_{band}", lang)
+    out = []
+    for ask in who_to_ask(code, band, population, gaps, named):
+        item = ask.as_dict()
+        found = text(f"report.band_{ask.band}", lang)
+        item["band_label"] = found
+        if ask.fallback:
+            item["intro"] = text("report.ask_fallback", lang, band=own, larger=found)
+        else:
+            item["intro"] = text("report.ask_intro", lang, band=own)
+        out.append(item)
+    return out
+
+
+def asks_data(result: Any, named: list[Named], lang: str, card_count: int, source: str | None) -> dict[str, Any]:
+    """The report data key `peers`: {"source", "asks": [...]}, for the top `card_count` gaps."""
+    m = result.municipality
+    gaps = [(g.question_id, g.target) for g in result.gaps[:card_count]]
+    return {"source": source, "asks": ask_items(m.code, result.band.value, m.population, gaps, named, lang)}
