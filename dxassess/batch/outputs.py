@@ -301,8 +301,55 @@ def index_html(
         "prefectures": prefectures,
         "change": change,
         "table_rows": Markup(table_rows(rows, domain_ids, band_labels, change is not None)),
+        "practices": practices_view(rows, question_texts),
     }
     return render_shipped("index.html.j2", data)
+
+
+PRACTICE_QUESTIONS = 10  # questions on the practices page: those most often below target
+
+
+def practices_view(rows: list[dict[str, Any]], question_texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The practices page's data: for the questions most often below target across the batch,
+    the consenting municipalities that reached their target, by band (dxassess.sharing)."""
+    from collections import Counter
+
+    from dxassess.sharing import Named, practices
+
+    named = [Named.from_dict(row["share"]["named"]) for row in rows if row["share"]["named"]]
+    if not named:
+        return []
+    missed = Counter(qid for row in rows for qid in row["gaps"])
+    ranked = [qid for qid, _ in sorted(missed.items(), key=lambda kv: (-kv[1], kv[0]))]
+    out = []
+    for qid, groups in practices(ranked, named, BANDS):
+        out.append(
+            {
+                "id": qid,
+                "text": question_texts.get(qid, qid),
+                "count": missed[qid],
+                "groups": [
+                    {
+                        "band": band,
+                        "peers": [
+                            {
+                                "name": p.name,
+                                "prefecture": p.prefecture,
+                                "level": f"{p.levels[qid]:g}",
+                                "contact": p.contact,
+                                "public_note": p.notes.get(qid),
+                                "assessed": p.assessed,
+                            }
+                            for p in members
+                        ],
+                    }
+                    for band, members in groups
+                ],
+            }
+        )
+        if len(out) == PRACTICE_QUESTIONS:
+            break
+    return out
 
 
 def _unchanged(path: Path, payload: bytes) -> bool:

@@ -56,15 +56,10 @@ def card_section(ask: dict[str, Any], lang: str) -> str:
         "<ul>",
     ]
     for p in ask["peers"]:
-        where = f"{po}{p['prefecture']}{pc}" if p.get("prefecture") else ""
-        facts = (
-            text("report.ask_level", lang, level=_level(p["level"]))
-            + sep
-            + text("report.ask_assessed", lang)
-            + " "
-            + p["assessed"]
-        )
-        item = [f"<b>{escape(p['name'])}</b>{escape(where)} {escape(po + facts + pc)}"]
+        where = p["prefecture"] + sep if p.get("prefecture") else ""
+        level = text("report.ask_level", lang, level=_level(p["level"]))
+        facts = f"{po}{where}{level}{sep}{text('report.ask_assessed', lang)} {p['assessed']}{pc}"
+        item = [f"<b>{escape(p['name'])}</b>{escape(facts)}"]
         item.append(f"{escape(text('report.ask_contact', lang))}: {escape(p['contact'])}")
         if p.get("public_note"):
             item.append(f"{escape(text('report.ask_note', lang))}: {escape(p['public_note'])}")
