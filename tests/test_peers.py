@@ -357,3 +357,30 @@ def test_public_notes_without_consent_are_said_to_stay_private(tmp_path: Path) -
     assert "DX603" in _validate(tmp_path, {"named": False}, "やったこと")
     assert "DX603" not in _validate(tmp_path, {"named": True, "contact": "情報政策課"}, "やったこと")
     assert "DX603" not in _validate(tmp_path, None)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_gap_cards_batch_writes_in_python_equal_the_templates_own_with_who_to_ask(lang: str) -> None:
+    """Batch renders the gap cards in Python (dxassess.batch.rows); with "who to ask" under them
+    they must still be the template's bytes."""
+    from dxassess.api import assess
+    from dxassess.batch import rows
+    from dxassess.peersfile import asks_data
+    from dxassess.render.context import build
+    from dxassess.render.html import CARD_COUNT, _asks, render_html
+
+    from .conftest import CASES
+
+    result = assess(CASES / "valid" / "flagship-answers.yaml")
+    band = result.band.value
+    levels = {g.question_id: 5.0 for g in result.gaps}
+    named = [
+        _named("472000", band, result.municipality.population + 1, levels, notes={q: "<i>やった</i>" for q in levels})
+    ]
+    data = build(result, lang)
+    data["peers"] = asks_data(result, named, lang, CARD_COUNT, "peers.json")
+    cards, summary = _asks(data)
+    assert sum(1 for c in cards if c) == min(CARD_COUNT, len(result.gaps)) and summary
+    plain = render_html(data)
+    fast = render_html(data, prerendered=rows.prerendered(data, cards), ask_cards=cards, ask_summary_html=summary)
+    assert fast == plain and "&lt;i&gt;やった&lt;/i&gt;" in plain
