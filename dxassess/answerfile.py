@@ -246,6 +246,24 @@ class AnswerFile:
             del entry["review"]
         self.save()
 
+    @property
+    def sharing(self) -> dict[str, Any] | None:
+        """The file's consent to be named ({named, contact}), or None when it says nothing."""
+        found = self.doc.get("sharing")
+        return dict(found) if found is not None else None
+
+    def set_sharing(self, named: bool, contact: str | None = None) -> None:
+        """Record the consent to be named to peers (with the department to contact), placed
+        after `questionnaire` as new files have it."""
+        entry = _flow(named=named, **({"contact": contact} if contact else {}))
+        if "sharing" in self.doc:
+            self.doc["sharing"] = entry
+        else:
+            keys = list(self.doc)
+            at = keys.index("questionnaire") + 1 if "questionnaire" in keys else 0
+            self.doc.insert(at, "sharing", entry)
+        self.save()
+
     def set_municipality(self, **fields: Any) -> None:
         for key, value in fields.items():
             self.doc["municipality"][key] = value

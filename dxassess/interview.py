@@ -288,6 +288,7 @@ class Interview:
         """Score table and the offer of a report. Returns "done", or "back" to revise answers."""
         self.prune_hidden()
         self.term.say(text("interview.all_done", self.lang), style="bold")
+        self.ask_sharing()
         end.summary(self.term)
         if not offer_report:
             return "done"
@@ -317,6 +318,48 @@ class Interview:
                 self.term.say(text("interview.report_written", self.lang, path=path))
                 return "done"
             self.term.say(text("interview.report_pick", self.lang))
+
+    def ask_sharing(self) -> None:
+        """Once, at the end: may peers of the same size see the municipality's name, contact and
+        public notes? Asked until answered (Enter leaves it for next time); once answered, only
+        said, with how to change it."""
+        lang = self.lang
+        current = self.answers.sharing
+        if current is not None:
+            if current.get("named"):
+                self.term.say(
+                    text("interview.sharing_is_yes", lang, contact=current.get("contact") or "—"), style="dim"
+                )
+            else:
+                self.term.say(text("interview.sharing_is_no", lang), style="dim")
+            return
+        self.term.say(text("interview.sharing_title", lang), style="bold")
+        self.term.say(text("interview.sharing_explain", lang))
+        while True:
+            try:
+                key = typed.normalised(self.term.ask(text("interview.sharing_ask", lang)))
+            except EOFError:
+                key = ""
+            if key == "":
+                self.term.say(text("interview.sharing_later", lang), style="dim")
+                return
+            said = typed.yes_no(key)
+            if key == "2" or said is False:
+                self.answers.set_sharing(False)
+                self.term.say(text("interview.sharing_saved_no", lang))
+                return
+            if key == "1" or said is True:
+                break
+            self.term.say(text("interview.sharing_pick", lang))
+        try:
+            contact = self.term.ask(text("interview.sharing_contact", lang)).strip()
+        except EOFError:
+            contact = ""
+        if not contact:
+            self.term.say(text("interview.sharing_no_contact", lang))
+            return
+        self.answers.set_sharing(True, contact[:200])
+        self.term.say(text("interview.sharing_saved_yes", lang, contact=contact[:200]))
 
     def last_visible(self) -> str | None:
         visible = self.visible()

@@ -166,14 +166,38 @@ class FakeEnd:
 
 
 def test_the_end_offers_the_report_and_a_way_back(tmp_path: Path) -> None:
-    interview, out = session(tmp_path, ["9", "1"], lang="en")
+    interview, out = session(tmp_path, ["", "9", "1"], lang="en")  # Enter: consent not now
     end = FakeEnd()
     assert interview.finish(end) == "done"
     assert end.written == ["html"]
     assert "SCORE TABLE" in out.getvalue() and "Report written: dx.html" in out.getvalue()
-    interview, out = session(tmp_path, ["1", "b"])
+    interview, out = session(tmp_path, ["", "1", "b"])
     assert interview.finish(FakeEnd(fail=True)) == "back"
     assert "報告書を作成できませんでした: no html renderer" in out.getvalue()
+
+
+def test_consent_is_asked_once_at_the_end_and_then_only_shown(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, ["3", "1", "DX推進課 011-000-0000", ""], lang="ja")
+    assert interview.finish(FakeEnd()) == "done"
+    assert "団体名と問い合わせ先の掲載に同意しますか" in out.getvalue()
+    sheet = load_assessment(tmp_path / "dx.yaml", MINI).sheet
+    assert sheet.sharing is not None and sheet.sharing.named and sheet.sharing.contact == "DX推進課 011-000-0000"
+    interview, out = session(tmp_path, [""], lang="en")
+    assert interview.finish(FakeEnd()) == "done"
+    assert "May peers see" not in out.getvalue() and "consented (contact: DX推進課 011-000-0000)" in out.getvalue()
+
+
+def test_consent_refused_skipped_or_without_contact(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, ["1", "", ""], lang="en")  # yes, then no contact: not saved
+    interview.finish(FakeEnd())
+    assert "No contact given" in out.getvalue()
+    assert load_assessment(tmp_path / "dx.yaml", MINI).sheet.sharing is None
+    interview, out = session(tmp_path, ["2", ""], lang="en")  # asked again, and refused
+    interview.finish(FakeEnd())
+    sheet = load_assessment(tmp_path / "dx.yaml", MINI).sheet
+    assert sheet.sharing is not None and sheet.sharing.named is False and sheet.sharing.contact is None
+    lines = [line for line in (tmp_path / "dx.yaml").read_text("utf-8").splitlines() if not line.startswith("#")]
+    assert lines[0].startswith("questionnaire:") and lines[1] == "sharing: {named: false}"
 
 
 def test_profile_inputs_are_checked_in_both_languages() -> None:
@@ -285,6 +309,12 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     child.sendline("庁議資料")
     answer(child, "r", "1", "s", "2", "1")
     child.expect("すべての設問に回答しました。")
+    child.expect("同規模団体への取組事例の提供")
+    child.expect("同意しますか")
+    child.sendline("1")
+    child.expect("問い合わせ先の課名")
+    child.sendline("情報政策課 011-000-0000")
+    child.expect("保存しました: 団体名と問い合わせ先")
     child.expect("総合スコア")
     child.expect("報告書を作成しますか")
     child.sendline("2")
@@ -298,6 +328,7 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     assert sheet.answers["leadership.mayor_commitment"].review is True
     assert sheet.answers["infrastructure.pc_age"].skipped is True
     assert sheet.municipality.prefecture == "北海道"
+    assert sheet.sharing is not None and sheet.sharing.named and sheet.sharing.contact == "情報政策課 011-000-0000"
 
 
 def test_pty_english_with_options_asks_nothing_first_and_q_saves(tmp_path: Path) -> None:

@@ -106,6 +106,55 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "条件により対象外となった設問の回答を削除しました: {ids}",
     ),
     "interview.all_done": ("All questions are answered.", "すべての設問に回答しました。"),
+    "interview.sharing_title": (
+        "Sharing with municipalities of your size (optional)",
+        "同規模団体への取組事例の提供（任意）",
+    ),
+    "interview.sharing_explain": (
+        "Other municipalities of the same size that are behind on a question you have reached could be told "
+        "your municipality's name, a department to contact and your public notes. Without your consent nothing "
+        "about your municipality is shown to others (only anonymous statistics).",
+        "本団体が目標水準に達している設問について、同規模で取組が遅れている団体の報告書に、団体名・問い合わせ先"
+        "（課名）・公開用メモを掲載してよいかをお尋ねします。同意しない場合、本団体の情報が他団体に示されることは"
+        "ありません（匿名の統計のみ）。",
+    ),
+    "interview.sharing_ask": (
+        "May peers see your name and contact? 1=yes  2=no  Enter=not now: ",
+        "団体名と問い合わせ先の掲載に同意しますか？ 1=同意する  2=同意しない  Enter=今は回答しない: ",
+    ),
+    "interview.sharing_pick": ("Type 1, 2 or just Enter.", "1、2 または Enter を入力してください。"),
+    "interview.sharing_contact": (
+        "Department to contact (its public phone or official e-mail may follow; never a person's own): ",
+        "問い合わせ先の課名（課の代表電話・公式メールアドレスを添えても可。個人の連絡先は不可）: ",
+    ),
+    "interview.sharing_no_contact": (
+        "No contact given, so the consent was not saved; you are asked again next time.",
+        "問い合わせ先の入力がないため、同意は保存していません。次回もう一度お尋ねします。",
+    ),
+    "interview.sharing_saved_yes": (
+        "Saved: peers may see your name and contact ({contact}).",
+        "保存しました: 団体名と問い合わせ先（{contact}）を同規模団体に掲載します。",
+    ),
+    "interview.sharing_saved_no": (
+        "Saved: nothing about your municipality is shown to others.",
+        "保存しました: 本団体の情報は他団体に示しません。",
+    ),
+    "interview.sharing_later": (
+        "Not answered; you are asked again next time.",
+        "回答を保留しました。次回もう一度お尋ねします。",
+    ),
+    "interview.sharing_is_yes": (
+        "Sharing with peers: consented (contact: {contact}). To change it, edit or delete the `sharing` line of "
+        "the answer file (deleted, it is asked again).",
+        "同規模団体への掲載: 同意あり（問い合わせ先: {contact}）。変更するには回答ファイルの `sharing` 行を編集または"
+        "削除してください（削除すると次回もう一度お尋ねします）。",
+    ),
+    "interview.sharing_is_no": (
+        "Sharing with peers: not consented. To change it, edit or delete the `sharing` line of the answer file "
+        "(deleted, it is asked again).",
+        "同規模団体への掲載: 同意なし。変更するには回答ファイルの `sharing` 行を編集または削除してください"
+        "（削除すると次回もう一度お尋ねします）。",
+    ),
     "interview.report_offer": (
         "Write the report? 1=HTML  2=Markdown  Enter=no  b=back to the questions: ",
         "報告書を作成しますか？ 1=HTML  2=Markdown  Enter=作成しない  b=設問に戻る: ",
