@@ -57,6 +57,9 @@ def mini() -> Any:
     return load_questionnaire(MINI)[0]
 
 
+SHARING_IDS = ["sharing_named", "sharing_contact"]
+
+
 def template(tmp_path: Path, fmt: str, lang: str = "ja") -> Path:
     out = tmp_path / f"template.{fmt}"
     result = runner.invoke(app, ["template", "--format", fmt, "-o", str(out), "-q", Q, "--lang", lang])
@@ -105,7 +108,7 @@ def test_csv_template_has_ids_then_japanese_labels_with_bom(tmp_path):
     raw = template(tmp_path, "csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == IDS
+    assert rows[0] == IDS + SHARING_IDS  # the optional sharing columns come last
     assert rows[1][0].startswith("団体コード") and rows[1][5].startswith("首長はDXに自ら関与")
     assert len(rows) == 2
 
@@ -113,7 +116,7 @@ def test_csv_template_has_ids_then_japanese_labels_with_bom(tmp_path):
 def test_xlsx_template_layout(tmp_path):
     book = openpyxl.load_workbook(template(tmp_path, "xlsx"))
     ws = book.worksheets[0]
-    assert [c.value for c in ws[1]] == IDS
+    assert [c.value for c in ws[1]] == IDS + SHARING_IDS
     assert str(ws["F2"].value).startswith("首長はDXに自ら関与")
     assert ws.freeze_panes == "C3"
     assert "庁議の議事録" in ws["F2"].comment.text  # help text as a comment
@@ -391,3 +394,25 @@ def test_a_long_option_list_moves_to_a_hidden_sheet(mini, tmp_path):
     wifi = next(dv for dv in book.worksheets[0].data_validations.dataValidation if str(dv.sqref).startswith("I3"))
     assert wifi.formula1.startswith("lists!$I$1:$I$")
     assert book["lists"]["I1"].value == "none"
+
+
+def test_the_optional_sharing_columns_are_read(tmp_path):
+    from dxassess.sheets.read import parse_sharing
+
+    path = tmp_path / "sharing.csv"
+    rows = [
+        ",".join(IDS + SHARING_IDS),
+        ",".join(REFERENCE_TEXT + ["はい", "情報政策課 011-000-0000"]),
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, err, out = import_(tmp_path, path)
+    assert code == 0, err
+    sheet = load_assessment(out / "011002.yaml", MINI).sheet
+    assert sheet.sharing is not None and sheet.sharing.named and sheet.sharing.contact == "情報政策課 011-000-0000"
+    assert parse_sharing("sharing_named", "いいえ") == {"named": False}
+    assert parse_sharing("sharing_contact", "") == {}
+    # a contact alone is no consent; a sheet without the columns gives no sharing
+    path.write_text(",".join(IDS + SHARING_IDS[1:]) + "\n" + ",".join(REFERENCE_TEXT + ["課"]) + "\n", "utf-8")
+    code, err, out = import_(tmp_path, path)
+    assert code == 0, err
+    assert load_assessment(out / "011002.yaml", MINI).sheet.sharing is None

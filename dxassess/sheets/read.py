@@ -28,6 +28,8 @@ from dxassess.text import Msg, msg
 from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
+# Optional columns after the questions: consent to be named to peers, and the contact (issue 22).
+SHARING = ("sharing_named", "sharing_contact")
 REQUIRED = ("code", "name", "population", "assessed")
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -284,6 +286,18 @@ def parse_fixed(key: str, value: Any) -> Any:
     return text or None
 
 
+def parse_sharing(key: str, value: Any) -> dict[str, Any]:
+    """An optional sharing cell → {"named": bool} or {"contact": text}; {} when empty."""
+    if _text(value) == "" and not isinstance(value, bool):
+        return {}
+    if key == "sharing_named":
+        return {"named": _yes_no(value)}
+    contact = re.sub(r"\s+", " ", _text(value))
+    if len(contact) > 200:
+        raise CellError("DX100", msg("cell.contact_long", n=len(contact)), msg("cell.contact_long_fix"))
+    return {"contact": contact}
+
+
 def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
     """One answer cell → `{value: ...}`, `{na: true}`, `{skipped: true}`, or None when empty."""
     word = _text(value).casefold()
@@ -333,14 +347,14 @@ class _Reader:
             key = _text(cell)
             if not key:
                 continue
-            key = key.lower() if key.lower() in FIXED else key
+            key = key.lower() if key.lower() in FIXED + SHARING else key
             if key in where:
                 first = column_letter(where[key] + 1)
                 problems.append(
                     self.problem(1, index, key, "DX201", msg("cell.column_twice", first=first), msg("cell.delete_one"))
                 )
                 continue
-            if key not in FIXED and key not in self.questions:
+            if key not in FIXED and key not in SHARING and key not in self.questions:
                 import difflib
 
                 near = difflib.get_close_matches(key, list(self.questions) + list(FIXED), n=1)
@@ -360,6 +374,7 @@ class _Reader:
         result = SheetRow(f"{self.name}:{line}", line)
         fixed: dict[str, Any] = {}
         answers: dict[str, Any] = {}
+        sharing: dict[str, Any] = {}
         for index, key in self.columns.items():
             value = cells[index] if index < len(cells) else None
             if isinstance(value, str) and not isinstance(value, _Literal):
@@ -369,6 +384,8 @@ class _Reader:
                     raise CellError("DX100", msg("cell.formula", formula=str(value)[:30]), msg("cell.formula_fix"))
                 if key in FIXED:
                     fixed[key] = parse_fixed(key, value)
+                elif key in SHARING:
+                    sharing.update(parse_sharing(key, value))
                 else:
                     answer = parse_answer(self.questions[key], value)
                     if answer is not None:
@@ -399,6 +416,8 @@ class _Reader:
             questionnaire = {"id": self.q.id, "version": self.q.version}
             result.data = dict(questionnaire=questionnaire, municipality=municipality, assessed=fixed["assessed"])
             result.data["answers"] = answers
+            if "named" in sharing:  # a contact alone is no consent
+                result.data["sharing"] = sharing
         return result
 
 

@@ -31,6 +31,12 @@ FIXED_LABELS = {  # row 2 is Japanese whatever the language (contract)
 }
 
 
+SHARING_LABELS = {  # optional columns after the questions (issue 22)
+    "sharing_named": "同規模団体への団体名の公表（任意）",
+    "sharing_contact": "問い合わせ先（課名。任意）",
+}
+
+
 def safe_cell(text: str) -> str:
     """Text for a CSV cell that a spreadsheet will not run as a formula: a leading `'`."""
     text = str(text)
@@ -97,7 +103,8 @@ def _levels(question: Any, q: Questionnaire, lang: str) -> str:
 
 
 def columns(q: Questionnaire, lang: str) -> list[Column]:
-    """The template's columns: the five municipality columns, then one per question."""
+    """The template's columns: the five municipality columns, one per question, then the two
+    optional sharing columns (consent to be named to peers, and the contact)."""
     other = next((x for x in q.languages if x != lang), None)
     cols = [Column(key, FIXED_LABELS[key], text(f"sheet.hint_{key}", lang)) for key in FIXED_LABELS]
     for domain in q.domains:
@@ -111,6 +118,16 @@ def columns(q: Questionnaire, lang: str) -> list[Column]:
             cols.append(
                 Column(question.id, label, hint, _flat(pick(question.help, lang)), choices, bounds, domain.id, extra)
             )
+    word = words(lang)
+    cols.append(
+        Column(
+            "sharing_named",
+            SHARING_LABELS["sharing_named"],
+            text("sheet.hint_sharing_named", lang),
+            choices=(word["yes"], word["no"]),
+        )
+    )
+    cols.append(Column("sharing_contact", SHARING_LABELS["sharing_contact"], text("sheet.hint_sharing_contact", lang)))
     return cols
 
 
@@ -319,10 +336,15 @@ def yaml_template(q: Questionnaire, lang: str) -> str:
         hint = text(f"sheet.hint_{key}", lang)
         head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {hint}")
     head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {text('sheet.hint_assessed', lang)}")
+    head.append(
+        f'# sharing: {{named: true, contact: ""}}  # {SHARING_LABELS["sharing_named"]}: {text("sheet.hint_sharing_named", lang)}'
+    )
     head.append("answers:")
     body: list[str] = []
     current = None
     for col in columns(q, lang)[5:]:
+        if not col.domain:  # the optional sharing columns: in the head, as `sharing:`
+            continue
         if col.domain != current:
             current = col.domain
             domain = next(d for d in q.domains if d.id == current)

@@ -300,6 +300,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{qid} does not allow N/A; answer it or skip it",
         "{qid} は N/A（該当なし）にできません。回答するか、スキップしてください。",
     ),
+    "cell.contact_long": (
+        "the contact has {n} characters (at most 200)",
+        "問い合わせ先が{n}文字あります（200文字まで）。",
+    ),
+    "cell.contact_long_fix": (
+        "give the department and its public phone or e-mail only",
+        "課名と代表電話・公式メールアドレスのみを記入してください。",
+    ),
     "check.sharing_contact": (
         "`sharing.named` is true but there is no contact; give the department to contact "
         "(e.g. 情報政策課 with its public phone), or set `named: false`",

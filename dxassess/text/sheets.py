@@ -17,6 +17,14 @@ SHEETS: dict[str, tuple[str, str]] = {
     "sheet.hint_population": ("a whole number of at least 1, e.g. 1973395", "1以上の整数。例: 1973395"),
     "sheet.hint_assessed": ("YYYY-MM-DD, e.g. 2026-11-27", "YYYY-MM-DD。例: 2026-11-27"),
     # --- what a question column accepts
+    "sheet.hint_sharing_named": (
+        "optional: yes = peers of the same size may see your name, contact and public notes; no or empty = not",
+        "任意。はい＝同規模団体に団体名・問い合わせ先・公開用メモを掲載してよい。いいえまたは空欄＝掲載しない",
+    ),
+    "sheet.hint_sharing_contact": (
+        "optional: the department to contact (its public phone or official e-mail may follow; never a person's)",
+        "任意。問い合わせ先の課名（課の代表電話・公式メールアドレスを添えても可。個人の連絡先は不可）",
+    ),
     "sheet.accept_level": ("level 0–5", "レベル 0〜5"),
     "sheet.accept_choice": ("choose: {keys}", "選択: {keys}"),
     "sheet.accept_whole": ("whole number", "整数"),
