@@ -384,3 +384,11 @@ def test_gap_cards_batch_writes_in_python_equal_the_templates_own_with_who_to_as
     plain = render_html(data)
     fast = render_html(data, prerendered=rows.prerendered(data, cards), ask_cards=cards, ask_summary_html=summary)
     assert fast == plain and "&lt;i&gt;やった&lt;/i&gt;" in plain
+
+
+def test_the_documented_schema_is_the_one_read() -> None:
+    from dxassess.peersfile import PeersDoc
+
+    page = (ROOT / "docs" / "peers-format.md").read_text("utf-8")
+    schema = page.split("## JSON Schema", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    assert json.loads(schema) == PeersDoc.model_json_schema()
