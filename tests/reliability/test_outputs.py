@@ -5,6 +5,7 @@ escapes all input, no formula reaches a spreadsheet, user templates stay in thei
 from __future__ import annotations
 
 import ast
+import copy
 import csv
 import errno
 import io
@@ -401,12 +402,27 @@ def test_html_escapes_every_input_text() -> None:
     folder = WORK / "html"
     h.copy_mini(folder)
     originals = {p.name: h.plain_data(p) for p in (h.MINI, h.MINI_CATALOGUE, h.MINI_ANSWERS)}
+    # Consent to be named, a contact and public notes (issue 22), so that what one municipality
+    # shares with another goes through the same payloads: a second municipality of the same
+    # band that reached the target where the first has a gap is named in the first's report.
+    first = originals[h.MINI_ANSWERS.name]
+    first["municipality"] = {"code": "479004", "name": first["municipality"]["name"], "population": 120_000}
+    first["sharing"] = {"named": True, "contact": "情報政策課"}
+    first["answers"] = {k: dict(v, public_note="取組") for k, v in first["answers"].items()}
+    first["answers"]["leadership.mayor_commitment"]["value"] = 1
 
     @h.fuzz(40)
     @given(st.sampled_from(PAYLOADS), st.data())
     def case(payload: str, data: st.DataObject) -> None:
         for name, original in originals.items():
-            (folder / name).write_bytes(h.dump_yaml(_salt(original, data.draw, payload)))
+            salted = _salt(original, data.draw, payload)
+            (folder / name).write_bytes(h.dump_yaml(salted))
+            if name == h.MINI_ANSWERS.name:
+                other = copy.deepcopy(salted)
+                other["municipality"] = dict(other["municipality"], code="479012", population=130_000)
+                other["answers"]["leadership.mayor_commitment"]["value"] = 5
+                (folder / "peer").mkdir(exist_ok=True)
+                (folder / "peer" / "other-answers.yaml").write_bytes(h.dump_yaml(other))
         h.fresh_caches()
         with t.case(payload) as c:
             outputs = []
@@ -423,12 +439,25 @@ def test_html_escapes_every_input_text() -> None:
                     outputs.append((folder / "r.html").read_text(encoding="utf-8"))
             shutil.rmtree(folder / "b", ignore_errors=True)
             result = invoke(
-                c, ["batch", "mini-answers.yaml", "-q", "mini.yaml", "-o", "b", "-j", "1"], folder, allowed=(0, 1)
+                c,
+                ["batch", "mini-answers.yaml", "peer", "-q", "mini.yaml", "-o", "b", "-j", "1"],
+                folder,
+                allowed=(0, 1),
             )
             codes.append(result.exit_code)
             for p in [folder / "b" / "index.html", *(folder / "b" / "reports").glob("*.html")]:
                 if p.exists():
                     outputs.append(p.read_text(encoding="utf-8"))
+            if (folder / "b" / "peers.json").exists():  # the single report with the batch's peers
+                for fmt in ("html", "md"):
+                    result = invoke(
+                        c,
+                        ["report", "mini-answers.yaml", "-q", "mini.yaml", "--peers", "b/peers.json", "-f", fmt],
+                        folder,
+                        allowed=(0, 1),
+                    )
+                    if fmt == "html" and result.exit_code == 0:
+                        outputs.append(result.stdout)
             for html in outputs:
                 parser = Tags()
                 parser.feed(html)
@@ -485,7 +514,8 @@ def test_no_input_text_starts_a_spreadsheet_formula() -> None:
     @given(st.sampled_from(FORMULAS), st.data())
     def case(formula: str, data: st.DataObject) -> None:
         salted = dict(answers, municipality=dict(answers["municipality"], name=formula + "市"))
-        salted["answers"] = {k: dict(v, note=formula) for k, v in answers["answers"].items()}
+        salted["answers"] = {k: dict(v, note=formula, public_note=formula) for k, v in answers["answers"].items()}
+        salted["sharing"] = {"named": True, "contact": formula}  # never in a summary, checked all the same
         (folder / "mini-answers.yaml").write_bytes(h.dump_yaml(salted))
         q = _salt_formula(questionnaire, data.draw, formula)
         (folder / "mini.yaml").write_bytes(h.dump_yaml(q))
