@@ -17,7 +17,7 @@ from pydantic import Field, ValidationError
 from dxassess.model.answers import MAX_NOTE, MAX_POPULATION, QuestionnaireRef
 from dxassess.model.questionnaire import Strict
 from dxassess.model.size import Band
-from dxassess.sharing import Named
+from dxassess.sharing import Named, PeerIndex
 
 FORMAT = "dxassess-peers"
 VERSION = 1
@@ -101,7 +101,7 @@ def load_peers(path: Path) -> list[Named]:
 
 
 def ask_items(
-    code: str, band: str, population: int, gaps: list[tuple[str, float]], named: list[Named], lang: str
+    code: str, band: str, population: int, gaps: list[tuple[str, float]], named: list[Named] | PeerIndex, lang: str
 ) -> list[dict[str, Any]]:
     """Who to ask (dxassess.sharing.who_to_ask) about each (question id, target) of `gaps`, as
     report data: each ask with the label of the band its peers are of, and the sentence that

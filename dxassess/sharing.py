@@ -10,6 +10,7 @@ practices page. Keys and values only: the texts are made by the renderers.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,8 +149,41 @@ class Ask:
         }
 
 
-def _reached(peers: Iterable[Named], band: str, qid: str, target: float, me: str) -> list[Named]:
-    return [p for p in peers if p.band == band and p.code != me and p.levels.get(qid, -1.0) >= target - 1e-9]
+class PeerIndex:
+    """Consenting municipalities by (band, question id), sorted by population: who is nearest
+    in size is found by walking outwards from the municipality's own population, so a batch of
+    thousands asks in time proportional to what it shows, not to how many consented."""
+
+    def __init__(self, peers: Iterable[Named]) -> None:
+        groups: dict[tuple[str, str], list[Named]] = {}
+        for p in peers:
+            for qid in p.levels:
+                groups.setdefault((p.band, qid), []).append(p)
+        self.groups = {key: sorted(found, key=lambda p: (p.population, p.code)) for key, found in groups.items()}
+        self.populations = {key: [p.population for p in found] for key, found in self.groups.items()}
+
+    def nearest(self, band: str, qid: str, target: float, population: int, me: str, limit: int) -> list[Named]:
+        """At most `limit` of `band` (never `me`) at or above `target` on `qid`, the most similar
+        in population first (ties by code)."""
+        found = self.groups.get((band, qid))
+        if not found:
+            return []
+        right = bisect_left(self.populations[(band, qid)], population)
+        left = right - 1
+        picked: list[tuple[float, str, Named]] = []
+        while left >= 0 or right < len(found):
+            d_left = _distance(found[left].population, population) if left >= 0 else math.inf
+            d_right = _distance(found[right].population, population) if right < len(found) else math.inf
+            if d_left <= d_right:
+                candidate, distance, left = found[left], d_left, left - 1
+            else:
+                candidate, distance, right = found[right], d_right, right + 1
+            if len(picked) >= limit and distance > picked[-1][0]:
+                break  # every later one is farther than the last picked
+            if candidate.code != me and candidate.levels[qid] >= target - 1e-9:
+                picked.append((distance, candidate.code, candidate))
+        picked.sort(key=lambda item: (item[0], item[1]))
+        return [p for _, _, p in picked[:limit]]
 
 
 def who_to_ask(
@@ -157,23 +191,24 @@ def who_to_ask(
     band: str,
     population: int,
     gaps: Sequence[tuple[str, float]],
-    peers: Sequence[Named],
+    peers: Sequence[Named] | PeerIndex,
     limit: int = MAX_PEERS,
 ) -> list[Ask]:
     """For each (question id, target) of a municipality's top gaps, the consenting
     municipalities of its band (never itself) that reached the target, at most `limit`, the most
     similar in population first; none there: those of the nearest larger band, flagged
-    `fallback`. Gaps nobody can help with are left out."""
+    `fallback`. Gaps nobody can help with are left out. `peers`: a list, or a PeerIndex made
+    once for many municipalities."""
+    index = peers if isinstance(peers, PeerIndex) else PeerIndex(peers)
     out: list[Ask] = []
     larger = larger_band(Band(band))
     for qid, target in gaps:
-        found, used, fallback = _reached(peers, band, qid, target, code), band, False
+        found, used, fallback = index.nearest(band, qid, target, population, code, limit), band, False
         if not found and larger is not None:
-            found, used, fallback = _reached(peers, larger.value, qid, target, code), larger.value, True
-        if not found:
-            continue
-        found.sort(key=lambda p: (_distance(p.population, population), p.code))
-        out.append(Ask(qid, target, used, fallback, tuple(found[:limit])))
+            used, fallback = larger.value, True
+            found = index.nearest(used, qid, target, population, code, limit)
+        if found:
+            out.append(Ask(qid, target, used, fallback, tuple(found)))
     return out
 
 

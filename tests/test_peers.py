@@ -392,3 +392,27 @@ def test_the_documented_schema_is_the_one_read() -> None:
     page = (ROOT / "docs" / "peers-format.md").read_text("utf-8")
     schema = page.split("## JSON Schema", 1)[1].split("```json", 1)[1].split("```", 1)[0]
     assert json.loads(schema) == PeersDoc.model_json_schema()
+
+
+def test_the_index_walk_finds_what_sorting_everyone_finds() -> None:
+    import math
+    import random
+
+    from dxassess.sharing import PeerIndex
+
+    rng = random.Random(5)
+    q = "x.q"
+    for _ in range(200):
+        peers = [
+            _named(
+                f"{i:03d}", "b", rng.choice([1000, 5000, 5000, 20000, rng.randint(1, 90000)]), {q: rng.randint(0, 5)}
+            )
+            for i in range(rng.randint(0, 25))
+        ]
+        population, target = rng.randint(1, 90000), rng.randint(0, 5)
+        me = rng.choice([p.code for p in peers] or ["none"])
+        expected = sorted(
+            (p for p in peers if p.code != me and p.levels[q] >= target),
+            key=lambda p: (abs(math.log(p.population) - math.log(population)), p.code),
+        )[:3]
+        assert PeerIndex(peers).nearest("b", q, target, population, me, 3) == expected

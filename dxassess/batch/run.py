@@ -579,10 +579,10 @@ class _Run:
 
         return [Named.from_dict(row["share"]["named"]) for row in self.outcome.rows if row["share"]["named"]]
 
-    def _asks(self, row: dict[str, Any], named: list[Any]) -> dict[str, bytes]:
-        """A report's "who to ask" sections by region (dxassess.render.asks); none without
-        consenting peers."""
-        if not named:
+    def _asks(self, row: dict[str, Any], index: Any) -> dict[str, bytes]:
+        """A report's "who to ask" sections by region (dxassess.render.asks), from the
+        consenting municipalities (a sharing.PeerIndex, None when nobody consented)."""
+        if index is None:
             return {}
         from dxassess.peersfile import ask_items
         from dxassess.render.asks import parts_of
@@ -591,7 +591,7 @@ class _Run:
         lang = self.settings.lang
         share = row["share"]
         gaps = [(qid, target) for qid, target in share["asking"]]
-        items = ask_items(row["code"], row["band"], row["population"], gaps, named, lang)
+        items = ask_items(row["code"], row["band"], row["population"], gaps, index, lang)
         if not items:
             return {}
         first = [(qid, pick(texts, lang)) for qid, texts in share["first"]]
@@ -614,10 +614,15 @@ class _Run:
         assert bench is not None
         groups = {band: bench.group_digest(band) for band in bench.counts}
         named = self._named()
+        index = None
+        if named:
+            from dxassess.sharing import PeerIndex
+
+            index = PeerIndex(named)
         tasks = []
         for row in outcome.rows:
             group = groups[row["band"]]
-            asks = self._asks(row, named)
+            asks = self._asks(row, index)
             ask = [
                 cachemod.digest(*(k.encode() + b"=" + v for k, v in sorted(asks.items()))),
                 sum(map(len, asks.values())),
