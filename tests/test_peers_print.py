@@ -75,3 +75,33 @@ def _pgm(data: bytes) -> tuple[int, int, bytes]:
     assert parts[0] == b"P5" and parts[3] == b"255"
     width, height = int(parts[1]), int(parts[2])
     return width, height, parts[4][-width * height :]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_report_with_who_to_ask_keeps_every_first_action_on_page_one(tmp_path: Path, lang: str) -> None:
+    from dxassess.api import assess
+    from dxassess.peersfile import asks_data
+    from dxassess.render.context import build
+    from dxassess.render.html import CARD_COUNT, render_html
+
+    from .conftest import CASES
+    from .test_peers import _named
+    from .test_report_page import page_texts, squeeze
+
+    chromium()
+    result = assess(CASES / "valid" / "flagship-answers.yaml")
+    levels = {g.question_id: 5.0 for g in result.gaps}
+    named = [
+        _named(f"47{i:04d}", result.band.value, result.municipality.population + i, levels, name=f"架空団体{i}")
+        for i in range(3)
+    ]
+    data = build(result, lang)
+    data["peers"] = asks_data(result, named, lang, CARD_COUNT, "peers.json")
+    page = tmp_path / "report.html"
+    page.write_text(render_html(data), encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    run_browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    first = squeeze(page_texts(pdf)[0])
+    for action in data["summary"]["first"]:
+        assert squeeze(action["title"]) in first, action["title"]
+    assert squeeze("同規模団体の取組事例" if lang == "ja" else "Peers to ask") in first
