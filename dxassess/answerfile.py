@@ -130,6 +130,11 @@ class AnswerFile:
     def __init__(self, path: Path, doc: Any) -> None:
         self.path = Path(path)
         self.doc = doc
+        self.protect: set[Path] = set()  # files a save must never overwrite (the one migrated from)
+
+    def save_as(self, path: Path, protect: set[Path]) -> None:
+        """From now on, save to `path`, never over the files in `protect`."""
+        self.path, self.protect = Path(path), set(protect)
 
     # -- creating and loading -------------------------------------------------------------
 
@@ -211,6 +216,64 @@ class AnswerFile:
     def municipality(self) -> dict[str, Any]:
         return dict(self.doc.get("municipality") or {})
 
+    def ask_again(self) -> list[str]:
+        """Questions a migration marked to be asked again (their carried answer is the default)."""
+        migrated = self.doc.get("migrated")
+        found = migrated.get("ask_again") if isinstance(migrated, dict) else None
+        return [str(q) for q in found] if isinstance(found, list) else []
+
+    def needs_answer(self, question_id: str) -> bool:
+        return not self.is_answered(question_id) or question_id in self.ask_again()
+
+    def asked(self, question_id: str) -> None:
+        """The officer answered a question the migration asked again: take it off the list."""
+        migrated = self.doc.get("migrated")
+        if not isinstance(migrated, dict) or question_id not in self.ask_again():
+            return
+        migrated["ask_again"].remove(question_id)
+        if not migrated["ask_again"]:
+            del migrated["ask_again"]
+        self.save()
+
+    # -- moving to a newer version of the questionnaire ------------------------------------
+
+    def migrate(self, plan: Any) -> None:
+        """Carry the answers to `plan.version` (a dxassess.migrate.Plan), in place: answers keep
+        their place, comments and notes under their new ids; answers of removed questions move to
+        `migrated.dropped`; questions to ask again are listed in `migrated.ask_again`. Saved at once."""
+        from ruamel.yaml.comments import CommentedMap
+
+        self.doc["questionnaire"]["version"] = _quoted(plan.version)
+        answers = self.answers
+        targets: dict[str, list[str]] = {}
+        for new_id, old_id in plan.renamed.items():
+            targets.setdefault(old_id, []).append(new_id)
+        for old_id in list(answers.keys()):
+            keys = list(answers.keys())
+            position = keys.index(old_id)
+            comment = answers.ca.items.pop(old_id, None)
+            entry = answers.pop(old_id)
+            for offset, new_id in enumerate(targets.get(old_id, [])):
+                fresh = entry if offset == 0 else _flow()
+                _fill(fresh, plan.answers[new_id])
+                answers.insert(position + offset, new_id, fresh)
+                if comment is not None and offset == 0:
+                    answers.ca.items[new_id] = comment
+        migrated = CommentedMap()
+        migrated["previous"] = _quoted(plan.previous)
+        if plan.ask_again:
+            migrated["ask_again"] = list(plan.ask_again)
+        if plan.dropped:
+            dropped = CommentedMap()
+            for old_id, answer in plan.dropped.items():
+                dropped[old_id] = _fill(_flow(), answer)
+            migrated["dropped"] = dropped
+        position = list(self.doc.keys()).index("questionnaire") + 1
+        if "migrated" in self.doc:
+            del self.doc["migrated"]
+        self.doc.insert(position, "migrated", migrated)
+        self.save()
+
     # -- editing (each call saves) --------------------------------------------------------
 
     def set_value(self, question_id: str, value: Any, order: list[str] | None = None) -> None:
@@ -259,7 +322,7 @@ class AnswerFile:
         return stream.getvalue()
 
     def save(self) -> None:
-        write_atomic(self.path, self.text())
+        write_atomic(self.path, self.text(), protect=self.protect)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -295,6 +358,25 @@ class AnswerFile:
                     answers.insert(pos, question_id, entry)
                     return
         answers[question_id] = entry
+
+
+def _quoted(text: str) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(text)
+
+
+def _fill(entry: Any, answer: dict[str, Any]) -> Any:
+    """Make a round-trip mapping hold exactly `answer`, keeping the keys it shares in place."""
+    for key in [k for k in entry if k not in answer]:
+        del entry[key]
+    for key in ANSWER_KEYS:
+        if key in answer and entry.get(key) != answer[key]:
+            entry[key] = answer[key]
+    for key, value in answer.items():
+        if key not in entry:
+            entry[key] = value
+    return entry
 
 
 def _plain(value: Any) -> Any:

@@ -77,7 +77,25 @@ def assess(
     earlier = assess(previous, questionnaire, None, cutoff) if isinstance(previous, (str, Path)) else previous
     if earlier is not None and earlier.municipality.code != current.sheet.municipality.code:
         raise UsageError(msg("cmd.previous_other", old=earlier.municipality.code, new=current.sheet.municipality.code))
-    return assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
+    result = assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
+    if earlier is not None:
+        result = _across(result, earlier, Path(answers).parent)
+    return result
+
+
+def _across(result: Result, earlier: Result, near: Path) -> Result:
+    """Where the two assessments answer different versions of one questionnaire, compare like
+    with like (the earlier answers carried to the later version) and name what is not comparable."""
+    from dxassess.assess import across_versions, with_previous
+    from dxassess.resolver import RESOLVER
+
+    new_q, old_q = result.questionnaire, earlier.questionnaire
+    if old_q.id != new_q.id or old_q.version == new_q.version:
+        return result
+    chain = RESOLVER.chain(new_q, old_q.version, near)
+    if chain is None:  # compared from the later one back: carry the later answers is not possible
+        return result
+    return with_previous(result, earlier, across_versions(result, earlier, chain))
 
 
 def report(

@@ -314,6 +314,21 @@ def batch(
     raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire, budget_cutoff))
 
 
+@app.command()
+@handled
+def migrate(
+    answers: Annotated[Path, typer.Argument(help="The answer file of an earlier questionnaire version.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The answer file to write.")],
+    to: Annotated[str | None, typer.Option("--to", help="The version to carry it to (default: the newest).")] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Carry an answer file to a newer version of its questionnaire. 回答ファイルを新しい版に移行します。"""
+    from dxassess.commands.migrate import run_migrate
+
+    raise typer.Exit(run_migrate(answers, output, to, questionnaire, _lang(lang)))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

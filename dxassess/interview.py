@@ -130,7 +130,7 @@ class Interview:
         return [qid for qid in self.order if qid in shown]
 
     def unanswered(self) -> list[str]:
-        return [qid for qid in self.visible() if not self.answers.is_answered(qid)]
+        return [qid for qid in self.visible() if self.answers.needs_answer(qid)]
 
     def hidden_answered(self) -> list[str]:
         shown = set(self.visible())
@@ -192,6 +192,7 @@ class Interview:
                 self.term.say(text("interview.need_answer", self.lang))
             elif key == "":
                 self.last = qid
+                self.answers.asked(qid)  # a carried answer, confirmed
                 return "next"
             elif key == "s":
                 self.answers.set_skipped(qid, self.order)
@@ -212,6 +213,7 @@ class Interview:
 
     def saved(self, question: Any) -> str:
         self.last = question.id
+        self.answers.asked(question.id)
         shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
         self.term.say(text("interview.saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
         return "next"

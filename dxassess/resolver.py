@@ -190,6 +190,24 @@ class Resolver:
             return path
         return self.select(ref).path
 
+    def version(self, qid: str, version: str, near: Path | None = None) -> Source | None:
+        """A questionnaire by id and version: beside `near` (a file or folder) first, then built-in."""
+        found = library.find_questionnaire(qid, version, near)
+        return None if found is None else self.load(found)
+
+    def chain(self, target: Questionnaire, version: str, near: Path | None = None) -> list[Questionnaire] | None:
+        """The questionnaires from `version` to `target` along their migrations, or None."""
+        from dxassess.migrate import chain_to
+
+        def find(wanted: str) -> Questionnaire | None:
+            try:
+                source = self.version(target.id, wanted, near)
+            except InvalidFile:
+                return None
+            return None if source is None else source.questionnaire
+
+        return chain_to(target, version, find)
+
     def builtins(self) -> list[Source]:
         """Every built-in questionnaire, every version."""
         return [self.load(p) for p in library.builtin_questionnaires()]

@@ -67,7 +67,6 @@ def run_report(
 
 def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questionnaire: str | None) -> int:
     from dxassess.api import assess
-    from dxassess.assess import with_previous
     from dxassess.render.context import build
     from dxassess.render.templates import render_json
     from dxassess.render.terminal import print_change_table
@@ -83,7 +82,7 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
                 new=new.municipality.code,
             )
         )
-    result = with_previous(new, old)
+    result = assess(new_path, questionnaire, old)
     data = build(result, lang)
     change = data["previous"]
     if as_json:
@@ -97,7 +96,7 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
                         "questionnaire": result.previous.questionnaire.version,
                     },
                     "new": {"assessed": result.assessed.isoformat(), "questionnaire": result.questionnaire.version},
-                    **{k: change[k] for k in ("overall", "domains", "questions", "counts")},
+                    **{k: change[k] for k in ("overall", "domains", "questions", "counts", "not_comparable")},
                 }
             )
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import DxassessError, InputError, OutputError, UsageError
-from dxassess.text import text
+from dxassess.text import msg, text
 
 
 class Hangup(Exception):
@@ -211,12 +211,21 @@ def _open(
 
     if path.exists():
         assessment = load_assessment(path, search)
-        questionnaire, sheet = assessment.questionnaire, assessment.sheet
-        if questionnaire_ref and search is not None and sheet.questionnaire.id != questionnaire.id:
-            found = f"{sheet.questionnaire.id} {sheet.questionnaire.version}"
-            raise UsageError(
-                text("interview.other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path)
-            )
+        sheet = assessment.sheet
+        if questionnaire_ref:
+            from dxassess.resolver import RESOLVER
+
+            chosen = RESOLVER.select(questionnaire_ref).questionnaire
+            if chosen.id != sheet.questionnaire.id:
+                found = f"{sheet.questionnaire.id} {sheet.questionnaire.version}"
+                raise UsageError(
+                    text("interview.other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path)
+                )
+            if chosen.version != sheet.questionnaire.version:
+                _carry_over(term, path, assessment, chosen, lang)
+                assessment = load_assessment(path, search)
+                sheet = assessment.sheet
+        questionnaire = assessment.questionnaire
         if code is not None and code != sheet.municipality.code:
             raise UsageError(
                 text("interview.code_mismatch", lang, found=sheet.municipality.code, given=code), path=str(path)
@@ -249,6 +258,32 @@ def _open(
     )
     term.say(text("interview.created", lang, path=path))
     return answers, questionnaire, catalogue, qpath
+
+
+def _carry_over(term: Any, path: Path, assessment: Any, chosen: Any, lang: str) -> None:
+    """Move an answer file to the newer questionnaire version it is resumed with: the file as it
+    was is kept beside it, the answers are carried over (dxassess.migrate), and the interview
+    then asks only what is new or changed."""
+    from dxassess.answerfile import AnswerFile
+    from dxassess.files import write_atomic
+    from dxassess.migrate import answers_of, migrate
+    from dxassess.resolver import RESOLVER
+
+    old = assessment.questionnaire
+    chain = RESOLVER.chain(chosen, old.version, path.parent)
+    if chain is None:
+        raise UsageError(msg("cmd.migrate_no_path", old=old.version, new=chosen.version, id=old.id), path=str(path))
+    keep = path.with_name(f"{path.stem}.{old.version}{path.suffix}")
+    number = 2
+    while keep.exists():
+        keep = path.with_name(f"{path.stem}.{old.version}-{number}{path.suffix}")
+        number += 1
+    write_atomic(keep, path.read_bytes(), protect={path})
+    plan = migrate(answers_of(assessment.sheet), chain)
+    AnswerFile.load(path).migrate(plan)
+    term.say(
+        text("interview.migrated", lang, old=old.version, new=chosen.version, kept=keep, again=len(plan.ask_again))
+    )
 
 
 def _session(

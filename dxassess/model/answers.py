@@ -108,6 +108,19 @@ class Part(Strict):
     respondent: str | None = Field(default=None, max_length=100, description="Who answered the part.")
 
 
+class Migrated(Strict):
+    """Where the answers came from when the file was moved to a newer questionnaire version."""
+
+    previous: str = Field(pattern=VERSION_PATTERN, description="The version the answers were first given for.")
+    ask_again: list[str] = Field(
+        default_factory=list,
+        description="Questions whose meaning changed: their carried answer is the default, and `run` asks them again.",
+    )
+    dropped: dict[str, Answer] = Field(
+        default_factory=dict, description="Answers to questions the newer version removed, kept for the record."
+    )
+
+
 class AnswerSheet(Strict):
     """An answer file: the top-level mapping."""
 
@@ -119,4 +132,7 @@ class AnswerSheet(Strict):
     part: Part | None = Field(default=None, description="The part of a team assessment this file holds.")
     synthetic: bool = Field(
         default=False, description="True for made-up data (`dxassess sample`): its code belongs to no municipality."
+    )
+    migrated: Migrated | None = Field(
+        default=None, description="Set by `dxassess migrate` (and `run`) when answers moved to a newer version."
     )

@@ -35,6 +35,8 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
         "domains": [row(c) for c in cmp.domains],
         "questions": [row(c) for c in cmp.questions if c.status != "not_comparable"],
         "counts": cmp.counts(),
+        "versions": list(cmp.versions) if any(cmp.versions) else None,
+        "not_comparable": [{"id": qid, "title": titles.get(qid, qid)} for qid in cmp.not_comparable],
     }
 
 

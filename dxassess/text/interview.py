@@ -4,6 +4,12 @@
 from __future__ import annotations
 
 INTERVIEW: dict[str, tuple[str, str]] = {
+    "interview.migrated": (
+        "The answers of version {old} were carried to {new} (the file as it was is kept as {kept}). "
+        "New questions, and {again} whose meaning changed, are asked now; Enter keeps a carried answer.",
+        "設問票 {old} の回答を {new} に引き継ぎました（元のファイルは {kept} に保存）。新しい設問と、内容が変わった"
+        "{again}問を尋ねます。引き継いだ回答のままでよければ Enter を押してください。",
+    ),
     "interview.ask_code": ("Local government code (6 digits, e.g. 011002): ", "団体コード（6桁、例: 011002）: "),
     "interview.code_digits": (
         "The code has 6 digits (e.g. 011002).",

@@ -581,6 +581,18 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}",
         "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
     ),
+    "cmd.migrate_no_version": (
+        "questionnaire {id!r} has no version {version!r}; see `dxassess questionnaires`",
+        "設問票 {id!r} のバージョン {version!r} はありません。`dxassess questionnaires` で確認してください。",
+    ),
+    "cmd.migrate_same": (
+        "{path} already answers version {version}; nothing to migrate",
+        "{path} はすでにバージョン {version} の回答です。移行は不要です。",
+    ),
+    "cmd.migrate_no_path": (
+        "no migration leads from {id} {old} to {new}; answer the newer questionnaire afresh",
+        "{id} の {old} から {new} への移行表がありません。新しい設問票で回答し直してください。",
+    ),
     "cmd.check_row": ("{message} (check this row)", "{message}（この行を確認してください）"),
     "cmd.import_summary": (
         "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",

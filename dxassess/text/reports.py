@@ -139,6 +139,12 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
     "report.interrupted": ("interrupted", "中断しました"),
+    "report.migrate_summary": (
+        "{output}: answers of version {old} carried to {new}: {carried} kept, {again} to ask again, "
+        "{new_questions} new questions, {dropped} answers of removed questions kept under migrated.dropped",
+        "{output}: 設問票 {old} の回答を {new} に移行しました（引き継ぎ {carried}問、再確認 {again}問、新しい設問 {new_questions}問、"
+        "削除された設問の回答 {dropped}件は migrated.dropped に保存）",
+    ),
     # --- next steps of gaps: the questionnaire's action, or the goal where none is written
     "report.step": ("{text}", "{text}"),
     "report.goal_level": (
@@ -216,11 +222,11 @@ REPORTS: dict[str, tuple[str, str]] = {
     # --- the first page
     "report.sum_no_answers": ("Nothing is answered yet.", "まだ回答がありません。"),
     "report.sum_standing_met": (
-        "The overall score is {overall}, at or above the target of {target} for a {band}.",
+        "The overall score is {overall}, at or above the target of {target} for its size group ({band}).",
         "総合スコアは{overall}で、{band}の目標（{target}）に達しています。",
     ),
     "report.sum_standing_below": (
-        "The overall score is {overall}, below the target of {target} for a {band}.",
+        "The overall score is {overall}, below the target of {target} for its size group ({band}).",
         "総合スコアは{overall}で、{band}の目標（{target}）を下回っています。",
     ),
     "report.sum_domains": (
@@ -280,6 +286,11 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.peer_summary_none": (
         "Too few municipalities of its size group ({group}) were compared to show its position.",
         "同規模の団体（{group}）の比較対象が少ないため、位置は示していません。",
+    ),
+    "report.other_version": (
+        "The earlier assessment answered version {old} of the questionnaire and this one {new}: answers were "
+        "compared where the question means the same; these could not be compared: {questions}.",
+        "前回は設問票 {old}、今回は {new} への回答です。内容が同じ設問だけを比較し、次の設問は比較していません: {questions}。",
     ),
     "report.details": ("Details of the top gaps", "優先度の高い課題の詳細"),
     # --- the scoring policy printed in every report
