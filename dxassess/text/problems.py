@@ -326,6 +326,73 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "code {code!r} is a prefecture's code, not a municipality's",
         "団体コード {code!r} は都道府県のコードです。市区町村のコードを書いてください。",
     ),
+    # --- register.py: reading a register of municipalities (shipped, user's, DXASSESS_REGISTER)
+    "register.not_text": (
+        "register is not UTF-8 or cp932 text; save it as CSV UTF-8",
+        "市区町村一覧が UTF-8 または cp932 のテキストではありません。CSV UTF-8 形式で保存してください。",
+    ),
+    "register.columns_missing": (
+        "register lacks the column(s) {missing}; row 1 must be {columns}",
+        "市区町村一覧に列 {missing} がありません。1行目は {columns} としてください。",
+    ),
+    "register.code_twice": (
+        "code {code} appears twice (also on line {line})",
+        "コード {code} が2回あります（{line} 行目にもあります）。",
+    ),
+    "register.ward_parent": (
+        "ward {code} {name}: parent {parent} is not a designated city of the register",
+        "行政区 {code} {name} の parent（{parent}）が、一覧にある政令指定都市のコードではありません。",
+    ),
+    "register.parent_empty": ("(empty)", "空欄"),
+    "register.bad_code": (
+        "{value!r} is not a local government code with a right check digit",
+        "「{value}」は検査数字の正しい地方公共団体コードではありません。",
+    ),
+    "register.bad_kind": (
+        "kind {value!r} is not one of {kinds}",
+        "kind「{value}」は {kinds} のいずれかにしてください。",
+    ),
+    "register.bad_population": (
+        "population {value!r} is not a whole number",
+        "人口「{value}」が整数ではありません。",
+    ),
+    "register.name_empty": (
+        "name and prefecture must not be empty",
+        "name と prefecture は空欄にできません。",
+    ),
+    "register.unreadable": (
+        "register cannot be read: {reason}",
+        "市区町村一覧を読み取れません（{reason}）。",
+    ),
+    "register.env_missing": (
+        "{var} names no file; point it at a register CSV or unset it",
+        "環境変数 {var} が指すファイルがありません。市区町村一覧の CSV を指定するか、設定を解除してください。",
+    ),
+    # --- register_update.py: the ministry's list (全国地方公共団体コード) given to `municipalities --update`
+    "update.unreadable": (
+        "cannot read the list: {reason}",
+        "一覧を読み取れません（{reason}）。",
+    ),
+    "update.check_digit": (
+        "{where}:{row}: code {code} has a wrong check digit; is this the ministry's list?",
+        "{where}:{row}: コード {code} の検査数字が正しくありません。総務省の一覧か確認してください。",
+    ),
+    "update.bad_xlsx": (
+        "the XLSX file cannot be read ({error})",
+        "XLSX ファイルを読み取れません（{error}）。",
+    ),
+    "update.no_rows": (
+        "no row of the ministry's list found: row 1 must hold 団体コード, 都道府県名（漢字）, 市区町村名（漢字）",
+        "総務省の一覧の行が見つかりません。1行目に 団体コード、都道府県名（漢字）、市区町村名（漢字） の列が必要です。",
+    ),
+    "update.no_bodies": (
+        "the list has no sheet of bodies (団体); give the whole XLSX or a CSV of its first sheet",
+        "一覧に団体のシートがありません。XLSX ファイル全体か、1枚目のシートを保存した CSV を指定してください。",
+    ),
+    "update.ward_orphan": (
+        "{where}: ward {code} {name} belongs to no designated city of the list",
+        "{where}: 行政区 {code} {name} の属する政令指定都市が一覧にありません。",
+    ),
     # --- expr.py: `when` expressions
     "expr.too_long": (
         "expression longer than {limit} characters",

@@ -118,6 +118,32 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.tier_city": ("Other city", "一般市"),
     "report.tier_special_ward": ("Special ward", "特別区"),
     "report.tier_town_village": ("Town or village", "町村"),
+    # --- the register of municipalities: kinds, and the changes an update reports
+    "register.kind_prefecture": ("Prefecture", "都道府県"),
+    "register.kind_designated_city": ("Designated city", "政令指定都市"),
+    "register.kind_core_city": ("Core city", "中核市"),
+    "register.kind_city": ("Other city", "一般市"),
+    "register.kind_special_ward": ("Special ward", "特別区"),
+    "register.kind_town": ("Town", "町"),
+    "register.kind_village": ("Village", "村"),
+    "register.kind_ward": ("Ward of a designated city", "行政区"),
+    "register.change_added": ("added: {entry} ({kind}){inferred}", "追加：{entry}（{kind}）{inferred}"),
+    "register.change_removed": ("removed: {entry} ({kind}){inferred}", "削除：{entry}（{kind}）{inferred}"),
+    "register.change_renamed": (
+        "renamed: {code} {prefecture} {old} → {new}",
+        "名称変更：{code} {prefecture} {old} → {new}",
+    ),
+    "register.change_kind": (
+        "kind changed: {entry}: {old} → {new}{inferred}",
+        "種別変更：{entry}：{old} → {new}{inferred}",
+    ),
+    "register.change_kana": ("reading changed: {entry}: {old} → {new}", "読み変更：{entry}：{old} → {new}"),
+    "register.inferred": (" (inferred from the name)", "（名称から推定）"),
+    "register.summary": (
+        "{added} added, {removed} removed, {renamed} renamed, {kind_changed} kind changed, "
+        "{kana_changed} reading changed",
+        "追加 {added} 件、削除 {removed} 件、名称変更 {renamed} 件、種別変更 {kind_changed} 件、読み変更 {kana_changed} 件",
+    ),
     # --- the list of built-in questionnaires
     "report.list_id": ("id", "ID"),
     "report.list_version": ("version", "版"),
