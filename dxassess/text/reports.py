@@ -12,6 +12,10 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.prefecture": ("Prefecture", "都道府県"),
     "report.population": ("Population", "人口"),
     "report.tier": ("Size tier", "規模区分"),
+    "report.synthetic_notice": (
+        "Synthetic data (made by dxassess sample): this municipality does not exist, and its code belongs to no municipality.",
+        "架空のデータ（dxassess sample で作成）による報告書です。この団体は実在せず、団体コードもどの団体にも割り当てられていません。",
+    ),
     "report.assessed": ("Assessed on", "診断日"),
     "report.questionnaire": ("Questionnaire", "設問票"),
     "report.overall": ("Overall score", "総合スコア"),
