@@ -283,6 +283,32 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "prefecture {prefecture!r} does not match code {code} ({expected})",
         "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。",
     ),
+    "check.name_mismatch": (
+        "name {name!r} does not match code {code}, which is {expected} ({prefecture}); correct the name or the code",
+        "団体名 {name!r} が団体コード {code}（{prefecture}{expected}）と一致しません。団体名か団体コードを直してください。",
+    ),
+    "check.kind_mismatch": (
+        "kind {kind!r} does not match code {code}, {expected}, which the register lists as {label}; "
+        "the register's kind is used",
+        "種別 {kind!r} が、市区町村一覧にある団体コード {code}（{expected}、{label}）と一致しません。"
+        "一覧の種別を用います。",
+    ),
+    "check.unknown_code": (
+        "code {code} belongs to no municipality in the register; check the code (`dxassess municipalities NAME` "
+        "lists them), update the register if the municipality is new, or write `synthetic: true` for made-up data",
+        "団体コード {code} はどの市区町村のものでもありません。コードを確認するか（`dxassess municipalities 団体名` "
+        "で一覧できます）、新しい団体であれば市区町村一覧を更新してください。架空のデータであれば `synthetic: true` と書いてください。",
+    ),
+    "check.ward_code": (
+        "code {code} is a ward of {city} ({city_code}), not a municipality; use the city's code",
+        "団体コード {code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。市のコードを使ってください。",
+    ),
+    "check.synthetic_real": (
+        "the file says `synthetic: true`, but code {code} is {name} ({prefecture}); use a code that belongs to "
+        "no municipality, as `dxassess sample` does, or remove `synthetic: true` if the data is real",
+        "`synthetic: true`（架空のデータ）となっていますが、団体コード {code} は{prefecture}{name}のコードです。"
+        "どの団体にも割り当てられていないコードを使うか（`dxassess sample` と同様）、実際のデータであれば `synthetic: true` を削除してください。",
+    ),
     "check.questionnaire_unknown": (
         "questionnaire {id!r} version {version!r} is not installed; pass --questionnaire PATH or fix the id and version",
         "設問票 {id!r} のバージョン {version!r} はインストールされていません。"
