@@ -275,6 +275,8 @@ FAULTS = [  # column id, cell, problem code
     ("leadership.policy", "maybe", "DX303"),
     ("code", "011003", "DX305"),
     ("code", "", "DX305"),
+    ("code", "019909", "DX311"),  # a right check digit, but no municipality's code
+    ("code", "011011", "DX311"),  # a ward of 札幌市, not a municipality
     ("population", "0", "DX100"),
     ("population", "12.5", "DX100"),
     ("assessed", "2026-02-30", "DX100"),
@@ -301,6 +303,29 @@ def test_fault_is_reported_at_its_row_and_column(mini, tmp_path, column, cell, p
     assert code == 1
     assert f"{sheet}:4:{column_letter(index + 1)}: error: {problem} " in err
     assert [p.name for p in out.iterdir()] == ["131016.yaml"]  # the good row is still written
+
+
+def test_a_name_that_does_not_match_its_code_is_reported_at_its_row(mini, tmp_path):
+    """A consultant's sheet that pairs 011002 with 札幌町: a warning at the row and the name's
+    column; the row is still imported (validate warns the same way), the exit code stays 0."""
+    wrong = ["011002", "札幌町"] + REFERENCE_TEXT[2:]
+    sheet = fill_csv(tmp_path, [OTHER, wrong, ["012025", "北海道函館市"] + REFERENCE_TEXT[2:]])
+    rows = list(read_sheet(sheet, mini))
+    assert [r.problems for r in rows] == [[], [], []]
+    assert [len(r.warnings) for r in rows] == [0, 1, 0]  # 北海道函館市 names 012025: no warning
+    [found] = rows[1].warnings
+    assert (found.line, found.col, found.code, found.severity) == (4, 2, "DX310", "warning")
+    assert "札幌町" in found.message and "札幌市" in found.message
+    proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        f"{sheet}:4:B: warning: DX310 B 列（name）: '札幌町' が団体コード 011002（札幌市）と一致しません。"
+        in proc.stderr
+    )
+    assert "北海道札幌市のものです" in proc.stderr and "警告のある行が 1 件" in proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["011002.yaml", "012025.yaml", "131016.yaml"]
+    warned = run_cli("validate", str(tmp_path / "out" / "011002.yaml"), "-q", Q)
+    assert warned.returncode == 0 and ": warning: DX310 " in warned.stdout
 
 
 def test_formula_cell_is_never_evaluated(mini, tmp_path):

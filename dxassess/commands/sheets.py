@@ -77,11 +77,12 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)
     seen: dict[str, str] = {}
-    written = rejected = 0
+    written = rejected = warned = 0
     for sheet in sheets:
         for row in read_sheet(sheet, questionnaire, seen):
-            for problem in row.problems:
+            for problem in [*row.problems, *row.warnings]:
                 sys.stderr.write(format_problem(problem, lang) + "\n")
+            warned += bool(row.warnings) and not row.problems
             if row.problems:
                 rejected += 1
                 continue
@@ -100,4 +101,6 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
             written += 1
     summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
     sys.stderr.write(summary.get(lang) + "\n")
+    if warned:
+        sys.stderr.write(msg("cmd.import_warned", warned=warned).get(lang) + "\n")
     return 1 if rejected else 0

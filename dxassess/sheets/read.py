@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxassess import lgcode, typed
+from dxassess import lgcode, register, typed
 from dxassess.checks import value_problem
 from dxassess.errors import InputError
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
@@ -45,6 +45,7 @@ class SheetRow:
     data: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     code: str | None = None
+    warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
 
 
 class CellError(ValueError):
@@ -320,10 +321,31 @@ class _Reader:
         self.columns: dict[int, str] = {}  # 0-based index → column id
         self.index: dict[str, int] = {}  # column id → 0-based index
 
-    def problem(self, line: int, index: int, key: str, code: str, what: Msg, fix: Msg) -> Problem:
+    def problem(
+        self, line: int, index: int, key: str, code: str, what: Msg, fix: Msg, severity: str = "error"
+    ) -> Problem:
         col = index + 1
         message = msg("sheet.cell", col=column_letter(col), key=key, what=what, fix=fix)
-        return Problem(self.name, line, col, "error", code, message)
+        return Problem(self.name, line, col, severity, code, message)
+
+    def register_problems(self, line: int, fixed: dict[str, Any], result: SheetRow) -> None:
+        """The row against the register: a code of no municipality or of a ward is an error at the
+        code's cell; a name that does not name the code's municipality, a warning at the name's."""
+        code = fixed["code"]
+        entry = register.lookup(code)
+        at_code = self.index.get("code", 0)
+        if entry is None:
+            what, fix = msg("cell.unknown_code", code=code), msg("cell.unknown_code_fix")
+            result.problems.append(self.problem(line, at_code, "code", "DX311", what, fix))
+        elif entry.kind == "ward":
+            city = register.lookup(entry.parent or "")
+            what = msg("cell.ward_code", code=code, city=city.name if city else "", city_code=entry.parent or "")
+            result.problems.append(self.problem(line, at_code, "code", "DX311", what, msg("cell.ward_code_fix")))
+        elif fixed.get("name") and not register.name_matches(code, fixed["name"]):
+            what = msg("cell.name_mismatch", name=fixed["name"], code=code, expected=entry.name)
+            fix = msg("cell.name_mismatch_fix", prefecture=entry.prefecture, expected=entry.name)
+            at_name = self.index.get("name", 0)
+            result.warnings.append(self.problem(line, at_name, "name", "DX310", what, fix, "warning"))
 
     def header(self, cells: list[Any]) -> tuple[list[Problem], bool]:
         """Map columns to ids; returns the problems and whether rows can be read at all."""
@@ -377,6 +399,8 @@ class _Reader:
                 result.problems.append(self.problem(line, index, key, exc.code, exc.what, exc.fix))
         code = fixed.get("code")
         index = self.index.get("code", 0)
+        if code:
+            self.register_problems(line, fixed, result)
         if code and fixed.get("prefecture") and fixed["prefecture"] != lgcode.prefecture_of(code):
             what = msg(
                 "cell.prefecture", prefecture=fixed["prefecture"], code=code, expected=lgcode.prefecture_of(code)

@@ -525,6 +525,27 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "correct the prefecture or the code, or leave it empty",
         "都道府県か団体コードを直すか、都道府県を空欄にしてください。",
     ),
+    "cell.unknown_code": (
+        "{code} is the code of no municipality",
+        "{code} はどの市区町村の団体コードでもありません。",
+    ),
+    "cell.unknown_code_fix": (
+        "check the code; `dxassess municipalities NAME` shows a municipality's code",
+        "団体コードを確認してください（`dxassess municipalities 団体名` で確認できます）。",
+    ),
+    "cell.ward_code": (
+        "{code} is a ward of {city} ({city_code}), not a municipality",
+        "{code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。",
+    ),
+    "cell.ward_code_fix": ("enter the city's code", "市の団体コードを入力してください。"),
+    "cell.name_mismatch": (
+        "{name!r} does not match code {code} ({expected})",
+        "{name!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "cell.name_mismatch_fix": (
+        "the code is {prefecture} {expected}'s: correct the name or the code",
+        "このコードは{prefecture}{expected}のものです。団体名か団体コードを直してください。",
+    ),
     "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
     "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
     # --- batch/work.py: inputs a batch rejects
@@ -678,6 +699,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.import_summary": (
         "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",
         "{output} に回答ファイルを {written} 件作成しました。問題のある行・シートは {rejected} 件です。",
+    ),
+    "cmd.import_warned": (
+        "{warned} row(s) written with warnings: check them",
+        "警告のある行が {warned} 件あります（回答ファイルは作成しました）。内容を確認してください。",
     ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",

@@ -159,6 +159,14 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{scored} scored, {rejected} rejected → {output}",
         "{scored}団体を採点、{rejected}件を除外 → {output}",
     ),
+    "report.batch_warnings": (
+        "Scored inputs with warnings (check them)",
+        "警告のある入力（採点済み。内容を確認してください）",
+    ),
+    "report.batch_warned": (
+        "{warned} warning(s) on scored inputs: listed in summary.json and index.html",
+        "採点した入力に警告が {warned} 件あります（summary.json と index.html に記載）",
+    ),
     "report.sample_summary": (
         "{count} answer files written to {output}",
         "{output} に回答ファイルを {count} 件作成しました",
