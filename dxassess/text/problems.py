@@ -704,6 +704,19 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{warned} row(s) written with warnings: check them",
         "警告のある行が {warned} 件あります（回答ファイルは作成しました）。内容を確認してください。",
     ),
+    "cmd.unknown_kind": (
+        "--kind {kind}: unknown kind; use one of {kinds}, or its label (中核市, 町 …)",
+        "--kind {kind}: 種別が不明です。{kinds} のいずれか、またはその名称（中核市、町 など）を指定してください。",
+    ),
+    "cmd.unknown_prefecture": (
+        "--prefecture {prefecture}: no such prefecture; write it as 福井県, 福井, ふくい or 18",
+        "--prefecture {prefecture}: 該当する都道府県がありません。福井県、福井、ふくい、18 のように指定してください。",
+    ),
+    "cmd.json_or_csv": ("give --json or --csv, not both", "--json と --csv はどちらか一方を指定してください。"),
+    "cmd.update_alone": (
+        "--update takes only the ministry's list file(s); list or search the register in another run",
+        "--update には総務省の一覧ファイルだけを指定してください。一覧の表示・検索は別に実行してください。",
+    ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",
         "取り込む CSV か XLSX のシートを一つ以上指定してください。",

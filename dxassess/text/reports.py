@@ -131,6 +131,44 @@ REPORTS: dict[str, tuple[str, str]] = {
     "register.kind_town": ("Town", "町"),
     "register.kind_village": ("Village", "村"),
     "register.kind_ward": ("Ward of a designated city", "行政区"),
+    "register.col_code": ("code", "団体コード"),
+    "register.col_prefecture": ("prefecture", "都道府県"),
+    "register.col_name": ("name", "団体名"),
+    "register.col_kana": ("reading", "よみ"),
+    "register.col_kind": ("kind", "種別"),
+    "register.found": ("found: {count} ({source})", "{count} 件（{source}）"),
+    "register.source_shipped": ("the register shipped with dxassess", "dxassess 同梱の市区町村一覧"),
+    "register.source_user": ("your register {path}", "利用者の市区町村一覧 {path}"),
+    "register.source_env": (
+        "the register named by DXASSESS_REGISTER: {path}",
+        "環境変数 DXASSESS_REGISTER が指す市区町村一覧 {path}",
+    ),
+    "register.left_out": (
+        "{count} row(s) of the list left out: the villages of the Northern Territories (北方領土), "
+        "which are not among the 1,741 municipalities",
+        "一覧のうち {count} 行（北方領土の村）は、1,741 の市区町村に含まれないため収録していません。",
+    ),
+    "register.wards_kept": (
+        "the list has no sheet of designated cities and their wards: the wards are kept as they were",
+        "一覧に政令指定都市（行政区）のシートがないため、行政区は従来のままとしました。",
+    ),
+    "register.unchanged": (
+        "no change from the register in use ({path}); nothing written",
+        "使用中の市区町村一覧（{path}）から変更はありません。書き込みは行っていません。",
+    ),
+    "register.check_inferred": (
+        "{count} kind(s) inferred from the name ({codes}): the list does not say which cities are core cities; "
+        "correct the kind in {path} where needed",
+        "{count} 件の種別を名称から推定しました（{codes}）。一覧には中核市の区別がないため、"
+        "必要に応じて {path} の kind を修正してください。",
+    ),
+    "register.as_of_unknown": ("date not stated", "時点不明"),
+    "register.written": (
+        "register written: {path} ({count} municipalities, list as of {as_of}); "
+        "it is used from now on instead of the shipped one",
+        "市区町村一覧を更新しました: {path}（市区町村 {count}、{as_of} 現在の一覧）。"
+        "以後、同梱の一覧に代えてこの一覧を使用します。",
+    ),
     "register.change_added": ("added: {entry} ({kind}){inferred}", "追加：{entry}（{kind}）{inferred}"),
     "register.change_removed": ("removed: {entry} ({kind}){inferred}", "削除：{entry}（{kind}）{inferred}"),
     "register.change_renamed": (
