@@ -255,6 +255,13 @@ def template(
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
     ] = None,
     questionnaire: QuestionnaireOpt = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(
+            "--prefecture",
+            help="Pre-fill one row per municipality of this prefecture (code, name, prefecture); csv or xlsx.",
+        ),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
@@ -265,7 +272,7 @@ def template(
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
     else:
         chosen = fmt.value
-    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang)))
+    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang), prefecture))
 
 
 @app.command(name="import")

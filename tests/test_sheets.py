@@ -161,6 +161,76 @@ def test_template_unknown_questionnaire_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "no-such-id" in result.stderr
 
 
+FUKUI = [  # the 17 municipalities of 福井県 in the shipped register, in code order
+    ("182010", "福井市"),
+    ("182028", "敦賀市"),
+    ("182044", "小浜市"),
+    ("182052", "大野市"),
+    ("182061", "勝山市"),
+    ("182079", "鯖江市"),
+    ("182087", "あわら市"),
+    ("182095", "越前市"),
+    ("182109", "坂井市"),
+    ("183229", "永平寺町"),
+    ("183822", "池田町"),
+    ("184047", "南越前町"),
+    ("184233", "越前町"),
+    ("184420", "美浜町"),
+    ("184811", "高浜町"),
+    ("184837", "おおい町"),
+    ("185019", "若狭町"),
+]
+
+
+def test_a_template_for_one_prefecture_has_exactly_its_municipalities(tmp_path):
+    csv_path, xlsx_path = tmp_path / "fukui.csv", tmp_path / "fukui.xlsx"
+    for path in (csv_path, xlsx_path):
+        proc = run_cli("template", "--prefecture", "福井県", "-o", str(path), "-q", Q, "--lang", "ja")
+        assert proc.returncode == 0, proc.stderr
+        assert "福井県の市区町村 17 団体を記入済み" in proc.stderr
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == IDS and rows[1][0].startswith("団体コード")
+    assert [(r[0], r[1], r[2]) for r in rows[2:]] == [(c, n, "福井県") for c, n in FUKUI]
+    assert all(r[3:] == [""] * (len(IDS) - 3) for r in rows[2:])
+    ws = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    cells = [tuple(c.value for c in row[:3]) for row in ws.iter_rows(min_row=3)]
+    assert cells == [(c, n, "福井県") for c, n in FUKUI]
+    assert ws.print_area == f"'{ws.title}'!$A$1:$J$19"  # rows 1-2 and the 17 rows
+    assert (
+        run_cli(
+            "template", "--prefecture", "ふくい", "-f", "csv", "-o", str(tmp_path / "b.csv"), "-q", Q, "--lang", "ja"
+        ).returncode
+        == 0
+    )
+    assert (tmp_path / "b.csv").read_bytes() == csv_path.read_bytes()
+
+
+def test_a_prefilled_template_refuses_yaml_and_an_unknown_prefecture(tmp_path):
+    for args in (["-o", str(tmp_path / "t.yaml")], ["-f", "csv", "-o", str(tmp_path / "t.csv")]):
+        proc = run_cli("template", "--prefecture", "福井" if "t.yaml" in args[-1] else "福井道", *args, "-q", Q)
+        assert_clean_error(proc, 2)
+        assert proc.stderr.count("\n") == 1
+    assert "--format csv or xlsx" in run_cli("template", "--prefecture", "18", "-o", str(tmp_path / "t.yaml")).stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_returned_prefilled_sheet_imports_the_rows_filled_in(tmp_path):
+    """Each municipality returns the whole pre-filled sheet with its own row filled in: the rows
+    nobody filled are skipped, not reported as errors."""
+    sheet = tmp_path / "fukui.xlsx"
+    assert run_cli("template", "--prefecture", "福井県", "-o", str(sheet), "-q", Q).returncode == 0
+    book = openpyxl.load_workbook(sheet)
+    ws = book.worksheets[0]
+    assert ws["B4"].value == "敦賀市"
+    for col, value in zip("DEFGHIJ", [64000, "2026-11-27", 3, "はい", 6, "everywhere", "はい"]):
+        ws[f"{col}4"] = value
+    book.save(sheet)
+    code, err, out = import_(tmp_path, sheet)
+    assert code == 0, err
+    assert [p.name for p in out.iterdir()] == ["182028.yaml"]
+    assert "16" in err.splitlines()[-1]
+
+
 def test_safe_cell():
     for text in ("=1+2", "+81", "-3", "@SUM(A1)", "\tx", "\rx"):
         assert safe_cell(text) == "'" + text

@@ -93,6 +93,8 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 index += 1
                 continue
             for row in read_sheet(path, questionnaire, seen):
+                if row.unfilled:  # a pre-filled row nobody answered
+                    continue
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:

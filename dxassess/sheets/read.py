@@ -29,6 +29,7 @@ from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
 REQUIRED = ("code", "name", "population", "assessed")
+PREFILLED = frozenset({"code", "name", "prefecture", "population"})  # what `template --prefecture` writes
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -46,6 +47,7 @@ class SheetRow:
     problems: list[Problem] = field(default_factory=list)
     code: str | None = None
     warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
+    unfilled: bool = False  # a pre-filled row nobody filled in (`template --prefecture`): skipped
 
 
 class CellError(ValueError):
@@ -378,6 +380,12 @@ class _Reader:
             problems.append(Problem(self.name, 1, 1, "error", "DX102", what))
         return problems, not missing
 
+    def unfilled(self, cells: list[Any]) -> bool:
+        """Whether only the cells `template --prefecture` fills are filled: the municipality has not
+        answered (each returns the whole pre-filled sheet with its own row filled in)."""
+        filled = {key for index, key in self.columns.items() if index < len(cells) and not _blank([cells[index]])}
+        return "code" in filled and filled <= PREFILLED
+
     def row(self, line: int, cells: list[Any]) -> SheetRow:
         result = SheetRow(f"{self.name}:{line}", line)
         fixed: dict[str, Any] = {}
@@ -468,6 +476,9 @@ def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
             continue
         if line == 2 and code_index < len(cells) and not _looks_like_code(cells[code_index]):
             continue  # the row of Japanese labels
+        if reader.unfilled(cells):
+            yield SheetRow(f"{path}:{line}", line, unfilled=True)
+            continue
         yield reader.row(line, cells)
 
 

@@ -712,10 +712,20 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "--prefecture {prefecture}: no such prefecture; write it as 福井県, 福井, ふくい or 18",
         "--prefecture {prefecture}: 該当する都道府県がありません。福井県、福井、ふくい、18 のように指定してください。",
     ),
+    "cmd.template_prefecture_yaml": (
+        "--prefecture fills one row per municipality, which a YAML answer file cannot hold: use --format csv "
+        "or xlsx (`dxassess import` turns the returned sheet into one answer file per municipality)",
+        "--prefecture は団体ごとに1行を記入した回答シートを作成するため、YAML 形式（1団体1ファイル）には使えません。"
+        "--format csv または xlsx を指定してください（回収したシートは `dxassess import` で団体ごとの回答ファイルにできます）。",
+    ),
     "cmd.json_or_csv": ("give --json or --csv, not both", "--json と --csv はどちらか一方を指定してください。"),
     "cmd.update_alone": (
         "--update takes only the ministry's list file(s); list or search the register in another run",
         "--update には総務省の一覧ファイルだけを指定してください。一覧の表示・検索は別に実行してください。",
+    ),
+    "cmd.import_unfilled": (
+        "{count} pre-filled row(s) with nothing filled in were skipped",
+        "記入のない行（団体コード・団体名などの記入済み欄のみ）{count} 件は取り込んでいません。",
     ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",

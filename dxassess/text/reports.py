@@ -214,6 +214,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{output} を作成しました（{questionnaire} {version} の {fmt} 形式の回答シート、{count} 問）",
     ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
+    "report.template_prefilled": (
+        "pre-filled: {count} municipalities of {prefecture} (code, name, prefecture)",
+        "{prefecture}の市区町村 {count} 団体を記入済み（団体コード・団体名・都道府県）",
+    ),
     "report.interrupted": ("interrupted", "中断しました"),
     # --- next steps of gaps
     "report.step_as_written": ("{text}", "{text}"),
