@@ -368,12 +368,11 @@ def identified(code: str, lang: str) -> str:
 
 
 def ask_code(term: Terminal, lang: str) -> str:
-    """A municipality's code of the register, asked until one is given; says whose code it is."""
+    """A municipality's code of the register, asked until one is given."""
     while True:
         code = lgcode.normalise(term.ask(text("interview.ask_code", lang)))
         reason = code_reason(code, lang) or register_reason(code, lang)
         if reason is None:
-            term.say(identified(code, lang), style="dim")
             return code
         term.say(reason)
 

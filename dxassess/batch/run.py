@@ -92,9 +92,7 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
                 continue
-            for row in read_sheet(path, questionnaire, seen):
-                if row.unfilled:  # a pre-filled row nobody answered
-                    continue
+            for row in read_sheet(path, questionnaire, seen):  # pre-filled rows nobody answered are skipped
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
@@ -182,6 +180,7 @@ def _warm(questionnaire: str | None) -> None:
     questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
+    from dxassess import register
     from dxassess.batch import reports  # noqa: F401
     from dxassess.errors import DxassessError
     from dxassess.render import context, html  # noqa: F401
@@ -192,6 +191,7 @@ def _warm(questionnaire: str | None) -> None:
         RESOLVER.select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
         pass
+    register.get_register()  # read once here, shared by the workers (a broken one is an error now)
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)

@@ -237,12 +237,10 @@ def _open(
         return answers, questionnaire, assessment.catalogue, search
     qpath = search or _questionnaire_path(None)
     questionnaire, catalogue = load_questionnaire(qpath)
-    typed_in = code is None
     code = code or ask_code(term, lang)  # a municipality's code of the register (run_interview checks --code)
     entry = register.lookup(code)
     if municipality is None and entry is not None:  # the register fills name, prefecture and kind
-        if not typed_in:
-            term.say(identified(code, lang), style="dim")
+        term.say(identified(code, lang), style="dim")
         name = entry.name
     else:
         name = municipality or ask_name(term, lang)

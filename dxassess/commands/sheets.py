@@ -92,12 +92,10 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)
     seen: dict[str, str] = {}
-    written = rejected = warned = unfilled = 0
+    written = rejected = warned = 0
+    unfilled: list[str] = []
     for sheet in sheets:
-        for row in read_sheet(sheet, questionnaire, seen):
-            if row.unfilled:
-                unfilled += 1
-                continue
+        for row in read_sheet(sheet, questionnaire, seen, unfilled):
             for problem in [*row.problems, *row.warnings]:
                 sys.stderr.write(format_problem(problem, lang) + "\n")
             warned += bool(row.warnings) and not row.problems
@@ -122,5 +120,5 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     if warned:
         sys.stderr.write(msg("cmd.import_warned", warned=warned).get(lang) + "\n")
     if unfilled:
-        sys.stderr.write(msg("cmd.import_unfilled", count=unfilled).get(lang) + "\n")
+        sys.stderr.write(msg("cmd.import_unfilled", count=len(unfilled)).get(lang) + "\n")
     return 1 if rejected else 0

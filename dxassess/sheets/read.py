@@ -47,7 +47,6 @@ class SheetRow:
     problems: list[Problem] = field(default_factory=list)
     code: str | None = None
     warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
-    unfilled: bool = False  # a pre-filled row nobody filled in (`template --prefecture`): skipped
 
 
 class CellError(ValueError):
@@ -439,14 +438,20 @@ def _blank(cells: list[Any]) -> bool:
 
 
 def read_sheet(
-    path: Path | str, questionnaire: Questionnaire, seen: dict[str, str] | None = None
+    path: Path | str,
+    questionnaire: Questionnaire,
+    seen: dict[str, str] | None = None,
+    unfilled: list[str] | None = None,
 ) -> Iterator[SheetRow]:
     """Every municipality row of a sheet, one at a time. Never raises for a bad sheet: a sheet
     that cannot be read, or a bad header, comes as a SheetRow with problems (line 0 or 1). Pass
-    the same `seen` dict to several calls to reject a code repeated across sheets."""
+    the same `seen` dict to several calls to reject a code repeated across sheets. Rows that hold
+    only what `template --prefecture` pre-fills (nobody answered) are skipped; `unfilled`
+    collects where they are ("sheet.xlsx:5")."""
     path = Path(path)
     try:
-        yield from _rows(path, _Reader(path, questionnaire, {} if seen is None else seen))
+        reader = _Reader(path, questionnaire, {} if seen is None else seen)
+        yield from _rows(path, reader, [] if unfilled is None else unfilled)
     except InputError as exc:
         yield SheetRow(
             str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, Msg(exc.message, exc.text("ja")))]
@@ -459,7 +464,7 @@ def read_sheet(
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX009", what)])
 
 
-def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
+def _rows(path: Path, reader: _Reader, unfilled: list[str]) -> Iterator[SheetRow]:
     rows = enumerate(raw_rows(path), start=1)
     first = next(rows, None)
     if first is None:
@@ -477,7 +482,7 @@ def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
         if line == 2 and code_index < len(cells) and not _looks_like_code(cells[code_index]):
             continue  # the row of Japanese labels
         if reader.unfilled(cells):
-            yield SheetRow(f"{path}:{line}", line, unfilled=True)
+            unfilled.append(f"{path}:{line}")
             continue
         yield reader.row(line, cells)
 

@@ -543,7 +543,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{name!r} が団体コード {code}（{expected}）と一致しません。",
     ),
     "cell.name_mismatch_fix": (
-        "the code is {prefecture} {expected}'s: correct the name or the code",
+        "this is the code of {expected} ({prefecture}): correct the name or the code",
         "このコードは{prefecture}{expected}のものです。団体名か団体コードを直してください。",
     ),
     "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
