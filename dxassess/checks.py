@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dxassess import expr, lgcode
+from dxassess import expr, lgcode, register
 from dxassess.load import Document
 from dxassess.model import (
     AnswerSheet,
@@ -508,6 +508,37 @@ def check_code(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
         )
 
 
+def check_register(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """The code belongs to a municipality of the register and the file names it (a sheet that pairs
+    011002 with 札幌町 is noticed); a code of no municipality passes only in a file marked
+    `synthetic: true`, and such a file does not borrow a real municipality's code."""
+    m = a.municipality
+    if lgcode.code_problem_msg(m.code):
+        return  # check_code reports it
+    entry = register.lookup(m.code)
+    if a.synthetic:
+        if entry is not None:
+            where = ("synthetic",)
+            text = msg("check.synthetic_real", code=m.code, name=entry.name, prefecture=entry.prefecture)
+            yield ctx.problem(where, "DX312", text, severity="warning")
+        return
+    if entry is None:
+        yield ctx.problem(("municipality", "code"), "DX311", msg("check.unknown_code", code=m.code))
+        return
+    if entry.kind == "ward":
+        city = register.lookup(entry.parent or "")
+        text = msg("check.ward_code", code=m.code, city=city.name if city else "", city_code=entry.parent or "")
+        yield ctx.problem(("municipality", "code"), "DX311", text)
+        return
+    if not register.name_matches(m.code, m.name):
+        text = msg("check.name_mismatch", name=m.name, code=m.code, expected=entry.name, prefecture=entry.prefecture)
+        yield ctx.problem(("municipality", "name"), "DX310", text, severity="warning")
+    if m.kind is not None and m.kind != entry.kind:
+        label = msg(f"register.kind_{entry.kind}")
+        text = msg("check.kind_mismatch", kind=m.kind, code=m.code, expected=entry.name, label=label)
+        yield ctx.problem(("municipality", "kind"), "DX310", text, severity="warning")
+
+
 def check_questionnaire_known(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     """The answer file names the questionnaire it answers."""
     q = ctx.questionnaire
@@ -566,4 +597,10 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
             )
 
 
-ANSWER_RULES: list[Rule] = [check_code, check_questionnaire_known, check_answers, check_hidden_answers]
+ANSWER_RULES: list[Rule] = [
+    check_code,
+    check_register,
+    check_questionnaire_known,
+    check_answers,
+    check_hidden_answers,
+]

@@ -269,6 +269,13 @@ def template(
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
     ] = None,
     questionnaire: QuestionnaireOpt = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(
+            "--prefecture",
+            help="Pre-fill one row per municipality of this prefecture (code, name, prefecture); csv or xlsx.",
+        ),
+    ] = None,
     lang: LangOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
@@ -279,7 +286,7 @@ def template(
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
     else:
         chosen = fmt.value
-    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang)))
+    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang), prefecture))
 
 
 @app.command(name="import")
@@ -327,6 +334,41 @@ def migrate(
     from dxassess.commands.migrate import run_migrate
 
     raise typer.Exit(run_migrate(answers, output, to, questionnaire, _lang(lang)))
+
+
+@app.command()
+@handled
+def municipalities(
+    query: Annotated[
+        str | None, typer.Argument(help="A code, or part of a name or its reading (札幌, さっぽろ).")
+    ] = None,
+    prefecture: Annotated[
+        str | None, typer.Option("--prefecture", help="Only this prefecture: 福井県, 福井, ふくい or 18.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only this kind: prefecture, designated_city, core_city, city, special_ward, town, village, "
+            "ward (or 中核市, 町 …).",
+        ),
+    ] = None,
+    wards: Annotated[bool, typer.Option("--wards", help="List the wards of designated cities too.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Output CSV (UTF-8 with BOM).")] = False,
+    update: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--update",
+            help="Update the register from the ministry's list (XLSX, or CSV of its sheets; repeat for both sheets).",
+        ),
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """List or search the register of municipalities; update it. 市区町村一覧を表示・検索・更新します。"""
+    from dxassess.commands.municipalities import run_municipalities
+
+    raise typer.Exit(run_municipalities(query, prefecture, kind, wards, as_json, as_csv, update or [], _lang(lang)))
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ class Assessment:
     questionnaire: Questionnaire
     catalogue: Catalogue | None
     doc: Document | None = None
+    warnings: tuple[Problem, ...] = ()  # what validate would warn about (a name that does not match its code)
 
 
 def _answers(
@@ -76,7 +77,7 @@ def assessment_from_document(doc: Document, search: Path | None = None, resolver
     errors = [p for p in problems if p.severity == "error"]
     if errors or sheet is None or questionnaire is None:
         raise InvalidFile(errors or problems)
-    return Assessment(doc.path, sheet, questionnaire, catalogue, doc)
+    return Assessment(doc.path, sheet, questionnaire, catalogue, doc, tuple(problems))
 
 
 def load_assessment(path: Path | str, search: Path | None = None, resolver: Resolver = RESOLVER) -> Assessment:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from dxassess import lgcode, typed
+from dxassess import lgcode, register, typed
 from dxassess.answerfile import AnswerFile
 from dxassess.interview_view import (
     default_key,
@@ -350,12 +350,31 @@ def parse_population(raw: str) -> int | None:
     return int(digits) if 1 <= int(digits) <= MAX_POPULATION else None
 
 
+def register_reason(code: str, lang: str) -> str | None:
+    """Why a valid code is not a municipality's of the register (none has it, or it is a ward's),
+    in `lang`; None when it is one."""
+    entry = register.lookup(code)
+    if entry is None:
+        return text("interview.code_unknown", lang)
+    if entry.kind == "ward":
+        city = register.lookup(entry.parent or "")
+        return text("interview.code_ward", lang, city=city.name if city else "", city_code=entry.parent or "")
+    return None
+
+
+def identified(code: str, lang: str) -> str:
+    """The municipality of a code as the register has it: 札幌市（北海道・政令指定都市）."""
+    entry = register.lookup(code)
+    assert entry is not None
+    return text("interview.identified", lang, name=entry.name, prefecture=entry.prefecture, kind=entry.label(lang))
+
+
 def ask_code(term: Terminal, lang: str) -> str:
+    """A municipality's code of the register, asked until one is given."""
     while True:
         code = lgcode.normalise(term.ask(text("interview.ask_code", lang)))
-        reason = code_reason(code, lang)
+        reason = code_reason(code, lang) or register_reason(code, lang)
         if reason is None:
-            term.say(text("interview.prefecture_is", lang, prefecture=lgcode.prefecture_of(code)), style="dim")
             return code
         term.say(reason)
 
@@ -368,9 +387,18 @@ def ask_name(term: Terminal, lang: str) -> str:
         term.say(text("interview.name_empty", lang))
 
 
-def ask_population(term: Terminal, lang: str) -> int:
+def ask_population(term: Terminal, lang: str, default: int | None = None) -> int:
+    """The population; Enter alone accepts `default` (the register's figure, where it has one)."""
+    prompt = (
+        text("interview.ask_population_default", lang, default=f"{default:,}")
+        if default
+        else text("interview.ask_population", lang)
+    )
     while True:
-        population = parse_population(term.ask(text("interview.ask_population", lang)))
+        raw = term.ask(prompt)
+        if default and not raw.strip():
+            return default
+        population = parse_population(raw)
         if population is not None:
             return population
         term.say(text("interview.bad_population", lang))

@@ -162,6 +162,22 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
     ),
+    "DX310": (
+        "register-mismatch",
+        "The municipality's name (or kind) does not match the municipality its code belongs to.",
+        "Correct the name or the code; `dxassess municipalities CODE` shows the register's entry.",
+    ),
+    "DX311": (
+        "unknown-municipality",
+        "The code passes the check digit but belongs to no municipality (or is a ward of a designated city).",
+        "Use the municipality's code; update the register if it is new (`dxassess municipalities --update`); "
+        "mark made-up data `synthetic: true`.",
+    ),
+    "DX312": (
+        "synthetic-real-code",
+        "A file marked `synthetic: true` uses a real municipality's code.",
+        "Use a code of no municipality (as `dxassess sample` does), or remove `synthetic: true`.",
+    ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
         "template-refused",
@@ -239,6 +255,9 @@ CODES_JA: dict[str, str] = {
     "DX307": "`when` の条件が偽の設問に回答があります。",
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
+    "DX310": "団体名（または種別）が、団体コードの団体と一致しません。",
+    "DX311": "検査数字は正しいものの、どの市区町村のものでもない団体コードです（政令指定都市の行政区を含みます）。",
+    "DX312": "架空のデータ（synthetic: true）に、実在の団体のコードが使われています。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -249,7 +268,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312"})
 
 
 def rule_name(code: str) -> str:

@@ -128,6 +128,48 @@ def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Pa
     assert len(data["rejected"]) == 4
 
 
+def test_register_warnings_are_listed_and_unknown_codes_rejected(samples: Path, tmp_path: Path):
+    """A name that does not match its code is a warning: the input is scored and the warning listed
+    (stderr, summary.json, index.html); a code of no municipality is rejected unless synthetic."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    mini = (VALID / "mini-answers.yaml").read_text(encoding="utf-8")
+    (inputs / "sapporo-town.yaml").write_text(mini.replace("name: 札幌市", "name: 札幌町"), encoding="utf-8")
+    (inputs / "nowhere.yaml").write_text(mini.replace('"011002"', '"019909"'), encoding="utf-8")
+    (inputs / "made-up.yaml").write_text(
+        mini.replace('"011002"', '"019909"').replace("answers:\n", "synthetic: true\nanswers:\n", 1), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    proc = _batch(str(inputs), "-o", str(out))
+    assert proc.returncode == 1  # nowhere.yaml is rejected
+    assert "nowhere.yaml:3:22: error: DX311" in proc.stderr
+    warning = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert len(warning) == 1 and "sapporo-town.yaml:3:38: warning: DX310" in warning[0], proc.stderr
+    assert "1 warning(s) on scored inputs" in proc.stderr
+    assert {row["code"] for row in _csv(out)} == {"011002", "019909"}
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [w["input"] for w in data["warnings"]] == [str(inputs / "sapporo-town.yaml")]
+    assert "DX310" in data["warnings"][0]["reason"] and len(data["rejected"]) == 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="warnings"' in index and "札幌町" in index
+
+
+def test_a_sheet_row_warning_reaches_the_batch_at_its_row(tmp_path: Path):
+    sheet = tmp_path / "sheet.csv"
+    rows = [
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment",
+        "011002,札幌町,北海道,1973395,2026-11-27,3",
+        "012025,函館市,北海道,240000,2026-11-27,2",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _batch(str(sheet), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    warning = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert len(warning) == 1 and warning[0].startswith(f"{sheet}:2:2: warning: DX310"), proc.stderr
+    assert len(_csv(out)) == 2
+
+
 def test_what_the_c_parser_refuses_is_read_again_by_the_round_trip_parser(tmp_path: Path):
     """YAML 1.2 allows `:` inside a plain scalar of a flow mapping; libyaml (the C parser) does not.
     `validate` accepts such a file through the round-trip parser, so batch must score it too."""

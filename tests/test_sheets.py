@@ -161,6 +161,76 @@ def test_template_unknown_questionnaire_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "no-such-id" in result.stderr
 
 
+FUKUI = [  # the 17 municipalities of 福井県 in the shipped register, in code order
+    ("182010", "福井市"),
+    ("182028", "敦賀市"),
+    ("182044", "小浜市"),
+    ("182052", "大野市"),
+    ("182061", "勝山市"),
+    ("182079", "鯖江市"),
+    ("182087", "あわら市"),
+    ("182095", "越前市"),
+    ("182109", "坂井市"),
+    ("183229", "永平寺町"),
+    ("183822", "池田町"),
+    ("184047", "南越前町"),
+    ("184233", "越前町"),
+    ("184420", "美浜町"),
+    ("184811", "高浜町"),
+    ("184837", "おおい町"),
+    ("185019", "若狭町"),
+]
+
+
+def test_a_template_for_one_prefecture_has_exactly_its_municipalities(tmp_path):
+    csv_path, xlsx_path = tmp_path / "fukui.csv", tmp_path / "fukui.xlsx"
+    for path in (csv_path, xlsx_path):
+        proc = run_cli("template", "--prefecture", "福井県", "-o", str(path), "-q", Q, "--lang", "ja")
+        assert proc.returncode == 0, proc.stderr
+        assert "福井県の市区町村 17 団体を記入済み" in proc.stderr
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == IDS and rows[1][0].startswith("団体コード")
+    assert [(r[0], r[1], r[2]) for r in rows[2:]] == [(c, n, "福井県") for c, n in FUKUI]
+    assert all(r[3:] == [""] * (len(IDS) - 3) for r in rows[2:])
+    ws = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    cells = [tuple(c.value for c in row[:3]) for row in ws.iter_rows(min_row=3)]
+    assert cells == [(c, n, "福井県") for c, n in FUKUI]
+    assert ws.print_area == f"'{ws.title}'!$A$1:$J$19"  # rows 1-2 and the 17 rows
+    assert (
+        run_cli(
+            "template", "--prefecture", "ふくい", "-f", "csv", "-o", str(tmp_path / "b.csv"), "-q", Q, "--lang", "ja"
+        ).returncode
+        == 0
+    )
+    assert (tmp_path / "b.csv").read_bytes() == csv_path.read_bytes()
+
+
+def test_a_prefilled_template_refuses_yaml_and_an_unknown_prefecture(tmp_path):
+    for args in (["-o", str(tmp_path / "t.yaml")], ["-f", "csv", "-o", str(tmp_path / "t.csv")]):
+        proc = run_cli("template", "--prefecture", "福井" if "t.yaml" in args[-1] else "福井道", *args, "-q", Q)
+        assert_clean_error(proc, 2)
+        assert proc.stderr.count("\n") == 1
+    assert "--format csv or xlsx" in run_cli("template", "--prefecture", "18", "-o", str(tmp_path / "t.yaml")).stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_returned_prefilled_sheet_imports_the_rows_filled_in(tmp_path):
+    """Each municipality returns the whole pre-filled sheet with its own row filled in: the rows
+    nobody filled are skipped, not reported as errors."""
+    sheet = tmp_path / "fukui.xlsx"
+    assert run_cli("template", "--prefecture", "福井県", "-o", str(sheet), "-q", Q).returncode == 0
+    book = openpyxl.load_workbook(sheet)
+    ws = book.worksheets[0]
+    assert ws["B4"].value == "敦賀市"
+    for col, value in zip("DEFGHIJ", [64000, "2026-11-27", 3, "はい", 6, "everywhere", "はい"]):
+        ws[f"{col}4"] = value
+    book.save(sheet)
+    code, err, out = import_(tmp_path, sheet)
+    assert code == 0, err
+    assert [p.name for p in out.iterdir()] == ["182028.yaml"]
+    assert "16" in err.splitlines()[-1]
+
+
 def test_safe_cell():
     for text in ("=1+2", "+81", "-3", "@SUM(A1)", "\tx", "\rx"):
         assert safe_cell(text) == "'" + text
@@ -275,6 +345,8 @@ FAULTS = [  # column id, cell, problem code
     ("leadership.policy", "maybe", "DX303"),
     ("code", "011003", "DX305"),
     ("code", "", "DX305"),
+    ("code", "019909", "DX311"),  # a right check digit, but no municipality's code
+    ("code", "011011", "DX311"),  # a ward of 札幌市, not a municipality
     ("population", "0", "DX100"),
     ("population", "12.5", "DX100"),
     ("assessed", "2026-02-30", "DX100"),
@@ -301,6 +373,29 @@ def test_fault_is_reported_at_its_row_and_column(mini, tmp_path, column, cell, p
     assert code == 1
     assert f"{sheet}:4:{column_letter(index + 1)}: error: {problem} " in err
     assert [p.name for p in out.iterdir()] == ["131016.yaml"]  # the good row is still written
+
+
+def test_a_name_that_does_not_match_its_code_is_reported_at_its_row(mini, tmp_path):
+    """A consultant's sheet that pairs 011002 with 札幌町: a warning at the row and the name's
+    column; the row is still imported (validate warns the same way), the exit code stays 0."""
+    wrong = ["011002", "札幌町"] + REFERENCE_TEXT[2:]
+    sheet = fill_csv(tmp_path, [OTHER, wrong, ["012025", "北海道函館市"] + REFERENCE_TEXT[2:]])
+    rows = list(read_sheet(sheet, mini))
+    assert [r.problems for r in rows] == [[], [], []]
+    assert [len(r.warnings) for r in rows] == [0, 1, 0]  # 北海道函館市 names 012025: no warning
+    [found] = rows[1].warnings
+    assert (found.line, found.col, found.code, found.severity) == (4, 2, "DX310", "warning")
+    assert "札幌町" in found.message and "札幌市" in found.message
+    proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        f"{sheet}:4:B: warning: DX310 B 列（name）: '札幌町' が団体コード 011002（札幌市）と一致しません。"
+        in proc.stderr
+    )
+    assert "北海道札幌市のものです" in proc.stderr and "警告のある行が 1 件" in proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["011002.yaml", "012025.yaml", "131016.yaml"]
+    warned = run_cli("validate", str(tmp_path / "out" / "011002.yaml"), "-q", Q)
+    assert warned.returncode == 0 and ": warning: DX310 " in warned.stdout
 
 
 def test_formula_cell_is_never_evaluated(mini, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,12 @@ def summary_xlsx(
 
 
 def summary_json(
-    rows: list[dict[str, Any]], rejected: list[Any], bench: Benchmarks, domain_ids: list[str], lang: str
+    rows: list[dict[str, Any]],
+    rejected: list[Any],
+    bench: Benchmarks,
+    domain_ids: list[str],
+    lang: str,
+    warnings: Sequence[Any] = (),
 ) -> str:
     municipalities = [
         {
@@ -160,12 +165,14 @@ def summary_json(
         "benchmarks": benchmarks,
         "minimum_group": MIN_GROUP,
         "rejected": _rejected(rejected, lang),
+        "warnings": _rejected(warnings, lang),
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _rejected(rejected: list[Any], lang: str) -> list[dict[str, str]]:
-    """The rejected inputs: what the user gave and the problem, as `validate` would print it."""
+def _rejected(rejected: Sequence[Any], lang: str) -> list[dict[str, str]]:
+    """The rejected inputs (or the warnings of scored ones): what the user gave and the problem,
+    as `validate` would print it."""
     return [{"input": r.source, "reason": r.problem.format_text(lang)} for r in rejected]
 
 
@@ -217,6 +224,7 @@ def index_html(
     titles: dict[str, str],
     question_texts: dict[str, str],
     lang: str,
+    warnings: Sequence[Any] = (),
 ) -> str:
     from markupsafe import Markup
 
@@ -251,6 +259,8 @@ def index_html(
         "benchmarks": bench_view,
         "missed": missed,
         "rejected": _rejected(rejected, lang),
+        "warned": _rejected(warnings, lang),
+        "warned_title": text("report.batch_warnings", lang),
         "min_group": MIN_GROUP,
     }
     return render_shipped("index.html.j2", data)
@@ -265,6 +275,7 @@ def write_all(
     question_texts: dict[str, str],
     lang: str,
     protect: set[Path],
+    warnings: Sequence[Any] = (),  # batch.run.InputWarning
 ) -> None:
     """Write the four summaries. The workbook, the slowest, is written by a forked process
     (where the platform forks) while this one writes the others."""
@@ -277,10 +288,12 @@ def write_all(
     )
     try:
         write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
-        write_atomic(out / "summary.json", summary_json(rows, rejected, bench, domain_ids, lang), protect=protect)
+        write_atomic(
+            out / "summary.json", summary_json(rows, rejected, bench, domain_ids, lang, warnings), protect=protect
+        )
         write_atomic(
             out / "index.html",
-            index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang),
+            index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang, warnings),
             protect=protect,
         )
     finally:

@@ -30,12 +30,23 @@ class Rejection:
     problem: Problem
 
 
+@dataclass(frozen=True)
+class InputWarning:
+    """A scored input with a warning (its name does not match its code, say): listed, not rejected."""
+
+    index: int
+    source: str
+    problem: Problem
+
+
 @dataclass
 class Outcome:
-    """What a batch run produced: accepted summary rows (input order) and rejected inputs."""
+    """What a batch run produced: accepted summary rows (input order), rejected inputs, and the
+    warnings of scored inputs."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
 
@@ -81,11 +92,11 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
                 continue
-            for row in read_sheet(path, questionnaire, seen):
+            for row in read_sheet(path, questionnaire, seen):  # pre-filled rows nobody answered are skipped
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
-                    yield Job(index, row.source, data=row.data)
+                    yield Job(index, row.source, data=row.data, warnings=tuple(row.warnings))
                 index += 1
         else:
             yield Job(index, str(path), path=str(path))
@@ -169,6 +180,7 @@ def _warm(questionnaire: str | None) -> None:
     questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
+    from dxassess import register
     from dxassess.batch import reports  # noqa: F401
     from dxassess.errors import DxassessError
     from dxassess.render import context, html  # noqa: F401
@@ -179,6 +191,7 @@ def _warm(questionnaire: str | None) -> None:
         RESOLVER.select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
         pass
+    register.get_register()  # read once here, shared by the workers (a broken one is an error now)
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
@@ -235,7 +248,17 @@ def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Pat
         titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
         texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
     assert outcome.benchmarks is not None
-    outputs.write_all(out, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, settings.lang, protect)
+    outputs.write_all(
+        out,
+        outcome.rows,
+        outcome.rejected,
+        outcome.benchmarks,
+        titles,
+        texts,
+        settings.lang,
+        protect,
+        outcome.warnings,
+    )
 
 
 def _questionnaire_of(outcome: Outcome, settings: Settings) -> Any:
@@ -273,11 +296,14 @@ def _passes(
     compact = _Compactor()
     sources = {job.index: job.source for job in jobs}
     tick = progress_factory("scoring", len(jobs))
+    warned: dict[int, list[Problem]] = {}
     for index, row, problem in pool.map(partial(_score, settings), jobs, tick):
         if row is None:
             assert problem is not None
             outcome.rejected.append(Rejection(index, sources[index], problem))
         else:
+            if "warnings" in row:
+                warned[index] = row.pop("warnings")
             rows[index] = compact(row)
     outcome.rejected += sheet_rejections
     outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
@@ -312,6 +338,7 @@ def _passes(
             continue
         by_code[row["code"]] = row
         outcome.rows.append(row)
+        outcome.warnings += [InputWarning(index, row["source"], p) for p in warned.get(index, ())]
     outcome.rejected.sort(key=lambda r: r.index)
 
     domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []

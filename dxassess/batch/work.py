@@ -28,6 +28,7 @@ class Job:
     source: str  # what the user gave: a path, or "sheet.xlsx:5"
     path: str | None = None  # an answer file to read
     data: dict[str, Any] | None = None  # or a sheet row already in the answer-file shape
+    warnings: tuple[Problem, ...] = ()  # a sheet row's warnings, at its row and column
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,15 @@ def _assessment(job: Job, search: Path | None) -> Any:
     raw = Path(job.path).read_bytes() if job.path else b""
     doc = parse_fast(job.source, raw)
     try:
-        return assessment_from_document(doc, search)
+        assessment = assessment_from_document(doc, search)
     except InvalidFile:
         if doc.positions:
             raise
         # Loaded without positions: read again keeping them, so the error names the line.
         return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
+    if assessment.warnings and not doc.positions:  # the same for a warning (a rare file)
+        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
+    return assessment
 
 
 def summary_row(result: Any, job: Job) -> dict[str, Any]:
@@ -143,10 +147,20 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         reason = msg("batch.cannot_write_report", reason=reason_of(exc))
         return job.index, None, Problem(waiting, 1, 1, "error", "DX901", reason)
     row = summary_row(result, job)
+    warnings = _warnings(job, assessment.warnings)
+    if warnings:
+        row["warnings"] = warnings
     row["slot"] = tuple(rooms)
     row["tier_label"] = data["tier_label"]
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     return job.index, row, None
+
+
+def _warnings(job: Job, found: tuple[Problem, ...]) -> list[Problem]:
+    """The warnings of a scored input: a sheet row's own (they name its row and column) and those
+    of the checker that the sheet did not already give."""
+    codes = {p.code for p in job.warnings}
+    return [*job.warnings, *(p for p in found if p.code not in codes)]
 
 
 _TEXTS: dict[tuple[str, str, str], tuple[Any, Any]] = {}

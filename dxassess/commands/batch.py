@@ -49,8 +49,11 @@ def run_batch(
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff)
     sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
+    sys.stderr.write(problem_lines([w.problem for w in outcome.warnings], lang))
     summary = text(
         "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
     )
     sys.stderr.write(summary + "\n")
+    if outcome.warnings:
+        sys.stderr.write(text("report.batch_warned", lang, warned=len(outcome.warnings)) + "\n")
     return 1 if outcome.rejected else 0

@@ -134,7 +134,7 @@ def run_interview(
 ) -> int:
     from dxassess import lgcode
     from dxassess.files import ensure_dir
-    from dxassess.interview import Terminal, ask_code, code_reason
+    from dxassess.interview import Terminal, ask_code, code_reason, register_reason
     from dxassess.lock import AnswerLock, LockHeld
 
     interactive = sys.stdin is not None and sys.stdin.isatty()
@@ -142,6 +142,10 @@ def run_interview(
     if code is not None:
         code = lgcode.normalise(code)
         reason = code_reason(code, lang)
+        if not reason and not (answers_path is not None and Path(answers_path).exists()):
+            # a new answer file: only a municipality's code (an existing file is checked as it is read,
+            # where a code of no municipality passes only with `synthetic: true`)
+            reason = register_reason(code, lang)
         if reason:
             raise UsageError(text("interview.bad_code_option", lang, code=code, reason=reason))
     term = Terminal(make_console(), _read_line)
@@ -204,10 +208,10 @@ def _open(
     questionnaire_ref: str | None,
 ) -> tuple[Any, Any, Any, Path | None]:
     """The answer file resumed or created → (AnswerFile, questionnaire, catalogue, search)."""
-    from dxassess import lgcode
+    from dxassess import lgcode, register
     from dxassess.answerfile import AnswerFile
     from dxassess.inputs import load_assessment, load_questionnaire
-    from dxassess.interview import ask_code, ask_name, ask_population
+    from dxassess.interview import ask_code, ask_name, ask_population, identified
 
     if path.exists():
         assessment = load_assessment(path, search)
@@ -242,16 +246,23 @@ def _open(
         return answers, questionnaire, assessment.catalogue, search
     qpath = search or _questionnaire_path(None)
     questionnaire, catalogue = load_questionnaire(qpath)
-    code = code or ask_code(term, lang)
-    name = municipality or ask_name(term, lang)
-    population = population or ask_population(term, lang)
+    code = code or ask_code(term, lang)  # a municipality's code of the register (run_interview checks --code)
+    entry = register.lookup(code)
+    if municipality is None and entry is not None:  # the register fills name, prefecture and kind
+        term.say(identified(code, lang), style="dim")
+        name = entry.name
+    else:
+        name = municipality or ask_name(term, lang)
+        if entry is not None and not register.name_matches(code, name):
+            term.say(text("interview.name_differs", lang, name=name, code=code, expected=entry.name))
+    population = population or ask_population(term, lang, entry.population if entry else None)
     answers = AnswerFile.create(
         path,
         questionnaire.id,
         questionnaire.version,
         code,
         name,
-        lgcode.prefecture_of(code),
+        entry.prefecture if entry else lgcode.prefecture_of(code),
         population,
         dt.date.today(),
         questionnaire_ref,

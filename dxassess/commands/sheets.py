@@ -17,22 +17,34 @@ def questionnaire_file(ref: str | None) -> set[Path]:
     return {Path(ref)} if ref and Path(ref).is_file() else set()
 
 
-def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: str) -> int:
+def run_template(
+    output: Path, fmt: str, questionnaire_ref: str | None, lang: str, prefecture: str | None = None
+) -> int:
     from dxassess.files import write_atomic
     from dxassess.resolver import RESOLVER
-    from dxassess.sheets.write import csv_template, xlsx_template, yaml_template
+    from dxassess.sheets.write import csv_template, prefilled_rows, xlsx_template, yaml_template
 
     suffix = output.suffix.lower()
     wanted = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
     if wanted is not None and wanted != fmt:
         raise UsageError(msg("cmd.suffix_format", suffix=suffix, fmt=fmt, wanted=wanted), str(output))
+    rows = None
+    if prefecture is not None:
+        from dxassess import register
+
+        if fmt == "yaml":  # one answer file is one municipality: a sheet holds the rows
+            raise UsageError(msg("cmd.template_prefecture_yaml"), str(output))
+        try:
+            rows = prefilled_rows(register.municipalities_of(prefecture))
+        except ValueError:
+            raise UsageError(msg("cmd.unknown_prefecture", prefecture=prefecture)) from None
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
     if fmt == "csv":
-        data: bytes | str = csv_template(questionnaire, lang)
+        data: bytes | str = csv_template(questionnaire, lang, rows)
     elif fmt == "yaml":
         data = yaml_template(questionnaire, lang)
     else:
-        data = xlsx_template(questionnaire, lang)
+        data = xlsx_template(questionnaire, lang, rows)
     write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
     count = len(questionnaire.questions())
     summary = text(
@@ -45,6 +57,9 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
         count=count,
     )
     sys.stderr.write(summary + "\n")
+    if rows is not None:
+        name = rows[0]["prefecture"] if rows else prefecture
+        sys.stderr.write(text("report.template_prefilled", lang, count=len(rows), prefecture=name) + "\n")
     return 0
 
 
@@ -77,11 +92,13 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
     ensure_dir(output_dir)
     protect = set(sheets) | questionnaire_file(questionnaire_ref)
     seen: dict[str, str] = {}
-    written = rejected = 0
+    written = rejected = warned = 0
+    unfilled: list[str] = []
     for sheet in sheets:
-        for row in read_sheet(sheet, questionnaire, seen):
-            for problem in row.problems:
+        for row in read_sheet(sheet, questionnaire, seen, unfilled):
+            for problem in [*row.problems, *row.warnings]:
                 sys.stderr.write(format_problem(problem, lang) + "\n")
+            warned += bool(row.warnings) and not row.problems
             if row.problems:
                 rejected += 1
                 continue
@@ -100,4 +117,8 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
             written += 1
     summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
     sys.stderr.write(summary.get(lang) + "\n")
+    if warned:
+        sys.stderr.write(msg("cmd.import_warned", warned=warned).get(lang) + "\n")
+    if unfilled:
+        sys.stderr.write(msg("cmd.import_unfilled", count=len(unfilled)).get(lang) + "\n")
     return 1 if rejected else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -23,6 +24,10 @@ class Municipality(Strict):
     prefecture: str | None = Field(default=None, description="Prefecture; derived from the code when absent.")
     population: int = Field(
         ge=1, le=MAX_POPULATION, strict=True, description="Population (a whole number of at least 1)."
+    )
+    kind: Literal["designated_city", "core_city", "city", "special_ward", "town", "village"] | None = Field(
+        default=None,
+        description="Legal status, for synthetic data only: a code in the register takes the register's kind.",
     )
 
 

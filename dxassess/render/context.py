@@ -201,6 +201,7 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
             "population": m.population,
         },
         "questionnaire": {"id": q.id, "version": q.version, "title": pick(q.title, lang)},
+        "synthetic": sheet.synthetic,
         "assessed": sheet.assessed.isoformat(),
         "assessed_label": parts.date_label(sheet.assessed, lang),
         "fiscal_year": fy,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxassess import lgcode, typed
+from dxassess import lgcode, register, typed
 from dxassess.checks import value_problem
 from dxassess.errors import InputError
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
@@ -29,6 +29,7 @@ from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
 REQUIRED = ("code", "name", "population", "assessed")
+PREFILLED = frozenset({"code", "name", "prefecture", "population"})  # what `template --prefecture` writes
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -45,6 +46,7 @@ class SheetRow:
     data: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)
     code: str | None = None
+    warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
 
 
 class CellError(ValueError):
@@ -320,10 +322,31 @@ class _Reader:
         self.columns: dict[int, str] = {}  # 0-based index → column id
         self.index: dict[str, int] = {}  # column id → 0-based index
 
-    def problem(self, line: int, index: int, key: str, code: str, what: Msg, fix: Msg) -> Problem:
+    def problem(
+        self, line: int, index: int, key: str, code: str, what: Msg, fix: Msg, severity: str = "error"
+    ) -> Problem:
         col = index + 1
         message = msg("sheet.cell", col=column_letter(col), key=key, what=what, fix=fix)
-        return Problem(self.name, line, col, "error", code, message)
+        return Problem(self.name, line, col, severity, code, message)
+
+    def register_problems(self, line: int, fixed: dict[str, Any], result: SheetRow) -> None:
+        """The row against the register: a code of no municipality or of a ward is an error at the
+        code's cell; a name that does not name the code's municipality, a warning at the name's."""
+        code = fixed["code"]
+        entry = register.lookup(code)
+        at_code = self.index.get("code", 0)
+        if entry is None:
+            what, fix = msg("cell.unknown_code", code=code), msg("cell.unknown_code_fix")
+            result.problems.append(self.problem(line, at_code, "code", "DX311", what, fix))
+        elif entry.kind == "ward":
+            city = register.lookup(entry.parent or "")
+            what = msg("cell.ward_code", code=code, city=city.name if city else "", city_code=entry.parent or "")
+            result.problems.append(self.problem(line, at_code, "code", "DX311", what, msg("cell.ward_code_fix")))
+        elif fixed.get("name") and not register.name_matches(code, fixed["name"]):
+            what = msg("cell.name_mismatch", name=fixed["name"], code=code, expected=entry.name)
+            fix = msg("cell.name_mismatch_fix", prefecture=entry.prefecture, expected=entry.name)
+            at_name = self.index.get("name", 0)
+            result.warnings.append(self.problem(line, at_name, "name", "DX310", what, fix, "warning"))
 
     def header(self, cells: list[Any]) -> tuple[list[Problem], bool]:
         """Map columns to ids; returns the problems and whether rows can be read at all."""
@@ -356,6 +379,12 @@ class _Reader:
             problems.append(Problem(self.name, 1, 1, "error", "DX102", what))
         return problems, not missing
 
+    def unfilled(self, cells: list[Any]) -> bool:
+        """Whether only the cells `template --prefecture` fills are filled: the municipality has not
+        answered (each returns the whole pre-filled sheet with its own row filled in)."""
+        filled = {key for index, key in self.columns.items() if index < len(cells) and not _blank([cells[index]])}
+        return "code" in filled and filled <= PREFILLED
+
     def row(self, line: int, cells: list[Any]) -> SheetRow:
         result = SheetRow(f"{self.name}:{line}", line)
         fixed: dict[str, Any] = {}
@@ -377,6 +406,8 @@ class _Reader:
                 result.problems.append(self.problem(line, index, key, exc.code, exc.what, exc.fix))
         code = fixed.get("code")
         index = self.index.get("code", 0)
+        if code:
+            self.register_problems(line, fixed, result)
         if code and fixed.get("prefecture") and fixed["prefecture"] != lgcode.prefecture_of(code):
             what = msg(
                 "cell.prefecture", prefecture=fixed["prefecture"], code=code, expected=lgcode.prefecture_of(code)
@@ -407,14 +438,20 @@ def _blank(cells: list[Any]) -> bool:
 
 
 def read_sheet(
-    path: Path | str, questionnaire: Questionnaire, seen: dict[str, str] | None = None
+    path: Path | str,
+    questionnaire: Questionnaire,
+    seen: dict[str, str] | None = None,
+    unfilled: list[str] | None = None,
 ) -> Iterator[SheetRow]:
     """Every municipality row of a sheet, one at a time. Never raises for a bad sheet: a sheet
     that cannot be read, or a bad header, comes as a SheetRow with problems (line 0 or 1). Pass
-    the same `seen` dict to several calls to reject a code repeated across sheets."""
+    the same `seen` dict to several calls to reject a code repeated across sheets. Rows that hold
+    only what `template --prefecture` pre-fills (nobody answered) are skipped; `unfilled`
+    collects where they are ("sheet.xlsx:5")."""
     path = Path(path)
     try:
-        yield from _rows(path, _Reader(path, questionnaire, {} if seen is None else seen))
+        reader = _Reader(path, questionnaire, {} if seen is None else seen)
+        yield from _rows(path, reader, [] if unfilled is None else unfilled)
     except InputError as exc:
         yield SheetRow(
             str(path), 0, problems=[Problem(str(path), 0, 0, "error", exc.code, Msg(exc.message, exc.text("ja")))]
@@ -427,7 +464,7 @@ def read_sheet(
         yield SheetRow(str(path), 0, problems=[Problem(str(path), 0, 0, "error", "DX009", what)])
 
 
-def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
+def _rows(path: Path, reader: _Reader, unfilled: list[str]) -> Iterator[SheetRow]:
     rows = enumerate(raw_rows(path), start=1)
     first = next(rows, None)
     if first is None:
@@ -444,6 +481,9 @@ def _rows(path: Path, reader: _Reader) -> Iterator[SheetRow]:
             continue
         if line == 2 and code_index < len(cells) and not _looks_like_code(cells[code_index]):
             continue  # the row of Japanese labels
+        if reader.unfilled(cells):
+            unfilled.append(f"{path}:{line}")
+            continue
         yield reader.row(line, cells)
 
 

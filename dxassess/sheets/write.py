@@ -117,13 +117,25 @@ def columns(q: Questionnaire, lang: str) -> list[Column]:
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def csv_template(q: Questionnaire, lang: str) -> bytes:
-    """Row 1 ids, row 2 Japanese labels; UTF-8 with BOM so spreadsheet software shows Japanese."""
+Prefilled = dict[str, Any]  # a row of a pre-filled template: {code, name, prefecture, population?}
+
+
+def prefilled_rows(entries: Any) -> list[Prefilled]:
+    """The rows of a template pre-filled with municipalities of the register: code, name,
+    prefecture, and the population where the register has one."""
+    return [{"code": e.code, "name": e.name, "prefecture": e.prefecture, "population": e.population} for e in entries]
+
+
+def csv_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = None) -> bytes:
+    """Row 1 ids, row 2 Japanese labels, then the pre-filled `rows` (one per municipality);
+    UTF-8 with BOM so spreadsheet software shows Japanese."""
     cols = columns(q, lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c.id) for c in cols])
     writer.writerow([safe_cell(f"{c.label} ［{c.hint}］" if c.domain else c.label) for c in cols])
+    for row in rows or []:
+        writer.writerow([safe_cell(str(row.get(c.id) if row.get(c.id) is not None else "")) for c in cols])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -186,8 +198,9 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
     return dv
 
 
-def xlsx_template(q: Questionnaire, lang: str) -> bytes:
-    """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers."""
+def xlsx_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = None) -> bytes:
+    """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers; the
+    pre-filled `rows` (one per municipality) from row 3."""
     from openpyxl import Workbook
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -230,11 +243,19 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
         dv = _validation(col, letter, lang, book)
         if dv is not None:
             ws.add_data_validation(dv)
+    for r, row in enumerate(rows or [], start=3):
+        for index, col in enumerate(cols, start=1):
+            value = row.get(col.id)
+            if isinstance(value, str):
+                put_text(ws.cell(r, index), value)  # codes stay text, with their leading zero
+            elif value is not None:
+                ws.cell(r, index, value)
     ws.row_dimensions[1].height = 18
     ws.row_dimensions[2].height = 96
     ws.freeze_panes = "C3"
     ws.print_title_rows = "1:2"
-    ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + PRINT_ROWS}"  # a printed blank form
+    printed = max(PRINT_ROWS, len(rows or []))
+    ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + printed}"  # a printed form
     ws.page_setup.orientation = "landscape"
     _guide(guide, q, cols, lang)
     return stable_xlsx(book)

@@ -27,10 +27,26 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "This is a prefecture's code; enter a municipality's code.",
         "都道府県の団体コードです。市区町村の団体コードを入力してください。",
     ),
-    "interview.prefecture_is": ("Prefecture: {prefecture}", "都道府県: {prefecture}"),
+    "interview.code_unknown": (
+        "No municipality has this code; check it (`dxassess municipalities NAME` shows a municipality's code).",
+        "この団体コードの市区町村はありません。コードを確認してください（`dxassess municipalities 団体名` で確認できます）。",
+    ),
+    "interview.code_ward": (
+        "This is the code of a ward of {city}; enter the city's code, {city_code}.",
+        "{city}の行政区のコードです。市の団体コード（{city_code}）を入力してください。",
+    ),
+    "interview.identified": ("{name} ({prefecture}, {kind})", "{name}（{prefecture}・{kind}）"),
+    "interview.name_differs": (
+        "Note: {name} is not the name of code {code} ({expected}); the name is kept as given.",
+        "注意: 団体名「{name}」は団体コード {code} の団体（{expected}）と一致しません。入力された団体名のまま記録します。",
+    ),
     "interview.ask_name": ("Name of the municipality (e.g. 札幌市): ", "団体名（例: 札幌市）: "),
     "interview.name_empty": ("Enter the name of the municipality.", "団体名を入力してください。"),
     "interview.ask_population": ("Population: ", "人口（住民基本台帳人口）: "),
+    "interview.ask_population_default": (
+        "Population [Enter={default}]: ",
+        "人口（住民基本台帳人口）[Enter={default}]: ",
+    ),
     "interview.bad_population": (
         "Enter the population as a whole number of at least 1 (e.g. 48500).",
         "人口は1以上の整数で入力してください（例: 48500）。",

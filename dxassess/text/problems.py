@@ -283,6 +283,32 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "prefecture {prefecture!r} does not match code {code} ({expected})",
         "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。",
     ),
+    "check.name_mismatch": (
+        "name {name!r} does not match code {code}, which is {expected} ({prefecture}); correct the name or the code",
+        "団体名 {name!r} が団体コード {code}（{prefecture}{expected}）と一致しません。団体名か団体コードを直してください。",
+    ),
+    "check.kind_mismatch": (
+        "kind {kind!r} does not match code {code}, {expected}, which the register lists as {label}; "
+        "the register's kind is used",
+        "種別 {kind!r} が、市区町村一覧にある団体コード {code}（{expected}、{label}）と一致しません。"
+        "一覧の種別を用います。",
+    ),
+    "check.unknown_code": (
+        "code {code} belongs to no municipality in the register; check the code (`dxassess municipalities NAME` "
+        "lists them), update the register if the municipality is new, or write `synthetic: true` for made-up data",
+        "団体コード {code} はどの市区町村のものでもありません。コードを確認するか（`dxassess municipalities 団体名` "
+        "で一覧できます）、新しい団体であれば市区町村一覧を更新してください。架空のデータであれば `synthetic: true` と書いてください。",
+    ),
+    "check.ward_code": (
+        "code {code} is a ward of {city} ({city_code}), not a municipality; use the city's code",
+        "団体コード {code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。市のコードを使ってください。",
+    ),
+    "check.synthetic_real": (
+        "the file says `synthetic: true`, but code {code} is {name} ({prefecture}); use a code that belongs to "
+        "no municipality, as `dxassess sample` does, or remove `synthetic: true` if the data is real",
+        "`synthetic: true`（架空のデータ）となっていますが、団体コード {code} は{prefecture}{name}のコードです。"
+        "どの団体にも割り当てられていないコードを使うか（`dxassess sample` と同様）、実際のデータであれば `synthetic: true` を削除してください。",
+    ),
     "check.questionnaire_unknown": (
         "questionnaire {id!r} version {version!r} is not installed; pass --questionnaire PATH or fix the id and version",
         "設問票 {id!r} のバージョン {version!r} はインストールされていません。"
@@ -325,6 +351,73 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "code.prefecture_code": (
         "code {code!r} is a prefecture's code, not a municipality's",
         "団体コード {code!r} は都道府県のコードです。市区町村のコードを書いてください。",
+    ),
+    # --- register.py: reading a register of municipalities (shipped, user's, DXASSESS_REGISTER)
+    "register.not_text": (
+        "register is not UTF-8 or cp932 text; save it as CSV UTF-8",
+        "市区町村一覧が UTF-8 または cp932 のテキストではありません。CSV UTF-8 形式で保存してください。",
+    ),
+    "register.columns_missing": (
+        "register lacks the column(s) {missing}; row 1 must be {columns}",
+        "市区町村一覧に列 {missing} がありません。1行目は {columns} としてください。",
+    ),
+    "register.code_twice": (
+        "code {code} appears twice (also on line {line})",
+        "コード {code} が2回あります（{line} 行目にもあります）。",
+    ),
+    "register.ward_parent": (
+        "ward {code} {name}: parent {parent} is not a designated city of the register",
+        "行政区 {code} {name} の parent（{parent}）が、一覧にある政令指定都市のコードではありません。",
+    ),
+    "register.parent_empty": ("(empty)", "空欄"),
+    "register.bad_code": (
+        "{value!r} is not a local government code with a right check digit",
+        "「{value}」は検査数字の正しい地方公共団体コードではありません。",
+    ),
+    "register.bad_kind": (
+        "kind {value!r} is not one of {kinds}",
+        "kind「{value}」は {kinds} のいずれかにしてください。",
+    ),
+    "register.bad_population": (
+        "population {value!r} is not a whole number",
+        "人口「{value}」が整数ではありません。",
+    ),
+    "register.name_empty": (
+        "name and prefecture must not be empty",
+        "name と prefecture は空欄にできません。",
+    ),
+    "register.unreadable": (
+        "register cannot be read: {reason}",
+        "市区町村一覧を読み取れません（{reason}）。",
+    ),
+    "register.env_missing": (
+        "{var} names no file; point it at a register CSV or unset it",
+        "環境変数 {var} が指すファイルがありません。市区町村一覧の CSV を指定するか、設定を解除してください。",
+    ),
+    # --- register_update.py: the ministry's list (全国地方公共団体コード) given to `municipalities --update`
+    "update.unreadable": (
+        "cannot read the list: {reason}",
+        "一覧を読み取れません（{reason}）。",
+    ),
+    "update.check_digit": (
+        "{where}:{row}: code {code} has a wrong check digit; is this the ministry's list?",
+        "{where}:{row}: コード {code} の検査数字が正しくありません。総務省の一覧か確認してください。",
+    ),
+    "update.bad_xlsx": (
+        "the XLSX file cannot be read ({error})",
+        "XLSX ファイルを読み取れません（{error}）。",
+    ),
+    "update.no_rows": (
+        "no row of the ministry's list found: row 1 must hold 団体コード, 都道府県名（漢字）, 市区町村名（漢字）",
+        "総務省の一覧の行が見つかりません。1行目に 団体コード、都道府県名（漢字）、市区町村名（漢字） の列が必要です。",
+    ),
+    "update.no_bodies": (
+        "the list has no sheet of bodies (団体); give the whole XLSX or a CSV of its first sheet",
+        "一覧に団体のシートがありません。XLSX ファイル全体か、1枚目のシートを保存した CSV を指定してください。",
+    ),
+    "update.ward_orphan": (
+        "{where}: ward {code} {name} belongs to no designated city of the list",
+        "{where}: 行政区 {code} {name} の属する政令指定都市が一覧にありません。",
     ),
     # --- expr.py: `when` expressions
     "expr.too_long": (
@@ -431,6 +524,27 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cell.prefecture_fix": (
         "correct the prefecture or the code, or leave it empty",
         "都道府県か団体コードを直すか、都道府県を空欄にしてください。",
+    ),
+    "cell.unknown_code": (
+        "{code} is the code of no municipality",
+        "{code} はどの市区町村の団体コードでもありません。",
+    ),
+    "cell.unknown_code_fix": (
+        "check the code; `dxassess municipalities NAME` shows a municipality's code",
+        "団体コードを確認してください（`dxassess municipalities 団体名` で確認できます）。",
+    ),
+    "cell.ward_code": (
+        "{code} is a ward of {city} ({city_code}), not a municipality",
+        "{code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。",
+    ),
+    "cell.ward_code_fix": ("enter the city's code", "市の団体コードを入力してください。"),
+    "cell.name_mismatch": (
+        "{name!r} does not match code {code} ({expected})",
+        "{name!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "cell.name_mismatch_fix": (
+        "this is the code of {expected} ({prefecture}): correct the name or the code",
+        "このコードは{prefecture}{expected}のものです。団体名か団体コードを直してください。",
     ),
     "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
     "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
@@ -597,6 +711,33 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.import_summary": (
         "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",
         "{output} に回答ファイルを {written} 件作成しました。問題のある行・シートは {rejected} 件です。",
+    ),
+    "cmd.import_warned": (
+        "{warned} row(s) written with warnings: check them",
+        "警告のある行が {warned} 件あります（回答ファイルは作成しました）。内容を確認してください。",
+    ),
+    "cmd.unknown_kind": (
+        "--kind {kind}: unknown kind; use one of {kinds}, or its label (中核市, 町 …)",
+        "--kind {kind}: 種別が不明です。{kinds} のいずれか、またはその名称（中核市、町 など）を指定してください。",
+    ),
+    "cmd.unknown_prefecture": (
+        "--prefecture {prefecture}: no such prefecture; write it as 福井県, 福井, ふくい or 18",
+        "--prefecture {prefecture}: 該当する都道府県がありません。福井県、福井、ふくい、18 のように指定してください。",
+    ),
+    "cmd.template_prefecture_yaml": (
+        "--prefecture fills one row per municipality, which a YAML answer file cannot hold: use --format csv "
+        "or xlsx (`dxassess import` turns the returned sheet into one answer file per municipality)",
+        "--prefecture は団体ごとに1行を記入した回答シートを作成するため、YAML 形式（1団体1ファイル）には使えません。"
+        "--format csv または xlsx を指定してください（回収したシートは `dxassess import` で団体ごとの回答ファイルにできます）。",
+    ),
+    "cmd.json_or_csv": ("give --json or --csv, not both", "--json と --csv はどちらか一方を指定してください。"),
+    "cmd.update_alone": (
+        "--update takes only the ministry's list file(s); list or search the register in another run",
+        "--update には総務省の一覧ファイルだけを指定してください。一覧の表示・検索は別に実行してください。",
+    ),
+    "cmd.import_unfilled": (
+        "{count} pre-filled row(s) with nothing filled in were skipped",
+        "記入のない行（団体コード・団体名などの記入済み欄のみ）{count} 件は取り込んでいません。",
     ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",

@@ -12,6 +12,10 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.prefecture": ("Prefecture", "都道府県"),
     "report.population": ("Population", "人口"),
     "report.tier": ("Size tier", "規模区分"),
+    "report.synthetic_notice": (
+        "Synthetic data (made by dxassess sample): this municipality does not exist, and its code belongs to no municipality.",
+        "架空のデータ（dxassess sample で作成）による報告書です。この団体は実在せず、団体コードもどの団体にも割り当てられていません。",
+    ),
     "report.assessed": ("Assessed on", "診断日"),
     "report.questionnaire": ("Questionnaire", "設問票"),
     "report.overall": ("Overall score", "総合スコア"),
@@ -118,6 +122,70 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.tier_city": ("Other city", "一般市"),
     "report.tier_special_ward": ("Special ward", "特別区"),
     "report.tier_town_village": ("Town or village", "町村"),
+    # --- the register of municipalities: kinds, and the changes an update reports
+    "register.kind_prefecture": ("Prefecture", "都道府県"),
+    "register.kind_designated_city": ("Designated city", "政令指定都市"),
+    "register.kind_core_city": ("Core city", "中核市"),
+    "register.kind_city": ("Other city", "一般市"),
+    "register.kind_special_ward": ("Special ward", "特別区"),
+    "register.kind_town": ("Town", "町"),
+    "register.kind_village": ("Village", "村"),
+    "register.kind_ward": ("Ward of a designated city", "行政区"),
+    "register.col_code": ("code", "団体コード"),
+    "register.col_prefecture": ("prefecture", "都道府県"),
+    "register.col_name": ("name", "団体名"),
+    "register.col_kana": ("reading", "よみ"),
+    "register.col_kind": ("kind", "種別"),
+    "register.found": ("found: {count} ({source})", "{count} 件（{source}）"),
+    "register.source_shipped": ("the register shipped with dxassess", "dxassess 同梱の市区町村一覧"),
+    "register.source_user": ("your register {path}", "利用者の市区町村一覧 {path}"),
+    "register.source_env": (
+        "the register named by DXASSESS_REGISTER: {path}",
+        "環境変数 DXASSESS_REGISTER が指す市区町村一覧 {path}",
+    ),
+    "register.left_out": (
+        "{count} row(s) of the list left out: the villages of the Northern Territories (北方領土), "
+        "which are not among the 1,741 municipalities",
+        "一覧のうち {count} 行（北方領土の村）は、1,741 の市区町村に含まれないため収録していません。",
+    ),
+    "register.wards_kept": (
+        "the list has no sheet of designated cities and their wards: the wards are kept as they were",
+        "一覧に政令指定都市（行政区）のシートがないため、行政区は従来のままとしました。",
+    ),
+    "register.unchanged": (
+        "no change from the register in use ({path}); nothing written",
+        "使用中の市区町村一覧（{path}）から変更はありません。書き込みは行っていません。",
+    ),
+    "register.check_inferred": (
+        "{count} kind(s) inferred from the name ({codes}): the list does not say which cities are core cities; "
+        "correct the kind in {path} where needed",
+        "{count} 件の種別を名称から推定しました（{codes}）。一覧には中核市の区別がないため、"
+        "必要に応じて {path} の kind を修正してください。",
+    ),
+    "register.as_of_unknown": ("date not stated", "時点不明"),
+    "register.written": (
+        "register written: {path} ({count} municipalities, list as of {as_of}); "
+        "it is used from now on instead of the shipped one",
+        "市区町村一覧を更新しました: {path}（市区町村 {count}、{as_of} 現在の一覧）。"
+        "以後、同梱の一覧に代えてこの一覧を使用します。",
+    ),
+    "register.change_added": ("added: {entry} ({kind}){inferred}", "追加：{entry}（{kind}）{inferred}"),
+    "register.change_removed": ("removed: {entry} ({kind}){inferred}", "削除：{entry}（{kind}）{inferred}"),
+    "register.change_renamed": (
+        "renamed: {code} {prefecture} {old} → {new}",
+        "名称変更：{code} {prefecture} {old} → {new}",
+    ),
+    "register.change_kind": (
+        "kind changed: {entry}: {old} → {new}{inferred}",
+        "種別変更：{entry}：{old} → {new}{inferred}",
+    ),
+    "register.change_kana": ("reading changed: {entry}: {old} → {new}", "読み変更：{entry}：{old} → {new}"),
+    "register.inferred": (" (inferred from the name)", "（名称から推定）"),
+    "register.summary": (
+        "{added} added, {removed} removed, {renamed} renamed, {kind_changed} kind changed, "
+        "{kana_changed} reading changed",
+        "追加 {added} 件、削除 {removed} 件、名称変更 {renamed} 件、種別変更 {kind_changed} 件、読み変更 {kana_changed} 件",
+    ),
     # --- the list of built-in questionnaires
     "report.list_id": ("id", "ID"),
     "report.list_version": ("version", "版"),
@@ -129,6 +197,14 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{scored} scored, {rejected} rejected → {output}",
         "{scored}団体を採点、{rejected}件を除外 → {output}",
     ),
+    "report.batch_warnings": (
+        "Scored inputs with warnings (check them)",
+        "警告のある入力（採点済み。内容を確認してください）",
+    ),
+    "report.batch_warned": (
+        "{warned} warning(s) on scored inputs: listed in summary.json and index.html",
+        "採点した入力に警告が {warned} 件あります（summary.json と index.html に記載）",
+    ),
     "report.sample_summary": (
         "{count} answer files written to {output}",
         "{output} に回答ファイルを {count} 件作成しました",
@@ -138,6 +214,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{output} を作成しました（{questionnaire} {version} の {fmt} 形式の回答シート、{count} 問）",
     ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
+    "report.template_prefilled": (
+        "pre-filled: {count} municipalities of {prefecture} (code, name, prefecture)",
+        "{prefecture}の市区町村 {count} 団体を記入済み（団体コード・団体名・都道府県）",
+    ),
     "report.interrupted": ("interrupted", "中断しました"),
     "report.migrate_summary": (
         "{output}: answers of version {old} carried to {new}: {carried} kept, {again} to ask again, "
