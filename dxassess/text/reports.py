@@ -350,10 +350,6 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.start": ("Start", "着手時期"),
     "report.waits_for": ("after", "先行する取組の後"),
     "report.page_of": ("page", "ページ"),
-    "report.synthetic_notice": (
-        "Made-up data (dxassess sample): this is not a real municipality's assessment.",
-        "架空のデータ（dxassess sample で作成）です。実在の団体の診断結果ではありません。",
-    ),
     "report.narrow_chart": (
         "The chart is shown on a wider screen or in print; the table below has the same figures.",
         "グラフは広い画面または印刷時に表示します。同じ数値を下の表に記載しています。",
