@@ -17,8 +17,11 @@ def questionnaire_file(ref: str | None) -> set[Path]:
     return {Path(ref)} if ref and Path(ref).is_file() else set()
 
 
-def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: str) -> int:
+def run_template(
+    output: Path, fmt: str, questionnaire_ref: str | None, lang: str, team: dict[str, Any] | None = None
+) -> int:
     from dxassess.files import write_atomic
+    from dxassess.parts import make_part, part_questions
     from dxassess.resolver import RESOLVER
     from dxassess.sheets.write import csv_template, xlsx_template, yaml_template
 
@@ -27,14 +30,18 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
     if wanted is not None and wanted != fmt:
         raise UsageError(msg("cmd.suffix_format", suffix=suffix, fmt=fmt, wanted=wanted), str(output))
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+    team = team or {}
+    part = make_part(
+        questionnaire, team.get("domains", ()), team.get("owners", ()), team.get("name"), team.get("respondent")
+    )
     if fmt == "csv":
-        data: bytes | str = csv_template(questionnaire, lang)
+        data: bytes | str = csv_template(questionnaire, lang, part)
     elif fmt == "yaml":
-        data = yaml_template(questionnaire, lang)
+        data = yaml_template(questionnaire, lang, part)
     else:
-        data = xlsx_template(questionnaire, lang)
+        data = xlsx_template(questionnaire, lang, part)
     write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
-    count = len(questionnaire.questions())
+    count = len(part_questions(questionnaire, part))
     summary = text(
         "report.template_summary",
         lang,
