@@ -563,3 +563,35 @@ def test_pty_run_of_a_part_creates_its_own_file_and_asks_only_its_questions(tmp_
     assert sheet.part is not None and sheet.part.respondent == "秘書課"
     assert sheet.answers["leadership.mayor_commitment"].answered_by == "秘書課"
     assert sheet.answers["leadership.mayor_commitment"].answered_on == dt.date.today()
+
+
+def test_the_flagship_split_by_department_merges_back_to_the_same_score(tmp_path: Path):
+    """A realistic municipality's 90-odd answers handed out to three groups of departments by the
+    owners the flagship names, then merged: the merged file scores exactly as the original."""
+    from ruamel.yaml import YAML
+
+    from dxassess.answerfile import answer_text
+    from dxassess.api import assess
+    from dxassess.resolver import RESOLVER
+
+    assert run_cli("sample", "--count", "1", "--seed", "3", "-o", str(tmp_path / "s")).returncode == 0
+    original = next((tmp_path / "s").glob("*.yaml"))
+    data = YAML(typ="safe").load(original.read_text(encoding="utf-8"))
+    flagship = RESOLVER.select(None).questionnaire
+    groups = (["personnel"], ["finance", "general_affairs"], ["dx", "executive", "departments"])
+    files = []
+    for owners in groups:
+        mine = set(parts.select(flagship, owners=owners))
+        assert mine
+        part = dict(data, answers={k: v for k, v in data["answers"].items() if k in mine})
+        part["part"] = {"name": "+".join(owners), "owners": owners, "respondent": f"{owners[0]} section"}
+        path = tmp_path / f"part-{owners[0]}.yaml"
+        path.write_text(answer_text(part), encoding="utf-8")
+        files.append(path)
+    assert sum(len(parts.select(flagship, owners=o)) for o in groups) == len(flagship.questions())
+    merged = tmp_path / "merged.yaml"
+    proc = run_cli("merge", *map(str, files), "-o", str(merged))
+    assert proc.returncode == 0, proc.stderr
+    before, after = assess(original), assess(merged)
+    assert (after.overall, after.completeness) == (before.overall, before.completeness)
+    assert [g.question_id for g in after.gaps] == [g.question_id for g in before.gaps]
