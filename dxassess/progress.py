@@ -85,7 +85,7 @@ def part_questions(questionnaire: Questionnaire, part: PartInput, covered: tuple
 def progress(
     questionnaire: Questionnaire, parts: list[PartInput], covered: dict[str, tuple[str, ...]] | None = None
 ) -> Progress:
-    """The progress of the parts of one municipality (`covered`: part name → the question
+    """The progress of the parts of one municipality (`covered`: a part's source → the question
     columns of a sheet part). Raises as `merge` does for parts that cannot be merged."""
     covered = covered or {}
     merged: Merged = merge(parts, questionnaire)
@@ -93,7 +93,7 @@ def progress(
     open_conflicts |= {qid for p in parts for qid in p.sheet.conflicts}
     rows: list[Tally] = []
     for part in sorted(parts, key=lambda p: (p.name, p.source)):
-        mine = part_questions(questionnaire, part, covered.get(part.name))
+        mine = part_questions(questionnaire, part, covered.get(part.source))
         own = {qid: a.value for qid, a in part.sheet.answers.items() if a.value is not None}
         tally = Tally(part.name, extra={"source": part.source, "respondent": part.respondent})
         for qid in partmod.asked(questionnaire, own, mine):

@@ -313,6 +313,10 @@ def test_a_sheet_row_of_the_same_municipality_is_a_part(tmp_path: Path):
     proc = _merge(str(shared), "-o", str(tmp_path / "m.yaml"), "--code", "011002", "--prefer", "newest")
     assert proc.returncode == 0, proc.stderr
     assert load_assessment(tmp_path / "m.yaml", MINI).sheet.answers["leadership.policy"].value is False
+    progress = json.loads(run_cli("score", "--progress", str(shared), "-q", Q, "--json").stdout)
+    assert [(p["municipality"]["code"], p["total"]["conflict"]) for p in progress] == [("011002", 1), ("131016", 0)]
+    assert [p["name"] for p in progress[0]["parts"]] == ["shared:2", "shared:3"]
+    assert progress[0]["parts"][0]["questions"] == 1  # the sheet's one question column
 
 
 def test_merge_rules_as_a_pure_function():

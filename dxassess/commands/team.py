@@ -21,7 +21,7 @@ class PartFiles:
     parts: list[Any] = field(default_factory=list)  # merge.PartInput
     questionnaire: Any = None  # the questionnaire every part answers
     yaml: dict[str, Path] = field(default_factory=dict)  # part name → its answer file
-    covered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # part name → a sheet's question columns
+    covered: dict[str, tuple[str, ...]] = field(default_factory=dict)  # part source → a sheet's question columns
 
 
 def _is_sheet(path: Path) -> bool:
@@ -35,12 +35,17 @@ def _is_sheet(path: Path) -> bool:
 
 
 def read_parts(
-    paths: list[Path], questionnaire_ref: str | None, code: str | None, ignore: frozenset[str] = frozenset()
+    paths: list[Path],
+    questionnaire_ref: str | None,
+    code: str | None,
+    ignore: frozenset[str] = frozenset(),
+    many: bool = False,
 ) -> PartFiles:
     """Every part in `paths`: each answer file is one part (named by its `part`, else by its file
     name); each sheet row is one (named by its `part` cell, else by its columns or file name, with
     the row number when a sheet holds several rows of one municipality). `code` keeps the rows
-    of that municipality only (an answer file of another one is refused by the merge). Raises InvalidFile / InputError for a file that cannot be used."""
+    of that municipality only (an answer file of another one is refused by the merge); without it
+    a sheet must hold one municipality, unless `many` (progress groups them). Raises InvalidFile / InputError for a file that cannot be used."""
     from dxassess.inputs import load_assessment
     from dxassess.merge import PartInput
     from dxassess.resolver import RESOLVER
@@ -48,7 +53,8 @@ def read_parts(
     search = RESOLVER.search_path(questionnaire_ref)
     found = PartFiles()
     sheets: list[Path] = []
-    for path in paths:
+    unique = {path.resolve(): path for path in reversed(paths)}  # a file given twice is one part
+    for path in [p for p in paths if unique.get(p.resolve()) is p]:
         if _is_sheet(path):
             sheets.append(path)
             continue
@@ -63,11 +69,11 @@ def read_parts(
         questionnaire = found.questionnaire or RESOLVER.select(questionnaire_ref).questionnaire
         found.questionnaire = questionnaire
         for path in sheets:
-            _sheet_parts(path, questionnaire, code, found)
+            _sheet_parts(path, questionnaire, code, found, many)
     return found
 
 
-def _sheet_parts(path: Path, questionnaire: Any, code: str | None, found: PartFiles) -> None:
+def _sheet_parts(path: Path, questionnaire: Any, code: str | None, found: PartFiles, many: bool = False) -> None:
     from dxassess.merge import PartInput
     from dxassess.model import AnswerSheet
     from dxassess.sheets.read import read_sheet
@@ -82,18 +88,18 @@ def _sheet_parts(path: Path, questionnaire: Any, code: str | None, found: PartFi
     codes = sorted({row.code for row in rows if row.code})
     if code and not rows:
         raise InputError(msg("merge.no_rows", code=code), path=str(path), code="DX503")
-    if not code and len(codes) > 1:
+    if not code and not many and len(codes) > 1:
         shown = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
         raise InputError(msg("merge.many_municipalities", count=len(codes), codes=shown), str(path), code="DX503")
     names = [(row.data or {}).get("part", {}).get("name") or path.stem for row in rows]
     for row, name in zip(rows, names):
-        if names.count(name) > 1:
+        if sum(1 for r, n in zip(rows, names) if n == name and r.code == row.code) > 1:
             name = f"{name}:{row.line}"
         data = dict(row.data or {})
         sheet = AnswerSheet.model_validate(data)
         respondent = sheet.part.respondent if sheet.part else None
         found.parts.append(PartInput(name, row.source, sheet, respondent))
-        found.covered[name] = row.questions
+        found.covered[row.source] = row.questions
 
 
 def _write_merged(output: Path, merged: Any, found: PartFiles, inputs: set[Path]) -> None:
@@ -183,7 +189,7 @@ def progress_data(paths: list[Path], questionnaire_ref: str | None) -> list[dict
     """The progress of every municipality the files hold, as JSON-ready data."""
     from dxassess.progress import progress
 
-    found = read_parts(paths, questionnaire_ref, None, ignore=frozenset({"DX501"}))
+    found = read_parts(paths, questionnaire_ref, None, ignore=frozenset({"DX501"}), many=True)
     groups: dict[str, list[Any]] = {}
     for part in found.parts:
         groups.setdefault(part.sheet.municipality.code, []).append(part)
