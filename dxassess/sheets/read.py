@@ -421,7 +421,8 @@ class _Reader:
         selection = parts.selection_of(self.q, questions)
         domains, owners = selection or ([], [])
         name = fixed.get("part") or (parts.default_name(domains, owners) if selection else self.path.stem)
-        return {"name": name[:100], "domains": domains, "owners": owners, "respondent": fixed.get("respondent")}
+        found = {"name": name[:100], "domains": domains, "owners": owners, "respondent": fixed.get("respondent")}
+        return {k: v for k, v in found.items() if v}
 
 
 def _blank(cells: list[Any]) -> bool:
