@@ -34,6 +34,7 @@ ANSWER_KEYS = (
     "answered_on",
     "evidence",
 )
+EVIDENCE_KEYS = ("document", "link", "owner", "expires")
 
 
 def yaml_string(text: str) -> str:
@@ -63,6 +64,8 @@ def scalar(value: Any) -> str:
         return f'"{value.isoformat()}"'
     if isinstance(value, dict):
         return flow(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
     return yaml_string(value)
 
 
@@ -85,10 +88,31 @@ def answer_text(data: dict[str, Any], comments: list[str] | tuple[str, ...] = ()
     answers = data.get("answers") or {}
     lines.append("answers:" if answers else "answers: {}")
     for qid, answer in answers.items():
-        ordered = {k: answer[k] for k in ANSWER_KEYS if k in answer}
-        ordered.update({k: v for k, v in answer.items() if k not in ordered})
-        lines.append(f"  {qid}: {flow(ordered)}")
+        lines.append(f"  {qid}: {flow(ordered_answer(answer))}")
+    conflicts = data.get("conflicts") or {}
+    if conflicts:
+        lines += [f"# {line}" for line in conflicts_comment()]
+        lines.append("conflicts:")
+        for qid, given in conflicts.items():
+            lines.append(f"  {qid}:")
+            lines += [f"    {yaml_string(name)}: {flow(ordered_answer(a))}" for name, a in given.items()]
     return "\n".join(lines) + "\n"
+
+
+def ordered_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer's keys in the order they are written (evidence's too)."""
+    ordered = {k: answer[k] for k in ANSWER_KEYS if k in answer}
+    ordered.update({k: v for k, v in answer.items() if k not in ordered})
+    evidence = ordered.get("evidence")
+    if isinstance(evidence, dict):
+        ordered["evidence"] = {k: evidence[k] for k in EVIDENCE_KEYS if evidence.get(k) is not None}
+    return ordered
+
+
+def conflicts_comment() -> list[str]:
+    """The comment above `conflicts` in a merged file, Japanese then English."""
+    note = msg("sheet.conflicts_comment")
+    return [note.ja, note.en]
 
 
 HEADER = (
@@ -150,16 +174,20 @@ class AnswerFile:
         population: int,
         assessed: dt.date,
         questionnaire_ref: str | None = None,
+        part: dict[str, Any] | None = None,
     ) -> AnswerFile:
         """A new answer file with a short bilingual header, saved at once. `questionnaire_ref`
-        (the `--questionnaire` given) goes into the header's resume command."""
+        (the `--questionnaire` given) goes into the header's resume command; `part` records the
+        part of a team assessment the file holds."""
         header = HEADER.format(name=_arg(Path(path).name), options=_questionnaire_option(questionnaire_ref))
-        data = {
+        data: dict[str, Any] = {
             "questionnaire": {"id": questionnaire_id, "version": questionnaire_version},
             "municipality": {"code": code, "name": name, "prefecture": prefecture, "population": population},
             "assessed": assessed,
             "answers": {},
         }
+        if part:
+            data["part"] = {k: v for k, v in part.items() if v not in (None, [], "")}
         write_atomic(Path(path), answer_text(data, header.splitlines()))
         return cls.load(path)
 
@@ -276,14 +304,76 @@ class AnswerFile:
 
     # -- editing (each call saves) --------------------------------------------------------
 
-    def set_value(self, question_id: str, value: Any, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "value", value, order)
+    def set_value(
+        self, question_id: str, value: Any, order: list[str] | None = None, stamp: dict[str, Any] | None = None
+    ) -> None:
+        """Set the answer's value; `stamp` sets `answered_by` / `answered_on` with it (team parts)."""
+        self._set_state(question_id, "value", value, order, stamp)
 
-    def set_na(self, question_id: str, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "na", True, order)
+    def set_na(self, question_id: str, order: list[str] | None = None, stamp: dict[str, Any] | None = None) -> None:
+        self._set_state(question_id, "na", True, order, stamp)
 
-    def set_skipped(self, question_id: str, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "skipped", True, order)
+    def set_skipped(
+        self, question_id: str, order: list[str] | None = None, stamp: dict[str, Any] | None = None
+    ) -> None:
+        self._set_state(question_id, "skipped", True, order, stamp)
+
+    def confirm(self, question_id: str, stamp: dict[str, Any], expires: dt.date | None | bool = False) -> None:
+        """Confirm an existing answer as still valid: `stamp` (`answered_on`, maybe `answered_by`)
+        renews it; `expires` a date sets the evidence's new expiry, None removes it, False keeps it."""
+        entry = self._existing(question_id)
+        self._stamp(entry, stamp)
+        evidence = entry.get("evidence")
+        if expires is not False and isinstance(evidence, dict):
+            if expires is None:
+                evidence.pop("expires", None)
+                if not evidence:
+                    del entry["evidence"]
+            elif isinstance(expires, dt.date):
+                evidence["expires"] = _quoted(expires)
+        self.save()
+
+    def apply_merge(self, data: dict[str, Any], mentioned: set[str], order: list[str]) -> None:
+        """Make the document hold the merged `data`, changing only what differs, so unchanged
+        lines keep their bytes and comments: the `part` key goes, the municipality and date are
+        updated, answers to `mentioned` questions follow the parts (answers no part mentions
+        stay), and `conflicts` is replaced when it changed. Does not save: the caller writes
+        `text()` to the merged file (never over a part)."""
+        doc = self.doc
+        if "part" in doc:
+            del doc["part"]
+        for key in ("questionnaire", "municipality", "sharing"):
+            if data.get(key):
+                _update_mapping(doc, key, data[key])
+        if _deep_plain(doc.get("assessed")) != data["assessed"]:
+            doc["assessed"] = data["assessed"]
+        if data.get("synthetic") and not doc.get("synthetic"):
+            doc["synthetic"] = True
+        answers = self.answers
+        for qid in [q for q in answers if q in mentioned and q not in data["answers"]]:
+            del answers[qid]
+        for qid, answer in data["answers"].items():
+            existing = answers.get(qid)
+            if isinstance(existing, dict):
+                if not same_answer(existing, answer):
+                    _update_entry(existing, _flow_answer(answer))
+            else:
+                self._insert(qid, _flow_answer(answer), order)
+        wanted = data.get("conflicts") or {}
+        if not wanted:
+            if "conflicts" in doc:
+                del doc["conflicts"]
+        elif not _same_conflicts(doc.get("conflicts"), wanted):
+            from ruamel.yaml.comments import CommentedMap
+
+            block = CommentedMap()
+            for qid, given in wanted.items():
+                block[qid] = CommentedMap((name, _flow_answer(a)) for name, a in given.items())
+            if "conflicts" not in doc:
+                doc["conflicts"] = block
+                doc.yaml_set_comment_before_after_key("conflicts", before="\n".join(conflicts_comment()))
+            else:
+                doc["conflicts"] = block
 
     def clear(self, question_id: str) -> None:
         """Remove the answer altogether."""
@@ -332,7 +422,9 @@ class AnswerFile:
             raise KeyError(question_id)
         return entry
 
-    def _set_state(self, question_id: str, key: str, value: Any, order: list[str] | None) -> None:
+    def _set_state(
+        self, question_id: str, key: str, value: Any, order: list[str] | None, stamp: dict[str, Any] | None = None
+    ) -> None:
         entry: Any = self.answers.get(question_id)
         if isinstance(entry, dict):
             for other in STATE_KEYS:
@@ -343,8 +435,26 @@ class AnswerFile:
             else:  # the state goes first, before a note or review flag
                 cast(Any, entry).insert(0, key, value)  # a ruamel CommentedMap keeps key order
         else:
-            self._insert(question_id, _flow(**{key: value}), order)
+            entry = _flow(**{key: value})
+            self._insert(question_id, entry, order)
+        if stamp:
+            self._stamp(entry, stamp)
         self.save()
+
+    @staticmethod
+    def _stamp(entry: Any, stamp: dict[str, Any]) -> None:
+        """Set `answered_by` / `answered_on` on an answer, in their place among its keys."""
+        for key in ("answered_by", "answered_on"):
+            value = stamp.get(key)
+            if value is None:
+                continue
+            value = _quoted(value) if isinstance(value, dt.date) else value
+            if key in entry:
+                entry[key] = value
+            else:
+                later = [k for k in ANSWER_KEYS[ANSWER_KEYS.index(key) + 1 :] if k in entry]
+                position = list(entry).index(later[0]) if later else len(entry)
+                entry.insert(position, key, value)
 
     def _insert(self, question_id: str, entry: Any, order: list[str] | None) -> None:
         """Add a new answer where the questionnaire puts its question (else at the end)."""
@@ -360,10 +470,96 @@ class AnswerFile:
         answers[question_id] = entry
 
 
-def _quoted(text: str) -> Any:
+def _quoted(value: str | dt.date) -> Any:
+    """A version or a date written as answer_text writes it: `"1.1.0"`, `"2026-10-01"` (YAML 1.1
+    tools read such a date as text)."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    return DoubleQuotedScalarString(text)
+    return DoubleQuotedScalarString(value.isoformat() if isinstance(value, dt.date) else value)
+
+
+def _flow_answer(answer: dict[str, Any]) -> Any:
+    """An answer as a one-line flow mapping for a round-trip document (keys in the written order)."""
+    items: dict[str, Any] = {}
+    for key, value in ordered_answer(answer).items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            value = _flow(**{k: _quoted(v) if isinstance(v, dt.date) else v for k, v in value.items()})
+        elif isinstance(value, dt.date):
+            value = _quoted(value)
+        items[key] = value
+    return _flow(**items)
+
+
+def _update_entry(entry: Any, wanted: Any) -> None:
+    """Make the mapping `entry` equal `wanted` in place: values that are the same keep their
+    quoting, the mapping keeps its style and comment, new keys go where `wanted` has them."""
+    for key in [k for k in entry if k not in wanted]:
+        del entry[key]
+    for position, (key, value) in enumerate(wanted.items()):
+        if key in entry:
+            if isinstance(value, dict) and isinstance(entry[key], dict):
+                _update_entry(entry[key], value)
+            elif _deep_plain(entry[key]) != _deep_plain(value) or type(_plain(entry[key])) is not type(_plain(value)):
+                entry[key] = value
+        else:
+            entry.insert(min(position, len(entry)), key, value)
+
+
+def _update_mapping(doc: Any, key: str, wanted: dict[str, Any]) -> None:
+    """Set the keys of `doc[key]` that differ from `wanted`, keeping the mapping's style."""
+    current = doc.get(key)
+    if not isinstance(current, dict):
+        doc[key] = _flow(**{k: v for k, v in wanted.items() if v is not None})
+        return
+    for k, v in wanted.items():
+        if v is None:
+            continue
+        if _deep_plain(current.get(k)) != _deep_plain(v):
+            current[k] = v
+
+
+def _deep_plain(value: Any) -> Any:
+    """ruamel's containers and scalars → plain dicts, lists and values (dates as dates)."""
+    if isinstance(value, dict):
+        return {str(k): _deep_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return _plain(value)
+
+
+def _normal(answer: Any) -> Any:
+    """An answer as the model reads it (so `"2026-10-01"` and a date, 3 and 3.0 compare equal)."""
+    from pydantic import ValidationError
+
+    from dxassess.model import Answer
+
+    try:
+        return Answer.model_validate(_deep_plain(answer)).model_dump(exclude_defaults=True)
+    except ValidationError:
+        return ("invalid", repr(_deep_plain(answer)))
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Whether two answers (from a file or from data) say exactly the same."""
+    return bool(_normal(a) == _normal(b))
+
+
+def _same_conflicts(current: Any, wanted: dict[str, dict[str, Any]]) -> bool:
+    if not isinstance(current, dict) or list(current) != list(wanted):
+        return False
+    for qid, given in wanted.items():
+        found = current[qid]
+        if not isinstance(found, dict) or list(map(str, found)) != list(given):
+            return False
+        if not all(same_answer(found[name], answer) for name, answer in given.items()):
+            return False
+    return True
 
 
 def _fill(entry: Any, answer: dict[str, Any]) -> Any:

@@ -104,16 +104,18 @@ def report(
     lang: str | None = None,
     template: PathLike | None = None,
     questionnaire: PathLike | None = None,
+    max_age: int | None = None,
 ) -> str:
     """The gap report of a Result (or of an answer file) as text: `html` (self-contained),
     `md` or `json`; `template` renders the report data with your own Jinja2 template in a
-    sandbox. `lang` is `ja` or `en` (default: from the locale)."""
+    sandbox. `lang` is `ja` or `en` (default: from the locale). `max_age`: answers given more
+    than this many months before the file's date are flagged for confirmation (default 12)."""
     from dxassess.render.report import report_text
     from dxassess.text import default_lang
 
     if isinstance(result, (str, Path)):
         result = assess(result, questionnaire)
-    return report_text(result, format, lang or default_lang(), Path(template) if template else None)
+    return report_text(result, format, lang or default_lang(), Path(template) if template else None, max_age)
 
 
 def batch(

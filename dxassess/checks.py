@@ -6,6 +6,7 @@ questionnaire, the questionnaire of an answer file). They never read files.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -597,10 +598,25 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
             )
 
 
+def check_conflicts(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """A merged file where parts answered a question differently is not scored until someone
+    decides: a score must never rest on an answer nobody chose."""
+    from dxassess.merge import given_msg
+
+    for qid, given in a.conflicts.items():
+        entries: list[tuple[str, dict[str, Any], dt.date | None]] = [
+            (name, answer.model_dump(exclude_defaults=True), None) for name, answer in given.items()
+        ]
+        yield ctx.problem(
+            ("conflicts", qid), "DX501", msg("merge.conflict", qid=qid, given=given_msg(entries)), key=True
+        )
+
+
 ANSWER_RULES: list[Rule] = [
     check_code,
     check_register,
     check_questionnaire_known,
     check_answers,
     check_hidden_answers,
+    check_conflicts,
 ]

@@ -57,6 +57,17 @@ class SheetFormat(str, Enum):
     yaml = "yaml"
 
 
+class OwnerChoice(str, Enum):
+    """The departments questions name as their usual owner (dxassess.model.Owner)."""
+
+    dx = "dx"
+    personnel = "personnel"
+    finance = "finance"
+    general_affairs = "general_affairs"
+    departments = "departments"
+    executive = "executive"
+
+
 # -- options every command shares, defined once ---------------------------------------------
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
@@ -70,6 +81,32 @@ QuestionnaireOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+# -- team assessment: a part of the questionnaire, handed out by domain or by owner
+DomainOpt = Annotated[
+    list[str] | None,
+    typer.Option("--domain", help="A part: the questions of this domain (repeatable).", show_default=False),
+]
+OwnerOpt = Annotated[
+    list[OwnerChoice] | None,
+    typer.Option(
+        "--owner",
+        help="A part: the questions this department usually owns (repeatable); with --domain, both must match.",
+        show_default=False,
+    ),
+]
+PartOpt = Annotated[str | None, typer.Option("--part", help="Name of the part (default: from the selection).")]
+RespondentOpt = Annotated[
+    str | None, typer.Option("--respondent", help="Who answers the part: a section or post, e.g. 人事課.")
+]
+MaxAgeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-age",
+        min=1,
+        max=120,
+        help="Flag answers given more than this many months ago (default: 12); expired evidence is always flagged.",
+    ),
+]
 CutoffOpt = Annotated[
     int | None,
     typer.Option(
@@ -180,16 +217,29 @@ def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
 @app.command()
 @handled
 def score(
-    answers: Annotated[list[Path], typer.Argument(help="Answer files.")],
+    answers: Annotated[list[Path], typer.Argument(help="Answer files (with --progress: part files and sheets).")],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress",
+            help="Team progress instead of scores: per part and per department, questions answered, "
+            "skipped, in conflict, for review, open.",
+        ),
+    ] = False,
+    max_age: MaxAgeOpt = None,
 ) -> None:
     """Score answer files: a table, or JSON. 回答ファイルを採点します。"""
+    if progress:
+        from dxassess.commands.team import run_progress
+
+        raise typer.Exit(run_progress(answers, as_json, _lang(lang), questionnaire))
     from dxassess.commands.assess import run_score
 
-    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire, budget_cutoff))
+    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire, budget_cutoff, max_age))
 
 
 @app.command()
@@ -205,12 +255,13 @@ def report(
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    max_age: MaxAgeOpt = None,
 ) -> None:
     """Write the gap report against the national DX manual. 手順書とのギャップ報告書を作成します。"""
     from dxassess.commands.assess import run_report
 
     raise typer.Exit(
-        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff)
+        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff, max_age)
     )
 
 
@@ -253,11 +304,17 @@ def run(
     code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
     lang: LangOpt = None,
+    domain: DomainOpt = None,
+    owner: OwnerOpt = None,
+    part: PartOpt = None,
+    respondent: RespondentOpt = None,
+    max_age: MaxAgeOpt = None,
 ) -> None:
     """The interactive assessment, saved answer by answer. 対話形式で診断します（回答は都度保存）。"""
     from dxassess.commands.interview import run_interview
 
-    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang)))
+    team = _team(domain, owner, part, respondent, max_age)
+    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang), team))
 
 
 @app.command()
@@ -277,6 +334,10 @@ def template(
         ),
     ] = None,
     lang: LangOpt = None,
+    domain: DomainOpt = None,
+    owner: OwnerOpt = None,
+    part: PartOpt = None,
+    respondent: RespondentOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
     from dxassess.commands.sheets import SUFFIXES, run_template
@@ -286,7 +347,11 @@ def template(
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
     else:
         chosen = fmt.value
-    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang), prefecture))
+    raise typer.Exit(
+        run_template(
+            output, chosen, questionnaire, _lang(lang), _team(domain, owner, part, respondent, None), prefecture
+        )
+    )
 
 
 @app.command(name="import")
@@ -369,6 +434,51 @@ def municipalities(
     from dxassess.commands.municipalities import run_municipalities
 
     raise typer.Exit(run_municipalities(query, prefecture, kind, wards, as_json, as_csv, update or [], _lang(lang)))
+
+
+@app.command()
+@handled
+def merge(
+    parts: Annotated[
+        list[Path], typer.Argument(help="Part files: answer files, or CSV/XLSX sheets (a row is a part).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The merged answer file (updated if it exists).")],
+    prefer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--prefer",
+            help="Decide conflicts: newest (latest answered_on, else the part's date) or a part's name; "
+            "repeatable, tried in order. Without it conflicts stay open and are listed.",
+            show_default=False,
+        ),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="With sheets: the municipality whose rows to merge.")
+    ] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Merge the parts of a team assessment into one answer file. 部署別の部分回答を統合します。"""
+    from dxassess.commands.team import run_merge
+
+    raise typer.Exit(run_merge(parts, output, prefer or [], questionnaire, code, _lang(lang)))
+
+
+def _team(
+    domain: list[str] | None,
+    owner: list[OwnerChoice] | None,
+    part: str | None,
+    respondent: str | None,
+    max_age: int | None,
+) -> dict[str, Any]:
+    """The team-assessment options of `run` and `template`, as plain values."""
+    return {
+        "domains": list(domain or []),
+        "owners": [o.value for o in owner or []],
+        "name": part,
+        "respondent": respondent,
+        "max_age": max_age,
+    }
 
 
 def main() -> None:

@@ -148,8 +148,10 @@ def question_screen(
     domains: list[tuple[str, int, int]],
     width: int,
     lang: str,
+    stale: str | None = None,
 ) -> RenderableType:
-    """Everything shown for one question, top to bottom."""
+    """Everything shown for one question, top to bottom; `stale` says why the answer needs
+    confirming (evidence expired, or old), with the key that confirms it."""
     domain = questionnaire.domain_of(question.id)
     parts: list[RenderableType] = [Rule(Text(question.id, style="dim"), align="right")]
     head = Text(text("interview.progress", lang, i=position[0], n=position[1]), style="bold")
@@ -182,6 +184,8 @@ def question_screen(
         if current and rows and current in {k for k, _, _ in rows}:
             status += text("interview.current_legend", lang)
         parts.append(Text(status))
+    if stale:
+        parts.append(Text(text("interview.stale_line", lang, why=stale), style="bold"))
     parts.append(Text(text("interview.keys", lang), style="dim"))
     return Group(*parts)
 

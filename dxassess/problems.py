@@ -206,6 +206,36 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Inputs of one batch use questionnaires with different domains.",
         "Score each questionnaire in its own batch.",
     ),
+    "DX501": (
+        "unresolved-conflict",
+        "Parts of a team assessment answered a question differently; the file is not scored until someone decides.",
+        "Merge again with `--prefer`, or write the answer under `answers` and delete the `conflicts` entry.",
+    ),
+    "DX502": (
+        "conflict-resolved",
+        "A `--prefer` rule chose between answers the parts gave differently (listed so it is never silent).",
+        "Check the choice; correct the part that was wrong.",
+    ),
+    "DX503": (
+        "other-municipality",
+        "Parts given to `merge` are for different municipalities.",
+        "Merge the parts of one municipality; with sheets, choose it with `--code`.",
+    ),
+    "DX504": (
+        "other-questionnaire",
+        "Parts given to `merge` answer different questionnaires or versions.",
+        "Migrate the older part to the same version first (`dxassess migrate`).",
+    ),
+    "DX505": (
+        "same-part-name",
+        "Two parts given to `merge` have the same name.",
+        "Give each part its own name (`part: {name: ...}`, or the sheet's `part` column).",
+    ),
+    "DX506": (
+        "details-differ",
+        "Parts given to `merge` give different municipality details (name, population).",
+        "Correct the part that is wrong, or choose with `--prefer`.",
+    ),
 }
 
 
@@ -258,6 +288,12 @@ CODES_JA: dict[str, str] = {
     "DX310": "団体名（または種別）が、団体コードの団体と一致しません。",
     "DX311": "検査数字は正しいものの、どの市区町村のものでもない団体コードです（政令指定都市の行政区を含みます）。",
     "DX312": "架空のデータ（synthetic: true）に、実在の団体のコードが使われています。",
+    "DX501": "部分回答の間で回答が異なる設問があり、決まるまで採点しません。",
+    "DX502": "部分回答の間で異なる回答を、--prefer の指定により選びました（黙って選ばないよう表示します）。",
+    "DX503": "統合する部分回答の団体が異なります。",
+    "DX504": "統合する部分回答の設問票または版が異なります。",
+    "DX505": "統合する部分回答に同じ名前のものがあります。",
+    "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",

@@ -36,6 +36,7 @@ def _columns(domain_ids: list[str]) -> list[str]:
         "questionnaire",
         *domain_ids,
         "gaps",
+        "expired_evidence",
     ]
 
 
@@ -53,6 +54,7 @@ def _record(row: dict[str, Any], domain_ids: list[str]) -> list[Any]:
         row["questionnaire"],
         *[row["domains"].get(d) for d in domain_ids],
         len(row["gaps"]),
+        row.get("expired_evidence", 0),
     ]
 
 
@@ -153,6 +155,7 @@ def summary_json(
                 for q, gap, priority, manual in row["gaps"]
             ],
             "tier_percentile": row.get("percentile", {}),
+            "expired_evidence": row.get("expired_evidence", 0),
             "source": row["source"],
         }
         for row in rows

@@ -85,6 +85,7 @@ def _assessment(job: Job, search: Path | None) -> Any:
 def summary_row(result: Any, job: Job) -> dict[str, Any]:
     """What the main process keeps of one municipality: figures from the Result, rounded as
     every report rounds them."""
+    from dxassess.provenance import expired_count
     from dxassess.scoring import rounded
 
     m = result.municipality
@@ -106,6 +107,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
         "targets": {d.domain_id: rounded(d.target) for d in result.score.domains},
         # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
         "gaps": [(g.question_id, rounded(g.gap), rounded(g.priority), g.manual) for g in result.gaps],
+        "expired_evidence": expired_count(result.sheet),  # answers whose evidence has expired
     }
 
 

@@ -9,7 +9,14 @@ from dxassess.errors import InvalidFile, UsageError
 from dxassess.text import msg, text
 
 
-def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | None, cutoff: int | None = None) -> int:
+def run_score(
+    paths: list[Path],
+    as_json: bool,
+    lang: str,
+    questionnaire: str | None,
+    cutoff: int | None = None,
+    max_age: int | None = None,
+) -> int:
     from dxassess.api import assess
     from dxassess.render.context import build
     from dxassess.render.templates import render_json
@@ -21,7 +28,7 @@ def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | 
     failed = 0
     for path in paths:
         try:
-            results.append(build(assess(path, questionnaire, None, cutoff), lang))
+            results.append(build(assess(path, questionnaire, None, cutoff), lang, max_age=max_age))
         except InvalidFile as exc:
             sys.stderr.write(exc.one_line(lang) + "\n")
             failed += 1
@@ -48,11 +55,12 @@ def run_report(
     lang: str,
     questionnaire: str | None,
     cutoff: int | None = None,
+    max_age: int | None = None,
 ) -> int:
     from dxassess.api import assess, report
     from dxassess.files import write_atomic
 
-    rendered = report(assess(path, questionnaire, previous, cutoff), fmt, lang, template)
+    rendered = report(assess(path, questionnaire, previous, cutoff), fmt, lang, template, max_age=max_age)
     if output is None:
         sys.stdout.write(rendered)
     else:

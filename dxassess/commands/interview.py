@@ -109,12 +109,18 @@ def _incomplete(path: Path, search: Path | None) -> bool:
     return any(qid not in assessment.sheet.answers for qid in shown)
 
 
-def default_answers_path(code: str, search: Path | None, today: dt.date) -> Path:
-    """`dx-CODE-DATE.yaml` here: today's, or the newest earlier one still incomplete."""
-    todays = Path(f"dx-{code}-{today.isoformat()}.yaml")
+def default_answers_path(code: str, search: Path | None, today: dt.date, part: str | None = None) -> Path:
+    """`dx-CODE-DATE.yaml` here (`dx-CODE-PART-DATE.yaml` for a part of a team assessment):
+    today's, or the newest earlier one still incomplete."""
+    import glob
+
+    from dxassess.files import safe_name
+
+    stem = f"dx-{code}" + (f"-{safe_name(part, '')}" if part else "")
+    todays = Path(f"{stem}-{today.isoformat()}.yaml")
     if todays.exists():
         return todays
-    earlier = sorted(Path(".").glob(f"dx-{code}-????-??-??.yaml"))
+    earlier = sorted(Path(".").glob(f"{glob.escape(stem)}-????-??-??.yaml"))
     if earlier:
         try:
             if _incomplete(earlier[-1], search):
@@ -131,12 +137,16 @@ def run_interview(
     code: str | None,
     population: int | None,
     lang: str,
+    team: dict[str, Any] | None = None,
 ) -> int:
     from dxassess import lgcode
     from dxassess.files import ensure_dir
     from dxassess.interview import Terminal, ask_code, code_reason, register_reason
     from dxassess.lock import AnswerLock, LockHeld
 
+    team = team or {}
+    chosen = bool(team.get("domains") or team.get("owners") or team.get("name"))
+    part_name = (team.get("name") or _default_part_name(team)) if chosen else None
     interactive = sys.stdin is not None and sys.stdin.isatty()
     search = _questionnaire_path(questionnaire_ref) if questionnaire_ref else None
     if code is not None:
@@ -156,7 +166,7 @@ def run_interview(
                     if not interactive:
                         raise InputError(text("interview.not_tty_profile", lang), code="DX903")
                     code = ask_code(term, lang)
-                answers_path = default_answers_path(code, search, dt.date.today())
+                answers_path = default_answers_path(code, search, dt.date.today(), part_name)
             answers_path = Path(answers_path)
             if not answers_path.exists() and not interactive:
                 raise InputError(text("interview.not_tty_profile", lang), path=str(answers_path), code="DX903")
@@ -173,7 +183,16 @@ def run_interview(
                 raise OutputError(text("interview.lock_failed", lang, reason=reason), path=str(lock.path)) from None
             try:
                 return _session(
-                    term, interactive, answers_path, search, municipality, code, population, lang, questionnaire_ref
+                    term,
+                    interactive,
+                    answers_path,
+                    search,
+                    municipality,
+                    code,
+                    population,
+                    lang,
+                    questionnaire_ref,
+                    team,
                 )
             finally:
                 lock.release()
@@ -206,6 +225,7 @@ def _open(
     population: int | None,
     lang: str,
     questionnaire_ref: str | None,
+    team: dict[str, Any] | None = None,
 ) -> tuple[Any, Any, Any, Path | None]:
     """The answer file resumed or created → (AnswerFile, questionnaire, catalogue, search)."""
     from dxassess import lgcode, register
@@ -246,6 +266,7 @@ def _open(
         return answers, questionnaire, assessment.catalogue, search
     qpath = search or _questionnaire_path(None)
     questionnaire, catalogue = load_questionnaire(qpath)
+    part = _part(questionnaire, team or {})  # checked before anything is asked
     code = code or ask_code(term, lang)  # a municipality's code of the register (run_interview checks --code)
     entry = register.lookup(code)
     if municipality is None and entry is not None:  # the register fills name, prefecture and kind
@@ -266,6 +287,7 @@ def _open(
         population,
         dt.date.today(),
         questionnaire_ref,
+        part.model_dump(mode="json") if part else None,
     )
     term.say(text("interview.created", lang, path=path))
     return answers, questionnaire, catalogue, qpath
@@ -307,14 +329,17 @@ def _session(
     population: int | None,
     lang: str,
     questionnaire_ref: str | None,
+    team: dict[str, Any] | None = None,
 ) -> int:
     from dxassess.interview import Interview
 
+    team = team or {}
     existed = path.exists()
     answers, questionnaire, catalogue, search = _open(
-        term, path, search, municipality, code, population, lang, questionnaire_ref
+        term, path, search, municipality, code, population, lang, questionnaire_ref, team
     )
-    interview = Interview(questionnaire, answers, lang, term, catalogue)
+    only, respondent = _selection(questionnaire, answers, team, path, lang)
+    interview = Interview(questionnaire, answers, lang, term, catalogue, only, respondent, max_age=team.get("max_age"))
     end = _End(path, search, lang)
     missing = interview.unanswered()
     if not interactive:
@@ -326,11 +351,63 @@ def _session(
         total = len(interview.visible())
         term.say(text("interview.resumed", lang, path=path, done=total - len(missing), total=total))
     term.say(text("interview.intro", lang), style="dim")
+    if only is not None:
+        by = respondent or (answers.doc.get("part") or {}).get("name") or "—"
+        term.say(text("interview.part", lang, name=_part_label(answers, team), count=len(only), by=by), style="dim")
+    stale = interview.stale_answers()
+    if stale:
+        term.say(text("interview.stale_notice", lang, n=len(stale), months=interview.max_age))
     start = None
     while True:
-        if interview.run(start) == "quit":
+        if interview.run(start) == "quit" or interview.confirm_stale() == "quit":
             _farewell(term, "quit", path, lang, questionnaire_ref)
             return 0
         if interview.finish(end) != "back":
             return 0
         start = interview.last_visible()
+
+
+# -- parts of a team assessment ----------------------------------------------------------------
+
+
+def _default_part_name(team: dict[str, Any]) -> str | None:
+    from dxassess.parts import default_name
+
+    return default_name(team.get("domains") or [], team.get("owners") or []) or None
+
+
+def _part(questionnaire: Any, team: dict[str, Any]) -> Any:
+    from dxassess.parts import make_part
+
+    return make_part(
+        questionnaire, team.get("domains") or [], team.get("owners") or [], team.get("name"), team.get("respondent")
+    )
+
+
+def _part_label(answers: Any, team: dict[str, Any]) -> str:
+    recorded = answers.doc.get("part") or {}
+    return str(recorded.get("name") or team.get("name") or _default_part_name(team) or "—")
+
+
+def _selection(
+    questionnaire: Any, answers: Any, team: dict[str, Any], path: Path, lang: str
+) -> tuple[list[str] | None, str | None]:
+    """The questions to ask and who answers: the options given, else the part the file records;
+    (None, None) for the whole questionnaire. Options that name another part than the file's
+    are refused."""
+    from dxassess.model import Part
+    from dxassess.parts import part_questions
+
+    given = _part(questionnaire, team)
+    recorded = answers.doc.get("part")
+    file_part = Part.model_validate(dict(recorded)) if isinstance(recorded, dict) else None
+    if given is not None and file_part is not None:
+        wanted = (sorted(given.domains), sorted(o.value for o in given.owners))
+        found = (sorted(file_part.domains), sorted(o.value for o in file_part.owners))
+        if wanted != found and (team.get("domains") or team.get("owners")):
+            raise UsageError(msg("part.other_part", found=file_part.name, given=given.name), path=str(path))
+    part = file_part or given
+    if part is None:
+        return None, None
+    respondent = team.get("respondent") or part.respondent
+    return part_questions(questionnaire, part), respondent

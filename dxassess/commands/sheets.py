@@ -18,9 +18,15 @@ def questionnaire_file(ref: str | None) -> set[Path]:
 
 
 def run_template(
-    output: Path, fmt: str, questionnaire_ref: str | None, lang: str, prefecture: str | None = None
+    output: Path,
+    fmt: str,
+    questionnaire_ref: str | None,
+    lang: str,
+    team: dict[str, Any] | None = None,
+    prefecture: str | None = None,
 ) -> int:
     from dxassess.files import write_atomic
+    from dxassess.parts import make_part, part_questions
     from dxassess.resolver import RESOLVER
     from dxassess.sheets.write import csv_template, prefilled_rows, xlsx_template, yaml_template
 
@@ -39,14 +45,18 @@ def run_template(
         except ValueError:
             raise UsageError(msg("cmd.unknown_prefecture", prefecture=prefecture)) from None
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+    team = team or {}
+    part = make_part(
+        questionnaire, team.get("domains", ()), team.get("owners", ()), team.get("name"), team.get("respondent")
+    )
     if fmt == "csv":
-        data: bytes | str = csv_template(questionnaire, lang, rows)
+        data: bytes | str = csv_template(questionnaire, lang, part, rows)
     elif fmt == "yaml":
-        data = yaml_template(questionnaire, lang)
+        data = yaml_template(questionnaire, lang, part)
     else:
-        data = xlsx_template(questionnaire, lang, rows)
+        data = xlsx_template(questionnaire, lang, part, rows)
     write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
-    count = len(questionnaire.questions())
+    count = len(part_questions(questionnaire, part))
     summary = text(
         "report.template_summary",
         lang,

@@ -135,6 +135,12 @@ class AnswerSheet(Strict):
     answers: dict[str, Answer] = Field(default_factory=dict, description="Question id → answer.")
     sharing: Sharing | None = Field(default=None, description="Consent to be named to peers, with a contact.")
     part: Part | None = Field(default=None, description="The part of a team assessment this file holds.")
+    conflicts: dict[str, dict[str, Answer]] = Field(
+        default_factory=dict,
+        description="Question id → part name → answer: questions the merged parts answered differently. "
+        "The file is not scored while any is left (DX501): decide, write the answer under `answers`, "
+        "and delete the entry (or merge again with `--prefer`).",
+    )
     synthetic: bool = Field(
         default=False, description="True for made-up data (`dxassess sample`): its code belongs to no municipality."
     )

@@ -8,13 +8,13 @@ from typing import Any
 FORMATS = ("html", "md", "json")
 
 
-def report_text(result: Any, fmt: str, lang: str, template: Path | None = None) -> str:
+def report_text(result: Any, fmt: str, lang: str, template: Path | None = None, max_age: int | None = None) -> str:
     """The report of `result` (a dxassess.assess.Result) in `fmt`, texts in `lang`; with
     `template`, the report data rendered by that Jinja2 template in the sandbox."""
     from dxassess.render.context import build
     from dxassess.render.templates import render_json, render_shipped, render_user_template
 
-    data = build(result, lang)
+    data = build(result, lang, max_age=max_age)
     if template is not None:
         return render_user_template(template, data)
     if fmt == "json":

@@ -28,6 +28,7 @@ from dxassess.text import Msg, msg
 from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
+PART_COLUMNS = ("part", "respondent")  # optional, after the questions: which part of a team assessment
 REQUIRED = ("code", "name", "population", "assessed")
 PREFILLED = frozenset({"code", "name", "prefecture", "population"})  # what `template --prefecture` writes
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
@@ -47,6 +48,7 @@ class SheetRow:
     problems: list[Problem] = field(default_factory=list)
     code: str | None = None
     warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
+    questions: tuple[str, ...] = ()  # the sheet's question columns (what a part sheet hands out)
 
 
 class CellError(ValueError):
@@ -314,11 +316,12 @@ def parse_answer(question: Any, value: Any) -> dict[str, Any] | None:
 class _Reader:
     """Reads one sheet against one questionnaire; `seen` spans sheets to catch repeated codes."""
 
-    def __init__(self, path: Path, questionnaire: Questionnaire, seen: dict[str, str]) -> None:
+    def __init__(self, path: Path, questionnaire: Questionnaire, seen: dict[str, str], unique: bool = True) -> None:
         self.path, self.name = path, str(path)
         self.q = questionnaire
         self.questions = questionnaire.question_map()
         self.seen = seen
+        self.unique = unique  # False: rows of one municipality may repeat (parts to merge)
         self.columns: dict[int, str] = {}  # 0-based index → column id
         self.index: dict[str, int] = {}  # column id → 0-based index
 
@@ -356,14 +359,14 @@ class _Reader:
             key = _text(cell)
             if not key:
                 continue
-            key = key.lower() if key.lower() in FIXED else key
+            key = key.lower() if key.lower() in FIXED + PART_COLUMNS else key
             if key in where:
                 first = column_letter(where[key] + 1)
                 problems.append(
                     self.problem(1, index, key, "DX201", msg("cell.column_twice", first=first), msg("cell.delete_one"))
                 )
                 continue
-            if key not in FIXED and key not in self.questions:
+            if key not in FIXED and key not in PART_COLUMNS and key not in self.questions:
                 import difflib
 
                 near = difflib.get_close_matches(key, list(self.questions) + list(FIXED), n=1)
@@ -396,7 +399,9 @@ class _Reader:
             try:
                 if _is_formula(value):
                     raise CellError("DX100", msg("cell.formula", formula=str(value)[:30]), msg("cell.formula_fix"))
-                if key in FIXED:
+                if key in PART_COLUMNS:
+                    fixed[key] = re.sub(r"\s+", " ", _text(value)) or None
+                elif key in FIXED:
                     fixed[key] = parse_fixed(key, value)
                 else:
                     answer = parse_answer(self.questions[key], value)
@@ -416,9 +421,10 @@ class _Reader:
             result.problems.append(
                 self.problem(line, self.index.get("prefecture", 0), "prefecture", "DX306", what, fix)
             )
+        result.questions = tuple(k for k in self.columns.values() if k in self.questions)
         if code:
             result.code = code
-            if code in self.seen:
+            if self.unique and code in self.seen:
                 what, fix = msg("cell.code_twice", code=code, other=self.seen[code]), msg("cell.code_twice_fix")
                 result.problems.append(self.problem(line, index, "code", "DX201", what, fix))
             else:
@@ -430,7 +436,24 @@ class _Reader:
             questionnaire = {"id": self.q.id, "version": self.q.version}
             result.data = dict(questionnaire=questionnaire, municipality=municipality, assessed=fixed["assessed"])
             result.data["answers"] = answers
+            part = self.part(fixed, result.questions)
+            if part:
+                result.data["part"] = part
         return result
+
+    def part(self, fixed: dict[str, Any], questions: tuple[str, ...]) -> dict[str, Any] | None:
+        """The row's part of a team assessment, for a sheet with the `part` or `respondent` column:
+        its `part` cell, else the selection its question columns make (else the sheet's file
+        name), and the `respondent` cell. None for a sheet without those columns."""
+        from dxassess import parts
+
+        if not any(k in self.index for k in PART_COLUMNS):
+            return None
+        selection = parts.selection_of(self.q, questions)
+        domains, owners = selection or ([], [])
+        name = fixed.get("part") or (parts.default_name(domains, owners) if selection else self.path.stem)
+        found = {"name": name[:100], "domains": domains, "owners": owners, "respondent": fixed.get("respondent")}
+        return {k: v for k, v in found.items() if v}
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -442,15 +465,17 @@ def read_sheet(
     questionnaire: Questionnaire,
     seen: dict[str, str] | None = None,
     unfilled: list[str] | None = None,
+    unique_codes: bool = True,
 ) -> Iterator[SheetRow]:
     """Every municipality row of a sheet, one at a time. Never raises for a bad sheet: a sheet
     that cannot be read, or a bad header, comes as a SheetRow with problems (line 0 or 1). Pass
-    the same `seen` dict to several calls to reject a code repeated across sheets. Rows that hold
-    only what `template --prefecture` pre-fills (nobody answered) are skipped; `unfilled`
-    collects where they are ("sheet.xlsx:5")."""
+    the same `seen` dict to several calls to reject a code repeated across sheets;
+    `unique_codes=False` lets a code repeat (rows of one municipality are parts to merge). Rows
+    that hold only what `template --prefecture` pre-fills (nobody answered) are skipped;
+    `unfilled` collects where they are ("sheet.xlsx:5")."""
     path = Path(path)
     try:
-        reader = _Reader(path, questionnaire, {} if seen is None else seen)
+        reader = _Reader(path, questionnaire, {} if seen is None else seen, unique_codes)
         yield from _rows(path, reader, [] if unfilled is None else unfilled)
     except InputError as exc:
         yield SheetRow(

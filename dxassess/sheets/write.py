@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dxassess.answerfile import flow
-from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.model import ChoiceQuestion, NumericQuestion, Part, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.text import pick, text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -96,12 +96,18 @@ def _levels(question: Any, q: Questionnaire, lang: str) -> str:
     return " / ".join(parts)
 
 
-def columns(q: Questionnaire, lang: str) -> list[Column]:
-    """The template's columns: the five municipality columns, then one per question."""
+def columns(q: Questionnaire, lang: str, part: Part | None = None) -> list[Column]:
+    """The template's columns: the five municipality columns, then one per question; for a part
+    of a team assessment, its questions only, then `part` and `respondent`."""
+    from dxassess.parts import part_questions
+
     other = next((x for x in q.languages if x != lang), None)
     cols = [Column(key, FIXED_LABELS[key], text(f"sheet.hint_{key}", lang)) for key in FIXED_LABELS]
+    mine = set(part_questions(q, part))
     for domain in q.domains:
         for question in domain.questions:
+            if question.id not in mine:
+                continue
             hint, choices, bounds = _accepted(question, lang)
             extra = [_flat(pick(question.text, other))] if other and question.text.get(other) else []
             levels = _levels(question, q, lang)
@@ -111,6 +117,13 @@ def columns(q: Questionnaire, lang: str) -> list[Column]:
             cols.append(
                 Column(question.id, label, hint, _flat(pick(question.help, lang)), choices, bounds, domain.id, extra)
             )
+    if part is not None:
+        cols.append(
+            Column(
+                "part", text("sheet.label_part", "ja", name=part.name), text("sheet.hint_part", lang, name=part.name)
+            )
+        )
+        cols.append(Column("respondent", text("sheet.label_respondent", "ja"), text("sheet.hint_respondent", lang)))
     return cols
 
 
@@ -126,10 +139,10 @@ def prefilled_rows(entries: Any) -> list[Prefilled]:
     return [{"code": e.code, "name": e.name, "prefecture": e.prefecture, "population": e.population} for e in entries]
 
 
-def csv_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = None) -> bytes:
+def csv_template(q: Questionnaire, lang: str, part: Part | None = None, rows: list[Prefilled] | None = None) -> bytes:
     """Row 1 ids, row 2 Japanese labels, then the pre-filled `rows` (one per municipality);
     UTF-8 with BOM so spreadsheet software shows Japanese."""
-    cols = columns(q, lang)
+    cols = columns(q, lang, part)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c.id) for c in cols])
@@ -169,7 +182,7 @@ def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
     return f"lists!${letter}$1:${letter}${len(choices)}"
 
 
-def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
+def _validation(col: Column, letter: str, lang: str, book: Any, part_name: str | None = None) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if col.choices:
@@ -187,6 +200,9 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
     elif col.id == "code":
         dv = DataValidation(type="textLength", operator="equal", formula1="6", allow_blank=True)
         dv.errorStyle, dv.error = "warning", col.hint
+    elif col.id == "part" and part_name:  # one choice: the part's own name
+        dv = DataValidation(type="list", formula1=_list_formula((part_name,), book, letter), allow_blank=True)
+        dv.errorStyle, dv.error = "warning", col.hint
     else:
         return None
     dv.showErrorMessage = dv.showInputMessage = True
@@ -198,7 +214,7 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
     return dv
 
 
-def xlsx_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = None) -> bytes:
+def xlsx_template(q: Questionnaire, lang: str, part: Part | None = None, rows: list[Prefilled] | None = None) -> bytes:
     """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers; the
     pre-filled `rows` (one per municipality) from row 3."""
     from openpyxl import Workbook
@@ -208,7 +224,7 @@ def xlsx_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = No
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    cols = columns(q, lang)
+    cols = columns(q, lang, part)
     book = Workbook()
     ws = book.active
     ws.title = text("sheet.answers_title", lang)
@@ -240,7 +256,7 @@ def xlsx_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = No
         dim.fill = PatternFill("solid", fgColor=INPUT_FILL)
         dim.border = grid
         dim.number_format = "@" if col.id == "code" else ("yyyy-mm-dd" if col.id == "assessed" else "General")
-        dv = _validation(col, letter, lang, book)
+        dv = _validation(col, letter, lang, book, part.name if part else None)
         if dv is not None:
             ws.add_data_validation(dv)
     for r, row in enumerate(rows or [], start=3):
@@ -257,7 +273,7 @@ def xlsx_template(q: Questionnaire, lang: str, rows: list[Prefilled] | None = No
     printed = max(PRINT_ROWS, len(rows or []))
     ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + printed}"  # a printed form
     ws.page_setup.orientation = "landscape"
-    _guide(guide, q, cols, lang)
+    _guide(guide, q, cols, lang, part)
     return stable_xlsx(book)
 
 
@@ -296,13 +312,16 @@ def _lines(text: str, width: int) -> int:
     return sum(1 + int(u / width) for u in units)
 
 
-def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
+def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str, part: Part | None = None) -> None:
     """A second sheet explaining every column; import reads only the first sheet."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     put_text(ws.cell(1, 1), f"{pick(q.title, lang)} ({q.id} {q.version})").font = Font(bold=True, size=13)
     steps = [text(f"sheet.guide_{i}", lang) for i in (1, 2, 3)]
+    if part is not None:
+        count = sum(1 for c in cols if c.domain)
+        steps.append(text("sheet.guide_part", lang, name=part.name, count=count))
     for i, step in enumerate(steps, start=2):
         ws.cell(i, 1, step)
     heads = [text(f"sheet.head_{key}", lang) for key in ("column", "id", "question", "answer", "help")]
@@ -325,16 +344,25 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
 # --- YAML -----------------------------------------------------------------------------------
 
 
-def yaml_template(q: Questionnaire, lang: str) -> str:
-    """A blank answer file: every question as comments, its answer line commented out."""
+def yaml_template(q: Questionnaire, lang: str, part: Part | None = None) -> str:
+    """A blank answer file: every question as comments, its answer line commented out; for a
+    part of a team assessment, its questions only and a `part` line to fill in."""
     word = words(lang)
+    cols = [c for c in columns(q, lang, part) if c.domain]
     head = [
         f"# {pick(q.title, lang)} ({q.id} {q.version}) — {text('sheet.yaml_kind', lang)}",
         "#",
         *[f"# {text(f'sheet.yaml_{i}', lang)}" for i in (1, 2, 3, 4)],
-        f"questionnaire: {flow({'id': q.id, 'version': q.version})}",
-        "municipality:",
     ]
+    if part is not None:
+        head.append(f"# {text('sheet.yaml_part', lang, name=part.name, count=len(cols))}")
+    head.append(f"questionnaire: {flow({'id': q.id, 'version': q.version})}")
+    if part is not None:
+        selection = {"name": part.name, "domains": part.domains or None, "owners": [o.value for o in part.owners]}
+        head.append(
+            f"part: {flow({**selection, 'owners': selection['owners'] or None, 'respondent': part.respondent or ''})}"
+        )
+    head.append("municipality:")
     for key, blank in (("code", '""'), ("name", '""'), ("prefecture", ""), ("population", "")):
         pad = " " * (18 - len(key) - len(blank))
         hint = text(f"sheet.hint_{key}", lang)
@@ -343,7 +371,7 @@ def yaml_template(q: Questionnaire, lang: str) -> str:
     head.append("answers:")
     body: list[str] = []
     current = None
-    for col in columns(q, lang)[5:]:
+    for col in cols:
         if col.domain != current:
             current = col.domain
             domain = next(d for d in q.domains if d.id == current)

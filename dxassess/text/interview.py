@@ -159,6 +159,43 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "回答ファイルの団体コードは {found} で、--code {given} と一致しません。別の回答ファイルを指定してください",
     ),
     "interview.bad_code_option": ("--code {code}: {reason}", "--code {code}: {reason}"),
+    # --- confirming answers whose evidence expired or that are old; parts of a team assessment
+    "interview.stale_expired": ("its evidence expired on {date}", "根拠資料の有効期限（{date}）が過ぎています"),
+    "interview.stale_old": (
+        "answered on {date}, more than {months} months ago",
+        "{date}の回答で、{months}か月より前です",
+    ),
+    "interview.stale_line": (
+        "To confirm: {why}. c = the answer still holds; or give a new answer.",
+        "要再確認: {why}。c = 回答は現在も有効（確認済みにする）、または回答し直してください。",
+    ),
+    "interview.stale_notice": (
+        "{n} answer(s) need confirming (evidence expired, or answered more than {months} months ago); "
+        "they are shown after the unanswered questions: c confirms, Enter keeps, or answer again.",
+        "確認が必要な回答が{n}件あります（根拠資料の有効期限切れ、または{months}か月より前の回答）。"
+        "未回答の設問の後に表示しますので、c で確認、Enter でそのまま、または回答し直してください。",
+    ),
+    "interview.confirmed": ("Confirmed: {qid} (dated {date})", "確認しました: {qid}（{date}付け）"),
+    "interview.no_answer_to_confirm": (
+        "There is no answer to confirm yet; answer first.",
+        "確認する回答がまだありません。先に回答してください。",
+    ),
+    "interview.ask_expiry": (
+        "New expiry date of the evidence (YYYY-MM-DD; Enter = no date): ",
+        "根拠資料の新しい有効期限（YYYY-MM-DD、Enter=期限なし）: ",
+    ),
+    "interview.bad_expiry": (
+        "Enter a date as YYYY-MM-DD, or just Enter.",
+        "日付は YYYY-MM-DD の形で入力するか、Enter のみを押してください。",
+    ),
+    "interview.past_expiry": (
+        "That date has passed; enter a later one, or just Enter.",
+        "過ぎた日付です。これより後の日付を入力するか、Enter のみを押してください。",
+    ),
+    "interview.part": (
+        "Part {name}: {count} question(s) of this part are asked; answers are recorded as given by {by}.",
+        "部分回答「{name}」: この部分の{count}問を尋ねます。回答者は「{by}」として記録します。",
+    ),
     "interview.other_questionnaire": (
         "the answer file answers questionnaire {found}, not --questionnaire {given}",
         "回答ファイルは設問票 {found} の回答で、--questionnaire {given} とは異なります",

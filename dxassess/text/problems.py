@@ -743,6 +743,79 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "give at least one CSV or XLSX sheet to import",
         "取り込む CSV か XLSX のシートを一つ以上指定してください。",
     ),
+    # --- team assessment: parts, merge, progress
+    "merge.nothing": (
+        "give the part files to merge (answer files or sheets)",
+        "統合する部分回答のファイル（回答ファイルまたはシート）を指定してください。",
+    ),
+    "merge.other_municipality": (
+        "{first} is for {first_code} {first_name} but {other} is for {other_code} {other_name}; "
+        "merge the parts of one municipality (with sheets, choose one with --code)",
+        "{first} は {first_code} {first_name}、{other} は {other_code} {other_name} の回答です。"
+        "同じ団体の部分回答どうしを統合してください（シートの場合は --code で団体を指定してください）。",
+    ),
+    "merge.other_questionnaire": (
+        "{first} answers {first_q} but {other} answers {other_q}; "
+        "bring the older part to the same version first (dxassess migrate)",
+        "{first} は設問票 {first_q}、{other} は {other_q} の回答です。"
+        "古い方を先に同じ版へ移行してください（dxassess migrate）。",
+    ),
+    "merge.same_name": (
+        "two parts are named {name!r} ({first} and {other}); give each part its own name (part: name:)",
+        "部分回答の名前 {name!r} が重複しています（{first} と {other}）。"
+        "部分ごとに別の名前（part: の name:）を付けてください。",
+    ),
+    "merge.unknown_prefer": (
+        "--prefer {rule}: no part has this name; use newest or one of: {names}",
+        "--prefer {rule}: この名前の部分回答はありません。newest か、次のいずれかを指定してください: {names}",
+    ),
+    "merge.details_differ": (
+        "the parts give different municipality {field} ({values}); correct the part that is wrong, "
+        "or choose with --prefer",
+        "部分回答によって団体の {field} が異なります（{values}）。誤っている部分回答を直すか、"
+        "--prefer で採用する部分回答を指定してください。",
+    ),
+    "merge.no_rows": (
+        "no row of this sheet is for municipality {code}",
+        "このシートには団体コード {code} の行がありません。",
+    ),
+    "merge.many_municipalities": (
+        "the rows are for {count} municipalities ({codes}); choose one with --code",
+        "行が {count} 団体分あります（{codes}）。--code で団体を一つ指定してください。",
+    ),
+    "merge.conflict": (
+        "{qid}: the parts answered differently: {given}; decide, then merge again with --prefer, "
+        "or write the answer under `answers` and delete this entry",
+        "{qid}: 部分回答の間で回答が異なります: {given}。どちらを採るか決めて、--prefer を付けて統合し直すか、"
+        "answers に回答を書いてこの項目を削除してください。",
+    ),
+    "merge.resolved": (
+        "{qid}: the parts answered differently: {given}; --prefer {rule} chose {part}",
+        "{qid}: 部分回答の間で回答が異なります: {given}。--prefer {rule} により {part} の回答を採用しました。",
+    ),
+    "merge.detail_chosen": (
+        "the parts give different municipality {field}; --prefer chose {part}'s",
+        "部分回答によって団体の {field} が異なります。--prefer により {part} の値を採用しました。",
+    ),
+    "merge.value_na": ("N/A", "該当なし"),
+    "merge.value_skipped": ("skipped", "スキップ"),
+    "merge.unknown_date": ("date unknown", "日付不明"),
+    "merge.not_a_part": (
+        "not an answer file or a CSV/XLSX sheet; give answer files (.yaml) or sheets (.csv, .xlsx)",
+        "回答ファイルでも CSV/XLSX のシートでもありません。回答ファイル（.yaml）かシート（.csv、.xlsx）を指定してください。",
+    ),
+    "part.unknown_domain": (
+        "--domain {domain}: no such domain in {questionnaire}; domains: {domains}",
+        "--domain {domain}: 設問票 {questionnaire} にこの分野はありません。分野: {domains}",
+    ),
+    "part.empty": (
+        "the selection holds no question of {questionnaire}; check --domain and --owner",
+        "指定した範囲に設問票 {questionnaire} の設問がありません。--domain と --owner を確認してください。",
+    ),
+    "part.other_part": (
+        "the answer file is part {found}, not the part given ({given}); give another --answers file",
+        "回答ファイルは部分回答「{found}」で、指定された範囲（{given}）とは異なります。別の回答ファイルを指定してください。",
+    ),
 }
 
 # ruamel.yaml's and Python's own texts that a broken file commonly produces, with their

@@ -98,6 +98,19 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.nothing_planned": ("Nothing planned for this period.", "この期間に予定する取組はありません。"),
     "report.question_id": ("Question id", "設問ID"),
     "report.review_mark": ("review", "要確認"),
+    "report.stale_mark": ("to confirm", "要再確認"),
+    "report.stale_title": ("Answers to confirm", "再確認が必要な回答"),
+    "report.stale_expired": ("evidence expired on {date}", "{date}に根拠資料の有効期限切れ"),
+    "report.stale_old": (
+        "answered on {date}, more than {months} months ago",
+        "{date}の回答、{months}か月より前",
+    ),
+    "report.stale_intro": (
+        "As of {date}, these answers rest on evidence that has expired or were given more than {months} months "
+        "earlier. Confirm them (dxassess run, key c) or answer them again.",
+        "{date}時点で、根拠資料の有効期限が切れているか、{months}か月より前に回答された設問です。"
+        "内容を確認（dxassess run で c キー）するか、回答し直してください。",
+    ),
     "report.scale_note": ("Scores run from 0 to 5.", "スコアは0〜5です。"),
     "report.more_gaps": ("Other questions below target (by priority)", "その他の目標未達の設問（優先度順）"),
     # --- the charts
@@ -213,6 +226,29 @@ REPORTS: dict[str, tuple[str, str]] = {
         "wrote {output}: {fmt} template of {questionnaire} {version}, {count} questions",
         "{output} を作成しました（{questionnaire} {version} の {fmt} 形式の回答シート、{count} 問）",
     ),
+    "report.merge_summary": (
+        "merged {parts} part(s) into {output}: {answers} answer(s), {open} conflict(s) left open, "
+        "{resolved} decided by --prefer",
+        "{parts}件の部分回答を {output} に統合しました（回答 {answers}件、未決の食い違い {open}件、"
+        "--prefer による決定 {resolved}件）",
+    ),
+    "report.merge_given": ("{part} ({by}, {on}): {value}{note}", "{part}（{by}、{on}）: {value}{note}"),
+    "report.merge_given_note": (' "{note}"', "「{note}」"),
+    "report.merge_given_sep": ("; ", "／"),
+    "report.progress_title": ("Team progress: {code} {name}", "部署別の回答状況: {code} {name}"),
+    "report.progress_parts": ("By part", "部分回答別"),
+    "report.progress_departments": ("By department (usual owner of each question)", "担当部署別（設問の主な担当）"),
+    "report.progress_part": ("Part", "部分回答"),
+    "report.progress_department": ("Department", "担当部署"),
+    "report.progress_by": (" ({respondent})", "（{respondent}）"),
+    "report.progress_questions": ("Questions", "設問数"),
+    "report.progress_answered": ("Answered", "回答済み"),
+    "report.progress_skipped": ("Skipped", "スキップ"),
+    "report.progress_conflict": ("In conflict", "食い違い"),
+    "report.progress_review": ("For review", "要確認"),
+    "report.progress_open": ("Open", "未回答"),
+    "report.progress_total": ("All questions", "全設問"),
+    "report.progress_no_owner": ("No owner named", "担当の定めなし"),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
     "report.template_prefilled": (
         "pre-filled: {count} municipalities of {prefecture} (code, name, prefecture)",
