@@ -162,6 +162,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
     ),
+    "DX310": (
+        "percent-fraction",
+        "A percentage column holds a fraction such as 0.45, where 45 (%) was probably meant.",
+        "Enter the percentage: 45 or 45%.",
+    ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
         "template-refused",
@@ -239,6 +244,7 @@ CODES_JA: dict[str, str] = {
     "DX307": "`when` の条件が偽の設問に回答があります。",
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
+    "DX310": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -249,7 +255,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310"})
 
 
 def rule_name(code: str) -> str:

@@ -391,3 +391,152 @@ def test_a_long_option_list_moves_to_a_hidden_sheet(mini, tmp_path):
     wifi = next(dv for dv in book.worksheets[0].data_validations.dataValidation if str(dv.sqref).startswith("I3"))
     assert wifi.formula1.startswith("lists!$I$1:$I$")
     assert book["lists"]["I1"].value == "none"
+
+
+# --- percentages ------------------------------------------------------------------------------
+# The flagship has 0–100 percentage columns (unit %), a narrower one (IT staff 0–20%) and ratios
+# that are not percentages (staff per PC).
+
+FLAGSHIP_PERCENT = ("skills.trained_share", "skills.itpass_share", "infrastructure.pc_past_cycle")
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Any:
+    from dxassess.resolver import RESOLVER
+
+    return RESOLVER.select("municipal-dx").questionnaire
+
+
+def flagship_csv(folder: Path, cells: dict[str, str], name: str = "percent.csv", encoding: str = "utf-8-sig") -> Path:
+    """The flagship's CSV template with one municipality row holding `cells`."""
+    out = folder / "flagship-template.csv"
+    result = runner.invoke(app, ["template", "-f", "csv", "-o", str(out), "--lang", "ja"])
+    assert result.exit_code == 0, result.output
+    head, labels = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))[:2]
+    row = [""] * len(head)
+    for key, value in {"code": "011002", "name": "札幌市", "population": "1973395", "assessed": "2026-10-06"}.items():
+        row[head.index(key)] = value
+    for key, value in cells.items():
+        row[head.index(key)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([head, labels, row])
+    path = folder / name
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def values_of(rows: list[Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    [row] = rows
+    assert row.errors == [], [p.message for p in row.errors]
+    return {k: row.data["answers"][k]["value"] for k in keys}
+
+
+@pytest.mark.parametrize("cell", ["45%", "45.00%", "４５％", " 45 % ", "45"])
+def test_percent_text_reads_as_the_percentage(flagship, tmp_path, cell):
+    path = flagship_csv(tmp_path, {"skills.trained_share": cell})
+    assert values_of(list(read_sheet(path, flagship)), ("skills.trained_share",)) == {"skills.trained_share": 45}
+
+
+def test_percent_cell_of_a_workbook_reads_as_the_percentage(flagship, tmp_path):
+    """A spreadsheet stores 45% as 0.45 with a `%` number format; a literal `%` after the number
+    (format `0"%"`) shows the value itself."""
+    book = openpyxl.load_workbook(fill_xlsx_flagship(tmp_path))
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    for key, value, fmt in (
+        ("skills.trained_share", 0.45, "0%"),
+        ("skills.itpass_share", 0.145, "0.00%"),
+        ("infrastructure.pc_past_cycle", 45, '0"%"'),
+    ):
+        cell = ws.cell(3, head.index(key) + 1, value)
+        cell.number_format = fmt
+    book.save(tmp_path / "typed.xlsx")
+    rows = list(read_sheet(tmp_path / "typed.xlsx", flagship))
+    assert values_of(rows, FLAGSHIP_PERCENT) == dict(zip(FLAGSHIP_PERCENT, (45, 14.5, 45)))
+    assert rows[0].problems == []
+
+
+def fill_xlsx_flagship(tmp_path: Path) -> Path:
+    out = tmp_path / "flagship.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    for key, value in {
+        "code": "011002",
+        "name": "札幌市",
+        "population": 1973395,
+        "assessed": dt.date(2026, 10, 6),
+    }.items():
+        ws.cell(3, head.index(key) + 1, value)
+    book.save(out)
+    return out
+
+
+def test_a_fraction_in_a_percentage_column_imports_with_a_warning(tmp_path):
+    path = flagship_csv(tmp_path, {"skills.trained_share": "0.45", "organisation.it_staff_share": "0.45"})
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1, result.stderr  # IT staff (0–20%) is often below 1%: no warning there
+    assert "DX310" in warnings[0] and "(skills.trained_share)" in warnings[0]
+    assert "0.45 was read as 0.45%, not 45%" in warnings[0] and "enter 45 or 45%" in warnings[0]
+    assert "skills.trained_share: {value: 0.45}" in (tmp_path / "out" / "011002.yaml").read_text(encoding="utf-8")
+
+
+def test_a_percentage_in_a_column_that_is_not_one_is_an_error(flagship, tmp_path):
+    path = flagship_csv(tmp_path, {"infrastructure.staff_per_pc": "45%"})
+    [row] = list(read_sheet(path, flagship))
+    [problem] = row.problems
+    assert problem.code == "DX303" and "45% is a percentage" in problem.message
+    assert "単位「人／台」の数値（0.1 から 20 まで）を入力してください" in problem.text("ja")
+
+
+def test_batch_scores_a_row_with_a_fraction_and_prints_the_warning(tmp_path):
+    path = flagship_csv(tmp_path, {"skills.trained_share": "0.45"})
+    proc = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--lang", "en", "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: DX310" in proc.stderr and "1 scored, 0 rejected" in proc.stderr
+
+
+# --- files saved by LibreOffice Calc ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calc_files(tmp_path_factory) -> dict[str, Path]:
+    """A sheet an officer typed `45%` into, saved by LibreOffice Calc as XLSX (a percent cell:
+    0.45 with a % format), then that workbook saved as a Shift_JIS CSV and a UTF-8 CSV (the text
+    Calc shows: `45.00%`)."""
+    from .clients import convert
+
+    folder = tmp_path_factory.mktemp("calc")
+    typed = flagship_csv(
+        folder,
+        {"skills.trained_share": "45%", "skills.itpass_share": "12.5%", "bpr.seals": "0.45"},
+        name="typed.csv",
+        encoding="utf-8",
+    )
+    # column A as text, as in the template (typed into a General column, Calc drops the leading 0)
+    workbook = convert(typed, "xlsx", folder / "xlsx", infilter="CSV:44,34,76,1,1/2")
+    files = {"xlsx": workbook}
+    for name, encoding in (("sjis", 64), ("utf8", 76)):
+        files[name] = convert(workbook, f"csv:Text - txt - csv (StarCalc):44,34,{encoding}", folder / name)
+    return files
+
+
+def test_calc_really_wrote_percent_cells_and_text(calc_files):
+    ws = openpyxl.load_workbook(calc_files["xlsx"]).worksheets[0]
+    head = [c.value for c in ws[1]]
+    cell = ws.cell(3, head.index("skills.trained_share") + 1)
+    assert cell.value == pytest.approx(0.45) and "%" in cell.number_format
+    assert "45" in calc_files["sjis"].read_bytes().decode("cp932") and "%" in calc_files["utf8"].read_text()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "sjis", "utf8"])
+def test_files_saved_by_calc_import_the_percentages(flagship, calc_files, kind):
+    rows = list(read_sheet(calc_files[kind], flagship))
+    keys = ("skills.trained_share", "skills.itpass_share", "bpr.seals")
+    assert values_of(rows, keys) == {"skills.trained_share": 45, "skills.itpass_share": 12.5, "bpr.seals": 0.45}
+    assert [p.code for p in rows[0].problems] == ["DX310"]  # the fraction typed as 0.45
+    assert rows[0].data["municipality"]["code"] == "011002"
+    assert rows[0].data["assessed"] == dt.date(2026, 10, 6)  # a date cell, or Calc's date text

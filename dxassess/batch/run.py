@@ -36,6 +36,7 @@ class Outcome:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # inputs scored, with a doubt (DX310)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
 
@@ -65,8 +66,12 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, bad
 
 
-def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection]) -> Iterator[Job]:
-    """One job per answer file and per sheet row; sheet problems go to `rejected`."""
+def jobs_from(
+    files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], warned: list[Problem] | None = None
+) -> Iterator[Job]:
+    """One job per answer file and per sheet row; sheet errors go to `rejected`, the warnings of
+    rows still scored to `warned`."""
+    warned = [] if warned is None else warned
     index = 0
     seen: dict[str, str] = {}
     for path in files:
@@ -82,9 +87,10 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 index += 1
                 continue
             for row in read_sheet(path, questionnaire, seen):
-                if row.problems:
-                    rejected += [Rejection(index, row.source, problem) for problem in row.problems]
+                if row.errors:
+                    rejected += [Rejection(index, row.source, problem) for problem in row.errors]
                 else:
+                    warned += [p for p in row.problems if p.severity == "warning"]
                     yield Job(index, row.source, data=row.data)
                 index += 1
         else:
@@ -262,7 +268,7 @@ def _passes(
 ) -> Outcome:
     work = Path(settings.work)
     sheet_rejections: list[Rejection] = []
-    jobs = list(jobs_from(files, questionnaire, sheet_rejections))
+    jobs = list(jobs_from(files, questionnaire, sheet_rejections, outcome.warnings))
     outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
     rows: dict[int, dict[str, Any]] = {}
     compact = _Compactor()

@@ -46,7 +46,7 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack))
-    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
+    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected] + outcome.warnings, lang))
     summary = text(
         "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
     )

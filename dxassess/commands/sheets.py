@@ -82,7 +82,7 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
         for row in read_sheet(sheet, questionnaire, seen):
             for problem in row.problems:
                 sys.stderr.write(format_problem(problem, lang) + "\n")
-            if row.problems:
+            if row.errors:
                 rejected += 1
                 continue
             try:

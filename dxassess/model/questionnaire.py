@@ -269,6 +269,12 @@ class NumericQuestion(QuestionBase):
                 level = i
         return float(level)
 
+    @property
+    def percentage(self) -> bool:
+        """Whether the number is a percentage (its unit is `%` or `％`): spreadsheets then hold it
+        as 45% or 0.45 where 45 is meant."""
+        return any(unit.strip() in ("%", "％") for unit in self.unit.values())
+
     def threshold_for(self, level: int) -> float:
         """The value at which `level` (1–5) is reached."""
         return self.thresholds[max(1, min(level, 5)) - 1]

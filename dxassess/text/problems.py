@@ -416,6 +416,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cell.unknown_type_fix": ("update dxassess", "dxassess を更新してください。"),
     "cell.formula": ("a formula ({formula}) is not read", "数式（{formula}）は読み取りません。"),
     "cell.formula_fix": ("enter the value itself", "値そのものを入力してください。"),
+    "cell.percent_not_here": (
+        "{value} is a percentage, but this column does not take one",
+        "{value} は百分率ですが、この列は百分率で入力する列ではありません。",
+    ),
+    "cell.percent_not_here_fix": (
+        "enter the number in {unit}, {bounds}",
+        "単位「{unit}」の数値（{bounds}）を入力してください。",
+    ),
+    "cell.percent_fraction": (
+        "{value:g} was read as {value:g}%, not {meant:g}%",
+        "{value:g} は {meant:g}% ではなく {value:g}% として読み取りました。",
+    ),
+    "cell.percent_fraction_fix": (
+        "if {meant:g}% was meant, enter {meant:g} or {meant:g}%",
+        "{meant:g}% の意味であれば、{meant:g} または {meant:g}% と入力してください。",
+    ),
     "cell.column_twice": ("column id is also in column {first}", "同じ列 id が {first} 列にもあります。"),
     "cell.delete_one": ("delete one", "どちらかを削除してください。"),
     "cell.not_a_column": (
