@@ -135,7 +135,7 @@ def test_yaml_template_filled_in_an_editor_validates(tmp_path):
         text.replace('code: ""', 'code: "011002"')
         .replace('name: ""', 'name: "札幌市"')
         .replace("population:  ", "population: 1973395")
-        .replace("assessed:  ", "assessed: 2026-11-27")
+        .replace('assessed: ""', 'assessed: "2026-11-27"')
         .replace("  # leadership.mayor_commitment: {value: }", "  leadership.mayor_commitment: {value: 4}")
         .replace("  # infrastructure.wifi: {value: }", "  infrastructure.wifi: {na: true}")
     )

@@ -318,7 +318,8 @@ def yaml_template(q: Questionnaire, lang: str) -> str:
         pad = " " * (18 - len(key) - len(blank))
         hint = text(f"sheet.hint_{key}", lang)
         head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {hint}")
-    head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {text('sheet.hint_assessed', lang)}")
+    # quoted, so YAML 1.1 tools (js-yaml, PyYAML) read the date as text, as dxassess writes it
+    head.append(f'assessed: ""          # {FIXED_LABELS["assessed"]}: {text("sheet.yaml_hint_assessed", lang)}')
     head.append("answers:")
     body: list[str] = []
     current = None

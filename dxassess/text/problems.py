@@ -98,6 +98,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "schema.value": ("{field}: {message}{shown}", "{field}: {message}{shown}"),
     "schema.found": (" (found {given!r})", "（現在の値: {given!r}）"),
+    "schema.quote_code": (
+        '; an unquoted code is read as a number and loses its leading 0: write {key}: "{text}"',
+        '引用符のないコードは数値として読まれ、先頭の 0 が失われます。{key}: "{text}" と引用符で囲んで書いてください。',
+    ),
+    "schema.quote_it": ('; write it in quotes: {key}: "{text}"', '引用符で囲んで {key}: "{text}" と書いてください。'),
+    "schema.unquote_it": (
+        "; write it without quotes: {key}: {text}",
+        "引用符を付けずに {key}: {text} と書いてください。",
+    ),
     "kind.not_questionnaire": (
         "is a {kind} file, not a questionnaire",
         "{kind} のファイルです。設問票ではありません。",

@@ -61,6 +61,10 @@ SHEETS: dict[str, tuple[str, str]] = {
     ),
     "sheet.yaml_4": ("3. Check the file: dxassess validate THIS_FILE", "3. 確認: dxassess validate このファイル"),
     "sheet.yaml_help": ("help", "ヒント"),
+    "sheet.yaml_hint_assessed": (
+        'YYYY-MM-DD in quotes, e.g. "2026-11-27"',
+        '引用符で囲んだ YYYY-MM-DD。例: "2026-11-27"',
+    ),
     # --- answer files written by `import`
     "sheet.imported_from": (
         "Imported by `dxassess import` from {source}.",
