@@ -120,7 +120,8 @@ def test_xlsx_template_layout(tmp_path):
     lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
     assert lists["F3"].type == "list" and lists["F3"].formula1 == '"0,1,2,3,4,5,スキップ"'
     assert lists["G3"].formula1 == '"はい,いいえ,スキップ"'
-    assert lists["I3"].formula1 == '"none,meeting_rooms,everywhere,スキップ,該当なし"'
+    assert lists["I3"].formula1 == '"なし,会議室のみ,全フロア,スキップ,該当なし"'  # Japanese labels in ja
+    assert lists["F3"].promptTitle == "首長はDXに自ら関与していますか。"  # the question, not its id
     pc_age = lists["H3"]
     assert (pc_age.type, pc_age.formula1, pc_age.formula2) == ("decimal", "0", "20")
     assert ws.column_dimensions["A"].number_format == "@"  # codes keep their leading zero
@@ -540,3 +541,62 @@ def test_files_saved_by_calc_import_the_percentages(flagship, calc_files, kind):
     assert [p.code for p in rows[0].problems] == ["DX310"]  # the fraction typed as 0.45
     assert rows[0].data["municipality"]["code"] == "011002"
     assert rows[0].data["assessed"] == dt.date(2026, 10, 6)  # a date cell, or Calc's date text
+
+
+# --- drop-downs of a Japanese workbook --------------------------------------------------------
+
+
+def test_english_workbook_offers_option_keys_and_english_titles(tmp_path):
+    ws = openpyxl.load_workbook(template(tmp_path, "xlsx", "en")).worksheets[0]
+    lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert lists["I3"].formula1 == '"none,meeting_rooms,everywhere,skip,na"'
+    assert lists["G3"].formula1 == '"yes,no,skip"'
+    assert lists["F3"].promptTitle == "Is the mayor personally…"  # cut between words at Excel's 32
+    assert lists["F3"].prompt.startswith("Is the mayor personally involved in DX?\nlevel 0–5")
+
+
+def test_japanese_labels_chosen_in_the_drop_down_import_as_keys(mini, tmp_path):
+    """What an officer picks in a Japanese workbook (labels, はい/いいえ, スキップ) reads back; an
+    option key typed instead still does."""
+    row = ["011002", "札幌市", "", 1973395, dt.date(2026, 11, 27), 3, "いいえ", 6.5, "会議室のみ", "スキップ"]
+    other = ["131016", "千代田区", "", 67000, dt.date(2026, 11, 27), 5, "はい", 3, "everywhere", ""]
+    [first, second] = list(read_sheet(fill_xlsx(tmp_path, [row, other]), mini))
+    assert first.errors == [] and second.errors == []
+    assert first.data["answers"]["infrastructure.wifi"] == {"value": "meeting_rooms"}
+    assert first.data["answers"]["leadership.policy"] == {"value": False}
+    assert first.data["answers"]["infrastructure.wifi_secured"] == {"skipped": True}
+    assert second.data["answers"]["infrastructure.wifi"] == {"value": "everywhere"}
+
+
+def test_every_drop_down_of_the_flagship_fits_excel_and_reads_back(flagship, tmp_path):
+    """Excel refuses an inline list over 255 characters (long labels go to the hidden `lists`
+    sheet), input titles over 32 and messages over 255; every label offered imports as its key."""
+    from dxassess.sheets.read import parse_answer
+
+    out = tmp_path / "flagship-ja.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    checked = 0
+    for dv in ws.data_validations.dataValidation:
+        assert len(dv.promptTitle or "") <= 32 and len(dv.prompt or "") <= 255 and len(dv.error or "") <= 255
+        if dv.type != "list":
+            continue
+        if dv.formula1.startswith('"'):
+            assert len(dv.formula1) <= 255
+            offered = dv.formula1.strip('"').split(",")
+        else:
+            letter = dv.formula1.split("!")[1].split("$")[1]
+            offered = [c.value for c in book["lists"][letter] if c.value is not None]
+        column = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        question = flagship.question_map()[head[openpyxl.utils.column_index_from_string(column) - 1]]
+        assert question.text["ja"].startswith(dv.promptTitle.rstrip("…"))
+        for label in offered:
+            assert parse_answer(question, label) is not None, (question.id, label)
+        if question.type == "choice":
+            keys = {o.key for o in question.options}
+            assert {parse_answer(question, label)["value"] for label in offered[: len(keys)]} == keys
+            assert offered[0] == question.options[0].label["ja"]
+            checked += 1
+    assert checked >= 30

@@ -58,13 +58,30 @@ class Column:
     bounds: tuple[float, float, bool] | None = None  # min, max, integer
     domain: str = ""
     extra: list[str] = field(default_factory=list)  # more lines for comments (other language)
+    asks: str = ""  # the question in the sheet's language (the title of the input help)
 
 
 def _flat(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
+def option_labels(question: ChoiceQuestion, lang: str) -> tuple[str, ...] | None:
+    """The options as a drop-down offers them in `lang` (import reads a label or a key back to
+    its key); None where labels cannot stand for the options (two alike, or one that reads as
+    a key of another option or as a skip / N/A word)."""
+    import unicodedata
+
+    labels = tuple(_flat(pick(o.label, lang)) for o in question.options)
+    folded = [unicodedata.normalize("NFKC", label).casefold() for label in labels]
+    taken = {o.key.casefold() for o in question.options} | set(words(lang).values()) | {"na", "skip"}
+    if len(set(folded)) != len(folded) or any(f in taken for f in folded) or not all(folded):
+        return None
+    return labels
+
+
+def _accepted(
+    question: Any, lang: str, drop_down: bool = False
+) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
     word = words(lang)
     tail = (word["skip"],) + ((word["na"],) if question.na_allowed else ())
     if isinstance(question, ScaleQuestion):
@@ -72,6 +89,9 @@ def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[flo
     if isinstance(question, YesNoQuestion):
         return f"{word['yes']} / {word['no']}", (word["yes"], word["no"]) + tail, None
     if isinstance(question, ChoiceQuestion):
+        labels = option_labels(question, lang) if drop_down and lang == "ja" else None
+        if labels:  # a Japanese workbook offers the Japanese labels in its drop-down
+            return text("sheet.accept_choice_list", lang), labels + tail, None
         keys = tuple(o.key for o in question.options)
         return text("sheet.accept_choice", lang, keys=" / ".join(keys)), keys + tail, None
     if isinstance(question, NumericQuestion):
@@ -96,21 +116,22 @@ def _levels(question: Any, q: Questionnaire, lang: str) -> str:
     return " / ".join(parts)
 
 
-def columns(q: Questionnaire, lang: str) -> list[Column]:
-    """The template's columns: the five municipality columns, then one per question."""
+def columns(q: Questionnaire, lang: str, drop_down: bool = False) -> list[Column]:
+    """The template's columns: the five municipality columns, then one per question. With
+    `drop_down` (a workbook), a Japanese sheet lists choice options by their labels."""
     other = next((x for x in q.languages if x != lang), None)
     cols = [Column(key, FIXED_LABELS[key], text(f"sheet.hint_{key}", lang)) for key in FIXED_LABELS]
     for domain in q.domains:
         for question in domain.questions:
-            hint, choices, bounds = _accepted(question, lang)
+            hint, choices, bounds = _accepted(question, lang, drop_down)
             extra = [_flat(pick(question.text, other))] if other and question.text.get(other) else []
             levels = _levels(question, q, lang)
             if levels:
                 extra.append(levels)
             label = _flat(pick(question.text, "ja"))
-            cols.append(
-                Column(question.id, label, hint, _flat(pick(question.help, lang)), choices, bounds, domain.id, extra)
-            )
+            help_text = _flat(pick(question.help, lang))
+            asks = _flat(pick(question.text, lang))
+            cols.append(Column(question.id, label, hint, help_text, choices, bounds, domain.id, extra, asks))
     return cols
 
 
@@ -146,9 +167,10 @@ def _comment_text(col: Column, lang: str) -> str:
 
 
 def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
-    """An inline list; a long one (Excel allows 255 characters) goes to a hidden `lists` sheet."""
+    """An inline list; a long one (Excel allows 255 characters), or one whose entries hold a
+    comma or a quote (the separators of an inline list), goes to a hidden `lists` sheet."""
     inline = '"' + ",".join(choices) + '"'
-    if len(inline) <= 255:
+    if len(inline) <= 255 and not any("," in c or '"' in c for c in choices):
         return inline
     sheet = book["lists"] if "lists" in book.sheetnames else book.create_sheet("lists")
     sheet.sheet_state = "hidden"
@@ -162,7 +184,11 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
 
     if col.choices:
         dv = DataValidation(type="list", formula1=_list_formula(col.choices, book, letter), allow_blank=True)
-        dv.error = text("sheet.choose_one_of", lang, choices=", ".join(col.choices))
+        if sum(len(c) for c in col.choices) > 120:  # long labels: the list itself says it
+            dv.error = text("sheet.choose_from_list", lang)
+        else:
+            dv.error = text("sheet.choose_one_of", lang, choices=", ".join(col.choices))
+        dv.errorStyle = "warning"  # an option key typed or pasted in is still read
     elif col.bounds:
         low, high, integer = col.bounds
         kind = "whole" if integer else "decimal"
@@ -179,11 +205,26 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
         return None
     dv.showErrorMessage = dv.showInputMessage = True
     dv.errorTitle = "dxassess"
-    dv.promptTitle = col.id[:32]
-    dv.prompt = (col.hint + ("\n" + col.help if col.help else ""))[:250]
-    dv.error = dv.error[:250]
+    title = col.asks or col.label
+    dv.promptTitle = _cut(title, 32)  # Excel's limit for the title of an input message
+    lines = ([title] if len(title) > 32 else []) + [col.hint] + ([col.help] if col.help else [])
+    dv.prompt = _cut("\n".join(lines), 255)
+    dv.error = _cut(dv.error, 255)
     dv.add(f"{letter}3:{letter}{LAST_ROW}")
     return dv
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in … when cut (between words in Latin text)."""
+    from unicodedata import east_asian_width
+
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    latin = not any(east_asian_width(c) in "WF" for c in cut)
+    if latin and " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
 
 
 def xlsx_template(q: Questionnaire, lang: str) -> bytes:
@@ -195,7 +236,7 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    cols = columns(q, lang)
+    cols = columns(q, lang, drop_down=True)
     book = Workbook()
     ws = book.active
     ws.title = text("sheet.answers_title", lang)
