@@ -600,3 +600,72 @@ def test_every_drop_down_of_the_flagship_fits_excel_and_reads_back(flagship, tmp
             assert offered[0] == question.options[0].label["ja"]
             checked += 1
     assert checked >= 30
+
+
+# --- the template in LibreOffice Calc: rows not clipped, A4 print ------------------------------
+
+
+def calc_row_heights(workbook: Path, folder: Path) -> dict[str, list[list[int]]]:
+    """Per sheet, per row: [height in the file, height Calc needs for the text], 1/100 mm."""
+    import shutil
+    import subprocess
+
+    from .clients import soffice
+
+    soffice()
+    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    probe = subprocess.run([python or "python3", "-c", "import uno"], capture_output=True)
+    if python is None or probe.returncode != 0:
+        pytest.skip("LibreOffice's Python bridge is missing (apt-get install python3-uno; CI's .ci/run installs it)")
+    script = Path(__file__).parent / "calc" / "row_heights.py"
+    proc = subprocess.run(
+        [python, str(script), str(workbook), str(folder / "uno-profile")], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_template_rows_are_not_clipped_in_calc(tmp_path, lang):
+    out = tmp_path / f"template-{lang}.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", lang]).exit_code == 0
+    sheets = calc_row_heights(out, tmp_path)
+    assert len(sheets) == 2
+    for name, rows in sheets.items():
+        clipped = [(i + 1, given, needed) for i, (given, needed) in enumerate(rows) if given < needed - 30]
+        assert clipped == [], (name, clipped[:5])
+    guide = list(sheets.values())[1]
+    assert len(guide) > 90 and max(needed for _, needed in guide) > 3000  # long rows were measured
+
+
+def test_template_prints_on_a4_in_a_sensible_number_of_pages(tmp_path):
+    from .clients import convert, pdf_info, pdf_pages
+
+    out = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    info = pdf_info(pdf)
+    assert "A4" in info["Page size"], info["Page size"]
+    pages = pdf_pages(pdf)
+    guide_starts = next(i for i, page in enumerate(pages) if "(municipal-dx 1.1.0)" in page)
+    assert 1 < guide_starts <= -(-97 // 8)  # the answer sheet: 5 + 92 columns, about eight to a page
+    assert len(pages) <= 32, len(pages)  # was 36 Letter pages with clipped rows
+
+
+def test_an_ods_saved_by_calc_gets_the_fix_not_a_parser_error(tmp_path):
+    from .clients import convert
+
+    typed = tmp_path / "typed.csv"
+    typed.write_text(",".join(IDS) + "\n" + ",".join(REFERENCE_TEXT) + "\n", encoding="utf-8")
+    ods = convert(typed, "ods", tmp_path / "ods", infilter="CSV:44,34,76,1,1/2")
+    renamed = tmp_path / "answers.xlsx"  # the name does not matter: the content says what it is
+    renamed.write_bytes(ods.read_bytes())
+    for path in (ods, renamed):
+        code, err, _ = import_(tmp_path, path)
+        assert code == 1 and "DX009" in err and "InvalidFileException" not in err
+        assert "OpenDocument spreadsheet (.ods)" in err and "Excel 2007-365 (.xlsx)" in err
+    proc = run_cli("batch", str(ods), "-o", str(tmp_path / "out"), "-q", Q)
+    assert_clean_error(proc, 1)
+    assert "OpenDocument spreadsheet (.ods)" in proc.stderr

@@ -16,7 +16,7 @@ from dxassess.batch.work import Job, Settings, finish_job, score_job
 from dxassess.problems import Problem
 from dxassess.text import Msg, msg
 
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
 

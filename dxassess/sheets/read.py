@@ -153,7 +153,7 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
     """The cells of every row of a sheet; the format is told by the file's first bytes."""
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(8)
+            magic = fh.read(100)
     except OSError as exc:
         reason = (
             msg("read.not_found") if isinstance(exc, FileNotFoundError) else Msg(str(exc.strerror), os_reason(exc).ja)
@@ -162,6 +162,8 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         what = msg("sheet.old_xls")
         raise InputError(what, str(path), code="DX009")
+    if magic.startswith(b"PK\x03\x04") and (b"opendocument" in magic or path.suffix.lower() in (".ods", ".ots")):
+        raise InputError(msg("sheet.ods"), str(path), code="DX009")  # its first entry names its type
     if magic.startswith(b"PK\x03\x04"):
         return _xlsx_rows(path)
     return _csv_rows(path)

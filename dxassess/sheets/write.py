@@ -156,7 +156,8 @@ LABEL_FILLS = ("DDEBF7", "E2EFDA")  # alternate per domain
 FIXED_FILL = "EDEDED"
 WIDTHS = {"code": 15, "name": 16, "prefecture": 15, "population": 14, "assessed": 14}
 LAST_ROW = 1048576
-PRINT_ROWS = 15
+PRINT_ROWS = 5  # blank rows of the printed form
+QUESTIONS_PER_PAGE = 8
 
 
 def _comment_text(col: Column, lang: str) -> str:
@@ -272,11 +273,18 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
         if dv is not None:
             ws.add_data_validation(dv)
     ws.row_dimensions[1].height = 18
-    ws.row_dimensions[2].height = 96
+    # Calc does not fit rows to wrapped text when it opens a workbook: heights are set here, from
+    # the longest label (checked against Calc's own layout in the tests).
+    label_lines = max(
+        (_lines(c.label, WIDTHS.get(c.id, 24), 10) + _lines(c.hint, WIDTHS.get(c.id, 24), 9)) for c in cols
+    )
+    ws.row_dimensions[2].height = LINE_HEIGHT * label_lines + 4
     ws.freeze_panes = "C3"
     ws.print_title_rows = "1:2"
     ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + PRINT_ROWS}"  # a printed blank form
-    ws.page_setup.orientation = "landscape"
+    _a4_landscape(ws)
+    # one page tall (the form, not a million rows), about eight questions to a page across
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = -(-len(cols) // QUESTIONS_PER_PAGE), 1
     _guide(guide, q, cols, lang)
     return stable_xlsx(book)
 
@@ -305,15 +313,21 @@ def stable_xlsx(book: Any) -> bytes:
 
 
 GUIDE_WIDTHS = (7, 30, 60, 30, 50)
+LINE_HEIGHT = 16  # points per line of wrapped 10–11 pt Japanese text in Calc (Noto Sans CJK)
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs, generously (in LibreOffice a Japanese character takes about 1.5
-    width units, a Latin one 0.8; clipped text is worse than white space)."""
+def _lines(text: str, width: float, size: float = 11) -> int:
+    """Lines a cell `width` characters wide needs for `text` wrapped, generously: a Japanese
+    character takes about 2 width units at 11 pt, a Latin one 1 (clipped text is worse than
+    white space; Calc and Excel do not fit the row when they open the file)."""
     from unicodedata import east_asian_width
 
-    units = [sum(1.7 if east_asian_width(c) in "WF" else 0.9 for c in part) for part in text.split("\n")]
-    return sum(1 + int(u / width) for u in units)
+    scale = size / 11
+    total = 0
+    for part in str(text).split("\n"):
+        units = sum(1.9 if east_asian_width(c) in "WF" else 1.0 for c in part) * scale
+        total += 1 + int(units / max(width - 1.5, 1))
+    return total
 
 
 def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
@@ -323,8 +337,10 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
 
     put_text(ws.cell(1, 1), f"{pick(q.title, lang)} ({q.id} {q.version})").font = Font(bold=True, size=13)
     steps = [text(f"sheet.guide_{i}", lang) for i in (1, 2, 3)]
+    ws.row_dimensions[1].height = 24
     for i, step in enumerate(steps, start=2):
         ws.cell(i, 1, step)
+        ws.row_dimensions[i].height = LINE_HEIGHT + 2
     heads = [text(f"sheet.head_{key}", lang) for key in ("column", "id", "question", "answer", "help")]
     top = len(steps) + 3
     for j, head in enumerate(heads, start=1):
@@ -334,12 +350,22 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
         values = [get_column_letter(i), col.id, "\n".join([col.label, *col.extra]), col.hint, col.help]
         for j, value in enumerate(values, start=1):
             put_text(ws.cell(top + i, j), value).alignment = Alignment(wrap_text=True, vertical="top")
-        lines = max(_lines(str(v), width) for v, width in zip(values[2:], GUIDE_WIDTHS[2:]))
-        ws.row_dimensions[top + i].height = 15 * lines + 2
+        lines = max(_lines(str(v), width) for v, width in zip(values, GUIDE_WIDTHS))
+        ws.row_dimensions[top + i].height = LINE_HEIGHT * lines + 2
     for letter, width in zip("ABCDE", GUIDE_WIDTHS):
         ws.column_dimensions[letter].width = width
-    ws.page_setup.orientation, ws.page_setup.fitToHeight = "landscape", 0
+    _a4_landscape(ws)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # all five columns, as many pages as needed
+    ws.print_title_rows = f"{top}:{top}"
+
+
+def _a4_landscape(ws: Any) -> None:
+    """Print setup of a template sheet: A4 landscape, scaled to fit (openpyxl's default is the
+    printer's paper, Letter on many)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
 
 
 # --- YAML -----------------------------------------------------------------------------------

@@ -373,6 +373,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
     ),
     "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.ods": (
+        "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc, choose File > Save As, "
+        "file type Excel 2007-365 (.xlsx) or Text CSV (.csv), and give that file",
+        "OpenDocument 形式（.ods）のシートは読み取れません。LibreOffice Calc の「ファイル」→「名前を付けて保存」で、"
+        "ファイルの種類を Excel 2007-365（.xlsx）か テキスト CSV（.csv）にして保存し、そのファイルを指定してください。",
+    ),
     "sheet.old_xls": (
         "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8",
         "古い .xls 形式（またはパスワード付き）のブックです。.xlsx か「CSV UTF-8」で保存し直してください。",
