@@ -178,6 +178,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A file marked `synthetic: true` uses a real municipality's code.",
         "Use a code of no municipality (as `dxassess sample` does), or remove `synthetic: true`.",
     ),
+    "DX313": (
+        "percent-fraction",
+        "A percentage column holds a fraction such as 0.45, where 45 (%) was probably meant.",
+        "Enter the percentage: 45 or 45%.",
+    ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
         "template-refused",
@@ -294,6 +299,7 @@ CODES_JA: dict[str, str] = {
     "DX504": "統合する部分回答の設問票または版が異なります。",
     "DX505": "統合する部分回答に同じ名前のものがあります。",
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
+    "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -304,7 +310,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313"})
 
 
 def rule_name(code: str) -> str:

@@ -54,12 +54,12 @@ def test_all_good_inputs(samples: Path, tmp_path: Path):
     assert "<svg" in index and "reports/" in index
     assert not list(out.glob(".dxassess-work*"))
     wb = load_workbook(out / "summary.xlsx", read_only=True)
-    assert [c.value for c in next(wb["summary"].iter_rows(max_row=1))][:5] == [
-        "code",
-        "name",
-        "prefecture",
-        "population",
-        "tier",
+    assert [c.value for c in next(wb["Summary"].iter_rows(max_row=1))][:5] == [
+        "Local government code",
+        "Municipality",
+        "Prefecture",
+        "Population",
+        "Size tier",
     ]
 
 
@@ -215,7 +215,7 @@ def test_no_cell_starts_a_formula(tmp_path: Path):
         for value in row.values():
             assert not value.startswith(FORMULA_START), row
     wb = load_workbook(out / "summary.xlsx")
-    for row in wb["summary"].iter_rows(min_row=2):
+    for row in wb.worksheets[0].iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", cell.value
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -319,3 +319,49 @@ def test_a_summary_process_that_dies_is_a_one_line_error_naming_its_file(tmp_pat
         beside.wait()
     line = info.value.one_line("en")
     assert line.startswith(f"{tmp_path / 'summary.xlsx'}: error: DX901 ") and "exit code 3" in line
+
+
+def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samples: Path) -> None:
+    """Headers and size tiers in the batch language, dates as dates, number formats, widths,
+    filters, a frozen header and A4 landscape; the same bytes on every run."""
+    import datetime as dt
+
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(samples), "-o", str(out), "--lang", "ja", "--jobs", "1", "-q", str(MINI))
+    assert proc.returncode == 0, proc.stderr
+    wb = load_workbook(out / "summary.xlsx")
+    ws, bench = wb.worksheets
+    assert (ws.title, bench.title) == ("団体別一覧", "規模区分別の分布")
+    head = [c.value for c in ws[1]]
+    assert head[:10] == [
+        "団体コード",
+        "団体名",
+        "都道府県",
+        "人口",
+        "規模区分",
+        "総合スコア",
+        "区分内順位",
+        "回答率",
+        "診断日",
+        "設問票",
+    ]
+    assert "首長・幹部のコミットメント" in head and head[-2:] == ["目標未達の設問数", "根拠資料の期限が切れた回答数"]
+    first = {h: c for h, c in zip(head, ws[2])}
+    assert first["規模区分"].value in ("政令指定都市", "中核市", "一般市", "特別区", "町村")
+    assert isinstance(first["診断日"].value, dt.datetime) and first["診断日"].number_format == "yyyy-mm-dd"
+    assert first["人口"].number_format == "#,##0" and first["回答率"].number_format == "0%"
+    assert first["団体コード"].data_type == "s" and len(first["団体コード"].value) == 6
+    for sheet in (ws, bench):
+        assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
+        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows == "$1:$1"
+        assert all(sheet.column_dimensions[c].width >= 9 for c in "ABCDEFGHI")
+    assert bench["A2"].value in ("政令指定都市", "中核市", "一般市", "特別区", "町村") and bench["I2"].value in (
+        "はい",
+        "いいえ",
+    )
+    again = tmp_path / "again"
+    assert (
+        run_cli("batch", str(samples), "-o", str(again), "--lang", "ja", "--jobs", "1", "-q", str(MINI)).returncode == 0
+    )
+    assert (again / "summary.xlsx").read_bytes() == (out / "summary.xlsx").read_bytes()

@@ -157,7 +157,7 @@ def test_templates_of_a_part_hold_its_questions_and_record_the_part(tmp_path: Pa
         text.replace('code: ""', 'code: "011002"')
         .replace('name: ""', "name: 札幌市")
         .replace("population:  ", "population: 1973395")
-        .replace("assessed:  ", "assessed: 2026-10-01")
+        .replace('assessed: ""', 'assessed: "2026-10-01"')
         .replace("# leadership.policy: {value: }", "leadership.policy: {value: true}")
     )
     yaml_path.write_text(filled, encoding="utf-8")

@@ -16,7 +16,7 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
-from dxassess.sheets.write import FORMULA_START, put_text, safe_cell, stable_xlsx
+from dxassess.sheets.write import put_text, safe_cell, stable_xlsx
 from dxassess.text import Msg, msg, text
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
@@ -69,58 +69,122 @@ def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str]) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
+# summary.xlsx: (catalogue key of the header, column width in characters, number format)
+_XLSX_COLUMNS = {
+    "code": ("report.code", 11, "@"),
+    "name": ("report.municipality", 16, "General"),
+    "prefecture": ("report.prefecture", 10, "General"),
+    "population": ("report.population", 12, "#,##0"),
+    "tier": ("report.tier", 14, "General"),
+    "overall": ("report.overall", 10, "0.00"),
+    "tier_percentile": ("report.index_percentile", 10, "0"),
+    "completeness": ("report.completeness", 10, "0%"),
+    "assessed": ("report.assessed", 12, "yyyy-mm-dd"),
+    "questionnaire": ("report.questionnaire", 20, "General"),
+    "gaps": ("report.summary_gap_count", 11, "0"),
+    "expired_evidence": ("report.summary_expired_evidence", 11, "0"),
+}
+DOMAIN_COLUMN = (11, "0.00")
+
+
+def _xlsx_value(key: str, value: Any, lang: str) -> Any:
+    """A summary value as a spreadsheet should hold it: dates as dates, tiers by their name."""
+    import datetime as dt
+
+    if key == "assessed" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if key == "tier" and isinstance(value, str):
+        return text(f"report.tier_{value}", lang)
+    return value
+
+
+def _sheet_setup(ws: Any, widths: list[float], rows: int) -> None:
+    """Frozen header, filters, widths, A4 landscape fitted to the page width, header on every page."""
+    from openpyxl.utils import get_column_letter
+
+    last = get_column_letter(len(widths))
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = "9"  # A4 (openpyxl's Worksheet.PAPERSIZE_A4)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def summary_xlsx(
     rows: list[dict[str, Any]], domain_ids: list[str], bench: Benchmarks, titles: dict[str, str], lang: str
 ) -> bytes:
-    """The summary and the tier benchmarks as a workbook (streamed: memory stays flat)."""
+    """The summary and the tier benchmarks as a workbook for people: headers and size tiers in
+    `lang`, dates as dates, number formats, widths, filters, a frozen header, A4 landscape
+    (streamed: memory stays flat). Scripts read summary.csv or summary.json, which keep the ids."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("summary")
-    ws.freeze_panes = "C2"
-    bold = Font(bold=True)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
 
     def header(sheet: Any, names: list[str]) -> None:
         cells = []
         for name in names:
-            cell = WriteOnlyCell(sheet, value=name)
-            cell.font = bold
+            cell = put_text(WriteOnlyCell(sheet), name)
+            cell.font, cell.fill, cell.alignment = bold, fill, wrap
             cells.append(cell)
+        sheet.row_dimensions[1].height = 46  # three lines of a wrapped domain title
         sheet.append(cells)
 
-    header(ws, _columns(domain_ids))
+    keys = _columns(domain_ids)
+    specs = [_XLSX_COLUMNS.get(key, (None, *DOMAIN_COLUMN)) for key in keys]
+    ws = wb.create_sheet(text("report.summary_sheet", lang))
+    ws.freeze_panes = "C2"
+    _sheet_setup(ws, [width for _, width, _ in specs], len(rows))
+    header(ws, [text(spec[0], lang) if spec[0] else titles.get(key, key) for key, spec in zip(keys, specs)])
     for row in rows:
-        # Plain values, except text that would start a formula: that goes in as an explicit string.
-        ws.append(
+        cells = []
+        for key, (_, _, fmt), value in zip(keys, specs, _record(row, domain_ids)):
+            value = _xlsx_value(key, value, lang)
+            cell = WriteOnlyCell(ws)
+            if isinstance(value, str):
+                put_text(cell, value)  # text that would start a formula goes in as an explicit string
+            else:
+                cell.value = value
+            cell.number_format = fmt
+            cells.append(cell)
+        ws.append(cells)
+
+    bs = wb.create_sheet(text("report.benchmarks_sheet", lang))
+    bench_keys = ("tier", "domain", "summary_n", "summary_q1", "index_median", "summary_q3", "summary_min")
+    names = [text(f"report.{k}", lang) for k in bench_keys]
+    names += [text("report.summary_max", lang), text("report.summary_suppressed", lang)]
+    stats_rows = [
+        (tier, key, stats.as_dict()) for tier in TIERS for key, stats in bench.tier_stats(tier).items() if stats.n
+    ]
+    bs.freeze_panes = "C2"
+    _sheet_setup(bs, [16, 24, 9, 11, 11, 11, 9, 9, 14], len(stats_rows))
+    header(bs, names)
+    yes, no = text("report.yes", lang), text("report.no", lang)
+    overall = text("report.overall", lang)
+    for tier, key, d in stats_rows:
+        label = overall if key == "overall" else titles.get(key, key)
+        bs.append(
             [
-                put_text(WriteOnlyCell(ws), value)
-                if isinstance(value, str) and value.startswith(FORMULA_START)
-                else value
-                for value in _record(row, domain_ids)
+                put_text(WriteOnlyCell(bs), text(f"report.tier_{tier}", lang)),
+                put_text(WriteOnlyCell(bs), label),
+                d["n"],
+                d["q1"],
+                d["median"],
+                d["q3"],
+                d["min"],
+                d["max"],
+                yes if d["suppressed"] else no,
             ]
         )
-    bs = wb.create_sheet("benchmarks")
-    header(bs, ["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
-    for tier in TIERS:
-        for key, stats in bench.tier_stats(tier).items():
-            if stats.n == 0:
-                continue
-            d = stats.as_dict()
-            bs.append(
-                [
-                    tier,
-                    key,
-                    d["n"],
-                    d["q1"],
-                    d["median"],
-                    d["q3"],
-                    d["min"],
-                    d["max"],
-                    "yes" if d["suppressed"] else "no",
-                ]
-            )
     return stable_xlsx(wb)
 
 

@@ -16,7 +16,7 @@ from dxassess.batch.work import Job, Settings, finish_job, score_job
 from dxassess.problems import Problem
 from dxassess.text import Msg, msg
 
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
 
@@ -77,7 +77,8 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection]) -> Iterator[Job]:
-    """One job per answer file and per sheet row; sheet problems go to `rejected`."""
+    """One job per answer file and per sheet row; sheet errors go to `rejected`; the warnings of
+    rows still scored go with their job."""
     index = 0
     seen: dict[str, str] = {}
     for path in files:

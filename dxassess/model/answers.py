@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from dxassess.model.questionnaire import ID_PATTERN, VERSION_PATTERN, Owner, Strict
+from dxassess.model.questionnaire import ID_PATTERN, VERSION_PATTERN, Date, OwnerName, Strict
 
 MAX_POPULATION = 10_000_000  # the largest municipality has under 4 million people
 MAX_NOTE = 2000  # characters of a note: a paragraph, not a document
@@ -42,7 +41,7 @@ class Evidence(Strict):
     )
     link: str | None = Field(default=None, max_length=1000, description="Where it is kept: a URL or a file path.")
     owner: str | None = Field(default=None, max_length=100, description="The department that keeps it.")
-    expires: dt.date | None = Field(
+    expires: Date | None = Field(
         default=None, description="When it stops being valid (a policy revised yearly, a figure for one year)."
     )
 
@@ -78,7 +77,7 @@ class Answer(Strict):
     answered_by: str | None = Field(
         default=None, max_length=100, description="Who answered: a department or a role, e.g. 人事課."
     )
-    answered_on: dt.date | None = Field(default=None, description="When it was answered (YYYY-MM-DD).")
+    answered_on: Date | None = Field(default=None, description="When it was answered (YYYY-MM-DD).")
     evidence: Evidence | None = Field(default=None, description="The document the answer rests on.")
 
     @model_validator(mode="after")
@@ -109,7 +108,9 @@ class Part(Strict):
         description="The domains handed out in this part.",
         json_schema_extra={"items": {"pattern": ID_PATTERN}},
     )
-    owners: list[Owner] = Field(default_factory=list, description="The departments whose questions this part holds.")
+    owners: list[OwnerName] = Field(
+        default_factory=list, description="The departments whose questions this part holds."
+    )
     respondent: str | None = Field(default=None, max_length=100, description="Who answered the part.")
 
 
@@ -131,7 +132,7 @@ class AnswerSheet(Strict):
 
     questionnaire: QuestionnaireRef
     municipality: Municipality
-    assessed: dt.date = Field(description="Date of the assessment (YYYY-MM-DD).")
+    assessed: Date = Field(description="Date of the assessment (YYYY-MM-DD).")
     answers: dict[str, Answer] = Field(default_factory=dict, description="Question id → answer.")
     sharing: Sharing | None = Field(default=None, description="Consent to be named to peers, with a contact.")
     part: Part | None = Field(default=None, description="The part of a team assessment this file holds.")

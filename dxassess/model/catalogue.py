@@ -7,7 +7,7 @@ from functools import cached_property
 
 from pydantic import Field
 
-from dxassess.model.questionnaire import REF_PATTERN, SECTION_ID_PATTERN, Owner, Strict, Text
+from dxassess.model.questionnaire import REF_PATTERN, SECTION_ID_PATTERN, OwnerName, Strict, Text
 
 
 class Document(Strict):
@@ -28,7 +28,7 @@ class Action(Strict):
 
     id: str = Field(pattern=REF_PATTERN, description="Stable action id, cited by questions, e.g. `org.appoint_cio`.")
     text: Text = Field(description="The action, as an instruction to the municipality (paraphrased).")
-    owner: Owner = Field(description="Department that usually owns it.")
+    owner: OwnerName = Field(description="Department that usually owns it.")
     needs_budget: bool = Field(default=False, description="Whether it needs money in a budget.")
     months: int = Field(ge=1, le=60, description="Roughly how many months it takes.")
     support: list[str] = Field(

@@ -24,7 +24,7 @@ from dxassess.checks import value_problem
 from dxassess.errors import InputError
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.problems import Problem
-from dxassess.text import Msg, msg
+from dxassess.text import Msg, msg, pick
 from dxassess.text.problems import os_reason
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
@@ -32,6 +32,7 @@ PART_COLUMNS = ("part", "respondent")  # optional, after the questions: which pa
 REQUIRED = ("code", "name", "population", "assessed")
 PREFILLED = frozenset({"code", "name", "prefecture", "population"})  # what `template --prefecture` writes
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
+_PERCENT_SIGN = re.compile(r"%$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
@@ -45,10 +46,15 @@ class SheetRow:
     source: str  # "sheet.xlsx:5"
     line: int  # the spreadsheet row number
     data: dict[str, Any] | None = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: the row is not read
     code: str | None = None
     warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
     questions: tuple[str, ...] = ()  # the sheet's question columns (what a part sheet hands out)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that keep the row from becoming an answer file (warnings do not)."""
+        return self.problems
 
 
 class CellError(ValueError):
@@ -111,6 +117,22 @@ def _csv_rows(path: Path) -> Iterator[list[Any]]:
             yield [_Literal(c[1:]) if _FORMULA_ESCAPED.match(c) else c for c in cells]
 
 
+def _shown_as_percent(number_format: str | None) -> bool:
+    """Whether a number format shows the value times 100 with `%` (`0%`, `0.00%`), not a
+    literal `%` after the value itself (`0"%"`, `0\\%`)."""
+    if not number_format or "%" not in number_format:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
+
+
+def _xlsx_cell(cell: Any) -> Any:
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if _shown_as_percent(getattr(cell, "number_format", None)):
+            return _Percent(value)
+    return value
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     import openpyxl
 
@@ -122,8 +144,8 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size; read every cell
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        for row in sheet.iter_rows():
+            yield [_xlsx_cell(cell) for cell in row]
     except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
         what = msg("sheet.bad_xlsx", error=type(exc).__name__)
         raise InputError(what, str(path), code="DX009") from None
@@ -135,7 +157,7 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
     """The cells of every row of a sheet; the format is told by the file's first bytes."""
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(8)
+            magic = fh.read(100)
     except OSError as exc:
         reason = (
             msg("read.not_found") if isinstance(exc, FileNotFoundError) else Msg(str(exc.strerror), os_reason(exc).ja)
@@ -144,6 +166,8 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         what = msg("sheet.old_xls")
         raise InputError(what, str(path), code="DX009")
+    if magic.startswith(b"PK\x03\x04") and (b"opendocument" in magic or path.suffix.lower() in (".ods", ".ots")):
+        raise InputError(msg("sheet.ods"), str(path), code="DX009")  # its first entry names its type
     if magic.startswith(b"PK\x03\x04"):
         return _xlsx_rows(path)
     return _csv_rows(path)
@@ -154,6 +178,10 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
 
 class _Literal(str):
     """Text that was escaped with a leading `'` (as `safe_cell` writes): never a formula."""
+
+
+class _Percent(float):
+    """A number cell shown as a percentage: a spreadsheet stores 45% as 0.45 with a `%` format."""
 
 
 def _is_formula(value: Any) -> bool:
@@ -173,18 +201,35 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def _number(value: Any) -> int | float:
+def _tidy(number: float) -> int | float:
+    return int(number) if number.is_integer() else number
+
+
+def _reading(value: Any) -> tuple[int | float, bool]:
+    """A number cell or number text → (the number, whether it was given as a percentage).
+    A percent cell (0.45 shown as 45%) and the text `45%` / `45.00%` / `４５％` both give (45, True)."""
     if isinstance(value, bool):
         raise ValueError(value)
+    if isinstance(value, _Percent):
+        return _tidy(round(float(value) * 100, 9)), True  # 0.145 * 100 is 14.499999999999998
     if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() else float(value)
+        return _tidy(float(value)), False
     text = re.sub(r"\s+", "", _text(value)).replace("\u2212", "-")
+    percent = bool(_PERCENT_SIGN.search(text))
+    text = _PERCENT_SIGN.sub("", text)
     if _GROUPED.match(text):
         text = text.replace(",", "")
     if not _NUMBER.match(text):
         raise ValueError(text)
-    number = float(text)
-    return int(number) if number.is_integer() else number
+    return _tidy(float(text)), percent
+
+
+def _number(value: Any) -> int | float:
+    """A plain number (a percentage is not one here)."""
+    number, percent = _reading(value)
+    if percent:
+        raise ValueError(value)
+    return number
 
 
 def parse_code(value: Any) -> str:
@@ -262,16 +307,46 @@ def _scale(value: Any) -> int:
 def _numeric(question: NumericQuestion, value: Any) -> int | float:
     bounds = msg("cell.bounds", min=question.min, max=question.max)
     try:
-        number = _number(value)
+        number, percent = _reading(value)
     except ValueError:
         raise CellError(
             "DX303", msg("cell.number", value=_text(value)), msg("cell.number_fix", bounds=bounds)
         ) from None
+    if percent and not question.percentage:
+        unit = Msg(pick(question.unit, "en"), pick(question.unit, "ja"))
+        what = msg("cell.percent_not_here", value=_shown(value))
+        raise CellError("DX303", what, msg("cell.percent_not_here_fix", unit=unit, bounds=bounds))
     problem = value_problem(question, number)
     if problem:
         fix = msg("cell.range_fix_whole" if question.integer else "cell.range_fix", bounds=bounds)
         raise CellError("DX303", msg("cell.out_of_range", value=number), fix)
     return number
+
+
+def _shown(value: Any) -> str:
+    """A cell as the officer saw it: a percent cell as `45%`."""
+    if isinstance(value, _Percent):
+        return f"{_reading(value)[0]:g}%"
+    return _text(value)
+
+
+def fraction_warning(question: Any, value: Any, answer: dict[str, Any] | None) -> tuple[Msg, Msg] | None:
+    """(what, fix) when a 0–100 percentage column holds a fraction such as 0.45: the officer
+    probably meant 45% (a spreadsheet that stores 45% as 0.45 lost the format, or a share was
+    typed as 0–1). The value is kept as given; None when nothing looks wrong. Columns of a
+    narrower or signed range (IT staff 0–20%, a change of -100–1000%) are left alone: small
+    values are real there."""
+    if not isinstance(question, NumericQuestion) or not question.percentage:
+        return None
+    if question.min < 0 or question.max < 100:
+        return None
+    if not answer or "value" not in answer or _reading(value)[1]:
+        return None
+    number = answer["value"]
+    if not 0 < number <= 1:
+        return None
+    meant = _tidy(round(number * 100, 9))
+    return msg("cell.percent_fraction", value=number, meant=meant), msg("cell.percent_fraction_fix", meant=meant)
 
 
 def parse_fixed(key: str, value: Any) -> Any:
@@ -392,6 +467,7 @@ class _Reader:
         result = SheetRow(f"{self.name}:{line}", line)
         fixed: dict[str, Any] = {}
         answers: dict[str, Any] = {}
+        warnings: list[Problem] = []
         for index, key in self.columns.items():
             value = cells[index] if index < len(cells) else None
             if isinstance(value, str) and not isinstance(value, _Literal):
@@ -407,6 +483,9 @@ class _Reader:
                     answer = parse_answer(self.questions[key], value)
                     if answer is not None:
                         answers[key] = answer
+                    doubt = fraction_warning(self.questions[key], value, answer)
+                    if doubt:
+                        warnings.append(self.problem(line, index, key, "DX313", *doubt, severity="warning"))
             except CellError as exc:
                 result.problems.append(self.problem(line, index, key, exc.code, exc.what, exc.fix))
         code = fixed.get("code")
@@ -430,7 +509,9 @@ class _Reader:
             else:
                 self.seen[code] = result.source
         result.problems.sort(key=lambda p: p.col)
-        if not result.problems:
+        failed = bool(result.problems)
+        result.warnings += warnings
+        if not failed:
             fixed["prefecture"] = fixed.get("prefecture") or lgcode.prefecture_of(str(code))
             municipality = {k: fixed[k] for k in ("code", "name", "prefecture", "population")}
             questionnaire = {"id": self.q.id, "version": self.q.version}

@@ -98,6 +98,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "schema.value": ("{field}: {message}{shown}", "{field}: {message}{shown}"),
     "schema.found": (" (found {given!r})", "（現在の値: {given!r}）"),
+    "schema.quote_code": (
+        '; an unquoted code is read as a number and loses its leading 0: write {key}: "{text}"',
+        '引用符のないコードは数値として読まれ、先頭の 0 が失われます。{key}: "{text}" と引用符で囲んで書いてください。',
+    ),
+    "schema.quote_it": ('; write it in quotes: {key}: "{text}"', '引用符で囲んで {key}: "{text}" と書いてください。'),
+    "schema.unquote_it": (
+        "; write it without quotes: {key}: {text}",
+        "引用符を付けずに {key}: {text} と書いてください。",
+    ),
     "kind.not_questionnaire": (
         "is a {kind} file, not a questionnaire",
         "{kind} のファイルです。設問票ではありません。",
@@ -457,6 +466,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
     ),
     "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.ods": (
+        "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc, choose File > Save As, "
+        "file type Excel 2007-365 (.xlsx) or Text CSV (.csv), and give that file",
+        "OpenDocument 形式（.ods）のシートは読み取れません。LibreOffice Calc の「ファイル」→「名前を付けて保存」で、"
+        "ファイルの種類を Excel 2007-365（.xlsx）か テキスト CSV（.csv）にして保存し、そのファイルを指定してください。",
+    ),
     "sheet.old_xls": (
         "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8",
         "古い .xls 形式（またはパスワード付き）のブックです。.xlsx か「CSV UTF-8」で保存し直してください。",
@@ -509,6 +524,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cell.unknown_type_fix": ("update dxassess", "dxassess を更新してください。"),
     "cell.formula": ("a formula ({formula}) is not read", "数式（{formula}）は読み取りません。"),
     "cell.formula_fix": ("enter the value itself", "値そのものを入力してください。"),
+    "cell.percent_not_here": (
+        "{value} is a percentage, but this column does not take one",
+        "{value} は百分率ですが、この列は百分率で入力する列ではありません。",
+    ),
+    "cell.percent_not_here_fix": (
+        "enter the number in {unit}, {bounds}",
+        "単位「{unit}」の数値（{bounds}）を入力してください。",
+    ),
+    "cell.percent_fraction": (
+        "{value:g} was read as {value:g}%, not {meant:g}%",
+        "{value:g} は {meant:g}% ではなく {value:g}% として読み取りました。",
+    ),
+    "cell.percent_fraction_fix": (
+        "if {meant:g}% was meant, enter {meant:g} or {meant:g}%",
+        "{meant:g}% の意味であれば、{meant:g} または {meant:g}% と入力してください。",
+    ),
     "cell.column_twice": ("column id is also in column {first}", "同じ列 id が {first} 列にもあります。"),
     "cell.delete_one": ("delete one", "どちらかを削除してください。"),
     "cell.not_a_column": (

@@ -113,6 +113,58 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     "report.scale_note": ("Scores run from 0 to 5.", "スコアは0〜5です。"),
     "report.more_gaps": ("Other questions below target (by priority)", "その他の目標未達の設問（優先度順）"),
+    # --- the batch index (index.html) and summary.xlsx
+    "report.index_title": ("DX readiness: comparison of municipalities", "DX推進状況 団体比較"),
+    "report.index_heading": (
+        "DX readiness: comparison and peer benchmarks",
+        "DX推進状況 団体比較・同規模団体ベンチマーク",
+    ),
+    "report.index_intro": (
+        "Medians and quartiles per size tier. Groups with fewer than {n} municipalities are suppressed so that no single municipality can be identified.",
+        "団体規模区分ごとの中央値・四分位を示します。団体数が{n}未満の区分は、個別の団体が特定されないよう非表示にしています。",
+    ),
+    "report.index_nav_benchmarks": ("Distribution by tier", "規模区分別の分布"),
+    "report.index_nav_missed": ("Questions most often missed", "目標未達の多い設問"),
+    "report.index_nav_table": ("All municipalities (sortable)", "団体別一覧（並べ替え可）"),
+    "report.index_nav_rejected": ("Rejected inputs", "除外した入力"),
+    "report.index_scored": ("Municipalities scored", "採点した団体"),
+    "report.index_rejected": ("Inputs rejected", "不備のため除外"),
+    "report.index_bench_heading": (
+        "Distribution by size tier (median and quartiles)",
+        "規模区分別の分布（中央値・四分位）",
+    ),
+    "report.index_bench_note": (
+        "Box: first to third quartile; thick line: median; whiskers: minimum to maximum.",
+        "箱は第1〜第3四分位、太線は中央値、横線は最小〜最大です。",
+    ),
+    "report.index_median": ("Median", "中央値"),
+    "report.index_suppressed": ("suppressed (fewer than {n})", "非表示（{n}団体未満）"),
+    "report.index_missed_heading": (
+        "Questions most often below target, by tier",
+        "規模区分別 目標に届いていない設問（多い順）",
+    ),
+    "report.index_missed_suppressed": ("Suppressed: too few municipalities", "団体数が少ないため非表示"),
+    "report.index_table_heading": ("All municipalities", "団体別一覧"),
+    "report.index_table_note": (
+        "Click a heading to sort. Open a municipality's report from its name. Tier percentile: position within its size tier (higher is further ahead).",
+        "見出しを押すと並べ替えます。団体名から個別の報告書を開けます。区分内順位は、同じ規模区分の中でのパーセンタイル（高いほど進んでいる）です。",
+    ),
+    "report.index_scroll_note": (
+        "On a narrow screen, swipe the table sideways to see every domain.",
+        "画面の幅が狭い場合は、表を横にスクロールすると全分野を表示します。",
+    ),
+    "report.index_percentile": ("Tier percentile", "区分内順位"),
+    "report.index_rejected_heading": ("Inputs that could not be scored", "不備のため採点できなかった入力"),
+    "report.summary_sheet": ("Summary", "団体別一覧"),
+    "report.benchmarks_sheet": ("Benchmarks", "規模区分別の分布"),
+    "report.summary_gap_count": ("Questions below target", "目標未達の設問数"),
+    "report.summary_expired_evidence": ("Answers with expired evidence", "根拠資料の期限が切れた回答数"),
+    "report.summary_q1": ("First quartile", "第1四分位"),
+    "report.summary_q3": ("Third quartile", "第3四分位"),
+    "report.summary_min": ("Minimum", "最小"),
+    "report.summary_max": ("Maximum", "最大"),
+    "report.summary_n": ("Municipalities", "団体数"),
+    "report.summary_suppressed": ("Suppressed (too few)", "非表示（団体数不足）"),
     # --- the charts
     "report.chart_radar_title": ("Current score and target by domain", "分野別の現状と目標"),
     "report.chart_radar_desc": (

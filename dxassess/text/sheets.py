@@ -19,12 +19,14 @@ SHEETS: dict[str, tuple[str, str]] = {
     # --- what a question column accepts
     "sheet.accept_level": ("level 0–5", "レベル 0〜5"),
     "sheet.accept_choice": ("choose: {keys}", "選択: {keys}"),
+    "sheet.accept_choice_list": ("choose from the list", "一覧から選択"),
     "sheet.accept_whole": ("whole number", "整数"),
     "sheet.accept_number": ("number", "数値"),
     "sheet.accept_yes_no_yaml": ("true / false", "true（はい）/ false（いいえ）"),
     "sheet.comment_answer": ("Answer: {hint}", "回答: {hint}"),
     "sheet.comment_help": ("Help: {help}", "ヒント: {help}"),
     "sheet.choose_one_of": ("Choose one of: {choices}", "一覧から選んでください: {choices}"),
+    "sheet.choose_from_list": ("Choose one from the list.", "一覧から選んでください。"),
     # --- the workbook
     "sheet.answers_title": ("answers", "回答"),
     "sheet.guide_title": ("how-to", "記入方法"),
@@ -84,6 +86,10 @@ SHEETS: dict[str, tuple[str, str]] = {
     "sheet.merged_header": (
         "dxassess answer file, merged from the parts of a team assessment (dxassess merge).",
         "dxassess 回答ファイル（部署分担の部分回答を dxassess merge で統合）",
+    ),
+    "sheet.yaml_hint_assessed": (
+        'YYYY-MM-DD in quotes, e.g. "2026-11-27"',
+        '引用符で囲んだ YYYY-MM-DD。例: "2026-11-27"',
     ),
     # --- answer files written by `import`
     "sheet.imported_from": (
