@@ -63,10 +63,11 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
 def _assessment(job: Job, search: Path | None) -> Any:
     from dxassess.batch.fastload import parse_fast
     from dxassess.inputs import assessment_from_document
+    from dxassess.load import read_bytes
 
     if job.data is not None:
         return assessment_from_document(Document(job.source, job.data), search)
-    raw = Path(job.path).read_bytes() if job.path else b""
+    raw = read_bytes(job.path) if job.path else b""  # type, size and read bounded
     doc = parse_fast(job.source, raw)
     try:
         return assessment_from_document(doc, search)
