@@ -47,11 +47,22 @@ class Resolver:
     def __init__(self) -> None:
         self._questionnaires: dict[tuple[str, int, int], tuple[Source | None, list[Problem]]] = {}
         self._catalogues: dict[tuple[str, int, int], Catalogue | None] = {}
+        self._read: dict[str, Path] = {}  # every questionnaire and catalogue file used, by real path
 
     def clear(self) -> None:
         """Forget every loaded file (tests that rewrite files under one name)."""
         self._questionnaires.clear()
         self._catalogues.clear()
+        self._read.clear()
+
+    def files_read(self) -> set[Path]:
+        """Every questionnaire and catalogue file this resolver has used (loaded or taken from its
+        cache), named on the command line or found beside another file: outputs must never
+        overwrite them."""
+        return set(self._read.values())
+
+    def _used(self, path: Path, key: tuple[str, int, int]) -> None:
+        self._read.setdefault(key[0], path)
 
     # -- loading one file -------------------------------------------------------------------
 
@@ -59,6 +70,7 @@ class Resolver:
         """A questionnaire file → (Source or None, every problem). Raises LoadFailure when the
         file cannot be read or parsed."""
         key = _stamp(path)
+        self._used(path, key)
         if key not in self._questionnaires:
             self._questionnaires[key] = self._load_questionnaire(path)
         return self._questionnaires[key]
@@ -109,6 +121,7 @@ class Resolver:
             key = _stamp(found)
         except OSError:
             return None
+        self._used(found, key)
         if key not in self._catalogues:
             self._catalogues[key] = self._load_catalogue(found)
         return self._catalogues[key]

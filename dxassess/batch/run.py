@@ -60,6 +60,8 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            bad.append(_problem(path, "DX009", msg("read.special_file")))
         else:
             bad.append(_problem(path, "DX009", msg("read.not_found")))
     return files, bad
@@ -221,6 +223,7 @@ def run(
 def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Path]) -> None:
     """Write the four summaries, with the texts of the questionnaire the scored inputs answer."""
     from dxassess.batch import outputs
+    from dxassess.resolver import RESOLVER
     from dxassess.text import pick
 
     titles: dict[str, str] = {}
@@ -230,6 +233,7 @@ def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Pat
         titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
         texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
     assert outcome.benchmarks is not None
+    protect = protect | RESOLVER.files_read()  # questionnaires and catalogues, named or found
     outputs.write_all(out, outcome.rows, outcome.rejected, outcome.benchmarks, titles, texts, settings.lang, protect)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from dxassess.controls import json_for_terminal, printable
 from dxassess.errors import InvalidFile, UsageError
 from dxassess.text import msg, text
 
@@ -30,9 +31,9 @@ def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | 
             import json
 
             if len(paths) == 1:
-                sys.stdout.write(render_json(results[0]))
+                sys.stdout.write(json_for_terminal(render_json(results[0])))
             else:
-                sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+                sys.stdout.write(json_for_terminal(json.dumps(results, ensure_ascii=False, indent=2) + "\n"))
     else:
         for data in results:
             print_score_table(data, lang)
@@ -53,11 +54,14 @@ def run_report(
 
     rendered = report(assess(path, questionnaire, previous), fmt, lang, template)
     if output is None:
+        if sys.stdout.isatty():  # nothing from the input may act on the terminal
+            rendered = printable(json_for_terminal(rendered), multiline=True)
         sys.stdout.write(rendered)
     else:
-        protect = {path} | {p for p in (previous, template) if p is not None}
-        if questionnaire and Path(questionnaire).is_file():
-            protect.add(Path(questionnaire))
+        from dxassess.resolver import RESOLVER
+
+        # every file read, named or found beside another (a questionnaire's catalogue)
+        protect = {path} | {p for p in (previous, template) if p is not None} | RESOLVER.files_read()
         write_atomic(output, rendered, protect=protect)
         title = text("report.report_title", lang)
         sys.stderr.write(text("report.report_written", lang, title=title, output=output) + "\n")
@@ -88,16 +92,18 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
     if as_json:
         assert result.previous is not None
         sys.stdout.write(
-            render_json(
-                {
-                    "municipality": data["municipality"],
-                    "old": {
-                        "assessed": result.previous.assessed.isoformat(),
-                        "questionnaire": result.previous.questionnaire.version,
-                    },
-                    "new": {"assessed": result.assessed.isoformat(), "questionnaire": result.questionnaire.version},
-                    **{k: change[k] for k in ("overall", "domains", "questions", "counts")},
-                }
+            json_for_terminal(
+                render_json(
+                    {
+                        "municipality": data["municipality"],
+                        "old": {
+                            "assessed": result.previous.assessed.isoformat(),
+                            "questionnaire": result.previous.questionnaire.version,
+                        },
+                        "new": {"assessed": result.assessed.isoformat(), "questionnaire": result.questionnaire.version},
+                        **{k: change[k] for k in ("overall", "domains", "questions", "counts")},
+                    }
+                )
             )
         )
         return 0

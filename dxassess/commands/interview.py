@@ -88,9 +88,11 @@ class _End:
     def write_report(self, fmt: str) -> Path:
         from dxassess.api import assess, report
         from dxassess.files import write_atomic
+        from dxassess.resolver import RESOLVER
 
         output = self.path.with_suffix("." + fmt)
-        write_atomic(output, report(assess(self.path, self.search), fmt, self.lang), protect={self.path})
+        rendered = report(assess(self.path, self.search), fmt, self.lang)
+        write_atomic(output, rendered, protect={self.path} | RESOLVER.files_read())
         return output
 
 
@@ -143,7 +145,8 @@ def run_interview(
         code = lgcode.normalise(code)
         reason = code_reason(code, lang)
         if reason:
-            raise UsageError(text("interview.bad_code_option", lang, code=code, reason=reason))
+            shown = code if len(code) <= 20 else code[:20] + "…"
+            raise UsageError(text("interview.bad_code_option", lang, code=shown, reason=reason))
     term = Terminal(make_console(), _read_line)
     try:
         with _stop_signals():
@@ -157,7 +160,8 @@ def run_interview(
             if not answers_path.exists() and not interactive:
                 raise InputError(text("interview.not_tty_profile", lang), path=str(answers_path), code="DX903")
             ensure_dir(answers_path.parent if str(answers_path.parent) else Path("."))
-            lock = AnswerLock(answers_path)
+            # The lock sits beside the real file: a link and its target share one lock.
+            lock = AnswerLock(Path(os.path.realpath(answers_path)))
             try:
                 lock.acquire()
             except LockHeld as held:
