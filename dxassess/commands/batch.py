@@ -38,7 +38,7 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
 
 def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None) -> int:
     from dxassess.api import batch
-    from dxassess.reporters import text as problem_lines
+    from dxassess.commands.output import ProblemLines
 
     if not inputs:
         raise UsageError(msg("cmd.batch_nothing"))
@@ -46,7 +46,10 @@ def run_batch(inputs: list[Path], output: Path, jobs: int | None, lang: str, que
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack))
-    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
+    lines = ProblemLines(lang)
+    for rejection in outcome.rejected:
+        lines.add(rejection.problem.format_text(lang))
+    lines.close()
     summary = text(
         "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
     )

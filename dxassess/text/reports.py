@@ -129,6 +129,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{scored} scored, {rejected} rejected → {output}",
         "{scored}団体を採点、{rejected}件を除外 → {output}",
     ),
+    "report.problems_not_shown": (
+        "… and {hidden} more problem(s) not shown (the first {shown} are above; fix those first)",
+        "…ほか {hidden} 件の問題は表示していません（上に最初の {shown} 件を表示しています。まずこれらを直してください）",
+    ),
     "report.sample_summary": (
         "{count} answer files written to {output}",
         "{output} に回答ファイルを {count} 件作成しました",
