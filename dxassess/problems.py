@@ -42,7 +42,13 @@ class Problem:
         return Msg(self.message, self.message_ja or self.message)
 
     def format_text(self, lang: str | None = "en") -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.text(lang)}"
+        """`PATH:LINE:COL: SEVERITY: CODE message` on one line: control characters in the path or
+        the message (from a file name or a file's text) are written as visible escapes."""
+        from dxassess.controls import printable
+
+        return (
+            f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: {self.code} {printable(self.text(lang))}"
+        )
 
     def as_dict(self, lang: str | None = None) -> dict:
         """The contract's fields; with `lang`, `message` in that language plus `message_en` and
