@@ -70,6 +70,13 @@ QuestionnaireOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite answer files that dxassess did not write, or that were edited after it wrote them.",
+    ),
+]
 
 
 def _lang(value: Any = None) -> str:
@@ -85,7 +92,9 @@ def _lang(value: Any = None) -> str:
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line.rstrip("\n") + "\n")
+    from dxassess.controls import printable
+
+    sys.stderr.write(printable(line.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 
@@ -95,15 +104,79 @@ def _interrupted(lang: str) -> str:
     return text("report.interrupted", lang)
 
 
+class _Stdout:
+    """Standard output while a command runs: a write or flush that fails (a full disk, an I/O
+    error, a closed stream) raises an OutputError, which the command reports as one line with
+    exit code 1. A broken pipe (the reader left, as `| head` does) stays BrokenPipeError."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.failed = False
+
+    def _call(self, name: str, *args: Any) -> Any:
+        from dxassess.errors import OutputError
+        from dxassess.text import msg
+
+        if self._inner is None:
+            self.failed = True
+            raise OutputError(msg("output.stdout_closed"))
+        try:
+            return getattr(self._inner, name)(*args)
+        except BrokenPipeError:
+            self.failed = True
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+            from dxassess.files import reason_of
+
+            self.failed = True
+            reason = reason_of(exc) if isinstance(exc, OSError) else msg("output.stdout_closed")
+            raise OutputError(msg("output.stdout", reason=reason)) from None
+
+    def write(self, data: str) -> Any:
+        return self._call("write", data)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._inner.isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def flush(self) -> Any:
+        return self._call("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def silence(self) -> None:
+        """After a failed write: point the real stream at the null device, so that the
+        interpreter's own flush at exit has nothing left to fail on."""
+        import os
+
+        try:
+            fd = self._inner.fileno()
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, fd)
+            os.close(null)
+        except (AttributeError, OSError, ValueError):
+            pass
+
+
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn core errors into one line on stderr (in the command's language) and the documented
-    exit code."""
+    exit code. Standard output is watched (`_Stdout`): a full disk or a closed stream is an
+    error line too, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = _lang(kwargs.get("lang"))
+        stdout = _Stdout(sys.stdout)
+        sys.stdout = stdout  # type: ignore[assignment]
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if stdout._inner is not None and not stdout.failed:
+                    stdout.flush()  # a full disk shows here: report it while we can
         except DxassessError as exc:
             _err(exc.one_line(lang))
             raise typer.Exit(int(exc.exit_code)) from None
@@ -112,8 +185,24 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
+        finally:
+            sys.stdout = stdout._inner
+            if stdout.failed:
+                stdout.silence()
 
     return wrapper
+
+
+def _given(value: str | None, option: str = "--output") -> Path | None:
+    """A path option as a Path; an empty value (an unset variable in a script, `-o ''`) is a
+    usage error rather than the current folder."""
+    if value is None:
+        return None
+    if not value.strip():
+        from dxassess.text import msg
+
+        raise UsageError(msg("cmd.empty_path", option=option))
+    return Path(value)
 
 
 def _version(value: bool) -> None:
@@ -186,7 +275,15 @@ def score(
 def report(
     answers: Annotated[Path, typer.Argument(help="The answer file.")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file (default: stdout). A symbolic link is written through to its target; "
+            "a device, FIFO or socket is refused, and so is any file the command reads.",
+        ),
+    ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).")
     ] = None,
@@ -197,7 +294,7 @@ def report(
     """Write the gap report against the national DX manual. 手順書とのギャップ報告書を作成します。"""
     from dxassess.commands.assess import run_report
 
-    raise typer.Exit(run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire))
+    raise typer.Exit(run_report(answers, fmt.value, _given(output), template, previous, _lang(lang), questionnaire))
 
 
 @app.command()
@@ -219,22 +316,39 @@ def compare(
 @handled
 def sample(
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the answer files into.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder to write the answer files into. A file there that dxassess did not write "
+            "(or that was edited since) is kept, unless --force.",
+        ),
+    ],
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write realistic synthetic answer files for demos and benchmarks. 架空の回答ファイルを作成します。"""
     from dxassess.commands.generate import run_sample
 
-    raise typer.Exit(run_sample(count, output, seed, questionnaire, _lang(lang)))
+    raise typer.Exit(run_sample(count, Path(_given(output) or "."), seed, questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def run(
     questionnaire: QuestionnaireOpt = None,
-    answers: Annotated[Path | None, typer.Option("--answers", "-a", help="Answer file to create or resume.")] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answer file to create or resume. A symbolic link, or a file with other hard links, "
+            "is written through: every name sees the answers.",
+        ),
+    ] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
@@ -243,13 +357,22 @@ def run(
     """The interactive assessment, saved answer by answer. 対話形式で診断します（回答は都度保存）。"""
     from dxassess.commands.interview import run_interview
 
-    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang)))
+    path = _given(answers, "--answers")
+    raise typer.Exit(run_interview(questionnaire, path, municipality, code, population, _lang(lang)))
 
 
 @app.command()
 @handled
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    output_text: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write. A symbolic link is written through to its target; a device, FIFO "
+            "or socket is refused.",
+        ),
+    ],
     fmt: Annotated[
         SheetFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
@@ -260,6 +383,7 @@ def template(
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
     from dxassess.commands.sheets import SUFFIXES, run_template
 
+    output = Path(_given(output_text) or ".")
     if fmt is None:
         suffix = output.suffix.lower()
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
@@ -272,21 +396,39 @@ def template(
 @handled
 def import_(
     sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answer files.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the answer files. A file there that dxassess did not write (or that "
+            "was edited since) is kept, unless --force.",
+        ),
+    ],
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Turn sheet rows into one answer file per municipality. シートを回答ファイルに変換します。"""
     from dxassess.commands.sheets import run_import
 
-    raise typer.Exit(run_import(sheets, output, questionnaire, _lang(lang)))
+    raise typer.Exit(run_import(sheets, Path(_given(output) or "."), questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def batch(
     inputs: Annotated[list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output folder. After the run it holds exactly this run's outputs: reports an "
+            "earlier batch wrote for inputs no longer scored are removed (files batch did not "
+            "write are left alone).",
+        ),
+    ],
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
     ] = None,
@@ -296,19 +438,32 @@ def batch(
     """Score many municipalities and compare them with their peers. 複数団体を一括採点し比較します。"""
     from dxassess.commands.batch import run_batch
 
-    raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire))
+    raise typer.Exit(run_batch(inputs, Path(_given(output) or "."), jobs, _lang(lang), questionnaire))
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Standard output is watched here too, for what is printed
+    outside a command (`--help`, `--version`)."""
+    stdout = _Stdout(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
     try:
-        app()
+        try:
+            app()
+        finally:
+            if stdout._inner is not None and not stdout.failed:
+                stdout.flush()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         _err(_interrupted(_lang()))
         sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        sys.exit(int(ExitCode.OK))
+    finally:
+        sys.stdout = stdout._inner
+        if stdout.failed:
+            stdout.silence()
 
 
 __all__ = ["app", "main", "ExitCode", "UsageError"]

@@ -16,7 +16,7 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
-from dxassess.sheets.write import FORMULA_START, put_text, safe_cell, stable_xlsx
+from dxassess.sheets.write import FORMULA_START, in_memory, put_text, safe_cell, stable_xlsx
 from dxassess.text import Msg, msg, text
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
@@ -78,6 +78,7 @@ def summary_xlsx(
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("summary")
     ws.freeze_panes = "C2"
+    in_memory(ws)  # no temporary files: nothing to leak, no file-size limit to hit
     bold = Font(bold=True)
 
     def header(sheet: Any, names: list[str]) -> None:
@@ -99,7 +100,7 @@ def summary_xlsx(
                 for value in _record(row, domain_ids)
             ]
         )
-    bs = wb.create_sheet("benchmarks")
+    bs = in_memory(wb.create_sheet("benchmarks"))
     header(bs, ["tier", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"])
     for tier in TIERS:
         for key, stats in bench.tier_stats(tier).items():
@@ -319,6 +320,8 @@ class _Beside:
         if message[0] == "error":
             _, english, japanese, path, code = message
             raise OutputError(Msg(english, japanese or english), path=path, code=code)
+        if message[0] == "died" and message[1]:  # an exception, reported by the child: say which
+            raise OutputError(msg("batch.xlsx_failed", reason=message[1][:200]), path=str(self.path))
         if message[0] == "died":
             raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
 
