@@ -104,9 +104,23 @@ def _interrupted(lang: str) -> str:
     return text("report.interrupted", lang)
 
 
+class _StdoutFailed(OSError):
+    """A write to standard output failed. Still an OSError, so that the interview treats it as a
+    terminal gone away, as before; elsewhere it becomes one error line with exit code 1."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    def error(self) -> DxassessError:
+        from dxassess.errors import OutputError
+
+        return OutputError(self.message)
+
+
 class _Stdout:
     """Standard output while a command runs: a write or flush that fails (a full disk, an I/O
-    error, a closed stream) raises an OutputError, which the command reports as one line with
+    error, a closed stream) raises _StdoutFailed, which the command reports as one line with
     exit code 1. A broken pipe (the reader left, as `| head` does) stays BrokenPipeError."""
 
     def __init__(self, inner: Any) -> None:
@@ -114,15 +128,14 @@ class _Stdout:
         self.failed = False
 
     def _call(self, name: str, *args: Any) -> Any:
-        from dxassess.errors import OutputError
         from dxassess.text import msg
 
         if self._inner is None:
             self.failed = True
-            raise OutputError(msg("output.stdout_closed"))
+            raise _StdoutFailed(msg("output.stdout_closed"))
         try:
             return getattr(self._inner, name)(*args)
-        except BrokenPipeError:
+        except (BrokenPipeError, _StdoutFailed):  # the latter from a watch around the real stream
             self.failed = True
             raise
         except (OSError, ValueError) as exc:  # ValueError: the stream was closed
@@ -130,7 +143,7 @@ class _Stdout:
 
             self.failed = True
             reason = reason_of(exc) if isinstance(exc, OSError) else msg("output.stdout_closed")
-            raise OutputError(msg("output.stdout", reason=reason)) from None
+            raise _StdoutFailed(msg("output.stdout", reason=reason)) from None
 
     def write(self, data: str) -> Any:
         return self._call("write", data)
@@ -180,6 +193,9 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
         except DxassessError as exc:
             _err(exc.one_line(lang))
             raise typer.Exit(int(exc.exit_code)) from None
+        except _StdoutFailed as exc:
+            _err(exc.error().one_line(lang))
+            raise typer.Exit(int(ExitCode.INPUT)) from None
         except KeyboardInterrupt:
             _err(_interrupted(lang))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
@@ -455,6 +471,9 @@ def main() -> None:
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
+    except _StdoutFailed as exc:
+        _err(exc.error().one_line(_lang()))
+        sys.exit(int(ExitCode.INPUT))
     except KeyboardInterrupt:
         _err(_interrupted(_lang()))
         sys.exit(int(ExitCode.INTERRUPTED))

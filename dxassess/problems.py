@@ -149,6 +149,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The mapping from the previous version misses a question or names one that does not exist.",
         "List every question of the previous version under `migration.questions` with `to` or `removed`.",
     ),
+    "DX221": (
+        "control-character",
+        "A text holds control characters (escape sequences, carriage returns, bidirectional overrides).",
+        "Remove them: they would act on the terminal of whoever reads the text.",
+    ),
     "DX301": (
         "unknown-questionnaire",
         "The answer file names an unknown questionnaire or version.",
@@ -167,6 +172,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "answered-but-skipped",
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
+    ),
+    "DX310": (
+        "implausible-date",
+        "A date is before the national DX plan (2020-12-25) or in the future.",
+        "Check the year: write the date the assessment or the answer was made.",
     ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
@@ -236,6 +246,7 @@ CODES_JA: dict[str, str] = {
     "DX218": "目標を下回りうる設問に、次のレベルに達するための取組（steps）がありません。",
     "DX219": "分野の目標に、規模帯の目標がないものがあります。",
     "DX220": "前のバージョンからの移行表に、設問の漏れか存在しない設問があります。",
+    "DX221": "テキストに制御文字（エスケープシーケンス、復帰、双方向制御文字）が含まれています。",
     "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
     "DX302": "設問票にない設問への回答があります。",
     "DX303": "回答の値が設問に合いません。",
@@ -245,6 +256,7 @@ CODES_JA: dict[str, str] = {
     "DX307": "`when` の条件が偽の設問に回答があります。",
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
+    "DX310": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -255,7 +267,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310"})
 
 
 def rule_name(code: str) -> str:

@@ -144,6 +144,7 @@ class Resolver:
         if ref is None or str(ref) == "":
             ref = DEFAULT_ID
         path = Path(ref)
+        _refuse_unreadable(path)
         if path.is_dir():
             return self._only_one_in(path)
         if path.is_file():
@@ -199,6 +200,7 @@ class Resolver:
         if ref is None or str(ref) == "":
             return None
         path = Path(ref)
+        _refuse_unreadable(path)
         if path.exists():
             return path
         return self.select(ref).path
@@ -206,6 +208,27 @@ class Resolver:
     def builtins(self) -> list[Source]:
         """Every built-in questionnaire, every version."""
         return [self.load(p) for p in library.builtin_questionnaires()]
+
+
+def _refuse_unreadable(path: Path) -> None:
+    """A path that exists but cannot be looked at (permission denied on it or a folder above)
+    is an unreadable input (InvalidFile, exit 1), not an unknown questionnaire id (exit 2)."""
+    import os
+
+    from dxassess.text.problems import os_reason
+
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return
+    except OSError as exc:
+        raise InvalidFile(
+            [Problem(str(path), 1, 1, "error", "DX009", msg("read.cannot_read", reason=os_reason(exc)))]
+        ) from None
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise InvalidFile(
+            [Problem(str(path), 1, 1, "error", "DX009", msg("read.cannot_read", reason=msg("read.folder_denied")))]
+        )
 
 
 RESOLVER = Resolver()  # the process's resolver: every command shares what it loaded

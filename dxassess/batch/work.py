@@ -169,7 +169,7 @@ def finish_job(
     """Write the peer section into the room `slot` (offset, bytes) of a waiting report and move
     it to reports/CODE.html; (index, None) or (index, the problem). `peer_data`: the
     municipality's {"tier_label", "overall", "scores": {domain: score}, "titles": {domain: title}}."""
-    from dxassess.files import inside, safe_name, write_atomic
+    from dxassess.files import inside, output_target, safe_name, write_atomic
     from dxassess.render.html import peer_section
 
     scores, titles = peer_data["scores"], peer_data["titles"]
@@ -183,8 +183,9 @@ def finish_job(
     offset, capacity = slot
     section = peer_section(data, peer).encode("utf-8")
     try:
-        target = inside(Path(settings.reports), safe_name(code, ".html"))
-        if len(section) <= capacity:
+        # A link is written through to its target; a device, FIFO or socket is refused.
+        target = output_target(inside(Path(settings.reports), safe_name(code, ".html")))
+        if len(section) <= capacity and _single_link(target):
             with open(waiting, "r+b") as fh:
                 fh.seek(offset)
                 fh.write(section.ljust(capacity))
@@ -208,6 +209,14 @@ def finish_job(
         except OSError:
             pass
     return index, None
+
+
+def _single_link(path: Path) -> bool:
+    """Whether replacing `path` by a rename keeps every name of it (no other hard link)."""
+    try:
+        return os.stat(path).st_nlink <= 1
+    except OSError:
+        return True
 
 
 def _keep_mode(new: str, old: Path) -> None:

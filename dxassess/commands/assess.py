@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from dxassess.controls import json_for_terminal, printable
 from dxassess.errors import InvalidFile, UsageError
@@ -52,7 +53,10 @@ def run_report(
     from dxassess.api import assess, report
     from dxassess.files import write_atomic
 
-    rendered = report(assess(path, questionnaire, previous), fmt, lang, template)
+    result = assess(path, questionnaire, previous)
+    if previous is not None and result.previous is not None:
+        _warn_if_reversed(previous, result.previous.assessed, path, result.assessed, lang)
+    rendered = report(result, fmt, lang, template)
     if output is None:
         if sys.stdout.isatty():  # nothing from the input may act on the terminal
             rendered = printable(json_for_terminal(rendered), multiline=True)
@@ -66,6 +70,16 @@ def run_report(
         title = text("report.report_title", lang)
         sys.stderr.write(text("report.report_written", lang, title=title, output=output) + "\n")
     return 0
+
+
+def _warn_if_reversed(old_path: Path, old: Any, new_path: Path, new: Any, lang: str) -> None:
+    """An earlier assessment given as the later one turns every improvement into a decline:
+    say so (the comparison is still made as asked)."""
+    if old > new:
+        line = msg(
+            "cmd.compare_reversed", old_path=old_path, old=old.isoformat(), new_path=new_path, new=new.isoformat()
+        )
+        sys.stderr.write(printable(f"warning: {line.get(lang)}") + "\n")
 
 
 def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questionnaire: str | None) -> int:
@@ -86,6 +100,7 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
                 new=new.municipality.code,
             )
         )
+    _warn_if_reversed(old_path, old.assessed, new_path, new.assessed, lang)
     result = with_previous(new, old)
     data = build(result, lang)
     change = data["previous"]

@@ -80,6 +80,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "read.is_folder": ("is a folder, not a file", "フォルダです。ファイルを指定してください。"),
     "read.not_found": ("file not found; check the path", "ファイルが見つかりません。パスを確認してください。"),
     "read.cannot_read": ("cannot read the file: {reason}", "ファイルを読み取れません: {reason}"),
+    "read.folder_denied": ("permission denied on the folder", "フォルダへのアクセスが拒否されました"),
     "read.special_file": (
         "is a device, FIFO or socket, not a file; give a regular file",
         "デバイス、FIFO またはソケットであり、通常のファイルではありません。通常のファイルを指定してください。",
@@ -196,6 +197,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "check.when_never": (
         "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
         "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
+    ),
+    "check.when_never_true": (
+        "`when` can never be true ({when}), so the question is never asked; correct the condition",
+        "`when` の条件（{when}）は常に偽になるため、この設問は尋ねられません。条件を直してください。",
+    ),
+    "check.control_characters": (
+        "the text holds control characters ({chars}); remove them",
+        "テキストに制御文字（{chars}）が含まれています。削除してください。",
+    ),
+    "check.date_too_early": (
+        "{date} is before the national DX plan ({earliest}); check the year",
+        "{date} は自治体DX推進計画（{earliest}）より前の日付です。年を確認してください。",
+    ),
+    "check.date_future": (
+        "{date} is in the future; write the date the assessment or the answer was made",
+        "{date} は未来の日付です。診断または回答を行った日付を書いてください。",
     ),
     "check.targets_missing": (
         "no target for the size band(s) {bands}; give the tier's target or the band's own",
@@ -564,10 +581,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "このシステムのファイルサイズの上限（ulimit -f）を超えます。上限を引き上げるか、別の場所に書き込んでください。",
     ),
     "output.special_file": (
-        "is a device, FIFO or socket, not a file; dxassess writes only regular files "
-        "(leave out -o to print a report on standard output)",
+        "is a device, FIFO or socket, not a file; dxassess writes only regular files: give a file path "
+        "(`report` prints to standard output when -o is left out)",
         "デバイス、FIFO またはソケットであり、通常のファイルではありません。dxassess は通常のファイルにのみ"
-        "書き込みます（報告書を標準出力に出すには -o を省略してください）。",
+        "書き込みます。ファイルのパスを指定してください（`report` は -o を省略すると標準出力に出力します）。",
     ),
     "output.file_in_the_way": (
         "{file} is a file, not a folder; choose another output path",
@@ -628,6 +645,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.compare_other": (
         "{old_path} is for {old} and {new_path} for {new}; compare one municipality with itself",
         "{old_path} は {old}、{new_path} は {new} の団体です。同じ団体の診断どうしを比べてください。",
+    ),
+    "cmd.compare_reversed": (
+        "{old_path} (assessed {old}) is newer than {new_path} (assessed {new}); the change is shown from the "
+        "first file to the second as given: swap them to see the change over time",
+        "{old_path}（診断日 {old}）は {new_path}（診断日 {new}）より新しい診断です。指定された順に 1 番目から "
+        "2 番目への変化を表示します。時系列の変化を見るには順序を入れ替えてください。",
     ),
     "cmd.batch_nothing": (
         "give answer files, folders or sheets to score",
