@@ -70,6 +70,8 @@ QuestionnaireOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+# Input paths are given `readable=False`: dxassess checks and reports an unreadable input itself,
+# as one line with exit code 1 (typer's own check would be a usage error, exit code 2).
 ForceOpt = Annotated[
     bool,
     typer.Option(
@@ -239,7 +241,7 @@ def _root(
 @app.command()
 @handled
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).", readable=False)],
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     questionnaire: QuestionnaireOpt = None,
@@ -275,7 +277,7 @@ def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
 @app.command()
 @handled
 def score(
-    answers: Annotated[list[Path], typer.Argument(help="Answer files.")],
+    answers: Annotated[list[Path], typer.Argument(help="Answer files.", readable=False)],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -289,7 +291,7 @@ def score(
 @app.command()
 @handled
 def report(
-    answers: Annotated[Path, typer.Argument(help="The answer file.")],
+    answers: Annotated[Path, typer.Argument(help="The answer file.", readable=False)],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
     output: Annotated[
         str | None,
@@ -301,9 +303,11 @@ def report(
         ),
     ] = None,
     template: Annotated[
-        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).")
+        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).", readable=False)
     ] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier answer file to compare.")] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="An earlier answer file to compare.", readable=False)
+    ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
 ) -> None:
@@ -316,8 +320,8 @@ def report(
 @app.command()
 @handled
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier answer file.")],
-    new: Annotated[Path, typer.Argument(help="The later answer file.")],
+    old: Annotated[Path, typer.Argument(help="The earlier answer file.", readable=False)],
+    new: Annotated[Path, typer.Argument(help="The later answer file.", readable=False)],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -411,7 +415,7 @@ def template(
 @app.command(name="import")
 @handled
 def import_(
-    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
+    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.", readable=False)],
     output: Annotated[
         str,
         typer.Option(
@@ -434,7 +438,9 @@ def import_(
 @app.command()
 @handled
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.", readable=False)
+    ],
     output: Annotated[
         str,
         typer.Option(

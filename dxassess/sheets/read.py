@@ -38,7 +38,7 @@ _BOOLEAN_FORMULAS = {"=TRUE()": True, "=FALSE()": False}  # how LibreOffice save
 # Limits: a sheet of every municipality (1,788 rows, about 100 columns) is about 1 MB.
 MAX_SHEET_BYTES = 20 * 1024 * 1024  # the file on disk
 MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX's parts, unpacked (checked before anything is parsed)
-MAX_ROWS = 20_000  # rows read; a sheet with more is refused from that row on
+MAX_ROWS = 10_000  # rows read (Japan has 1,788 local governments); a sheet with more stops there
 MAX_COLUMNS = 1_000  # columns read (cells further right are not read)
 MAX_CELL = 32_767  # characters in a cell: the most a spreadsheet cell can hold
 
@@ -191,8 +191,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size; read every cell
+        width = None  # the header's: cells further right belong to no column
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield list(row)
+            if width is None:
+                width = max((i + 1 for i, value in enumerate(row) if value is not None), default=0)
+            yield list(row[:width])
     except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
         what = msg("sheet.bad_xlsx", error=type(exc).__name__)
         raise InputError(what, str(path), code="DX009") from None
