@@ -266,7 +266,7 @@ def _can_hold(question: Any, op: str, value: Any) -> bool:
     if not numbers or not is_number:
         return False  # ordering a yes/no or choice answer, or a number against text
     low, high = (question.min, question.max) if isinstance(question, NumericQuestion) else (0, 5)
-    return {"<": low < value, "<=": low <= value, ">": high > value, ">=": high >= value}.get(op, True)
+    return bool({"<": low < value, "<=": low <= value, ">": high > value, ">=": high >= value}.get(op, True))
 
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}

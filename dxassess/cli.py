@@ -163,17 +163,10 @@ class _Stdout:
         return getattr(self._inner, name)
 
     def silence(self) -> None:
-        """After a failed write: point the real stream at the null device, so that the
-        interpreter's own flush at exit has nothing left to fail on."""
-        import os
+        """After a failed write: nothing more may fail at exit (see `files.silence`)."""
+        from dxassess.files import silence
 
-        try:
-            fd = self._inner.fileno()
-            null = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(null, fd)
-            os.close(null)
-        except (AttributeError, OSError, ValueError):
-            pass
+        silence(self._inner)
 
 
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -185,7 +178,7 @@ def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = _lang(kwargs.get("lang"))
         stdout = _Stdout(sys.stdout)
-        sys.stdout = stdout  # type: ignore[assignment]
+        sys.stdout = stdout
         try:
             try:
                 return fn(*args, **kwargs)
@@ -467,7 +460,7 @@ def main() -> None:
     """Console-script entry point. Standard output is watched here too, for what is printed
     outside a command (`--help`, `--version`)."""
     stdout = _Stdout(sys.stdout)
-    sys.stdout = stdout  # type: ignore[assignment]
+    sys.stdout = stdout
     try:
         try:
             app()

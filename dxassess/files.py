@@ -67,6 +67,18 @@ def read_input(path: Path | str, limit: int) -> bytes:
     return data
 
 
+def silence(stream: object) -> None:
+    """Point the descriptor under `stream` (standard output, after a failed write) at the null
+    device, so that the interpreter's own flush at exit has nothing left to fail on."""
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def reason_of(exc: OSError) -> Msg:
     """Why a write failed, and the fix, in both languages."""
     if exc.errno == errno.ENOSPC:

@@ -360,7 +360,13 @@ def _passes(
         outcome.rejected.sort(key=lambda r: r.index)
         _summarise(out, outcome, settings, protect)
     this_run = set(planned.values())
-    _remove_reports(out, (earlier | _reports_written_before(out)) - this_run)
+    recorded = earlier | _reports_written_before(out)
+    if any(r.problem.code == "DX901" for r in outcome.rejected):
+        # Something could not be written (a full disk): keep every earlier report, since the one
+        # that failed may be among them, and leave the tidying to the next complete run.
+        _record_reports(out, recorded | this_run, protect)
+        return outcome
+    _remove_reports(out, recorded - this_run)
     _record_reports(out, this_run, protect)
     return outcome
 

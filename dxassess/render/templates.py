@@ -363,9 +363,8 @@ def _sandbox_class() -> Any:
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
             owner = getattr(__obj, "__self__", None)
             name = getattr(__obj, "__name__", "")
-            wrapped = getattr(__obj, "__wrapped__", None)
-            if name in ("format", "format_map") and isinstance(getattr(wrapped, "__self__", None), str):
-                fmt = wrapped.__self__
+            fmt = getattr(getattr(__obj, "__wrapped__", None), "__self__", None)
+            if name in ("format", "format_map") and isinstance(fmt, str):
                 if name == "format_map":
                     mapping = args[0] if args and isinstance(args[0], dict) else {}
                     check_estimate(format_estimate(fmt, (), mapping))

@@ -271,7 +271,7 @@ def _memory_writer() -> Any:
     leave behind)."""
     from openpyxl.worksheet._writer import WorksheetWriter
 
-    class InMemory(WorksheetWriter):  # type: ignore[misc]
+    class InMemory(WorksheetWriter):
         def __init__(self, ws: Any, out: Any = None) -> None:
             super().__init__(ws, io.BytesIO() if out is None else out)
 
@@ -296,7 +296,7 @@ def _save_in_memory(book: Any, stream: Any) -> None:
     from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.writer.excel import ExcelWriter
 
-    class Writer(ExcelWriter):  # type: ignore[misc]
+    class Writer(ExcelWriter):
         def write_worksheet(self, ws: Any) -> None:  # as openpyxl's, with an in-memory writer
             ws._drawing = SpreadsheetDrawing()
             ws._drawing.charts = ws._charts
