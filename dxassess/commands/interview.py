@@ -183,6 +183,9 @@ def run_interview(
     except Hangup as stop:
         _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
         return 128 + stop.signum
+    except OSError:  # the terminal went away (a read or write failed before SIGHUP came): as a hangup
+        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        return 0
 
 
 def _farewell(term: Any, key: str, path: Path | None, lang: str, questionnaire_ref: str | None) -> None:

@@ -196,7 +196,7 @@ def _sandbox_class() -> Any:
 
     def check_width(value: Any) -> None:
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEMPLATE_WIDTH:
-            raise too_big(f"the width or count {value}")
+            raise too_big(f"the width or count {value}" if value.bit_length() < 64 else "a width or count")
 
     def check_estimate(size: int) -> None:
         if size > MAX_TEMPLATE_TEXT:

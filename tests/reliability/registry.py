@@ -78,8 +78,8 @@ CLASSES: dict[str, str] = {
     "100,000 bad rows, oversized files",
     "odd-digits": "digits int() refuses and 5,000-digit numbers at every prompt of the interview, "
     "in options and in code cells",
-    "number-ranges": "extreme values that validate accepts (population, numbers, weights, dates, catalogue figures) "
-    "through every command; workbooks leave no temporary files",
+    "number-ranges": "extreme values (population, answer values, numeric bounds, weights, deadlines, dates): what "
+    "validate accepts, every command finishes; workbooks built without a temporary folder",
     "small-checks": "population true, implausible dates, compare with the newer file first, impossible `when` "
     "comparisons, -o '' and -o through a file, unreadable inputs",
     # round two: outputs
