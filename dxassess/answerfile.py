@@ -5,19 +5,26 @@ documented layout: one flow mapping per answer, strings double-quoted, dates quo
 tools read them as text too), numbers as Python writes them exactly. `AnswerFile` edits an
 existing one in ruamel's round-trip mode, so the comments and key order people wrote survive
 every edit; every change is saved at once through `files.write_atomic`. No terminal I/O here.
+
+Files that `import` and `sample` write carry a first line `# dxassess-generated sha256:…` with
+a hash of the rest: they replace such a file only while it is unchanged, and never a file that
+dxassess did not write, unless told to (`--force`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
-from dxassess.errors import InputError
-from dxassess.files import write_atomic
-from dxassess.text import msg
+from dxassess.errors import InputError, OutputError
+from dxassess.files import TooLarge, read_input, write_atomic
+from dxassess.text import Msg, msg
 from dxassess.text.problems import os_reason
 
 STATE_KEYS = ("value", "na", "skipped")
@@ -115,6 +122,60 @@ def conflicts_comment() -> list[str]:
     return [note.ja, note.en]
 
 
+# --- files written by import and sample: replaced only while unchanged ----------------------
+
+MARKER = "dxassess-generated"
+_MARKER_LINE = re.compile(rf"# {MARKER} sha256:([0-9a-f]{{16}})(?: .*)?")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamped(text: str) -> str:
+    """`text` with a first line saying dxassess wrote it, with a hash of the rest (see
+    `replaceable`)."""
+    note = "編集すると上書きされません / kept if edited"
+    return f"# {MARKER} sha256:{_digest(text)} {note}\n{text}"
+
+
+def replaceable(path: Path) -> Msg | None:
+    """None when `path` may be replaced by a generated file: it does not exist, or dxassess wrote
+    it and it is unchanged since. Otherwise why not (a Msg)."""
+    from dxassess.load import MAX_BYTES
+
+    try:
+        raw = read_input(path, MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except TooLarge:
+        return msg("answerfile.not_generated")
+    except OSError:  # unreadable, a folder, a device: the write says why
+        return None
+    first, _, rest = raw.decode("utf-8", errors="replace").partition("\n")
+    match = _MARKER_LINE.fullmatch(first.rstrip("\r"))
+    if match is None:
+        return msg("answerfile.not_generated")
+    if match.group(1) != _digest(rest):
+        return msg("answerfile.changed")
+    return None
+
+
+class KeptFile(OutputError):
+    """A generated file was not written because a file that dxassess did not write, or that was
+    changed since, stands in its place."""
+
+
+def write_generated(path: Path, text: str, protect: set[Path] | frozenset[Path], force: bool = False) -> None:
+    """Write a generated answer file (`import`, `sample`), stamped. An existing file that
+    dxassess did not write, or that was changed since, is kept (KeptFile) unless `force`."""
+    if not force:
+        reason = replaceable(Path(path))
+        if reason is not None:
+            raise KeptFile(msg("output.refuse_overwrite", reason=reason), path=str(path))
+    write_atomic(Path(path), stamped(text), protect=protect)
+
+
 HEADER = (
     "dxassess 回答ファイル / answer file\n"
     "続きから回答するには / to resume:  dxassess run{options} --answers {name}\n"
@@ -197,10 +258,14 @@ class AnswerFile:
         from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.error import YAMLError
 
+        from dxassess.load import MAX_BYTES
+
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_input(path, MAX_BYTES).decode("utf-8-sig")
             doc = _yaml().load(text)
+        except TooLarge as exc:
+            raise InputError(msg("load.too_large", mb=exc.size / 1e6), path=str(path), code="DX001") from None
         except OSError as exc:
             raise InputError(msg("read.cannot_read", reason=os_reason(exc)), path=str(path)) from None
         except (YAMLError, UnicodeDecodeError) as exc:
@@ -214,6 +279,7 @@ class AnswerFile:
             raise InputError(msg("answerfile.answers_not_mapping"), path=str(path))
         elif not answers:
             answers.fa.set_block_style()  # `answers: {}` grows into one line per answer
+        _unshare(doc, {id(doc)})
         return cls(path, doc)
 
     # -- reading --------------------------------------------------------------------------
@@ -573,6 +639,35 @@ def _fill(entry: Any, answer: dict[str, Any]) -> Any:
         if key not in entry:
             entry[key] = value
     return entry
+
+
+def _unshare(node: Any, seen: set[int]) -> None:
+    """Give every mapping and list its own copy where the file shares one through an anchor and
+    aliases (`a: &x {value: true}` / `b: *x`), so that an edit changes only the answer it is
+    for. The data stays equal; the copies leave their anchor and comments with the original."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    items = list(node.items()) if isinstance(node, CommentedMap) else list(enumerate(node))
+    for key, value in items:
+        if not isinstance(value, (CommentedMap, CommentedSeq)):
+            continue
+        if id(value) in seen:
+            value = copy.deepcopy(value)
+            _drop_comments(value)
+            node[key] = value
+        seen.add(id(value))
+        _unshare(value, seen)
+
+
+def _drop_comments(node: Any) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        node.ca.comment = None
+        node.ca.items.clear()
+        node.ca.end = []
+        for value in node.values() if isinstance(node, CommentedMap) else node:
+            _drop_comments(value)
 
 
 def _plain(value: Any) -> Any:

@@ -39,13 +39,21 @@ def _paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
 def check(paths: PathLike | Iterable[PathLike], questionnaire: PathLike | None = None) -> list[Problem]:
     """Every problem of questionnaire files, answer files and catalogues (folders are searched for
     `*.yaml` and `*.yml`), sorted as `validate` prints them. Lines and columns are 1-based."""
+    import os
+
     from dxassess import library
     from dxassess.inputs import check_file
+    from dxassess.problems import Problem
     from dxassess.resolver import RESOLVER
+    from dxassess.text import msg
 
     search = RESOLVER.search_path(questionnaire)
     problems: list[Problem] = []
     for path in _paths(paths):
+        if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):  # else searched as if empty
+            reason = msg("read.cannot_read", reason=msg("read.folder_denied"))
+            problems.append(Problem(str(path), 1, 1, "error", "DX009", reason))
+            continue
         files = library.yaml_files(path) if path.is_dir() else [path]
         for file in files:
             problems += sorted(check_file(file, search), key=lambda p: (p.line, p.col, p.code))

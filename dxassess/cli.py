@@ -117,6 +117,15 @@ CutoffOpt = Annotated[
         "decides when actions that need money can start.",
     ),
 ]
+# Input paths are given `readable=False`: dxassess checks and reports an unreadable input itself,
+# as one line with exit code 1 (typer's own check would be a usage error, exit code 2).
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite answer files that dxassess did not write, or that were edited after it wrote them.",
+    ),
+]
 
 
 def _lang(value: Any = None) -> str:
@@ -132,7 +141,9 @@ def _lang(value: Any = None) -> str:
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line.rstrip("\n") + "\n")
+    from dxassess.controls import printable
+
+    sys.stderr.write(printable(line.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 
@@ -142,25 +153,114 @@ def _interrupted(lang: str) -> str:
     return text("report.interrupted", lang)
 
 
+class _StdoutFailed(OSError):
+    """A write to standard output failed. Still an OSError, so that the interview treats it as a
+    terminal gone away, as before; elsewhere it becomes one error line with exit code 1."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    def error(self) -> DxassessError:
+        from dxassess.errors import OutputError
+
+        return OutputError(self.message)
+
+
+class _Stdout:
+    """Standard output while a command runs: a write or flush that fails (a full disk, an I/O
+    error, a closed stream) raises _StdoutFailed, which the command reports as one line with
+    exit code 1. A broken pipe (the reader left, as `| head` does) stays BrokenPipeError."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.failed = False
+
+    def _call(self, name: str, *args: Any) -> Any:
+        from dxassess.text import msg
+
+        if self._inner is None:
+            self.failed = True
+            raise _StdoutFailed(msg("output.stdout_closed"))
+        try:
+            return getattr(self._inner, name)(*args)
+        except (BrokenPipeError, _StdoutFailed):  # the latter from a watch around the real stream
+            self.failed = True
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+            from dxassess.files import reason_of
+
+            self.failed = True
+            reason = reason_of(exc) if isinstance(exc, OSError) else msg("output.stdout_closed")
+            raise _StdoutFailed(msg("output.stdout", reason=reason)) from None
+
+    def write(self, data: str) -> Any:
+        return self._call("write", data)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._inner.isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def flush(self) -> Any:
+        return self._call("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def silence(self) -> None:
+        """After a failed write: nothing more may fail at exit (see `files.silence`)."""
+        from dxassess.files import silence
+
+        silence(self._inner)
+
+
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn core errors into one line on stderr (in the command's language) and the documented
-    exit code."""
+    exit code. Standard output is watched (`_Stdout`): a full disk or a closed stream is an
+    error line too, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = _lang(kwargs.get("lang"))
+        stdout = _Stdout(sys.stdout)
+        sys.stdout = stdout
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if stdout._inner is not None and not stdout.failed:
+                    stdout.flush()  # a full disk shows here: report it while we can
         except DxassessError as exc:
             _err(exc.one_line(lang))
             raise typer.Exit(int(exc.exit_code)) from None
+        except _StdoutFailed as exc:
+            _err(exc.error().one_line(lang))
+            raise typer.Exit(int(ExitCode.INPUT)) from None
         except KeyboardInterrupt:
             _err(_interrupted(lang))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
+        finally:
+            sys.stdout = stdout._inner
+            if stdout.failed:
+                stdout.silence()
 
     return wrapper
+
+
+def _given(value: str | None, option: str = "--output") -> Path | None:
+    """A path option as a Path; an empty value (an unset variable in a script, `-o ''`) is a
+    usage error rather than the current folder."""
+    if value is None:
+        return None
+    if not value.strip():
+        from dxassess.text import msg
+
+        raise UsageError(msg("cmd.empty_path", option=option))
+    return Path(value)
 
 
 def _version(value: bool) -> None:
@@ -181,7 +281,7 @@ def _root(
 @app.command()
 @handled
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).", readable=False)],
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     questionnaire: QuestionnaireOpt = None,
@@ -217,7 +317,9 @@ def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
 @app.command()
 @handled
 def score(
-    answers: Annotated[list[Path], typer.Argument(help="Answer files (with --progress: part files and sheets).")],
+    answers: Annotated[
+        list[Path], typer.Argument(help="Answer files (with --progress: part files and sheets).", readable=False)
+    ],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -245,13 +347,23 @@ def score(
 @app.command()
 @handled
 def report(
-    answers: Annotated[Path, typer.Argument(help="The answer file.")],
+    answers: Annotated[Path, typer.Argument(help="The answer file.", readable=False)],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
-    template: Annotated[
-        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).")
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file (default: stdout). A symbolic link is written through to its target; "
+            "a device, FIFO or socket is refused, and so is any file the command reads.",
+        ),
     ] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier answer file to compare.")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).", readable=False)
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="An earlier answer file to compare.", readable=False)
+    ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
@@ -261,15 +373,17 @@ def report(
     from dxassess.commands.assess import run_report
 
     raise typer.Exit(
-        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff, max_age)
+        run_report(
+            answers, fmt.value, _given(output), template, previous, _lang(lang), questionnaire, budget_cutoff, max_age
+        )
     )
 
 
 @app.command()
 @handled
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier answer file.")],
-    new: Annotated[Path, typer.Argument(help="The later answer file.")],
+    old: Annotated[Path, typer.Argument(help="The earlier answer file.", readable=False)],
+    new: Annotated[Path, typer.Argument(help="The later answer file.", readable=False)],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -284,22 +398,39 @@ def compare(
 @handled
 def sample(
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the answer files into.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder to write the answer files into. A file there that dxassess did not write "
+            "(or that was edited since) is kept, unless --force.",
+        ),
+    ],
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write realistic synthetic answer files for demos and benchmarks. 架空の回答ファイルを作成します。"""
     from dxassess.commands.generate import run_sample
 
-    raise typer.Exit(run_sample(count, output, seed, questionnaire, _lang(lang)))
+    raise typer.Exit(run_sample(count, Path(_given(output) or "."), seed, questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def run(
     questionnaire: QuestionnaireOpt = None,
-    answers: Annotated[Path | None, typer.Option("--answers", "-a", help="Answer file to create or resume.")] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answer file to create or resume. A symbolic link, or a file with other hard links, "
+            "is written through: every name sees the answers.",
+        ),
+    ] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
@@ -314,13 +445,22 @@ def run(
     from dxassess.commands.interview import run_interview
 
     team = _team(domain, owner, part, respondent, max_age)
-    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang), team))
+    path = _given(answers, "--answers")
+    raise typer.Exit(run_interview(questionnaire, path, municipality, code, population, _lang(lang), team))
 
 
 @app.command()
 @handled
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    output_text: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write. A symbolic link is written through to its target; a device, FIFO "
+            "or socket is refused.",
+        ),
+    ],
     fmt: Annotated[
         SheetFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
@@ -342,6 +482,7 @@ def template(
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
     from dxassess.commands.sheets import SUFFIXES, run_template
 
+    output = Path(_given(output_text) or ".")
     if fmt is None:
         suffix = output.suffix.lower()
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
@@ -357,22 +498,42 @@ def template(
 @app.command(name="import")
 @handled
 def import_(
-    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answer files.")],
+    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.", readable=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the answer files. A file there that dxassess did not write (or that "
+            "was edited since) is kept, unless --force.",
+        ),
+    ],
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Turn sheet rows into one answer file per municipality. シートを回答ファイルに変換します。"""
     from dxassess.commands.sheets import run_import
 
-    raise typer.Exit(run_import(sheets, output, questionnaire, _lang(lang)))
+    raise typer.Exit(run_import(sheets, Path(_given(output) or "."), questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.", readable=False)
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output folder. After the run it holds exactly this run's outputs: reports an "
+            "earlier batch wrote for inputs no longer scored are removed (files batch did not "
+            "write are left alone).",
+        ),
+    ],
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
     ] = None,
@@ -383,14 +544,16 @@ def batch(
     """Score many municipalities and compare them with their peers. 複数団体を一括採点し比較します。"""
     from dxassess.commands.batch import run_batch
 
-    raise typer.Exit(run_batch(inputs, output, jobs, _lang(lang), questionnaire, budget_cutoff))
+    raise typer.Exit(run_batch(inputs, Path(_given(output) or "."), jobs, _lang(lang), questionnaire, budget_cutoff))
 
 
 @app.command()
 @handled
 def migrate(
-    answers: Annotated[Path, typer.Argument(help="The answer file of an earlier questionnaire version.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The answer file to write.")],
+    answers: Annotated[
+        Path, typer.Argument(help="The answer file of an earlier questionnaire version.", readable=False)
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="The answer file to write.")],
     to: Annotated[str | None, typer.Option("--to", help="The version to carry it to (default: the newest).")] = None,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
@@ -398,7 +561,7 @@ def migrate(
     """Carry an answer file to a newer version of its questionnaire. 回答ファイルを新しい版に移行します。"""
     from dxassess.commands.migrate import run_migrate
 
-    raise typer.Exit(run_migrate(answers, output, to, questionnaire, _lang(lang)))
+    raise typer.Exit(run_migrate(answers, Path(_given(output) or "."), to, questionnaire, _lang(lang)))
 
 
 @app.command()
@@ -426,6 +589,7 @@ def municipalities(
         typer.Option(
             "--update",
             help="Update the register from the ministry's list (XLSX, or CSV of its sheets; repeat for both sheets).",
+            readable=False,
         ),
     ] = None,
     lang: LangOpt = None,
@@ -440,9 +604,10 @@ def municipalities(
 @handled
 def merge(
     parts: Annotated[
-        list[Path], typer.Argument(help="Part files: answer files, or CSV/XLSX sheets (a row is a part).")
+        list[Path],
+        typer.Argument(help="Part files: answer files, or CSV/XLSX sheets (a row is a part).", readable=False),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The merged answer file (updated if it exists).")],
+    output: Annotated[str, typer.Option("--output", "-o", help="The merged answer file (updated if it exists).")],
     prefer: Annotated[
         list[str] | None,
         typer.Option(
@@ -461,7 +626,7 @@ def merge(
     """Merge the parts of a team assessment into one answer file. 部署別の部分回答を統合します。"""
     from dxassess.commands.team import run_merge
 
-    raise typer.Exit(run_merge(parts, output, prefer or [], questionnaire, code, _lang(lang)))
+    raise typer.Exit(run_merge(parts, Path(_given(output) or "."), prefer or [], questionnaire, code, _lang(lang)))
 
 
 def _team(
@@ -482,15 +647,31 @@ def _team(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Standard output is watched here too, for what is printed
+    outside a command (`--help`, `--version`)."""
+    stdout = _Stdout(sys.stdout)
+    sys.stdout = stdout
     try:
-        app()
+        try:
+            app()
+        finally:
+            if stdout._inner is not None and not stdout.failed:
+                stdout.flush()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
+    except _StdoutFailed as exc:
+        _err(exc.error().one_line(_lang()))
+        sys.exit(int(ExitCode.INPUT))
     except KeyboardInterrupt:
         _err(_interrupted(_lang()))
         sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        sys.exit(int(ExitCode.OK))
+    finally:
+        sys.stdout = stdout._inner
+        if stdout.failed:
+            stdout.silence()
 
 
 __all__ = ["app", "main", "ExitCode", "UsageError"]

@@ -23,6 +23,7 @@ from rich.text import Text
 
 from dxassess import lgcode, parts, provenance, register, typed
 from dxassess.answerfile import AnswerFile
+from dxassess.controls import printable
 from dxassess.interview_view import (
     default_key,
     help_screen,
@@ -51,7 +52,7 @@ class Terminal:
     ) -> None:
         """Print a line (or a renderable). `soft_wrap` leaves long lines to the terminal (commands
         people copy); `clip` cuts a long line to one row with an ellipsis."""
-        renderable = Text(text, style=style or "") if isinstance(text, str) else text
+        renderable = Text(printable(text, multiline=True), style=style or "") if isinstance(text, str) else text
         if clip:
             self.console.print(renderable, no_wrap=True, overflow="ellipsis")
         else:
@@ -428,7 +429,7 @@ def code_reason(code: str, lang: str) -> str | None:
     """Why `code` is not a municipality's code, in `lang`; None when it is valid."""
     if lgcode.code_problem(code) is None:
         return None
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # int() refuses other digits
         return text("interview.code_digits", lang)
     if not 1 <= int(code[:2]) <= 47:
         return text("interview.code_prefecture", lang, pref=code[:2])

@@ -87,8 +87,8 @@ def code_problem(code: str) -> str | None:
 def code_problem_msg(code: str, in_yaml: bool = True) -> Msg | None:
     """Why `code` is not a valid municipality code, in both languages, or None when it is
     (`in_yaml`: the fix says to quote it, as a YAML file needs)."""
-    if len(code) != 6 or not code.isdigit():
-        return msg("code.digits" if in_yaml else "code.digits_sheet", code=code)
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # int() refuses other digits
+        return msg("code.digits" if in_yaml else "code.digits_sheet", code=code[:20])
     pref = int(code[:2])
     if not 1 <= pref <= 47:
         return msg("code.prefecture_number", code=code, number=code[:2])

@@ -42,7 +42,13 @@ class Problem:
         return Msg(self.message, self.message_ja or self.message)
 
     def format_text(self, lang: str | None = "en") -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.text(lang)}"
+        """`PATH:LINE:COL: SEVERITY: CODE message` on one line: control characters in the path or
+        the message (from a file name or a file's text) are written as visible escapes."""
+        from dxassess.controls import printable
+
+        return (
+            f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: {self.code} {printable(self.text(lang))}"
+        )
 
     def as_dict(self, lang: str | None = None) -> dict:
         """The contract's fields; with `lang`, `message` in that language plus `message_en` and
@@ -143,6 +149,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The mapping from the previous version misses a question or names one that does not exist.",
         "List every question of the previous version under `migration.questions` with `to` or `removed`.",
     ),
+    "DX221": (
+        "control-character",
+        "A text holds control characters (escape sequences, carriage returns, bidirectional overrides).",
+        "Remove them: they would act on the terminal of whoever reads the text.",
+    ),
     "DX301": (
         "unknown-questionnaire",
         "The answer file names an unknown questionnaire or version.",
@@ -182,6 +193,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "percent-fraction",
         "A percentage column holds a fraction such as 0.45, where 45 (%) was probably meant.",
         "Enter the percentage: 45 or 45%.",
+    ),
+    "DX314": (
+        "implausible-date",
+        "A date is before the national DX plan (2020-12-25) or in the future.",
+        "Check the year: write the date the assessment or the answer was made.",
     ),
     "DX401": ("template-unreadable", "A report template cannot be read.", "Give a UTF-8 Jinja2 template file."),
     "DX402": (
@@ -281,6 +297,7 @@ CODES_JA: dict[str, str] = {
     "DX218": "目標を下回りうる設問に、次のレベルに達するための取組（steps）がありません。",
     "DX219": "分野の目標に、規模帯の目標がないものがあります。",
     "DX220": "前のバージョンからの移行表に、設問の漏れか存在しない設問があります。",
+    "DX221": "テキストに制御文字（エスケープシーケンス、復帰、双方向制御文字）が含まれています。",
     "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
     "DX302": "設問票にない設問への回答があります。",
     "DX303": "回答の値が設問に合いません。",
@@ -300,6 +317,7 @@ CODES_JA: dict[str, str] = {
     "DX505": "統合する部分回答に同じ名前のものがあります。",
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
     "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
+    "DX314": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",
@@ -310,7 +328,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313", "DX314"})
 
 
 def rule_name(code: str) -> str:

@@ -172,9 +172,9 @@ class Register:
     def prefecture(self, value: str) -> str | None:
         """The prefecture's full name from 福井県, 福井, ふくい, 18 or 180009; None if unknown."""
         text = fold(value)
-        if text.isdigit() and len(text) <= 2:
+        if text.isascii() and text.isdigit() and len(text) <= 2:
             text = text.zfill(2) + "000"
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             code = normalise_code(text if len(text) == 6 else text[:5] + str(check_digit(text[:5])))
             entry = self._by_code.get(code or "")
             return entry.prefecture if entry and entry.kind == "prefecture" else None
@@ -350,7 +350,7 @@ def _entry(cell: Mapping[str, str], source: str, line: int) -> Entry:
     population: int | None = None
     raw = cell.get("population", "").replace(",", "")
     if raw:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # int() refuses other digits
             raise _error("register.bad_population", source, line, "DX100", value=cell["population"])
         population = int(raw)
     parent = normalise_code(cell.get("parent", "")) if cell.get("parent") else None
@@ -359,10 +359,17 @@ def _entry(cell: Mapping[str, str], source: str, line: int) -> Entry:
     return Entry(code, cell["prefecture"], cell["name"], cell.get("kana", ""), kind, parent, population)
 
 
+MAX_REGISTER_BYTES = 20_000_000  # the shipped register (1,741 + 47 + 175 rows) is about 0.2 MB
+
+
 def read_register(path: Path, checked: bool = True) -> Register:
     """Read a register file and check it (see parse_register)."""
+    from dxassess.files import TooLarge, read_input
+
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_REGISTER_BYTES)
+    except TooLarge:
+        raise _error("register.too_large", str(path), None, "DX001", mb=MAX_REGISTER_BYTES // 1_000_000) from None
     except OSError as exc:
         from dxassess.text.problems import os_reason
 

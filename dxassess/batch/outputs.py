@@ -16,7 +16,7 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
-from dxassess.sheets.write import put_text, safe_cell, stable_xlsx
+from dxassess.sheets.write import in_memory, put_text, safe_cell, stable_xlsx
 from dxassess.text import Msg, msg, text
 
 TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
@@ -121,7 +121,7 @@ def summary_xlsx(
 ) -> bytes:
     """The summary and the tier benchmarks as a workbook for people: headers and size tiers in
     `lang`, dates as dates, number formats, widths, filters, a frozen header, A4 landscape
-    (streamed: memory stays flat). Scripts read summary.csv or summary.json, which keep the ids."""
+    (written in memory, without temporary files). Scripts read summary.csv or summary.json, which keep the ids."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -144,6 +144,7 @@ def summary_xlsx(
     ws = wb.create_sheet(text("report.summary_sheet", lang))
     ws.freeze_panes = "C2"
     _sheet_setup(ws, [width for _, width, _ in specs], len(rows))
+    in_memory(ws)  # no temporary files: nothing to leak, no file-size limit to hit
     header(ws, [text(spec[0], lang) if spec[0] else titles.get(key, key) for key, spec in zip(keys, specs)])
     for row in rows:
         cells = []
@@ -167,6 +168,7 @@ def summary_xlsx(
     ]
     bs.freeze_panes = "C2"
     _sheet_setup(bs, [16, 24, 9, 11, 11, 11, 9, 9, 14], len(stats_rows))
+    in_memory(bs)
     header(bs, names)
     yes, no = text("report.yes", lang), text("report.no", lang)
     overall = text("report.overall", lang)
@@ -399,6 +401,8 @@ class _Beside:
         if message[0] == "error":
             _, english, japanese, path, code = message
             raise OutputError(Msg(english, japanese or english), path=path, code=code)
+        if message[0] == "died" and message[1]:  # an exception, reported by the child: say which
+            raise OutputError(msg("batch.xlsx_failed", reason=message[1][:200]), path=str(self.path))
         if message[0] == "died":
             raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
 

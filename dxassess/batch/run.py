@@ -19,6 +19,7 @@ from dxassess.text import Msg, msg
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
+MANIFEST = ".dxassess-batch.json"  # the reports batch wrote into the folder, so a re-run removes stale ones
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            bad.append(_problem(path, "DX009", msg("read.special_file")))
         else:
             bad.append(_problem(path, "DX009", msg("read.not_found")))
     return files, bad
@@ -240,6 +243,7 @@ def run(
 def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Path]) -> None:
     """Write the four summaries, with the texts of the questionnaire the scored inputs answer."""
     from dxassess.batch import outputs
+    from dxassess.resolver import RESOLVER
     from dxassess.text import pick
 
     titles: dict[str, str] = {}
@@ -249,6 +253,7 @@ def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Pat
         titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
         texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
     assert outcome.benchmarks is not None
+    protect = protect | RESOLVER.files_read()  # questionnaires and catalogues, named or found
     outputs.write_all(
         out,
         outcome.rows,
@@ -348,6 +353,12 @@ def _passes(
         bench.add(row)
     outcome.benchmarks = bench
 
+    # Every report this run will write is listed before any is written, so a run killed from
+    # here on still leaves them on record for the next run to tidy.
+    earlier = _reports_written_before(out)
+    planned = {row["code"]: _report_name(row["code"]) for row in outcome.rows}
+    _record_reports(out, earlier | set(planned.values()), protect)
+
     renders = []
     for row in outcome.rows:
         stats = bench.tier_stats(row["tier"])
@@ -371,12 +382,71 @@ def _passes(
     finished = pool.map(partial(_finish, settings), renders, tick)
     _summarise(out, outcome, settings, protect)
     failed = False
+    codes = {row["index"]: row["code"] for row in outcome.rows}
     for index, problem in finished:
         if problem is not None:
             outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
+            planned.pop(codes.get(index, ""), None)
             failed = True
     shutil.rmtree(work, ignore_errors=True)
     if failed:
         outcome.rejected.sort(key=lambda r: r.index)
         _summarise(out, outcome, settings, protect)
+    this_run = set(planned.values())
+    recorded = earlier | _reports_written_before(out)
+    if any(r.problem.code == "DX901" for r in outcome.rejected):
+        # Something could not be written (a full disk): keep every earlier report, since the one
+        # that failed may be among them, and leave the tidying to the next complete run.
+        _record_reports(out, recorded | this_run, protect)
+        return outcome
+    _remove_reports(out, recorded - this_run)
+    _record_reports(out, this_run, protect)
     return outcome
+
+
+def _report_name(code: str) -> str:
+    from dxassess.files import safe_name
+
+    return "reports/" + safe_name(code, ".html")
+
+
+def _reports_written_before(out: Path) -> set[str]:
+    """The reports an earlier batch recorded in this folder's manifest (none when there is no
+    manifest, or it is not one batch wrote: then nothing is removed)."""
+    import json
+
+    from dxassess.files import read_input
+
+    try:
+        data = json.loads(read_input(out / MANIFEST, 10_000_000).decode("utf-8"))
+    except Exception:  # missing, unreadable or damaged: nothing on record
+        return set()
+    names = data.get("reports", []) if isinstance(data, dict) else []
+    return {n for n in names if isinstance(n, str) and n.startswith("reports/") and n.count("/") == 1}
+
+
+def _record_reports(out: Path, names: set[str], protect: set[Path]) -> None:
+    import json
+
+    from dxassess.files import write_atomic
+
+    payload = {"written_by": "dxassess batch", "reports": sorted(names)}
+    write_atomic(out / MANIFEST, json.dumps(payload, ensure_ascii=False, indent=1) + "\n", protect=protect)
+
+
+def _remove_reports(out: Path, names: set[str]) -> None:
+    """Remove reports an earlier run wrote that this run did not (an input removed, or now
+    rejected): afterwards the folder holds exactly this run's outputs. Only regular files in
+    the reports folder named in the manifest are removed."""
+    import stat
+
+    from dxassess.errors import OutputError
+    from dxassess.files import inside
+
+    for name in sorted(names):
+        try:
+            target = inside(out / "reports", name.split("/", 1)[1])
+            if stat.S_ISREG(os.lstat(target).st_mode):
+                os.unlink(target)
+        except (OSError, OutputError):  # already gone, or not ours to remove
+            continue

@@ -65,10 +65,11 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
 def _assessment(job: Job, search: Path | None) -> Any:
     from dxassess.batch.fastload import parse_fast
     from dxassess.inputs import assessment_from_document
+    from dxassess.load import read_bytes
 
     if job.data is not None:
         return assessment_from_document(Document(job.source, job.data), search)
-    raw = Path(job.path).read_bytes() if job.path else b""
+    raw = read_bytes(job.path) if job.path else b""  # type, size and read bounded
     doc = parse_fast(job.source, raw)
     try:
         assessment = assessment_from_document(doc, search)
@@ -193,7 +194,7 @@ def finish_job(
     paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
     None) or (index, the problem). `peer_data`: the municipality's {"tier_label", "overall",
     "scores": {domain: score}, "titles": {domain: title}}."""
-    from dxassess.files import inside, safe_name, write_atomic
+    from dxassess.files import inside, output_target, safe_name, write_atomic
     from dxassess.render.html import peer_section, peer_summary
 
     scores, titles = peer_data["scores"], peer_data["titles"]
@@ -206,8 +207,10 @@ def finish_job(
     waiting = os.path.join(settings.work, f"{index}.html")
     sections = [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
     try:
-        target = inside(Path(settings.reports), safe_name(code, ".html"))
-        if all(len(section) <= room for section, (_, room) in zip(sections, slot)):
+        # A link is written through to its target; a device, FIFO or socket is refused.
+        target = output_target(inside(Path(settings.reports), safe_name(code, ".html")))
+        fits = all(len(section) <= room for section, (_, room) in zip(sections, slot))
+        if fits and _single_link(target):
             with open(waiting, "r+b") as fh:
                 for section, (offset, room) in zip(sections, slot):
                     fh.seek(offset)
@@ -236,6 +239,14 @@ def finish_job(
         except OSError:
             pass
     return index, None
+
+
+def _single_link(path: Path) -> bool:
+    """Whether replacing `path` by a rename keeps every name of it (no other hard link)."""
+    try:
+        return os.stat(path).st_nlink <= 1
+    except OSError:
+        return True
 
 
 def _keep_mode(new: str, old: Path) -> None:

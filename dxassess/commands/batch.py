@@ -40,7 +40,7 @@ def run_batch(
     inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None, cutoff: int | None = None
 ) -> int:
     from dxassess.api import batch
-    from dxassess.reporters import text as problem_lines
+    from dxassess.commands.output import ProblemLines
 
     if not inputs:
         raise UsageError(msg("cmd.batch_nothing"))
@@ -48,8 +48,10 @@ def run_batch(
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff)
-    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
-    sys.stderr.write(problem_lines([w.problem for w in outcome.warnings], lang))
+    lines = ProblemLines(lang)
+    for problem in [r.problem for r in outcome.rejected] + [w.problem for w in outcome.warnings]:
+        lines.add(problem.format_text(lang))
+    lines.close()
     summary = text(
         "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
     )

@@ -88,9 +88,11 @@ class _End:
     def write_report(self, fmt: str) -> Path:
         from dxassess.api import assess, report
         from dxassess.files import write_atomic
+        from dxassess.resolver import RESOLVER
 
         output = self.path.with_suffix("." + fmt)
-        write_atomic(output, report(assess(self.path, self.search), fmt, self.lang), protect={self.path})
+        rendered = report(assess(self.path, self.search), fmt, self.lang)
+        write_atomic(output, rendered, protect={self.path} | RESOLVER.files_read())
         return output
 
 
@@ -157,7 +159,8 @@ def run_interview(
             # where a code of no municipality passes only with `synthetic: true`)
             reason = register_reason(code, lang)
         if reason:
-            raise UsageError(text("interview.bad_code_option", lang, code=code, reason=reason))
+            shown = code if len(code) <= 20 else code[:20] + "…"
+            raise UsageError(text("interview.bad_code_option", lang, code=shown, reason=reason))
     term = Terminal(make_console(), _read_line)
     try:
         with _stop_signals():
@@ -171,7 +174,8 @@ def run_interview(
             if not answers_path.exists() and not interactive:
                 raise InputError(text("interview.not_tty_profile", lang), path=str(answers_path), code="DX903")
             ensure_dir(answers_path.parent if str(answers_path.parent) else Path("."))
-            lock = AnswerLock(answers_path)
+            # The lock sits beside the real file: a link and its target share one lock.
+            lock = AnswerLock(Path(os.path.realpath(answers_path)))
             try:
                 lock.acquire()
             except LockHeld as held:
@@ -202,6 +206,9 @@ def run_interview(
     except Hangup as stop:
         _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
         return 128 + stop.signum
+    except OSError:  # the terminal went away (a read or write failed before SIGHUP came): as a hangup
+        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        return 0
 
 
 def _farewell(term: Any, key: str, path: Path | None, lang: str, questionnaire_ref: str | None) -> None:

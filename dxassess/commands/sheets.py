@@ -12,9 +12,12 @@ from dxassess.text import msg, text
 SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
 
 
-def questionnaire_file(ref: str | None) -> set[Path]:
-    """The questionnaire file given by `--questionnaire`, to protect it from being overwritten."""
-    return {Path(ref)} if ref and Path(ref).is_file() else set()
+def files_read() -> set[Path]:
+    """Every questionnaire and catalogue file read so far (named or found beside another), to
+    protect them from being overwritten."""
+    from dxassess.resolver import RESOLVER
+
+    return RESOLVER.files_read()
 
 
 def run_template(
@@ -55,7 +58,7 @@ def run_template(
         data = yaml_template(questionnaire, lang, part)
     else:
         data = xlsx_template(questionnaire, lang, part, rows)
-    write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
+    write_atomic(output, data, protect=files_read())
     count = len(part_questions(questionnaire, part))
     summary = text(
         "report.template_summary",
@@ -76,20 +79,24 @@ def run_template(
 def format_problem(problem: Any, lang: str = "en") -> str:
     """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it,
     the message in `lang`."""
+    from dxassess.controls import printable
     from dxassess.sheets.read import column_letter
 
-    message = problem.text(lang)
+    message, path = printable(problem.text(lang)), printable(problem.path)
     if not problem.line:
-        return f"{problem.path}: {problem.severity}: {problem.code} {message}"
+        return f"{path}: {problem.severity}: {problem.code} {message}"
     col = column_letter(problem.col) if problem.col else "A"
-    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {message}"
+    return f"{path}:{problem.line}:{col}: {problem.severity}: {problem.code} {message}"
 
 
-def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | None, lang: str) -> int:
+def run_import(
+    sheets: list[Path], output_dir: Path, questionnaire_ref: str | None, lang: str, force: bool = False
+) -> int:
     from pydantic import ValidationError
 
-    from dxassess.answerfile import answer_text
-    from dxassess.files import ensure_dir, safe_name, write_atomic
+    from dxassess.answerfile import KeptFile, answer_text, write_generated
+    from dxassess.commands.output import ProblemLines
+    from dxassess.files import ensure_dir, safe_name
     from dxassess.model import AnswerSheet
     from dxassess.resolver import RESOLVER
     from dxassess.sheets.read import read_sheet
@@ -100,14 +107,15 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
         raise UsageError(msg("cmd.import_nothing"))
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
     ensure_dir(output_dir)
-    protect = set(sheets) | questionnaire_file(questionnaire_ref)
+    protect = set(sheets) | files_read()
     seen: dict[str, str] = {}
     written = rejected = warned = 0
     unfilled: list[str] = []
+    lines = ProblemLines(lang)
     for sheet in sheets:
         for row in read_sheet(sheet, questionnaire, seen, unfilled):
             for problem in [*row.problems, *row.warnings]:
-                sys.stderr.write(format_problem(problem, lang) + "\n")
+                lines.add(format_problem(problem, lang))
             warned += bool(row.warnings) and not row.problems
             if row.problems:
                 rejected += 1
@@ -118,13 +126,19 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
                 first = exc.errors(include_url=False)[0]
                 given = Msg(first["msg"], pydantic_message(dict(first)).ja)
                 line = msg("cmd.check_row", message=given).get(lang)
-                sys.stderr.write(f"{row.source}: error: DX100 {line}\n")
+                lines.add(f"{row.source}: error: DX100 {line}")
                 rejected += 1
                 continue
             target = output_dir / safe_name(row.code or "unnamed", ".yaml")
             source = text("sheet.imported_from", "en", source=f"{Path(sheet).name}:{row.line}")
-            write_atomic(target, answer_text(row.data or {}, [source]), protect)
+            try:
+                write_generated(target, answer_text(row.data or {}, [source]), protect, force)
+            except KeptFile as exc:
+                lines.add(exc.one_line(lang))  # kept: not written by dxassess, or edited since
+                rejected += 1
+                continue
             written += 1
+    lines.close()
     summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
     sys.stderr.write(summary.get(lang) + "\n")
     if warned:

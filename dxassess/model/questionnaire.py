@@ -218,8 +218,25 @@ class QuestionBase(Strict):
         return self.steps[min(found)] if found else None
 
 
+class _Shown:
+    """A number for a message's `{value:g}`: an int too large for a float (10**400) is shown by
+    its order of magnitude instead of failing to format."""
+
+    def __init__(self, value: int | float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if isinstance(self.value, int) and self.value.bit_length() > 1000:
+            sign = "-" if self.value < 0 else ""
+            return f"{sign}~1e+{int(self.value.bit_length() * 0.30103)}"
+        return format(self.value, spec)
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number (an int of any size is finite: `math.isfinite` would overflow on 10**400)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 class ScaleQuestion(QuestionBase):
@@ -268,7 +285,7 @@ class NumericQuestion(QuestionBase):
         if not _is_number(value):
             return msg("check.value_number", qid=self.id, value=value)
         if not self.min <= value <= self.max:
-            return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=value)
+            return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=_Shown(value))
         if self.integer and value != int(value):
             return msg("check.value_whole", qid=self.id, value=value)
         return None

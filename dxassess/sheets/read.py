@@ -38,6 +38,13 @@ _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
 _BOOLEAN_FORMULAS = {"=TRUE()": True, "=FALSE()": False}  # how LibreOffice saves a boolean cell
 
+# Limits: a sheet of every municipality (1,788 rows, about 100 columns) is about 1 MB.
+MAX_SHEET_BYTES = 20 * 1024 * 1024  # the file on disk
+MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX's parts, unpacked (checked before anything is parsed)
+MAX_ROWS = 10_000  # rows read (Japan has 1,788 local governments); a sheet with more stops there
+MAX_COLUMNS = 1_000  # columns read (cells further right are not read)
+MAX_CELL = 32_767  # characters in a cell: the most a spreadsheet cell can hold
+
 
 @dataclass
 class SheetRow:
@@ -78,28 +85,59 @@ def column_letter(col: int) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """BOM → UTF-8 (strict) → cp932 (strict), decoding the whole file in chunks without keeping it."""
-    with open(path, "rb") as fh:
-        head = fh.read(4)
-    if head.startswith(codecs.BOM_UTF8):
+    """BOM → UTF-8 (strict) → cp932 (strict). A file that is UTF-8 except for some lines (rows
+    saved from another program in cp932, say) is UTF-8 too: `_csv_rows` marks the cells it
+    cannot decode, and each is reported at its row."""
+    return _encoding_of(_sheet_bytes(path), path)
+
+
+def _sheet_bytes(path: Path) -> bytes:
+    """The bytes of a sheet: a regular file of at most MAX_SHEET_BYTES (InputError otherwise)."""
+    from dxassess.files import SpecialFile, TooLarge, read_input
+
+    try:
+        return read_input(path, MAX_SHEET_BYTES)
+    except TooLarge as exc:
+        what = msg("read.too_large", mb=exc.size / 1e6, limit=MAX_SHEET_BYTES // (1024 * 1024))
+        raise InputError(what, str(path), code="DX001") from None
+    except SpecialFile:
+        raise InputError(msg("read.special_file"), str(path), code="DX009") from None
+    except OSError as exc:
+        reason = msg("read.not_found") if isinstance(exc, FileNotFoundError) else os_reason(exc)
+        raise InputError(msg("sheet.cannot_read", reason=reason), str(path), code="DX009") from None
+
+
+def _utf8_with_foreign_lines(data: bytes) -> bool:
+    """Whether a file that is not UTF-8 as a whole has lines with non-ASCII text that are UTF-8:
+    then it is UTF-8 with some lines in another encoding, not a cp932 file."""
+    return any(not line.isascii() and _is_utf8(line) for line in data.split(b"\n"))
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding_of(data: bytes, path: Path) -> str:
+    if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    for encoding in ("utf-8", "cp932"):
-        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(1 << 16):
-                    decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
+    if _is_utf8(data) or _utf8_with_foreign_lines(data):
+        return "utf-8"
+    try:
+        data.decode("cp932")
+        return "cp932"
+    except UnicodeDecodeError:
+        pass
     hint = Msg("", "")
     try:
-        from charset_normalizer import from_path
+        from charset_normalizer import from_bytes
 
-        best = from_path(path).best()
+        best = from_bytes(data).best()
         if best is not None:
             hint = msg("sheet.looks_like", encoding=best.encoding)
     except Exception:  # the hint is optional; never fail on it
@@ -108,13 +146,46 @@ def detect_encoding(path: Path) -> str:
     raise InputError(what, str(path), code="DX002")
 
 
+class _Undecodable(str):
+    """A CSV cell whose bytes are not in the file's encoding (shown with U+FFFD in their place)."""
+
+
+def _cell(text: str) -> str:
+    if _UNDECODED.search(text):
+        return _Undecodable(_UNDECODED.sub("\ufffd", text))
+    return _Literal(text[1:]) if _FORMULA_ESCAPED.match(text) else text
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes kept by errors="surrogateescape"
+
+
 def _csv_rows(path: Path) -> Iterator[list[Any]]:
-    encoding = detect_encoding(path)
-    with open(path, encoding=encoding, newline="") as fh:
-        first = fh.readline()
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
-        for cells in csv.reader(itertools.chain([first], fh), delimiter=delimiter):
-            yield [_Literal(c[1:]) if _FORMULA_ESCAPED.match(c) else c for c in cells]
+    import io
+
+    data = _sheet_bytes(path)
+    encoding = _encoding_of(data, path)
+    errors = "surrogateescape" if encoding.startswith("utf-8") else "strict"
+    fh = io.StringIO(data.decode(encoding, errors=errors), newline="")
+    del data
+    first = fh.readline()
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    for cells in csv.reader(itertools.chain([first], fh), delimiter=delimiter):
+        yield [_cell(c) for c in cells[:MAX_COLUMNS]]
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse an XLSX whose parts unpack to more than MAX_UNPACKED bytes (a small file holding a
+    huge cell, or a zip bomb) before openpyxl reads any of them."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            unpacked = sum(max(0, info.file_size) for info in book.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise InputError(msg("sheet.bad_xlsx", error=type(exc).__name__), str(path), code="DX009") from None
+    if unpacked > MAX_UNPACKED:
+        limit = MAX_UNPACKED // (1024 * 1024)
+        raise InputError(msg("sheet.unpacked_too_large", mb=unpacked / 1e6, limit=limit), str(path), code="DX001")
 
 
 def _shown_as_percent(number_format: str | None) -> bool:
@@ -136,6 +207,8 @@ def _xlsx_cell(cell: Any) -> Any:
 def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     import openpyxl
 
+    _sheet_bytes(path)  # type and size
+    _check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -144,8 +217,11 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size; read every cell
-        for row in sheet.iter_rows():
-            yield [_xlsx_cell(cell) for cell in row]
+        width = None  # the header's: cells further right belong to no column
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS):
+            if width is None:
+                width = max((i + 1 for i, cell in enumerate(row) if cell.value is not None), default=0)
+            yield [_xlsx_cell(cell) for cell in row[:width]]
     except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
         what = msg("sheet.bad_xlsx", error=type(exc).__name__)
         raise InputError(what, str(path), code="DX009") from None
@@ -155,9 +231,13 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
 
 def raw_rows(path: Path) -> Iterator[list[Any]]:
     """The cells of every row of a sheet; the format is told by the file's first bytes."""
+    from dxassess.files import SpecialFile, open_input
+
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             magic = fh.read(100)
+    except SpecialFile:
+        raise InputError(msg("read.special_file"), str(path), code="DX009") from None
     except OSError as exc:
         reason = (
             msg("read.not_found") if isinstance(exc, FileNotFoundError) else Msg(str(exc.strerror), os_reason(exc).ja)
@@ -233,6 +313,8 @@ def _number(value: Any) -> int | float:
 
 
 def parse_code(value: Any) -> str:
+    if isinstance(value, float) and not value.is_integer():  # 11002.5, or not finite
+        raise CellError("DX305", msg("code.digits_sheet", code=_text(value)[:20]), msg("cell.code_fix"))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         code = str(int(value)).zfill(6)  # a number cell lost the leading zero
     else:
@@ -431,6 +513,11 @@ class _Reader:
         problems: list[Problem] = []
         where = self.index
         for index, cell in enumerate(cells):
+            try:
+                _readable(cell)
+            except CellError as exc:
+                problems.append(self.problem(1, index, "?", exc.code, exc.what, exc.fix))
+                continue
             key = _text(cell)
             if not key:
                 continue
@@ -444,10 +531,11 @@ class _Reader:
             if key not in FIXED and key not in PART_COLUMNS and key not in self.questions:
                 import difflib
 
-                near = difflib.get_close_matches(key, list(self.questions) + list(FIXED), n=1)
+                near = difflib.get_close_matches(key[:100], list(self.questions) + list(FIXED), n=1)
                 fix = msg("cell.did_you_mean", near=near[0]) if near else msg("cell.fix_column")
-                what = msg("cell.not_a_column", key=key, questionnaire=self.q.id, version=self.q.version)
-                problems.append(self.problem(1, index, key, "DX302", what, fix))
+                shown = key if len(key) <= 60 else key[:60] + "…"
+                what = msg("cell.not_a_column", key=shown, questionnaire=self.q.id, version=self.q.version)
+                problems.append(self.problem(1, index, shown, "DX302", what, fix))
                 continue
             where[key] = index
             self.columns[index] = key
@@ -473,6 +561,7 @@ class _Reader:
             if isinstance(value, str) and not isinstance(value, _Literal):
                 value = _BOOLEAN_FORMULAS.get(value.upper(), value)
             try:
+                _readable(value)
                 if _is_formula(value):
                     raise CellError("DX100", msg("cell.formula", formula=str(value)[:30]), msg("cell.formula_fix"))
                 if key in PART_COLUMNS:
@@ -537,6 +626,14 @@ class _Reader:
         return {k: v for k, v in found.items() if v}
 
 
+def _readable(value: Any) -> None:
+    """Refuse a cell that is too long or that could not be decoded, before anything reads it."""
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        raise CellError("DX100", msg("cell.too_long", length=len(value), limit=MAX_CELL), msg("cell.too_long_fix"))
+    if isinstance(value, _Undecodable):
+        raise CellError("DX002", msg("cell.not_utf8"), msg("cell.not_utf8_fix"))
+
+
 def _blank(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
@@ -583,6 +680,10 @@ def _rows(path: Path, reader: _Reader, unfilled: list[str]) -> Iterator[SheetRow
         return
     code_index = reader.index.get("code", 0)
     for line, cells in rows:
+        if line > MAX_ROWS:
+            what = msg("sheet.too_many_rows", limit=MAX_ROWS)
+            yield SheetRow(f"{path}:{line}", line, problems=[Problem(str(path), line, 1, "error", "DX001", what)])
+            return
         if _blank(cells):
             continue
         if line == 2 and code_index < len(cells) and not _looks_like_code(cells[code_index]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -337,7 +338,7 @@ def stable_xlsx(book: Any) -> bytes:
     fixed_time = dt.datetime(2000, 1, 1)
     book.properties.created = book.properties.modified = fixed_time
     saved = io.BytesIO()
-    book.save(saved)
+    _save_in_memory(book, saved)
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -349,6 +350,61 @@ def stable_xlsx(book: Any) -> bytes:
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
             dst.writestr(entry, data)
     return out.getvalue()
+
+
+@functools.lru_cache(maxsize=1)
+def _memory_writer() -> Any:
+    """openpyxl's worksheet writer, building the sheet's XML in memory instead of a temporary
+    file (which a file-size limit, a full temporary folder or a killed process would break or
+    leave behind)."""
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    class InMemory(WorksheetWriter):
+        def __init__(self, ws: Any, out: Any = None) -> None:
+            super().__init__(ws, io.BytesIO() if out is None else out)
+
+        def cleanup(self) -> None:  # nothing on disk to remove
+            pass
+
+    return InMemory
+
+
+def in_memory(ws: Any) -> Any:
+    """Give a write-only worksheet an in-memory writer. Call after setting its views (frozen
+    panes), before the first row is appended."""
+    ws._writer = _memory_writer()(ws)
+    ws._writer.write_top()
+    return ws
+
+
+def _save_in_memory(book: Any, stream: Any) -> None:
+    """`book.save(stream)` without temporary files: every worksheet is written in memory."""
+    import zipfile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.writer.excel import ExcelWriter
+
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:  # as openpyxl's, with an in-memory writer
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            if self.workbook.write_only:
+                if not ws.closed:
+                    ws.close()
+                writer = ws._writer
+            else:
+                writer = _memory_writer()(ws)
+                writer.write()
+            ws._rels = writer._rels
+            entry = zipfile.ZipInfo(ws.path[1:], date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o100600 << 16  # as when openpyxl added its temporary file: same bytes
+            self._archive.writestr(entry, writer.read())
+            self.manifest.append(ws)
+
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        Writer(book, archive).save()
 
 
 GUIDE_WIDTHS = (7, 30, 60, 30, 50)

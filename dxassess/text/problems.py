@@ -80,6 +80,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "read.is_folder": ("is a folder, not a file", "フォルダです。ファイルを指定してください。"),
     "read.not_found": ("file not found; check the path", "ファイルが見つかりません。パスを確認してください。"),
     "read.cannot_read": ("cannot read the file: {reason}", "ファイルを読み取れません: {reason}"),
+    "read.folder_denied": ("permission denied on the folder", "フォルダへのアクセスが拒否されました"),
+    "read.special_file": (
+        "is a device, FIFO or socket, not a file; give a regular file",
+        "デバイス、FIFO またはソケットであり、通常のファイルではありません。通常のファイルを指定してください。",
+    ),
+    "read.too_large": (
+        "file is {mb:.1f} MB, over the {limit} MB limit for this kind of file",
+        "ファイルが {mb:.1f} MB あり、この種類のファイルの上限 {limit} MB を超えています。",
+    ),
     "schema.unknown_key": ("unknown key {key!r}: {fix}", "キー {key!r} は使えません。{fix}"),
     "schema.did_you_mean": ("did you mean {hint!r}?", "{hint!r} の誤りではありませんか。"),
     "schema.remove_it": ("remove it", "削除してください。"),
@@ -197,6 +206,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "check.when_never": (
         "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
         "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
+    ),
+    "check.when_never_true": (
+        "`when` can never be true ({when}), so the question is never asked; correct the condition",
+        "`when` の条件（{when}）は常に偽になるため、この設問は尋ねられません。条件を直してください。",
+    ),
+    "check.control_characters": (
+        "the text holds control characters ({chars}); remove them",
+        "テキストに制御文字（{chars}）が含まれています。削除してください。",
+    ),
+    "check.date_too_early": (
+        "{date} is before the national DX plan ({earliest}); check the year",
+        "{date} は自治体DX推進計画（{earliest}）より前の日付です。年を確認してください。",
+    ),
+    "check.date_future": (
+        "{date} is in the future; write the date the assessment or the answer was made",
+        "{date} は未来の日付です。診断または回答を行った日付を書いてください。",
     ),
     "check.targets_missing": (
         "no target for the size band(s) {bands}; give the tier's target or the band's own",
@@ -395,6 +420,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "name and prefecture must not be empty",
         "name と prefecture は空欄にできません。",
     ),
+    "register.too_large": ("register is larger than {mb} MB", "市区町村一覧が {mb} MB を超えています。"),
     "register.unreadable": (
         "register cannot be read: {reason}",
         "市区町村一覧を読み取れません（{reason}）。",
@@ -485,6 +511,31 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "CSV を読み取れません（{error}）。「CSV UTF-8」として保存し直してください。",
     ),
     "sheet.empty": ("the sheet is empty", "シートが空です。"),
+    "sheet.unpacked_too_large": (
+        "the workbook unpacks to {mb:.1f} MB, over the {limit} MB limit (a huge cell or a zip bomb?); "
+        "save only the answer sheet as .xlsx or CSV UTF-8",
+        "ブックを展開すると {mb:.1f} MB になり、上限の {limit} MB を超えています（巨大なセルまたは zip 爆弾の可能性があります）。"
+        "回答シートだけを .xlsx か「CSV UTF-8」で保存し直してください。",
+    ),
+    "sheet.too_many_rows": (
+        "the sheet has more than {limit} rows; rows from here on are not read: split the sheet",
+        "シートが {limit} 行を超えています。この行以降は読み込みません。シートを分けてください。",
+    ),
+    "cell.too_long": (
+        "the cell holds {length} characters, more than a spreadsheet cell can ({limit})",
+        "セルに {length} 文字あり、表計算ソフトのセルに入る上限（{limit} 文字）を超えています。",
+    ),
+    "cell.too_long_fix": ("shorten it", "短くしてください。"),
+    "cell.not_utf8": (
+        "the cell is not UTF-8 although the rest of the file is (the row was saved in another encoding, "
+        "probably Shift_JIS)",
+        "ファイルの他の部分は UTF-8 ですが、このセルは UTF-8 ではありません（行が別の文字コード、"
+        "おそらく Shift_JIS で保存されています）。",
+    ),
+    "cell.not_utf8_fix": (
+        "retype the row, or save the whole file again as CSV UTF-8",
+        "行を入力し直すか、ファイル全体を「CSV UTF-8」で保存し直してください。",
+    ),
     "cell.code_empty": ("the code is empty", "団体コードが空です。"),
     "cell.code_fix": (
         "enter the 6-digit code with its check digit, e.g. 011002",
@@ -590,6 +641,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "score each questionnaire in its own batch",
         "設問票 {questionnaire} は、{source} の {first} と分野の構成が異なります。設問票ごとに分けて一括採点してください。",
     ),
+    "answerfile.not_generated": (
+        "was not written by dxassess",
+        "dxassess が作成したファイルではありません",
+    ),
+    "answerfile.changed": (
+        "was changed after dxassess wrote it",
+        "dxassess が作成した後に変更されています",
+    ),
     "answerfile.unreadable": (
         "not a readable answer file ({reason}); run `dxassess validate`",
         "回答ファイルとして読み込めません（{reason}）。`dxassess validate` で確認してください。",
@@ -613,6 +672,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "batch.xlsx_stopped": (
         "the process writing this file stopped (exit code {exit_code}); run again",
         "このファイルを書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
+    ),
+    "batch.xlsx_failed": (
+        "the workbook could not be built ({reason}); this is a bug in dxassess: please report it with the inputs",
+        "ブックを作成できませんでした（{reason}）。dxassess の不具合です。入力ファイルを添えて報告してください。",
     ),
     "template.unreadable": (
         "cannot read the template: {reason}; give a UTF-8 Jinja2 template",
@@ -659,6 +722,20 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "フォルダが必要な場所にファイルがあります。別のパスを選んでください。",
     ),
     "output.other": ("{reason}; check the path", "{reason}。パスを確認してください。"),
+    "output.file_size_limit": (
+        "the file would exceed the file-size limit of this system (ulimit -f); raise the limit or write elsewhere",
+        "このシステムのファイルサイズの上限（ulimit -f）を超えます。上限を引き上げるか、別の場所に書き込んでください。",
+    ),
+    "output.special_file": (
+        "is a device, FIFO or socket, not a file; dxassess writes only regular files: give a file path "
+        "(`report` prints to standard output when -o is left out)",
+        "デバイス、FIFO またはソケットであり、通常のファイルではありません。dxassess は通常のファイルにのみ"
+        "書き込みます。ファイルのパスを指定してください（`report` は -o を省略すると標準出力に出力します）。",
+    ),
+    "output.file_in_the_way": (
+        "{file} is a file, not a folder; choose another output path",
+        "{file} はファイルであり、フォルダではありません。別の出力先を指定してください。",
+    ),
     "output.cannot_create_folder": (
         "cannot create the folder: {reason}",
         "フォルダを作成できません: {reason}",
@@ -671,12 +748,29 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "is one of the input files; choose another output path",
         "入力ファイルの一つです。別の出力先を指定してください。",
     ),
+    "output.stdout": (
+        "cannot write to standard output: {reason}",
+        "標準出力に書き込めません: {reason}",
+    ),
+    "output.stdout_closed": (
+        "standard output is closed; redirect it to a file (or give -o FILE where the command has it)",
+        "標準出力が閉じられています。ファイルにリダイレクトしてください（-o FILE を指定できるコマンドでは -o を使ってください）。",
+    ),
+    "output.refuse_overwrite": (
+        "the file exists and {reason}, so it is kept; give --force to overwrite it, or choose another folder",
+        "同じ名前のファイルがあり、{reason}。ファイルはそのまま残しました。上書きするには --force を付けるか、"
+        "別のフォルダを指定してください。",
+    ),
     "output.cannot_write": ("cannot write the file: {reason}", "ファイルを書き込めません: {reason}"),
     "output.leaves_folder": (
         "output name {name!r} would leave the output folder",
         "出力名 {name!r} は出力フォルダの外を指しています。別の名前にしてください。",
     ),
     # --- commands
+    "cmd.empty_path": (
+        "{option} is empty; give a file or folder name",
+        "{option} が空です。ファイル名またはフォルダ名を指定してください。",
+    ),
     "cmd.validate_nothing": (
         "give at least one file or folder to validate",
         "検査するファイルかフォルダを一つ以上指定してください。",
@@ -697,6 +791,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.compare_other": (
         "{old_path} is for {old} and {new_path} for {new}; compare one municipality with itself",
         "{old_path} は {old}、{new_path} は {new} の団体です。同じ団体の診断どうしを比べてください。",
+    ),
+    "cmd.compare_reversed": (
+        "{old_path} (assessed {old}) is newer than {new_path} (assessed {new}); the change is shown from the "
+        "first file to the second as given: swap them to see the change over time",
+        "{old_path}（診断日 {old}）は {new_path}（診断日 {new}）より新しい診断です。指定された順に 1 番目から "
+        "2 番目への変化を表示します。時系列の変化を見るには順序を入れ替えてください。",
     ),
     "cmd.batch_nothing": (
         "give answer files, folders or sheets to score",
@@ -904,6 +1004,7 @@ _OS_JA = {
     "EPERM": "操作が許可されていません",
     "ENOSPC": "ディスクがいっぱいです",
     "EROFS": "読み取り専用のファイルシステムです",
+    "EFBIG": "ファイルサイズの上限を超えています",
 }
 
 

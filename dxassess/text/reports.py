@@ -270,6 +270,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{warned} warning(s) on scored inputs: listed in summary.json and index.html",
         "採点した入力に警告が {warned} 件あります（summary.json と index.html に記載）",
     ),
+    "report.problems_not_shown": (
+        "… and {hidden} more problem(s) not shown (the first {shown} are above; fix those first)",
+        "…ほか {hidden} 件の問題は表示していません（上に最初の {shown} 件を表示しています。まずこれらを直してください）",
+    ),
     "report.sample_summary": (
         "{count} answer files written to {output}",
         "{output} に回答ファイルを {count} 件作成しました",
