@@ -134,9 +134,13 @@ def batch(
     questionnaire: PathLike | None = None,
     progress: Callable[[str, int], Callable[[int], None]] | None = None,
     budget_cutoff: int | None = None,
+    previous: PathLike | None = None,
+    fresh: bool = False,
 ) -> Outcome:
     """Score many municipalities into `output` (summaries, index, one report each). Inputs the
-    batch rejects are listed in the outcome with their problems; the others are still scored."""
+    batch rejects are listed in the outcome with their problems; the others are still scored.
+    `previous`: an earlier batch's output folder, to add the change since then. A run into a
+    folder an earlier run wrote scores again only the inputs that changed, unless `fresh`."""
     import os
 
     from dxassess.batch.run import run
@@ -153,4 +157,6 @@ def batch(
         questionnaire,
         progress or quiet,
         budget_cutoff,
+        None if previous is None else Path(previous),
+        fresh,
     )

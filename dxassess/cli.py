@@ -540,11 +540,37 @@ def batch(
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="A previous batch's output folder: add the change since then. 前回の一括採点の出力フォルダ（前回からの変化を加えます）。",
+            readable=False,
+        ),
+    ] = None,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh",
+            help="Score everything again, ignoring what an earlier run into the same folder kept. 前回の実行結果を使わずにすべて採点し直します。",
+        ),
+    ] = False,
 ) -> None:
     """Score many municipalities and compare them with their peers. 複数団体を一括採点し比較します。"""
     from dxassess.commands.batch import run_batch
 
-    raise typer.Exit(run_batch(inputs, Path(_given(output) or "."), jobs, _lang(lang), questionnaire, budget_cutoff))
+    raise typer.Exit(
+        run_batch(
+            inputs,
+            Path(_given(output) or "."),
+            jobs,
+            _lang(lang),
+            questionnaire,
+            budget_cutoff,
+            previous=previous,
+            fresh=fresh,
+        )
+    )
 
 
 @app.command()

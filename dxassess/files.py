@@ -155,11 +155,15 @@ def output_target(path: Path) -> Path:
     return path
 
 
-def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset()) -> None:
+def write_atomic(
+    path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset(), durable: bool = True
+) -> None:
     """Write to a temporary file in the same folder, fsync, then replace: a reader sees the old
     file or the new one, never half of one. `protect` lists inputs that must not be overwritten.
     A symbolic link is written through to its target; a file with other hard links is rewritten
-    in place (`_rewrite_in_place`); a folder, device, FIFO or socket is refused."""
+    in place (`_rewrite_in_place`); a folder, device, FIFO or socket is refused. `durable=False`
+    skips the fsync, for a file that may be lost in a power cut (batch's cache, which is checked
+    and rebuilt when damaged)."""
     given = Path(path)
     path = output_target(given)
     if protect and _is_input(path, protect):
@@ -175,7 +179,8 @@ def write_atomic(path: Path, data: str | bytes, protect: frozenset[Path] | set[P
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if path.exists():
             try:
                 os.chmod(tmp_name, path.stat().st_mode & 0o7777)

@@ -257,6 +257,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Parts given to `merge` give different municipality details (name, population).",
         "Correct the part that is wrong, or choose with `--prefer`.",
     ),
+    "DX315": (
+        "previous-summary",
+        "`batch --previous` names something that is not the summary of an earlier batch.",
+        "Give the output folder of an earlier `dxassess batch` (it holds summary.json).",
+    ),
 }
 
 
@@ -318,6 +323,7 @@ CODES_JA: dict[str, str] = {
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
     "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
     "DX314": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
+    "DX315": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
     "DX401": "報告書テンプレートを読み取れません。",
     "DX402": "報告書テンプレートの操作をサンドボックスが拒否しました。",
     "DX403": "報告書テンプレートに誤りがあります。",

@@ -19,7 +19,9 @@ The rules (printed in every report):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
+from functools import cached_property
 
 from dxassess.gaps import Gap, fiscal_year
 from dxassess.model.size import Band
@@ -61,7 +63,7 @@ class Phase:
     fiscal_year: int  # first fiscal year of the phase
     items: tuple[Item, ...]
 
-    @property
+    @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(item.question_id for item in self.items)
 
@@ -84,8 +86,43 @@ def budget_year(assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF) -> tuple
     return (fy + 1, False) if before_cutoff else (fy + 2, True)
 
 
+class Calendar:
+    """The months one department's actions take, as (first month, month after) intervals, kept
+    sorted three ways (by first month, by month after, and as (month after, first month) pairs),
+    so the room left at a month is counted by bisection instead of a scan of every action."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.by_end: list[tuple[int, int]] = []
+
+    def take(self, first: int, after: int) -> None:
+        insort(self.starts, first)
+        insort(self.ends, after)
+        insort(self.by_end, (after, first))
+
+    def overlapping(self, start: int, end: int) -> int:
+        """How many actions overlap [start, end): those begun before `end`, less those over by
+        `start` (which began before it too)."""
+        return bisect_left(self.starts, end) - bisect_right(self.ends, start)
+
+    def free_from(self, earliest: int, months: int, limit: int) -> int:
+        """The first month from `earliest` at which fewer than `limit` actions overlap an action
+        of `months`: else the earliest end among those that overlap, tried again."""
+        start = earliest
+        while start < HORIZON:
+            end = start + months
+            if self.overlapping(start, end) < limit:
+                return start
+            start = next(b for b, a in self.by_end[bisect_right(self.ends, start) :] if a < end)
+        return start
+
+
 def _months_between(a: dt.date, b: dt.date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
+
+
+LATEST = dt.date(9900, 1, 1)  # the latest assessment date the calendar runs from
 
 
 def schedule(
@@ -93,25 +130,16 @@ def schedule(
 ) -> list[Phase]:
     """Every gap's action placed on the calendar, grouped in three phases (this fiscal year, the
     next, later); within a phase deadlines first (overdue first), then by start and priority."""
+    # A date this late is a typo (warned, DX314); the calendar still has to fit in real dates.
+    assessed = min(assessed, LATEST)
     now = _month_start(assessed)
     fy_now = fiscal_year(assessed)
     funded_fy, late = budget_year(assessed, cutoff)
     by_id = {g.question_id: g for g in gaps}
     placed: dict[str, Item] = {}
     visiting: set[str] = set()
-    busy: dict[str, list[tuple[int, int]]] = {}  # owner → (first month, month after) of its actions
+    busy: dict[str, Calendar] = {}  # owner → the months its actions take
     limit = capacity(band)
-
-    def free_from(owner: str, earliest: int, months: int) -> int:
-        """The first month from `earliest` at which `owner` has room for an action of `months`."""
-        taken = busy.setdefault(owner, [])
-        start = earliest
-        while start < HORIZON:
-            overlapping = [(a, b) for a, b in taken if a < start + months and start < b]
-            if len(overlapping) < limit:
-                return start
-            start = min(b for _, b in overlapping)
-        return start
 
     def place(gap: Gap) -> Item:
         found = placed.get(gap.question_id)
@@ -135,8 +163,9 @@ def schedule(
         months = gap.months or DEFAULT_MONTHS
         owner = gap.owner.value if gap.owner else ""
         earliest = _months_between(now, start)
-        offset = earliest if gap.overdue else free_from(owner, earliest, months)  # overdue: no waiting
-        busy.setdefault(owner, []).append((offset, offset + months))
+        calendar = busy.setdefault(owner, Calendar())
+        offset = earliest if gap.overdue else calendar.free_from(earliest, months, limit)  # overdue: no waiting
+        calendar.take(offset, offset + months)
         start = _add_months(now, offset)
         if budget != "none" and not gap.overdue and budget_fy is not None and fiscal_year(start) > budget_fy:
             # pushed back by the department's other work: budget it for the year it starts

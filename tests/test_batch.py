@@ -63,9 +63,9 @@ def test_all_good_inputs(samples: Path, tmp_path: Path):
     ]
 
 
-def test_reports_show_the_tier_benchmarks(samples: Path, tmp_path: Path):
-    """Each report's peer table carries the medians and percentiles of summary.json, and the room
-    left for it in the first pass leaves no marker behind."""
+def test_reports_show_the_band_benchmarks(samples: Path, tmp_path: Path):
+    """Each report's peer table carries the medians and percentiles of its size band from
+    summary.json, and the room left for it in the first pass leaves no marker behind."""
     out = tmp_path / "out"
     assert _batch(str(samples), "-o", str(out), "--jobs", "2").returncode == 0
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -73,14 +73,14 @@ def test_reports_show_the_tier_benchmarks(samples: Path, tmp_path: Path):
     for m in data["municipalities"]:
         html = (out / "reports" / f"{m['municipality']['code']}.html").read_text(encoding="utf-8")
         assert "dxassess:peer" not in html
-        bench = data["benchmarks"][m["tier"]]
+        bench = data["benchmarks"][m["band"]]
         if bench["overall"]["suppressed"]:
             continue
         table = html[html.index('<table id="peer-table">') : html.index("</table>", html.index('id="peer-table"'))]
         first = table.split("<tbody>")[1].split("</tr>")[0]
         cells = [c.split("</td>")[0] for c in first.split('<td class="num">')[1:]]
         assert cells[1] == f"{bench['overall']['median']:.2f}"
-        assert cells[2] == f"{m['tier_percentile']['overall']:.0f}"
+        assert cells[2] == f"{m['band_percentile']['overall']:.0f}"
         checked += 1
     assert checked >= 5
 
@@ -93,7 +93,7 @@ def test_a_peer_section_longer_than_its_room_is_still_written(tmp_path: Path):
     reports.mkdir()
     # two rooms (the first page's paragraph, the table), both too small for what goes in them
     (work / "0.html").write_bytes(b"<p>before</p>" + b" " * 3 + b"<p>middle</p>" + b" " * 4 + b"<p>after</p>")
-    peer_data = {"tier_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
+    peer_data = {"group_label": "City", "overall": 2.0, "scores": {"a": 1.5}, "titles": {"a": "A"}}
     peer = {"tier_label": "City", "percentile": {"a": 40.0, "overall": 55.0}, "median": {"a": 2.0}, "n": 7}
     settings = Settings("en", None, str(work), str(reports), 10)
     assert finish_job(0, "011002", ((13, 3), (29, 4)), peer_data, peer, settings) == (0, None)
@@ -264,21 +264,20 @@ def test_quantiles_and_percentiles():
     assert not stats(values).suppressed
 
 
-def test_small_tiers_are_suppressed():
+def test_small_groups_are_suppressed():
     bench = Benchmarks(["a"])
     rows = [
-        {"tier": "city", "overall": float(i), "domains": {"a": float(i)}, "gaps": [("q.x", 1.0, 1.0, ("1-1",))]}
-        for i in range(6)
+        {"band": "city_under_50k", "overall": float(i), "domains": {"a": float(i)}, "gaps": ["q.x"]} for i in range(6)
     ]
-    rows.append({"tier": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "gaps": [("q.y", 1.0, 1.0, ("1-1",))]})
+    rows.append({"band": "core_city", "overall": 3.0, "domains": {"a": 3.0}, "gaps": ["q.y"]})
     for row in rows:
         bench.add(row)
-    assert bench.tier_stats("city")["a"].median == 2.5
-    assert bench.tier_stats("core_city")["a"].suppressed
+    assert bench.group_stats("city_under_50k")["a"].median == 2.5
+    assert bench.group_stats("core_city")["a"].suppressed
     assert bench.position(rows[-1]) == {"overall": None, "a": None}
     assert bench.position(rows[5])["a"] > 80
     assert bench.most_missed("core_city") == []
-    assert bench.most_missed("city") == [("q.x", 6, 1.0)]
+    assert bench.most_missed("city_under_50k") == [("q.x", 6, 1.0)]
 
 
 def test_index_shows_suppression(samples: Path, tmp_path: Path):
@@ -322,8 +321,9 @@ def test_a_summary_process_that_dies_is_a_one_line_error_naming_its_file(tmp_pat
 
 
 def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samples: Path) -> None:
-    """Headers and size tiers in the batch language, dates as dates, number formats, widths,
-    filters, a frozen header and A4 landscape; the same bytes on every run."""
+    """Headers and size groups in the batch language, dates as dates, number formats, widths,
+    filters, a frozen header and A4 landscape with the header on every page; the same bytes on
+    every run."""
     import datetime as dt
 
     out = tmp_path / "out"
@@ -331,16 +331,17 @@ def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samp
     assert proc.returncode == 0, proc.stderr
     wb = load_workbook(out / "summary.xlsx")
     ws, bench = wb.worksheets
-    assert (ws.title, bench.title) == ("団体別一覧", "規模区分別の分布")
+    assert (ws.title, bench.title) == ("団体別一覧", "規模帯別の分布")
     head = [c.value for c in ws[1]]
-    assert head[:10] == [
+    assert head[:11] == [
         "団体コード",
         "団体名",
         "都道府県",
         "人口",
         "規模区分",
+        "規模帯",
         "総合スコア",
-        "区分内順位",
+        "規模帯内順位",
         "回答率",
         "診断日",
         "設問票",
@@ -348,18 +349,20 @@ def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samp
     assert "首長・幹部のコミットメント" in head and head[-2:] == ["目標未達の設問数", "根拠資料の期限が切れた回答数"]
     first = {h: c for h, c in zip(head, ws[2])}
     assert first["規模区分"].value in ("政令指定都市", "中核市", "一般市", "特別区", "町村")
+    assert first["規模帯"].value.startswith(("政令指定都市", "中核市", "一般市", "特別区", "町村"))
     assert isinstance(first["診断日"].value, dt.datetime) and first["診断日"].number_format == "yyyy-mm-dd"
     assert first["人口"].number_format == "#,##0" and first["回答率"].number_format == "0%"
+    assert first["総合スコア"].number_format == "0.00"
     assert first["団体コード"].data_type == "s" and len(first["団体コード"].value) == 6
+    assert ws["A1"].font.b and ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height == 46
     for sheet in (ws, bench):
         assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
-        assert sheet.page_setup.paperSize == 9 and sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == "9" or sheet.page_setup.paperSize == 9
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows == "$1:$1"
         assert all(sheet.column_dimensions[c].width >= 9 for c in "ABCDEFGHI")
-    assert bench["A2"].value in ("政令指定都市", "中核市", "一般市", "特別区", "町村") and bench["I2"].value in (
-        "はい",
-        "いいえ",
-    )
+    assert bench["A2"].value.startswith(("政令指定都市", "中核市", "一般市", "特別区", "町村"))
+    assert bench["I2"].value in ("はい", "いいえ")
     again = tmp_path / "again"
     assert (
         run_cli("batch", str(samples), "-o", str(again), "--lang", "ja", "--jobs", "1", "-q", str(MINI)).returncode == 0

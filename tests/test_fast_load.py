@@ -92,3 +92,115 @@ def test_parse_fast_names_the_line_of_a_duplicate_key() -> None:
     with pytest.raises(LoadFailure) as info:
         parse_fast("answers.yaml", b"answers:\n  a: {value: 1}\n  a: {value: 2}\n")
     assert info.value.problem.line == 3
+
+
+# --- answer files in the layout dxassess writes, read line by line ------------------------------
+
+from dxassess.batch.fastload import _load_lines  # noqa: E402
+
+LINE_VALUES = [
+    '"text"', '""', '"札幌市"', '"a, b: c"', '"with \\"escape\\""', '"back\\\\slash"', "'single'", "3", "-3", "0",
+    "012", "3.50", "-28.6", "1e3", ".5", "1_000", "true", "false", "True", "null", "~", "Null", "yes", "on", "no",
+    "2026-09-04", "2026-9-4", "2026-13-40", "slogan", "meeting_rooms", "札幌市", "庁議で報告。", "a b", "a: b",
+    "a#b", "x # comment", "[1, 2]", "{}", "&anchor x", "*alias", "!tag x", "|", ">", "%x", "@x", "`x",
+]  # fmt: skip
+LINE_KEYS = ["value", "note", "review", "true", "null", "on", "Yes", "1", "_x", "a.b"]
+
+
+def _same_as_ruamel_lines(text: str) -> None:
+    """`_load_lines` either declines (None) or gives exactly what ruamel's safe loader gives."""
+    quick = _load_lines(text)
+    if quick is None:
+        return
+    assert repr(quick) == repr(_safe(text.encode())), text
+
+
+@pytest.mark.parametrize("value", LINE_VALUES)
+def test_line_reader_values_in_every_place(value: str) -> None:
+    for text in (
+        f"a: {value}\n",
+        f"a:\n  b.c: {value}\n",
+        f"a:\n  b.c: {{value: {value}}}\n",
+        f"a:\n  b.c: {{value: 1, note: {value}}}\n",
+        f"a:\n  b.c: {{note: {value}, review: true}}\n",
+    ):
+        _same_as_ruamel_lines(text)
+
+
+@pytest.mark.parametrize("key", LINE_KEYS)
+def test_line_reader_keys(key: str) -> None:
+    for text in (f"{key}: 1\n", f"a:\n  {key}: 1\n", f"a: {{{key}: 1}}\n", f"a:\n  b: {{{key}: 1, x: 2}}\n"):
+        _same_as_ruamel_lines(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2\n",
+        "a:\n  b: 1\n  b: 2\n",
+        "a: {x: 1, x: 2}\n",
+        "a:\n",
+        "a:\n# only a comment\n",
+        "a: 1\n  b: 2\n",
+        "a:\n    b: 1\n",
+        "a:\n\tb: 1\n",
+        "a: 1\r\nb: 2\r\n",
+        "---\na: 1\n",
+        "a: 1\n...\n",
+        "a: {x: 1,}\n",
+        "a: {x: 1, }\n",
+        "a: {x: 1 , y: 2}\n",
+        "a: {x:1}\n",
+        "a: 1 \n",
+        "a: \n",
+        "# header\na: {value: 3, note: 庁議で毎月報告している。}\n",
+    ],
+)
+def test_line_reader_declines_or_agrees(text: str) -> None:
+    _same_as_ruamel_lines(text)
+
+
+def test_line_reader_reads_what_dxassess_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Files from `sample` (the layout every writer of dxassess uses) are read line by line, with
+    the data the C loader gives."""
+    from .conftest import MINI, run_cli
+
+    for questionnaire in (None, MINI):
+        folder = tmp_path / ("mini" if questionnaire else "flagship")
+        args = ["sample", "--count", "12", "--seed", "5", "-o", str(folder)]
+        proc = run_cli(*args, *(["-q", str(questionnaire)] if questionnaire else []))
+        assert proc.returncode == 0, proc.stderr
+        for path in sorted(folder.glob("*.yaml")):
+            text = path.read_text(encoding="utf-8")
+            quick = _load_lines(text)
+            assert quick is not None, path
+            assert repr(quick) == repr(_safe(text.encode()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["value", "note", "review", "na", "skipped", "public_note"]),
+            st.one_of(
+                st.sampled_from(LINE_VALUES),
+                st.integers(-(10**6), 10**6).map(str),
+                st.floats(allow_nan=False, allow_infinity=False, width=32).map(repr),
+                st.text(max_size=12).map(lambda s: '"' + s + '"'),
+                st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x30FF), max_size=8),
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_line_reader_against_ruamel_on_made_up_answers(pairs: list[tuple[str, str]]) -> None:
+    body = ", ".join(f"{k}: {v}" for k, v in pairs)
+    text = f'questionnaire: {{id: mini, version: "1.0.0"}}\nanswers:\n  a.b: {{{body}}}\n'
+    try:
+        expected = _safe(text.encode())
+    except Exception:
+        expected = None
+    quick = _load_lines(text)
+    if quick is not None:
+        assert expected is not None and repr(quick) == repr(expected), text

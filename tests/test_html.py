@@ -171,14 +171,14 @@ def test_wrap_japanese_and_english() -> None:
 
 def test_peer_section_is_optional() -> None:
     data = build(assess(MINI), "en")
-    assert "Position in the size tier" not in render_html(data)
+    assert "Position in the size group" not in render_html(data)
     peer = {
         "tier_label": "Designated city",
         "percentile": {"leadership": 12.5, "infrastructure": None},
         "median": {"leadership": 2.75, "infrastructure": 3.0},
     }
     html = render_html(data, peer=peer)
-    assert "Position in the size tier" in html and 'id="peer-table"' in html
+    assert "Position in the size group" in html and 'id="peer-table"' in html
     assert "2.75" in html and "13" in html
 
 

@@ -135,13 +135,120 @@ def _construct(node: Any, constructor: Any) -> Any:
     return value(node)
 
 
+# --- answer files in the layout dxassess writes, read line by line --------------------------------
+#
+# A top-level key with a value, or with a block of `  key: value` lines under it; values are flow
+# mappings of `key: value` on one line, double-quoted strings without escapes, and plain scalars
+# whose type YAML 1.2 settles without doubt (decimal integers and fractions, true/false/null, a
+# date, words that cannot be anything but text). Anything else (escapes, quotes of another kind,
+# comments after a value, tabs, sequences, anchors, a key twice ...) is not this layout: the file
+# goes to the C loader below, as it did before. tests/test_fast_load.py checks both agree.
+
+_TOP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?")
+_NESTED = re.compile(r"  ([A-Za-z_][A-Za-z0-9_.\-]*): (.+)")
+_KEY = r"[A-Za-z_][A-Za-z0-9_]*"
+_VAL = r'"[^"\\]*"|[^\s,{}\[\]"\'#][^,{}\[\]"#]*?'
+_FLOW = re.compile(rf"\{{{_KEY}: (?:{_VAL})(?:, {_KEY}: (?:{_VAL}))*\}}")
+_PAIRS = re.compile(rf"({_KEY}): ({_VAL})(?=, |$)")
+_WORD = re.compile(r"[^\x00-\x40\[\\\]^`{|}~][^\s:,{}\[\]\"\'#]*")  # starts with a letter or a wide character
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?")
+_AMBIGUOUS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}  # in some YAML version or case
+
+
+class _NotLines(Exception):
+    """Not the layout `_load_lines` reads."""
+
+
+def _scalar(text: str) -> Any:
+    if text[0] == '"':
+        if len(text) < 2 or not text.endswith('"') or '"' in text[1:-1] or "\\" in text or not text.isprintable():
+            raise _NotLines
+        return text[1:-1]
+    number = _NUMBER.fullmatch(text)
+    if number:
+        return float(text) if number.group(1) else int(text)
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if _DATE.fullmatch(text):
+        import datetime as dt
+
+        try:
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        except ValueError:
+            raise _NotLines from None
+    if _WORD.fullmatch(text) and text.lower() not in _AMBIGUOUS and text.isprintable():
+        return text
+    raise _NotLines
+
+
+def _key(text: str) -> str:
+    """A key that is text in every YAML version and case (not `true`, `null`, `on` ...)."""
+    if text.lower() in _AMBIGUOUS:
+        raise _NotLines
+    return text
+
+
+def _value(text: str) -> Any:
+    if not text:
+        raise _NotLines
+    if text[0] == "{":
+        if _FLOW.fullmatch(text) is None:
+            raise _NotLines
+        pairs = _PAIRS.findall(text[1:-1])
+        mapping = {_key(key): _scalar(value) for key, value in pairs}
+        if len(mapping) != len(pairs):
+            raise _NotLines  # a key twice: the checked path names it
+        return mapping
+    return _scalar(text)
+
+
+def _load_lines(text: str) -> dict[str, Any] | None:
+    """An answer file in the layout dxassess writes, as data (what ruamel's safe loader gives
+    for it); None when the file is not in that layout."""
+    if "\t" in text or "\r" in text:
+        return None
+    data: dict[str, Any] = {}
+    block: dict[str, Any] | None = None
+    try:
+        for line in text.split("\n"):
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("  "):
+                nested = _NESTED.fullmatch(line)
+                if block is None or nested is None or nested.group(1) in block:
+                    return None
+                block[_key(nested.group(1))] = _value(nested.group(2))
+                continue
+            top = _TOP.fullmatch(line)
+            if top is None or top.group(1) in data:
+                return None
+            key = _key(top.group(1))
+            if top.group(2) is None:
+                block = data[key] = {}
+            else:
+                block = None
+                data[key] = _value(top.group(2))
+    except _NotLines:
+        return None
+    if not data or any(v == {} for v in data.values()):
+        return None  # an empty block is null in YAML, not a mapping
+    return data
+
+
 def parse_fast(path: str, raw: bytes) -> Document:
-    """Like `parse_bytes`, for batch work: plain files (no anchors, merge keys, complex keys or
-    tags) are loaded with the C-backed safe loader without positions; anything else, and any
-    file the C loader refuses (duplicate keys, syntax), goes through the position-keeping path.
-    Both paths accept exactly the same files and give the same data."""
+    """Like `parse_bytes`, for batch work: answer files in the layout dxassess writes are read
+    line by line (`_load_lines`); other plain files (no anchors, merge keys, complex keys or tags)
+    with the C-backed safe loader without positions; anything else, and any file the C loader
+    refuses (duplicate keys, syntax), goes through the position-keeping path. Every path accepts
+    exactly the same files and gives the same data."""
     text = decode(path, raw)
     count_values(path, text)  # before the C loader builds a node per value
+    quick = _load_lines(text)
+    if quick is not None:
+        return Document(path, quick)
     if not any(marker in raw for marker in _PLAIN_UNSAFE):
         try:
             data = _load_plain(raw)

@@ -1,7 +1,11 @@
 """Batch summaries: summary.csv (UTF-8 with BOM), summary.xlsx, summary.json and index.html.
 
+Each is made from the summary rows alone (never from report text), the same rows whether they
+were scored in this run or kept from an earlier one, so a re-run gives the bytes of a fresh run;
+and a summary whose bytes did not change is not written again.
+
 No cell that came from an input may start a spreadsheet formula: text cells go through
-`safe_cell` (CSV) and `put_text` (XLSX).
+`safe_cell` (CSV) and are inline strings with the quote prefix (XLSX, `batch.xlsx`).
 """
 
 from __future__ import annotations
@@ -16,55 +20,65 @@ from typing import Any
 from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
-from dxassess.sheets.write import in_memory, put_text, safe_cell, stable_xlsx
+from dxassess.model.size import BAND_ORDER
+from dxassess.sheets.write import safe_cell
 from dxassess.text import Msg, msg, text
 
-TIERS = ("designated_city", "core_city", "city", "special_ward", "town_village")
+BANDS = tuple(b.value for b in BAND_ORDER)
+NAMES = ("summary.csv", "summary.json", "summary.xlsx", "index.html")
 
 
-def _columns(domain_ids: list[str]) -> list[str]:
+def _columns(domain_ids: list[str], with_change: bool) -> list[str]:
     return [
         "code",
         "name",
         "prefecture",
         "population",
         "tier",
+        "band",
         "overall",
-        "tier_percentile",
+        "band_percentile",
         "completeness",
         "assessed",
         "questionnaire",
         *domain_ids,
         "gaps",
         "expired_evidence",
+        *(["overall_previous", "overall_change"] if with_change else []),
     ]
 
 
-def _record(row: dict[str, Any], domain_ids: list[str]) -> list[Any]:
+def _record(row: dict[str, Any], domain_ids: list[str], with_change: bool) -> list[Any]:
+    change = row.get("change") or {}
     return [
         row["code"],
         row["name"],
         row["prefecture"],
         row["population"],
         row["tier"],
+        row["band"],
         row["overall"],
-        row.get("percentile", {}).get("overall"),
+        row["percentile"]["overall"],
         row["completeness"],
         row["assessed"],
         row["questionnaire"],
         *[row["domains"].get(d) for d in domain_ids],
         len(row["gaps"]),
         row.get("expired_evidence", 0),
+        *([change.get("overall"), change.get("delta")] if with_change else []),
     ]
 
 
-def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str]) -> bytes:
+def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str], with_change: bool) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(_columns(domain_ids))
+    writer.writerow(_columns(domain_ids, with_change))
     for row in rows:
         writer.writerow(
-            [safe_cell(v) if isinstance(v, str) else ("" if v is None else v) for v in _record(row, domain_ids)]
+            [
+                safe_cell(v) if isinstance(v, str) else ("" if v is None else v)
+                for v in _record(row, domain_ids, with_change)
+            ]
         )
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
@@ -76,19 +90,22 @@ _XLSX_COLUMNS = {
     "prefecture": ("report.prefecture", 10, "General"),
     "population": ("report.population", 12, "#,##0"),
     "tier": ("report.tier", 14, "General"),
+    "band": ("report.band", 22, "General"),
     "overall": ("report.overall", 10, "0.00"),
-    "tier_percentile": ("report.index_percentile", 10, "0"),
+    "band_percentile": ("report.idx_group_percentile", 10, "0"),
     "completeness": ("report.completeness", 10, "0%"),
     "assessed": ("report.assessed", 12, "yyyy-mm-dd"),
     "questionnaire": ("report.questionnaire", 20, "General"),
     "gaps": ("report.summary_gap_count", 11, "0"),
     "expired_evidence": ("report.summary_expired_evidence", 11, "0"),
+    "overall_previous": ("report.summary_overall_previous", 11, "0.00"),
+    "overall_change": ("report.overall_change", 11, "0.00"),
 }
 DOMAIN_COLUMN = (11, "0.00")
 
 
 def _xlsx_value(key: str, value: Any, lang: str) -> Any:
-    """A summary value as a spreadsheet should hold it: dates as dates, tiers by their name."""
+    """A summary value as a spreadsheet should hold it: dates as dates, size groups by name."""
     import datetime as dt
 
     if key == "assessed" and isinstance(value, str):
@@ -96,147 +113,125 @@ def _xlsx_value(key: str, value: Any, lang: str) -> Any:
             return dt.date.fromisoformat(value)
         except ValueError:
             return value
-    if key == "tier" and isinstance(value, str):
-        return text(f"report.tier_{value}", lang)
+    if key in ("tier", "band") and isinstance(value, str):
+        return text(f"report.{key}_{value}", lang)
     return value
 
 
-def _sheet_setup(ws: Any, widths: list[float], rows: int) -> None:
-    """Frozen header, filters, widths, A4 landscape fitted to the page width, header on every page."""
-    from openpyxl.utils import get_column_letter
-
-    last = get_column_letter(len(widths))
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.auto_filter.ref = f"A1:{last}{max(rows, 1) + 1}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.paperSize = "9"  # A4 (openpyxl's Worksheet.PAPERSIZE_A4)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def summary_xlsx(
-    rows: list[dict[str, Any]], domain_ids: list[str], bench: Benchmarks, titles: dict[str, str], lang: str
+    rows: list[dict[str, Any]],
+    domain_ids: list[str],
+    bench: Benchmarks,
+    with_change: bool,
+    titles: dict[str, str],
+    lang: str,
 ) -> bytes:
-    """The summary and the tier benchmarks as a workbook for people: headers and size tiers in
-    `lang`, dates as dates, number formats, widths, filters, a frozen header, A4 landscape
-    (written in memory, without temporary files). Scripts read summary.csv or summary.json, which keep the ids."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
+    """The summary and the size-group benchmarks as a workbook for people: headers and size
+    groups in `lang`, dates as dates, number formats, widths, filters, a frozen header, A4
+    landscape. Scripts read summary.csv or summary.json, which keep the ids."""
+    from dxassess.batch import xlsx
 
-    wb = Workbook(write_only=True)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def header(sheet: Any, names: list[str]) -> None:
-        cells = []
-        for name in names:
-            cell = put_text(WriteOnlyCell(sheet), name)
-            cell.font, cell.fill, cell.alignment = bold, fill, wrap
-            cells.append(cell)
-        sheet.row_dimensions[1].height = 46  # three lines of a wrapped domain title
-        sheet.append(cells)
-
-    keys = _columns(domain_ids)
+    keys = _columns(domain_ids, with_change)
     specs = [_XLSX_COLUMNS.get(key, (None, *DOMAIN_COLUMN)) for key in keys]
-    ws = wb.create_sheet(text("report.summary_sheet", lang))
-    ws.freeze_panes = "C2"
-    _sheet_setup(ws, [width for _, width, _ in specs], len(rows))
-    in_memory(ws)  # no temporary files: nothing to leak, no file-size limit to hit
-    header(ws, [text(spec[0], lang) if spec[0] else titles.get(key, key) for key, spec in zip(keys, specs)])
-    for row in rows:
-        cells = []
-        for key, (_, _, fmt), value in zip(keys, specs, _record(row, domain_ids)):
-            value = _xlsx_value(key, value, lang)
-            cell = WriteOnlyCell(ws)
-            if isinstance(value, str):
-                put_text(cell, value)  # text that would start a formula goes in as an explicit string
-            else:
-                cell.value = value
-            cell.number_format = fmt
-            cells.append(cell)
-        ws.append(cells)
-
-    bs = wb.create_sheet(text("report.benchmarks_sheet", lang))
-    bench_keys = ("tier", "domain", "summary_n", "summary_q1", "index_median", "summary_q3", "summary_min")
-    names = [text(f"report.{k}", lang) for k in bench_keys]
-    names += [text("report.summary_max", lang), text("report.summary_suppressed", lang)]
-    stats_rows = [
-        (tier, key, stats.as_dict()) for tier in TIERS for key, stats in bench.tier_stats(tier).items() if stats.n
-    ]
-    bs.freeze_panes = "C2"
-    _sheet_setup(bs, [16, 24, 9, 11, 11, 11, 9, 9, 14], len(stats_rows))
-    in_memory(bs)
-    header(bs, names)
+    names = [text(spec[0], lang) if spec[0] else titles.get(key, key) for key, spec in zip(keys, specs)]
+    layout = xlsx.Layout([width for _, width, _ in specs], [fmt for _, _, fmt in specs])
+    summary = xlsx.sheet_xml(
+        names,
+        ([_xlsx_value(k, v, lang) for k, v in zip(keys, _record(row, domain_ids, with_change))] for row in rows),
+        freeze="C2",
+        layout=layout,
+    )
     yes, no = text("report.yes", lang), text("report.no", lang)
     overall = text("report.overall", lang)
-    for tier, key, d in stats_rows:
-        label = overall if key == "overall" else titles.get(key, key)
-        bs.append(
-            [
-                put_text(WriteOnlyCell(bs), text(f"report.tier_{tier}", lang)),
-                put_text(WriteOnlyCell(bs), label),
-                d["n"],
-                d["q1"],
-                d["median"],
-                d["q3"],
-                d["min"],
-                d["max"],
-                yes if d["suppressed"] else no,
-            ]
-        )
-    return stable_xlsx(wb)
+    lines = []
+    for band in BANDS:
+        for key, stats in bench.group_stats(band).items():
+            if stats.n == 0:
+                continue
+            d = stats.as_dict()
+            lines.append(
+                [
+                    text(f"report.band_{band}", lang),
+                    overall if key == "overall" else titles.get(key, key),
+                    d["n"],
+                    d["q1"],
+                    d["median"],
+                    d["q3"],
+                    d["min"],
+                    d["max"],
+                    yes if d["suppressed"] else no,
+                ]
+            )
+    bench_keys = ("band", "domain", "summary_n", "summary_q1", "index_median", "summary_q3", "summary_min")
+    heads = [text(f"report.{k}", lang) for k in bench_keys]
+    heads += [text("report.summary_max", lang), text("report.summary_suppressed", lang)]
+    bench_layout = xlsx.Layout(
+        [24, 24, 9, 11, 11, 11, 9, 9, 14],
+        ["General", "General", "0", "0.00", "0.00", "0.00", "0.00", "0.00", "General"],
+    )
+    benchmarks = xlsx.sheet_xml(heads, lines, freeze="C2", layout=bench_layout)
+    sheets = [(text("report.summary_sheet", lang), summary), (text("report.benchmarks_sheet", lang), benchmarks)]
+    return xlsx.workbook(sheets, print_titles=True)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def summary_json(
     rows: list[dict[str, Any]],
     rejected: list[Any],
     bench: Benchmarks,
-    domain_ids: list[str],
     lang: str,
-    warnings: Sequence[Any] = (),
-) -> str:
-    municipalities = [
-        {
-            "municipality": {k: row[k] for k in ("code", "name", "prefecture", "population")},
-            "questionnaire": dict(zip(("id", "version"), row["questionnaire"].split(" "), strict=False)),
-            "assessed": row["assessed"],
-            "overall": row["overall"],
-            "completeness": row["completeness"],
-            "tier": row["tier"],
-            "domains": {
-                d: {
-                    "score": row["domains"][d],
-                    "target": row["targets"][d],
-                    "gap": None
-                    if row["domains"][d] is None
-                    else round(max(0.0, row["targets"][d] - row["domains"][d]), 2),
-                }
-                for d in domain_ids
-            },
-            "gaps": [
-                {"question_id": q, "gap": gap, "priority": priority, "manual": list(manual)}
-                for q, gap, priority, manual in row["gaps"]
-            ],
-            "tier_percentile": row.get("percentile", {}),
-            "expired_evidence": row.get("expired_evidence", 0),
-            "source": row["source"],
-        }
-        for row in rows
-    ]
+    prefectures: dict[str, Any],
+    change: dict[str, Any] | None,
+    warnings: Sequence[Any] = (),  # batch.run.InputWarning
+) -> bytes:
+    """summary.json: each municipality's object (made by the worker, `row["json"]`) with its
+    position in its size group (and its change, with --previous) added; the benchmarks per size
+    band and per prefecture; the change across the batch; the rejected inputs."""
+    parts = []
+    for row in rows:
+        tail = ',"band_percentile":' + _dumps(row["percentile"])
+        if change is not None:
+            tail += ',"change":' + _dumps(row.get("change"))
+        parts.append(row["json"] + tail.encode("utf-8") + b"}")
     benchmarks = {
-        tier: {key: s.as_dict() for key, s in bench.tier_stats(tier).items()} for tier in TIERS if bench.counts[tier]
+        band: {key: s.as_dict() for key, s in bench.group_stats(band).items()} for band in BANDS if bench.counts[band]
     }
-    payload = {
-        "municipalities": municipalities,
+    by_pref = {
+        p["pref"]: {
+            "n": p["n"],
+            "suppressed": p["suppressed"],
+            "overall": p["overall"],
+            "completeness": p["completeness"],
+            "overall_change": p["change"],
+            "domains": p["domains"],
+            "most_missed": [{"question_id": m["id"], "count": m["count"], "share": m["share"]} for m in p["missed"]],
+        }
+        for p in prefectures["table"]
+    }
+    rest: dict[str, Any] = {
         "benchmarks": benchmarks,
+        "prefectures": by_pref,
         "minimum_group": MIN_GROUP,
-        "rejected": _rejected(rejected, lang),
-        "warnings": _rejected(warnings, lang),
     }
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n"
+    if change is not None:
+        rest["change"] = {
+            "previous": change["path"],
+            "compared": change["compared"],
+            "counts": change["counts"],
+            "most_improved": [r["code"] for r in change["improved"]],
+            "most_worsened": [r["code"] for r in change["worsened"]],
+            "bands": change["bands"],
+            "domains": change["domains"],
+            "still_below_target": [{"question_id": q, "count": c, "share": s} for q, c, s in change["still_missed"]],
+            "new": [r["code"] for r in change["new"]],
+            "missing": change["missing"],
+        }
+    rest["rejected"] = _rejected(rejected, lang)
+    rest["warnings"] = _rejected(warnings, lang)
+    return b'{"municipalities":[' + b",".join(parts) + b"]," + _dumps(rest)[1:].encode("utf-8") + b"\n"
 
 
 def _rejected(rejected: Sequence[Any], lang: str) -> list[dict[str, str]]:
@@ -245,14 +240,15 @@ def _rejected(rejected: Sequence[Any], lang: str) -> list[dict[str, str]]:
     return [{"input": r.source, "reason": r.problem.format_text(lang)} for r in rejected]
 
 
-def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: str) -> str:
-    """A horizontal box plot (quartiles, min–max) per tier on a 0–5 axis; suppressed tiers say so."""
+def _box_svg(stats_by_group: dict[str, Any], group_labels: dict[str, str], title: str) -> str:
+    """A horizontal box plot (quartiles, min–max) per size band on a 0–5 axis; suppressed bands
+    say so."""
     from markupsafe import escape
 
-    width, left, row_h = 520, 130, 26
+    width, left, row_h = 560, 190, 26
     scale = (width - left - 20) / 5
-    tiers = [t for t in TIERS if stats_by_tier.get(t) and stats_by_tier[t]["n"]]
-    height = 30 + row_h * len(tiers)
+    groups = [g for g in BANDS if stats_by_group.get(g) and stats_by_group[g]["n"]]
+    height = 30 + row_h * len(groups)
     parts = [
         f'<svg role="img" aria-label="{escape(title)}" viewBox="0 0 {width} {height}" width="{width}" '
         f'height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
@@ -263,12 +259,12 @@ def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: 
             f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ccc"/>'
             f'<text x="{x:.1f}" y="{height - 4}" font-size="11" text-anchor="middle">{i}</text>'
         )
-    for k, tier in enumerate(tiers):
-        s = stats_by_tier[tier]
+    for k, group in enumerate(groups):
+        s = stats_by_group[group]
         y = 10 + k * row_h
         parts.append(
-            f'<text x="{left - 6}" y="{y + 13}" font-size="12" text-anchor="end">'
-            f"{escape(tier_labels[tier])} (n={s['n']})</text>"
+            f'<text x="{left - 6}" y="{y + 13}" font-size="11" text-anchor="end">'
+            f"{escape(group_labels[group])} (n={s['n']})</text>"
         )
         if s["suppressed"]:
             parts.append(f'<text x="{left + 4}" y="{y + 13}" font-size="11" fill="#555">n&lt;{MIN_GROUP}: —</text>')
@@ -285,45 +281,86 @@ def _box_svg(stats_by_tier: dict[str, Any], tier_labels: dict[str, str], title: 
     return "".join(parts)
 
 
+def table_rows(rows: list[dict[str, Any]], domain_ids: list[str], band_labels: dict[str, str], change: bool) -> str:
+    """The <tr> rows of the index's table of every municipality (written here rather than in the
+    template: a batch has up to 1,741 of them, and a re-run writes them all again)."""
+    from markupsafe import escape
+
+    from dxassess.render.templates import num
+
+    def score(value: Any) -> str:  # `num`, for the scores (rounded floats or None)
+        return f"{value:.2f}" if type(value) is float else num(value)
+
+    labels = {band: str(escape(label)) for band, label in band_labels.items()}
+    out = []
+    for r in rows:
+        code = escape(r["code"])
+        position = r["percentile"]["overall"]
+        cells = [
+            f'<tr><td class="text">{code}</td><td class="text name"><a href="reports/{code}.html">'
+            f'{escape(r["name"])}</a></td><td class="text">{escape(r["prefecture"])}</td>\n'
+            f'<td class="num" data-v="{r["population"]}">{r["population"]:,}</td>'
+            f'<td class="text">{labels[r["band"]]}</td>\n'
+            f'<td class="num">{score(r["overall"])}</td><td class="num">{"—" if position is None else num(position, 0)}</td>\n'
+        ]
+        if change:
+            delta = r["change"]["delta"] if r.get("change") else None
+            cells.append(f'<td class="num">{"—" if delta is None else format(delta, "+.2f")}</td>')
+        domains = r["domains"]
+        cells += [f'<td class="num">{score(domains.get(d))}</td>' for d in domain_ids]
+        cells.append("</tr>")
+        out.append("".join(cells))
+    return "\n".join(out)
+
+
 def index_html(
     rows: list[dict[str, Any]],
     rejected: list[Any],  # batch.run.Rejection
     bench: Benchmarks,
-    domain_ids: list[str],
     titles: dict[str, str],
     question_texts: dict[str, str],
     lang: str,
-    warnings: Sequence[Any] = (),
+    prefectures: dict[str, Any],
+    change: dict[str, Any] | None,
+    warnings: Sequence[Any] = (),  # batch.run.InputWarning
 ) -> str:
     from markupsafe import Markup
 
-    from dxassess.model import Tier
     from dxassess.render.templates import render_shipped
 
-    tier_labels = {t.value: text(f"report.tier_{t.value}", lang) for t in Tier}
+    domain_ids = bench.domain_ids
+    band_labels = {b: text(f"report.band_{b}", lang) for b in BANDS}
     titles = {**{d: d for d in domain_ids}, **titles}  # --questionnaire may not be the inputs' own
     bench_view = []
     for key in ["overall", *domain_ids]:
-        per_tier = {tier: bench.tier_stats(tier)[key].as_dict() for tier in TIERS if bench.counts[tier]}
+        per_band = {band: bench.group_stats(band)[key].as_dict() for band in BANDS if bench.counts[band]}
         title = text("report.overall", lang) if key == "overall" else titles.get(key, key)
         bench_view.append(
-            {"key": key, "title": title, "tiers": per_tier, "svg": Markup(_box_svg(per_tier, tier_labels, title))}
+            {"key": key, "title": title, "tiers": per_band, "svg": Markup(_box_svg(per_band, band_labels, title))}
         )
     missed = {
-        tier: [
+        band: [
             {"id": qid, "text": question_texts.get(qid, qid), "count": n, "share": share}
-            for qid, n, share in bench.most_missed(tier)
+            for qid, n, share in bench.most_missed(band)
         ]
-        for tier in TIERS
-        if bench.counts[tier]
+        for band in BANDS
+        if bench.counts[band]
     }
+    if change is not None:
+        change = {
+            **change,
+            "still_missed": [
+                {"id": q, "text": question_texts.get(q, q), "count": c, "share": s}
+                for q, c, s in change["still_missed"]
+            ],
+        }
     data = {
         "lang": lang,
         "rows": rows,
         "domain_ids": domain_ids,
         "titles": titles,
-        "tier_labels": tier_labels,
-        "tiers": [t for t in TIERS if bench.counts[t]],
+        "tier_labels": band_labels,
+        "tiers": [b for b in BANDS if bench.counts[b]],
         "counts": dict(bench.counts),
         "benchmarks": bench_view,
         "missed": missed,
@@ -331,50 +368,54 @@ def index_html(
         "warned": _rejected(warnings, lang),
         "warned_title": text("report.batch_warnings", lang),
         "min_group": MIN_GROUP,
+        "prefectures": prefectures,
+        "change": change,
+        "table_rows": Markup(table_rows(rows, domain_ids, band_labels, change is not None)),
     }
     return render_shipped("index.html.j2", data)
 
 
-def write_all(
-    out: Path,
-    rows: list[dict[str, Any]],
-    rejected: list[Any],  # batch.run.Rejection
-    bench: Benchmarks,
-    titles: dict[str, str],
-    question_texts: dict[str, str],
-    lang: str,
-    protect: set[Path],
-    warnings: Sequence[Any] = (),  # batch.run.InputWarning
-) -> None:
-    """Write the four summaries. The workbook, the slowest, is written by a forked process
-    (where the platform forks) while this one writes the others."""
-    domain_ids = bench.domain_ids
-    xlsx = _Beside(
-        out / "summary.xlsx",
-        lambda: write_atomic(
-            out / "summary.xlsx", summary_xlsx(rows, domain_ids, bench, titles, lang), protect=protect
-        ),
-    )
+def _unchanged(path: Path, payload: bytes) -> bool:
     try:
-        write_atomic(out / "summary.csv", summary_csv(rows, domain_ids), protect=protect)
-        write_atomic(
-            out / "summary.json", summary_json(rows, rejected, bench, domain_ids, lang, warnings), protect=protect
-        )
-        write_atomic(
-            out / "index.html",
-            index_html(rows, rejected, bench, domain_ids, titles, question_texts, lang, warnings),
-            protect=protect,
-        )
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False
+
+
+def _write(path: Path, payload: bytes, protect: set[Path]) -> str:
+    """Write `payload` to `path` unless the file already holds it; its hash."""
+    from dxassess.batch.cache import digest
+
+    if not _unchanged(path, payload):
+        write_atomic(path, payload, protect=protect)
+    return digest(payload)
+
+
+def write_all(out: Path, makers: dict[str, Callable[[], bytes]], protect: set[Path]) -> dict[str, str]:
+    """Write the four summaries (those whose bytes changed) and return their hashes. The
+    workbook and the JSON summary are made and written by forked processes (where the platform
+    forks) while this one makes the others."""
+
+    def task(name: str) -> Callable[[], str]:
+        return lambda: _write(out / name, makers[name](), protect)
+
+    aside = {name: _Beside(out / name, task(name)) for name in ("summary.xlsx", "summary.json")}
+    written: dict[str, str] = {}
+    try:
+        for name in ("index.html", "summary.csv"):
+            written[name] = _write(out / name, makers[name](), protect)
     finally:
-        xlsx.wait()
+        for name, child in aside.items():
+            written[name] = child.wait()
+    return written
 
 
 class _Beside:
-    """Run `task`, which writes `path`, in a forked child process, or at `wait()` where there is
-    no fork. `wait()` raises the task's DxassessError (or an OutputError naming `path` if the
-    child died) in this process."""
+    """Run `task`, which writes `path` and returns a text, in a forked child process, or at
+    `wait()` where there is no fork. `wait()` returns the task's text, or raises the task's
+    DxassessError (or an OutputError naming `path` if the child died) in this process."""
 
-    def __init__(self, path: Path, task: Callable[[], None]) -> None:
+    def __init__(self, path: Path, task: Callable[[], Any]) -> None:
         import multiprocessing
         import sys
 
@@ -387,10 +428,9 @@ class _Beside:
             self.child.start()
             writer.close()
 
-    def wait(self) -> None:
+    def wait(self) -> Any:
         if self.child is None:
-            self.task()
-            return
+            return self.task()
         try:
             message = self.reader.recv()
         except EOFError:
@@ -405,15 +445,16 @@ class _Beside:
             raise OutputError(msg("batch.xlsx_failed", reason=message[1][:200]), path=str(self.path))
         if message[0] == "died":
             raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
+        return message[1] if len(message) > 1 else None
 
 
-def _child(task: Callable[[], None], writer: Any) -> None:
+def _child(task: Callable[[], Any], writer: Any) -> None:
     try:
-        task()
+        result = task()
     except DxassessError as exc:
         writer.send(("error", exc.message, exc.message_ja, exc.path, exc.code))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which exits cleanly
         writer.send(("died", repr(exc)))
     else:
-        writer.send(("ok",))
+        writer.send(("ok", result))
     writer.close()

@@ -1,4 +1,6 @@
-"""Peer benchmarks by size tier (pure): quartiles, percentiles, most-missed questions.
+"""Peer benchmarks (pure): quartiles, percentiles and most-missed questions per group of
+municipalities — the size bands of `model.size` (the reports' peers), or prefectures (the index's
+prefecture view).
 
 Any group smaller than MIN_GROUP is suppressed (its statistics are None), so no single
 municipality can be identified from a published benchmark.
@@ -67,51 +69,77 @@ def stats(values: list[float]) -> Stats:
 
 @dataclass
 class Benchmarks:
-    """Accumulates summary rows, then answers tier statistics and percentiles."""
+    """Accumulates summary rows, then answers group statistics and percentiles. `by` names the
+    row key that says which group a row is in ("band", or "pref" for prefectures); `extra` are
+    more row keys to give statistics of besides the overall and domain scores."""
 
     domain_ids: list[str]
-    scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # tier → key → values
-    missed: dict[str, Counter] = field(default_factory=dict)  # tier → question id → count
-    counts: Counter = field(default_factory=Counter)
+    by: str = "band"
+    extra: tuple[str, ...] = ()
+    scores: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # group → key → values
+    missed: dict[str, Counter[str]] = field(default_factory=dict)  # group → question id → count
+    counts: Counter[str] = field(default_factory=Counter)
     _sorted: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _stats: dict[str, dict[str, Stats]] = field(default_factory=dict)
 
+    @property
+    def keys(self) -> list[str]:
+        return ["overall", *self.domain_ids, *self.extra]
+
+    def _value(self, row: dict[str, Any], key: str) -> float | None:
+        if key == "overall" or key in self.extra:
+            value: float | None = row.get(key)
+            return value
+        return row["domains"].get(key)
+
     def add(self, row: dict[str, Any]) -> None:
-        tier = row["tier"]
-        self.counts[tier] += 1
-        by_key = self.scores.setdefault(tier, {})
-        for key in ["overall", *self.domain_ids]:
-            value = row["overall"] if key == "overall" else row["domains"].get(key)
+        group = row[self.by]
+        self.counts[group] += 1
+        by_key = self.scores.setdefault(group, {})
+        for key in self.keys:
+            value = self._value(row, key)
             if value is not None:
                 by_key.setdefault(key, []).append(value)
-        self.missed.setdefault(tier, Counter()).update(gap[0] for gap in row["gaps"])
+        self.missed.setdefault(group, Counter()).update(row["gaps"])  # question ids below target
         self._sorted.clear()
         self._stats.clear()
 
-    def _group(self, tier: str, key: str) -> list[float]:
-        """The sorted scores of a tier for one key (computed once after the last `add`)."""
-        if (tier, key) not in self._sorted:
-            self._sorted[(tier, key)] = sorted(self.scores.get(tier, {}).get(key, []))
-        return self._sorted[(tier, key)]
+    def _group(self, group: str, key: str) -> list[float]:
+        """The sorted values of a group for one key (computed once after the last `add`)."""
+        found = self._sorted.get((group, key))
+        if found is None:
+            found = self._sorted[(group, key)] = sorted(self.scores.get(group, {}).get(key, []))
+        return found
 
-    def tier_stats(self, tier: str) -> dict[str, Stats]:
-        if tier not in self._stats:
-            self._stats[tier] = {key: stats(self._group(tier, key)) for key in ["overall", *self.domain_ids]}
-        return self._stats[tier]
+    def group_stats(self, group: str) -> dict[str, Stats]:
+        found = self._stats.get(group)
+        if found is None:
+            found = self._stats[group] = {key: stats(self._group(group, key)) for key in self.keys}
+        return found
+
+    def group_digest(self, group: str) -> str:
+        """A hash of every value of a group: the same for the same members' scores, so a kept
+        position in it still holds."""
+        import hashlib
+
+        h = hashlib.blake2b(digest_size=16)
+        for key in ["overall", *self.domain_ids]:
+            h.update(repr((key, self._group(group, key))).encode())
+        return h.hexdigest()
 
     def position(self, row: dict[str, Any]) -> dict[str, float | None]:
-        """Percentile of a municipality within its tier per domain (None when suppressed)."""
+        """Percentile of a municipality within its group per domain (None when suppressed)."""
         out: dict[str, float | None] = {}
         for key in ["overall", *self.domain_ids]:
-            value = row["overall"] if key == "overall" else row["domains"].get(key)
-            group = self._group(row["tier"], key)
+            value = self._value(row, key)
+            group = self._group(row[self.by], key)
             out[key] = None if value is None or len(group) < MIN_GROUP else round(percentile_rank(group, value), 1)
         return out
 
-    def most_missed(self, tier: str, limit: int = 10) -> list[tuple[str, int, float]]:
-        """(question id, count, share of the tier) of the questions most often below target."""
-        n = self.counts[tier]
+    def most_missed(self, group: str, limit: int = 10) -> list[tuple[str, int, float]]:
+        """(question id, count, share of the group) of the questions most often below target."""
+        n = self.counts[group]
         if n < MIN_GROUP:
             return []
-        ranked = sorted(self.missed.get(tier, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = sorted(self.missed.get(group, Counter()).items(), key=lambda kv: (-kv[1], kv[0]))
         return [(qid, count, round(count / n, 3)) for qid, count in ranked[:limit]]

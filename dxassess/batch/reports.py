@@ -1,6 +1,6 @@
 """Batch reports, rendered fast: the same bytes as `report --format html`, with the parts that
 repeat across thousands of reports made once (the sources section) or written in Python (the
-long tables, `batch.rows`), and room left for the municipality's position in its size tier."""
+long tables, `batch.rows`), and room left for the municipality's position in its size band."""
 
 from __future__ import annotations
 
@@ -31,15 +31,41 @@ def _sources(data: dict[str, Any]) -> Markup:
     return found
 
 
+_ROOMS: dict[tuple[Any, ...], tuple[int, int]] = {}
+
+
 def capacities(data: dict[str, Any]) -> tuple[int, int]:
+    """`_capacities`, once per shape of the sections: the language, the band, the domains'
+    titles and which scores are missing (a number is always written with two decimals)."""
+    key = (
+        data["lang"],
+        data["band_label"],
+        data["overall"] is None,
+        tuple((d, v["title"], v["score"] is None) for d, v in data["domains"].items()),
+    )
+    found = _ROOMS.get(key)
+    if found is None:
+        if len(_ROOMS) > 256:
+            _ROOMS.clear()
+        found = _ROOMS[key] = _capacities(data)
+    return found
+
+
+def _capacities(data: dict[str, Any]) -> tuple[int, int]:
     """Bytes enough for this report's two peer sections whatever the benchmarks turn out to be:
     the sections with the widest value in every place (a median of 5.00, a percentile of 100, a
-    group of 99,999 municipalities)."""
+    group of 99,999 municipalities), naming the municipality's size band."""
     from dxassess.render.html import peer_section, peer_summary
 
     keys = [*data["domains"], "overall"]
-    widest = {"percentile": dict.fromkeys(keys, 100.0), "median": dict.fromkeys(keys, 5.0), "n": 99999}
-    none = {"percentile": {}, "median": {}, "n": 99999}
+    group = data["band_label"]  # batch compares a municipality with its size band
+    widest = {
+        "tier_label": group,
+        "percentile": dict.fromkeys(keys, 100.0),
+        "median": dict.fromkeys(keys, 5.0),
+        "n": 99999,
+    }
+    none = {"tier_label": group, "percentile": {}, "median": {}, "n": 99999}
     summary = max(len(peer_summary(data, widest).encode("utf-8")), len(peer_summary(data, none).encode("utf-8")))
     return summary, len(peer_section(data, widest).encode("utf-8"))
 

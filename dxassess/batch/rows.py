@@ -76,13 +76,117 @@ def roadmap_items(question_ids: list[str], gaps_by_id: dict[str, Any], labels: d
     return Markup("\n".join(out))
 
 
+def _listed(items: list[dict[str, Any]], unconfirmed: str, link: bool = False) -> str:
+    """National figures, support schemes or citations of a gap card: one per line, each marked
+    where it is not confirmed against its source."""
+    out = []
+    for item in items:
+        label = _fixed(item["label"])
+        if link:
+            label = f'<a href="#manual-{_fixed(item["id"])}">{label}</a>'
+        out.append(label + (unconfirmed if item["unconfirmed"] else ""))
+    return "<br>".join(out)
+
+
+def gap_cards(gaps: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
+    """The <article> cards of the top gaps (the template's loop over `gaps[:card_count]`)."""
+    T = labels
+    po, pc, sep = marks["po"], marks["pc"], marks["sep"]
+    unconfirmed = f' <span class="muted">{T["unconfirmed"]}</span>'
+    out = []
+    for i, g in enumerate(gaps, start=1):
+        badge = (
+            f' <span class="badge overdue">{T["overdue"]}</span>'
+            if g["overdue"]
+            else f' <span class="badge quick">{T["quick_win_mark"]}</span>'
+            if g["quick_win"]
+            else ""
+        )
+        duration = f"{po}{_fixed(g['duration_label'])}{pc}" if g["duration_label"] else ""
+        lines = [
+            f'<article class="card" id="gap-{i}">',
+            f"<h3>{i}. {_fixed(g['text'])}{badge}</h3>",
+            f'<p class="meta">{T["domain"]}: {_fixed(g["domain_title"])} / <code>{_fixed(g["question_id"])}</code></p>',
+            '<dl class="fields">',
+            f'<dt>{T["current"]} → {T["target"]}</dt><dd><span class="figures">{num(g["current"])} → '
+            f"{num(g['target'])}</span>{po}{T['gap']} {num(g['gap'])}{sep}{T['priority']} {num(g['priority'])}{pc}</dd>",
+            f"<dt>{T['next_step']}</dt><dd>{_fixed(g['next_step'])}</dd>",
+            f"<dt>{T['who']}</dt><dd>{_fixed(g['owner_label'] or '—')}</dd>",
+            f"<dt>{T['when']}</dt><dd>{_fixed(g['start_label'])}{duration}</dd>",
+            f"<dt>{T['budget']}</dt><dd>{_fixed(g['budget_label'])}</dd>",
+        ]
+        deadline = g["deadline"]
+        if deadline:
+            late = f" <strong>{T['overdue']}</strong>: {_fixed(deadline['overdue'])}" if g["overdue"] else ""
+            lines.append(
+                f"<dt>{T['deadline']}</dt><dd>{_fixed(deadline['date_label'])}{po}{_fixed(deadline['basis'])}{pc}{late}</dd>"
+            )
+        if g["national"]:
+            lines.append(f"<dt>{T['national']}</dt><dd>{_listed(g['national'], unconfirmed)}</dd>")
+        if g["support"]:
+            lines.append(f"<dt>{T['support']}</dt><dd>{_listed(g['support'], unconfirmed)}</dd>")
+        lines.append(f"<dt>{T['citations']}</dt><dd>{_listed(g['citations'], unconfirmed, link=True)}</dd>")
+        if g["actions"]:
+            lines.append(f"<dt>{T['catalogue_actions']}</dt><dd><ul>")
+            lines += [f"<li>{_fixed(a['text'])}</li>" for a in g["actions"]]
+            lines.append("</ul></dd>")
+        lines += ["</dl>", "</article>"]
+        out.append("\n".join(lines))
+    return Markup("\n".join(out))
+
+
+def first_items(first: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
+    """The <li> items of the first page's actions to start with."""
+    T = labels
+    po, pc = marks["po"], marks["pc"]
+    out = []
+    for a in first:
+        overdue = a["overdue_action"]
+        duration = f"{po}{_fixed(a['duration_label'])}{pc}" if a["duration_label"] else ""
+        support = (
+            f"<span><b>{T['support']}:</b> {escape(marks['raw_sep'].join(a['support']))}</span>" if a["support"] else ""
+        )
+        lines = [
+            '<li class="overdue">' if overdue else "<li>",
+            f"<h3>{_fixed(a['title'])}</h3>",
+            f"<p><b>{T['issue']}:</b> {_fixed(a['question'])}{po}{_fixed(a['domain_title'])}{pc}</p>",
+            f"<p><b>{T['why']}:</b> {escape(a['why_text'])}</p>",
+        ]
+        if overdue:
+            lines.append(f"<p><b>{T['if_overdue']}:</b> {_fixed(overdue)}</p>")
+        lines.append(
+            f'<p class="plan"><span><b>{T["who"]}:</b> {_fixed(a["owner_label"] or "—")}</span>'
+            f"<span><b>{T['when']}:</b> {_fixed(a['when'])}{duration}</span>"
+            f"<span><b>{T['budget']}:</b> {_fixed(a['budget'])}</span>{support}</p>"
+        )
+        lines.append("</li>")
+        out.append("\n".join(lines))
+    return Markup("\n".join(out))
+
+
+@lru_cache(maxsize=8)
+def _marks(lang: str) -> dict[str, str]:
+    """The punctuation the template writes as {{ po }}, {{ pc }}, {{ sep }}, escaped as it does."""
+    from dxassess.text import text
+
+    marks = {
+        name: str(escape(text(f"report.{key}", lang)))
+        for name, key in (("po", "paren_open"), ("pc", "paren_close"), ("sep", "list_sep"))
+    }
+    return {**marks, "raw_sep": text("report.list_sep", lang)}
+
+
 def prerendered(data: dict[str, Any]) -> dict[str, Any]:
     """The parts `render_html` accepts ready-made, for this report."""
-    from dxassess.render.html import labels_of
+    from dxassess.render.html import CARD_COUNT, labels_of
 
-    labels = labels_of(data["lang"])
+    lang = data["lang"]
+    labels = labels_of(lang)
+    marks = _marks(lang)
     gaps_by_id = {g["question_id"]: g for g in data["gaps"]}
     return {
+        "first_items": first_items(data["summary"]["first"], labels, marks),
+        "cards": gap_cards(data["gaps"][:CARD_COUNT], labels, marks),
         "answer_rows": answer_rows(data, labels),
         "annex_rows": annex_rows(data["gaps"], labels),
         "roadmap_items": [roadmap_items(p["gaps"], gaps_by_id, labels) for p in data["roadmap"]],

@@ -1,4 +1,10 @@
-"""Batch orchestration: inputs → jobs → parallel scoring → peer benchmarks → reports, summaries."""
+"""Batch orchestration: inputs → jobs → (what the cache cannot give) parallel scoring → peer
+benchmarks → reports' peer sections → summaries; and the cache for the next run.
+
+A re-run into the same folder takes from the cache (batch/cache.py) every input whose content,
+questionnaire files and report are as they were, scores only the others, recomputes the group
+statistics, rewrites the peer sections of the reports whose group changed and the summaries
+whose bytes changed. Its output is byte for byte that of a fresh run (`--fresh`)."""
 
 from __future__ import annotations
 
@@ -11,15 +17,21 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from dxassess.batch import cache as cachemod
 from dxassess.batch.peers import Benchmarks
-from dxassess.batch.work import Job, Settings, finish_job, score_job
-from dxassess.problems import Problem
-from dxassess.text import Msg, msg
+from dxassess.batch.work import Job, Settings, finish_job, refresh_job, score_job
+from dxassess.text import Msg, msg, text
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
 MANIFEST = ".dxassess-batch.json"  # the reports batch wrote into the folder, so a re-run removes stale ones
+INLINE = 8  # this many inputs to score or fewer: no worker processes
+# What a cache entry keeps beside the summary row: where the report's rooms are, its size, the
+# files its questionnaire was made from, the earlier batch's entry it was compared with, its
+# group's values and its position in it, and what its peer sections were made from.
+ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer")
+TRANSIENT = ("index", "key", "kept", "change", "overall_change", *ENTRY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -28,7 +40,7 @@ class Rejection:
 
     index: int  # its place among the inputs (rejections are listed in input order)
     source: str  # the path, or "sheet.xlsx:5"
-    problem: Problem
+    problem: Any  # dxassess.problems.Problem
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,7 @@ class InputWarning:
 
     index: int
     source: str
-    problem: Problem
+    problem: Any  # dxassess.problems.Problem
 
 
 @dataclass
@@ -50,23 +62,44 @@ class Outcome:
     warnings: list[InputWarning] = field(default_factory=list)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
+    scored: int = 0  # inputs scored and rendered in this run
+    kept: int = 0  # results and reports kept from the earlier run as they were
+    refreshed: int = 0  # kept reports whose peer sections were rewritten
+    change: dict[str, Any] | None = None  # with --previous: the change across the batch
 
 
-def _problem(path: Path | str, code: str, message: Msg) -> Problem:
+def _problem(path: Path | str, code: str, message: Msg) -> Any:
+    from dxassess.problems import Problem
+
     return Problem(str(path), 1, 1, "error", code, message)
 
 
-def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
+def _answer_files(folder: Path) -> list[Path]:
+    """Every *.yaml / *.yml file under `folder` (not in a batch's work folder), sorted."""
+    found: list[Path] = []
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name != WORK_DIR:
+                    stack.append(Path(entry.path))
+            elif os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file():
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
     """Input paths → files (folders searched for answer files); the problems of unusable paths."""
     files: list[Path] = []
-    bad: list[Problem] = []
+    bad: list[Any] = []
     for path in inputs:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and WORK_DIR not in p.parts
-            )
+            found = _answer_files(path)
             if not found:
                 bad.append(_problem(path, "DX009", msg("batch.no_answer_files")))
             files += found
@@ -79,19 +112,26 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Problem]]:
     return files, bad
 
 
-def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection]) -> Iterator[Job]:
-    """One job per answer file and per sheet row; sheet errors go to `rejected`; the warnings of
-    rows still scored go with their job."""
+def jobs_from(
+    files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], run_key: str = "", read: bool = True
+) -> Iterator[Job]:
+    """One job per answer file and per sheet row; sheet errors and unreadable files go to
+    `rejected` (the warnings of sheet rows still scored go with their job). `read`: read each file here, once, and key it by its content (to look it up in the
+    cache); else the worker reads it (a fresh run)."""
+    import json
+
+    from dxassess.batch.cache import input_key
+
     index = 0
     seen: dict[str, str] = {}
     for path in files:
         if path.suffix.lower() in SHEET_SUFFIXES:
+            from dxassess.batch.work import resolver
             from dxassess.errors import DxassessError
-            from dxassess.resolver import RESOLVER
             from dxassess.sheets.read import read_sheet
 
             try:
-                questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+                questionnaire = resolver().select(questionnaire_ref).questionnaire
             except DxassessError:
                 rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
@@ -100,42 +140,107 @@ def jobs_from(files: list[Path], questionnaire_ref: str | None, rejected: list[R
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
-                    yield Job(index, row.source, data=row.data, warnings=tuple(row.warnings))
+                    # the row's warnings follow from its cells: in the key with its data
+                    content = json.dumps(
+                        [row.data, [p.as_dict("en") for p in row.warnings]],
+                        sort_keys=True,
+                        default=str,
+                        ensure_ascii=False,
+                    ).encode()
+                    key = input_key(run_key, row.source, content)
+                    yield Job(index, row.source, data=row.data, key=key, warnings=tuple(row.warnings))
                 index += 1
+        elif not read:
+            yield Job(index, str(path))
+            index += 1
         else:
-            yield Job(index, str(path), path=str(path))
+            from dxassess.load import LoadFailure, read_bytes
+
+            source = str(path)
+            try:
+                raw = read_bytes(path)  # type, size and read bounded
+            except LoadFailure as exc:
+                rejected.append(Rejection(index, source, exc.problem))
+            else:
+                yield Job(index, source, raw=raw, key=input_key(run_key, source, raw))
             index += 1
 
 
 class _Workers:
-    """Worker processes shared by both passes (inline when there is one worker)."""
+    """The worker processes of a run, started when first needed. Many inputs to score: what they
+    share is loaded first (`_warm`) and then all cores' workers are forked, sharing it. A few
+    (a re-run after some changes): one helper process is forked at once and loads what it needs
+    itself, while this process reads the cache. Nothing to hand out: no process at all."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, previous: dict[str, Any], settings: Settings) -> None:
         self.workers = workers
+        self.previous = previous
+        self.settings = settings
         self.pool: Any = None
+        self.size = 0  # worker processes running
+        self.used = True  # work was handed out (an unused helper is stopped at once)
+        self.warmed = False  # this process loaded the questionnaire and templates
 
     def __enter__(self) -> _Workers:
-        if self.workers > 1:
-            import multiprocessing
-
-            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-            self.pool = context.Pool(self.workers)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate() if exc[0] else self.pool.close()
-            self.pool.join()
+        self._stop(bool(exc[0]) or not self.used)
 
-    def map(self, fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
+    def _stop(self, failed: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.terminate() if failed else self.pool.close()
+            self.pool.join()
+            self.pool, self.size = None, 0
+
+    def helper(self) -> None:
+        """Start the one helper process now, loading what scoring needs while this process reads
+        the inputs and the cache (a re-run: whatever turns out to have changed is scored at once,
+        and the peer sections are rewritten while this process writes the summaries). Stopped
+        unused if nothing changed."""
+        if self.workers <= 1 or self.pool is not None:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        self.pool = context.Pool(1, initializer=_helper_start, initargs=(self.previous, self.settings.search))
+        self.size = 1
+        self.used = False
+
+    def ready(self, jobs: int) -> None:
+        """Processes fit for `jobs` inputs to score (more can be asked for later)."""
+        wanted = 1 if jobs <= INLINE else self.workers
+        if self.workers <= 1 or wanted <= self.size:
+            if self.workers <= 1 and jobs and not self.warmed:
+                _warm(self.settings.search)
+                self.warmed = True
+            return
+        self._stop()
+        if wanted > 1:  # share the loaded questionnaire and compiled templates with every worker
+            _warm(self.settings.search)
+            self.warmed = True
+        import multiprocessing
+
+        from dxassess.batch.work import init_worker
+
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+        self.pool = context.Pool(wanted, initializer=init_worker, initargs=(self.previous,))
+        self.size = wanted
+
+    def map(self, fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
         """`fn` over items; results as they complete. With a pool, the work is handed out at
         once, so the caller may do other work before it reads the results."""
+        if not items:
+            return iter(())
+        self.used = True
+        if self.pool is None and self.workers > 1 and len(items) > 1:
+            self.ready(0)  # a helper for peer sections, while this process writes the summaries
         if self.pool is None:
             return self._inline(fn, items, progress)
-        chunk = max(1, min(32, len(items) // (self.workers * 8) or 1))
+        chunk = max(1, min(32, len(items) // (self.size * 8) or 1))
         results = self.pool.imap_unordered(fn, items, chunksize=chunk)
 
-        def read() -> Iterator:
+        def read() -> Iterator[Any]:
             for result in results:
                 progress(1)
                 yield result
@@ -143,65 +248,69 @@ class _Workers:
         return read()
 
     @staticmethod
-    def _inline(fn: Callable, items: list, progress: Callable[[int], None]) -> Iterator:
+    def _inline(fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
         for item in items:
             yield fn(item)
             progress(1)
 
 
-class _Compactor:
-    """One object for the strings and tuples every row repeats (question and domain ids, titles,
-    manual references), so the summary held in memory costs little per municipality."""
+_WARMED: list[str | None] = []  # what this process warmed up for (the questionnaire searched)
 
-    def __init__(self) -> None:
-        self.titles: dict[tuple, dict[str, str]] = {}
-        self.manual: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def __call__(self, row: dict[str, Any]) -> dict[str, Any]:
-        intern = sys.intern
-        for key in ("tier", "tier_label", "questionnaire", "prefecture"):
-            if isinstance(row[key], str):
-                row[key] = intern(row[key])
-        row["domains"] = {intern(k): v for k, v in row["domains"].items()}
-        row["targets"] = {intern(k): v for k, v in row["targets"].items()}
-        titles = row["titles"]
-        row["titles"] = self.titles.setdefault((row["questionnaire"], *titles.items()), titles)
-        manual = self.manual
-        row["gaps"] = [(intern(q), gap, priority, manual.setdefault(m, m)) for q, gap, priority, m in row["gaps"]]
-        return row
+def _prepare_summaries() -> None:
+    """Load what writing the summaries needs (modules, the index template)."""
+    from dxassess.batch import outputs, prefectures  # noqa: F401
+    from dxassess.render.templates import shipped_environment
+
+    shipped_environment().get_template("index.html.j2")
+
+
+def _helper_start(previous: dict[str, Any], search: str | None) -> None:
+    from dxassess.batch.work import init_worker
+
+    init_worker(previous)
+    _warm(search)
 
 
 def _score(settings: Settings, job: Job) -> Any:
+    if not _WARMED:
+        _warm(settings.search)
     return score_job(job, settings)
 
 
-def _finish(settings: Settings, args: tuple[int, str, tuple[tuple[int, int], ...], dict, dict]) -> Any:
-    return finish_job(*args, settings)
+def _finish(settings: Settings, args: tuple[str, int, str, list[list[int]], dict[str, Any], dict[str, Any]]) -> Any:
+    kind, index, code, slot, mine, peer = args
+    if kind == "finish":
+        return finish_job(index, code, slot, mine, peer, settings)
+    return refresh_job(index, code, slot, mine, peer, settings)
 
 
 def _warm(questionnaire: str | None) -> None:
-    """Load what every worker needs before the workers are forked, so they share it: the
-    questionnaire, the compiled report templates, the rendering modules."""
+    """Load what scoring needs once per process (and before workers are forked, so they share
+    it): the questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
     from dxassess import register
     from dxassess.batch import reports  # noqa: F401
+    from dxassess.batch.work import resolver
     from dxassess.errors import DxassessError
     from dxassess.render import context, html  # noqa: F401
     from dxassess.render.templates import shipped_environment
-    from dxassess.resolver import RESOLVER
 
+    _WARMED[:] = [questionnaire]
     try:
-        RESOLVER.select(questionnaire)
+        resolver().select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
         pass
     register.get_register()  # read once here, shared by the workers (a broken one is an error now)
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
-    # Long-lived objects need no cyclic-GC scans in the workers.
+    # Long-lived objects need no cyclic-GC scans in the workers, and scoring makes many small
+    # objects that reference counting frees: collect the young generation less often.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def run(
@@ -212,196 +321,483 @@ def run(
     questionnaire: str | Path | None,
     progress_factory: Callable[[str, int], Callable[[int], None]],
     budget_cutoff: int | None = None,
+    previous: Path | None = None,
+    fresh: bool = False,
 ) -> Outcome:
     """Score every input into `out` and write the summaries. Invalid inputs are rejected with
     their problem; the others are still scored. Re-running into the same folder completes or
-    refreshes it. `questionnaire`: the `--questionnaire` given (a file or folder searched first,
-    or an id), which also reads sheets."""
+    refreshes it, and scores again only the inputs that changed (unless `fresh`).
+    `questionnaire`: the `--questionnaire` given (a file or folder searched first, or an id),
+    which also reads sheets. `previous`: an earlier batch's output folder, to add the change
+    since then."""
+    from dxassess.batch import work as workmod
+    from dxassess.batch.cache import Cache, run_key
     from dxassess.files import ensure_dir
-    from dxassess.resolver import RESOLVER
 
     ref = None if questionnaire is None else str(questionnaire)
-    search = RESOLVER.search_path(ref)
+    search = None
+    if ref:
+        from dxassess.resolver import RESOLVER
+
+        search = RESOLVER.search_path(ref)
+    earlier = None
+    if previous is not None:
+        from dxassess.batch.previous import read_previous
+
+        earlier = read_previous(previous)
+    from dxassess import register
+
+    register.get_register()  # a broken register of the user's is one error now, before any work
     files, bad = expand(inputs)
-    outcome = Outcome()
     ensure_dir(out)
     reports = ensure_dir(out / "reports")
     work = out / WORK_DIR
-    shutil.rmtree(work, ignore_errors=True)
-    ensure_dir(work)
-    from dxassess.roadmap import DEFAULT_BUDGET_CUTOFF
+    if work.exists():
+        shutil.rmtree(work, ignore_errors=True)
+    cutoff = budget_cutoff or 10  # roadmap.DEFAULT_BUDGET_CUTOFF, without importing the core
+    key = run_key(lang, cutoff, str(search) if search else None)
+    settings = Settings(lang, str(search) if search else None, str(work), str(reports), cutoff, key)
+    kept = None if fresh else Cache.load(out, key)
+    workmod.setup(kept.questionnaires if kept else None, earlier.municipalities if earlier else {})
+    state = _Run(out, settings, key, kept, earlier, ref, progress_factory, {p for p in inputs if p.is_file()})
+    import gc
 
-    settings = Settings(
-        lang, str(search) if search else None, str(work), str(reports), budget_cutoff or DEFAULT_BUDGET_CUTOFF
-    )
-    _warm(ref)
-    protect = {p for p in inputs if p.is_file()}
-    with _Workers(workers) as pool:
-        return _passes(pool, files, bad, settings, outcome, ref, progress_factory, out, protect)
-
-
-def _summarise(out: Path, outcome: Outcome, settings: Settings, protect: set[Path]) -> None:
-    """Write the four summaries, with the texts of the questionnaire the scored inputs answer."""
-    from dxassess.batch import outputs
-    from dxassess.resolver import RESOLVER
-    from dxassess.text import pick
-
-    titles: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    source = _questionnaire_of(outcome, settings)
-    if source is not None:
-        titles = {d.id: pick(d.title, settings.lang) for d in source.questionnaire.domains}
-        texts = {x.id: pick(x.text, settings.lang) for x in source.questionnaire.questions()}
-    assert outcome.benchmarks is not None
-    protect = protect | RESOLVER.files_read()  # questionnaires and catalogues, named or found
-    outputs.write_all(
-        out,
-        outcome.rows,
-        outcome.rejected,
-        outcome.benchmarks,
-        titles,
-        texts,
-        settings.lang,
-        protect,
-        outcome.warnings,
-    )
-
-
-def _questionnaire_of(outcome: Outcome, settings: Settings) -> Any:
-    """The questionnaire of the first scored input (every row of a batch shares its domains)."""
-    from dxassess.errors import DxassessError
-    from dxassess.model import QuestionnaireRef
-    from dxassess.resolver import RESOLVER
-
-    if not outcome.rows:
-        return None
-    qid, _, version = outcome.rows[0]["questionnaire"].partition(" ")
+    thresholds = gc.get_threshold()
     try:
-        search = Path(settings.search) if settings.search else None
-        return RESOLVER.for_answers(QuestionnaireRef(id=qid, version=version), search, None)
-    except DxassessError:
-        return None
+        return state.go(files, bad, workers)
+    finally:
+        gc.set_threshold(*thresholds)  # the caller's process (the Python API) as it was
+        gc.unfreeze()
 
 
-def _passes(
-    pool: _Workers,
-    files: list[Path],
-    bad: list[Problem],
-    settings: Settings,
-    outcome: Outcome,
-    questionnaire: str | None,
-    progress_factory: Callable[[str, int], Callable[[int], None]],
-    out: Path,
-    protect: set[Path],
-) -> Outcome:
-    work = Path(settings.work)
-    sheet_rejections: list[Rejection] = []
-    jobs = list(jobs_from(files, questionnaire, sheet_rejections))
-    outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
-    rows: dict[int, dict[str, Any]] = {}
-    compact = _Compactor()
-    sources = {job.index: job.source for job in jobs}
-    tick = progress_factory("scoring", len(jobs))
-    warned: dict[int, list[Problem]] = {}
-    for index, row, problem in pool.map(partial(_score, settings), jobs, tick):
-        if row is None:
-            assert problem is not None
-            outcome.rejected.append(Rejection(index, sources[index], problem))
-        else:
-            if "warnings" in row:
-                warned[index] = row.pop("warnings")
-            rows[index] = compact(row)
-    outcome.rejected += sheet_rejections
-    outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
+class _Run:
+    """One batch run: what it was given and what it has found so far."""
 
-    by_code: dict[str, dict[str, Any]] = {}
-    for index in sorted(rows):
-        row = rows[index]
-        first = by_code.get(row["code"])
-        reason = None
-        if first is not None:
-            reason = _problem(
-                row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
-            )
-        elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
-            first = outcome.rows[0]
-            reason = _problem(
-                row["source"],
-                "DX309",
-                msg(
-                    "batch.other_domains",
-                    questionnaire=row["questionnaire"],
-                    first=first["questionnaire"],
-                    source=first["source"],
-                ),
-            )
-        if reason is not None:
-            outcome.rejected.append(Rejection(index, row["source"], reason))
-            try:
-                os.unlink(work / f"{index}.html")
-            except OSError:
-                pass
-            continue
-        by_code[row["code"]] = row
-        outcome.rows.append(row)
-        outcome.warnings += [InputWarning(index, row["source"], p) for p in warned.get(index, ())]
-    outcome.rejected.sort(key=lambda r: r.index)
+    def __init__(
+        self,
+        out: Path,
+        settings: Settings,
+        key: str,
+        kept: cachemod.Cache | None,
+        earlier: Any,
+        ref: str | None,
+        progress_factory: Callable[[str, int], Callable[[int], None]],
+        protect: set[Path],
+    ) -> None:
+        self.out, self.settings, self.key, self.kept, self.earlier = out, settings, key, kept, earlier
+        self.ref, self.progress_factory, self.protect = ref, progress_factory, protect
+        self.outcome = Outcome()
+        self.lines: dict[str, bytes] = {}  # input key → its line in the cache (unchanged entries)
+        # questionnaire (its file's hash) → {"titles": domain id → title, "questions": id → text}
+        self.texts: dict[str, dict[str, dict[str, str]]] = dict(kept.texts) if kept else {}
+        self.warmed = False
+        self.dirty = False  # the reports folder changed (the cache no longer describes it)
+        self.summary_key = ""
+        self.summary_digests: dict[str, str] = {}
+        self._resolved: dict[tuple[str, str, str], str | None] = {}
+        self._digests: dict[str, str] = {}  # questionnaire files' hashes, once per run
 
-    domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []
-    bench = Benchmarks(domain_ids)
-    for row in outcome.rows:
-        bench.add(row)
-    outcome.benchmarks = bench
+    # -- what the cache can give -------------------------------------------------------------
 
-    # Every report this run will write is listed before any is written, so a run killed from
-    # here on still leaves them on record for the next run to tidy.
-    earlier = _reports_written_before(out)
-    planned = {row["code"]: _report_name(row["code"]) for row in outcome.rows}
-    _record_reports(out, earlier | set(planned.values()), protect)
+    def _resolve(self, questionnaire: str, near: str) -> str | None:
+        """The questionnaire file an answer file naming `questionnaire` ("id version") gets now."""
+        memo = (questionnaire, near, self.settings.search or "")
+        if memo not in self._resolved:
+            from dxassess import library
 
-    renders = []
-    for row in outcome.rows:
-        stats = bench.tier_stats(row["tier"])
-        row["percentile"] = bench.position(row)
+            qid, _, version = questionnaire.partition(" ")
+            search = Path(self.settings.search) if self.settings.search else None
+            if search is not None:
+                found = library.find_questionnaire(qid, version, search)
+            else:
+                found = library.find_questionnaire(qid, version, None) or library.find_questionnaire(
+                    qid, version, Path(near)
+                )
+            self._resolved[memo] = None if found is None else str(found.resolve())
+        return self._resolved[memo]
+
+    def _usable(self, job: Job, entry: dict[str, Any]) -> bool:
+        """Whether an earlier run's result for this very input still holds: the questionnaire it
+        was scored with is still the one found and its files are unchanged, it was compared with
+        the same entry of the earlier batch, and its report is the one that run left."""
+        from dxassess.batch.cache import file_digest
+
+        row = entry["row"]
+        files = entry["files"]
+        if (
+            row["source"] != job.source
+            or self._resolve(row["questionnaire"], os.path.dirname(job.source)) != files[0][0]
+        ):
+            return False
+        digests = self._digests
+        for path, found in files:
+            now = digests.get(path)
+            if now is None:
+                now = digests[path] = file_digest(path) or "-"
+            if now != found:
+                return False
+        before = self.earlier.municipalities.get(row["code"]) if self.earlier else None
+        if entry["prev"] != (before.digest if before else ""):
+            return False
+        from dxassess.files import safe_name
+
+        code = row["code"]
+        name = code + ".html" if code.isdigit() and len(code) == 6 else safe_name(code, ".html")
+        try:
+            return os.stat(os.path.join(self.settings.reports, name)).st_size == entry["size"]
+        except OSError:
+            return False
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def go(self, files: list[Path], bad: list[Any], workers: int) -> Outcome:
+        outcome = self.outcome
+        sheet_rejections: list[Rejection] = []
+        rows: dict[int, dict[str, Any]] = {}
+        kept = self.kept
+        known = kept.lines if kept else {}
+        with _Workers(workers, self._previous(), self.settings) as pool:
+            if kept is not None:
+                pool.helper()
+            jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key, read=kept is not None))
+            outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
+            # inputs the cache has never seen go to the workers at once; the others are looked
+            # at meanwhile, and any that no longer hold follow
+            new = [job for job in jobs if job.key not in known]
+            scoring = [self._score(pool, new, len(new))] if new else []
+            again = []
+            for job in jobs:
+                if job.key not in known:
+                    continue
+                assert kept is not None
+                entry = kept.entry(job.key)
+                if entry is not None and self._usable(job, entry):
+                    row = dict(entry["row"], index=job.index, key=job.key, kept=True)
+                    for name in ENTRY_FIELDS:
+                        row[name] = entry[name]
+                    rows[job.index] = row
+                    self.lines[job.key] = kept.lines[job.key]
+                else:
+                    again.append(job)
+            if again:
+                scoring.append(self._score(pool, again, len(new) + len(again)))
+            if scoring or len(rows) != len(known):
+                _prepare_summaries()  # while the workers score
+            for results in scoring:
+                self._collect(results, rows)
+            self.warmed = pool.warmed
+            outcome.rejected += sheet_rejections
+            outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
+            self._accept(rows)
+            self._benchmarks()
+            # Every report this run will write is listed before any is written, so a run killed
+            # from here on still leaves them on record for the next run to tidy.
+            before = _reports_written_before(self.out)
+            planned = {row["code"]: _report_name(row["code"]) for row in outcome.rows}
+            _record_reports(self.out, before | set(planned.values()), self.protect)
+            self._finish(pool)
+        if os.path.exists(self.settings.work):
+            shutil.rmtree(self.settings.work, ignore_errors=True)
+        self._tidy(before, planned)
+        self._save()
+        return outcome
+
+    def _tidy(self, before: set[str], planned: dict[str, str]) -> None:
+        """Remove the reports an earlier run wrote that this one did not (an input removed, or
+        now rejected), and record this run's. After a failed write (a full disk) nothing is
+        removed: the report that failed may be a good earlier one."""
+        scored = {row["code"] for row in self.outcome.rows}
+        this_run = {name for code, name in planned.items() if code in scored}
+        recorded = before | _reports_written_before(self.out)
+        if any(r.problem.code == "DX901" for r in self.outcome.rejected):
+            _record_reports(self.out, recorded | this_run, self.protect)
+            return
+        _remove_reports(self.out, recorded - this_run)
+        _record_reports(self.out, this_run, self.protect)
+
+    def _previous(self) -> dict[str, Any]:
+        return self.earlier.municipalities if self.earlier else {}
+
+    def _score(self, pool: _Workers, todo: list[Job], total: int) -> tuple[dict[int, str], Iterator[Any]]:
+        """Hand `todo` to the workers (`total`: every input to score in this run so far)."""
+        from dxassess.files import ensure_dir
+
+        ensure_dir(Path(self.settings.work))
+        pool.ready(total)
+        tick = self.progress_factory("scoring", len(todo))
+        return {job.index: job.source for job in todo}, pool.map(partial(_score, self.settings), todo, tick)
+
+    def _collect(self, results: tuple[dict[int, str], Iterator[Any]], rows: dict[int, dict[str, Any]]) -> None:
+        sources, done = results
+        for index, row, problem in done:
+            if row is None:
+                self.outcome.rejected.append(Rejection(index, sources[index], problem))
+                continue
+            titles = row.pop("titles")
+            if row["files"][0][1] not in self.texts:
+                self.texts[row["files"][0][1]] = {"titles": titles, "questions": {}}
+            rows[index] = row
+            self.outcome.scored += 1
+
+    def _accept(self, rows: dict[int, dict[str, Any]]) -> None:
+        """Rows in input order; a repeated code or a questionnaire with other domains is rejected."""
+        outcome = self.outcome
+        by_code: dict[str, dict[str, Any]] = {}
+        for index in sorted(rows):
+            row = rows[index]
+            first = by_code.get(row["code"])
+            reason = None
+            if first is not None:
+                reason = _problem(
+                    row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
+                )
+            elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
+                first = outcome.rows[0]
+                reason = _problem(
+                    row["source"],
+                    "DX309",
+                    msg(
+                        "batch.other_domains",
+                        questionnaire=row["questionnaire"],
+                        first=first["questionnaire"],
+                        source=first["source"],
+                    ),
+                )
+            if reason is not None:
+                outcome.rejected.append(Rejection(index, row["source"], reason))
+                if not row.get("kept"):
+                    try:
+                        os.unlink(Path(self.settings.work) / f"{index}.html")
+                    except OSError:
+                        pass
+                continue
+            by_code[row["code"]] = row
+            outcome.rows.append(row)
+            outcome.warnings += [InputWarning(index, row["source"], _warning(d)) for d in row.get("warnings", ())]
+        outcome.rejected.sort(key=lambda r: r.index)
+
+    def _benchmarks(self) -> None:
+        outcome = self.outcome
+        domain_ids = list(outcome.rows[0]["domains"]) if outcome.rows else []
+        bench = Benchmarks(domain_ids)
+        if self.earlier is not None:
+            from dxassess.batch.previous import row_change
+
+        for row in outcome.rows:
+            before = self.earlier.municipalities.get(row["code"]) if self.earlier else None
+            row["change"] = row_change(row, before) if before is not None else None
+            row["overall_change"] = row["change"]["delta"] if row["change"] else None
+            bench.add(row)
+        outcome.benchmarks = bench
+        if self.earlier is not None:
+            from dxassess.batch.previous import group_change
+
+            outcome.change = {"path": self.earlier.path, **group_change(outcome.rows, self.earlier, domain_ids)}
+
+    def _peer(self, row: dict[str, Any], bench: Benchmarks) -> tuple[dict[str, Any], dict[str, Any]]:
+        """What a municipality's peer sections show: itself, and its size band's figures."""
+        stats = bench.group_stats(row["band"])
+        label = text(f"report.band_{row['band']}", self.settings.lang)
         peer = {
-            "tier_label": row["tier_label"],
-            "n": bench.counts[row["tier"]],
+            "tier_label": label,
+            "n": bench.counts[row["band"]],
             "percentile": row["percentile"],
             "median": {key: s.median for key, s in stats.items()},
             "q1": {key: s.q1 for key, s in stats.items()},
             "q3": {key: s.q3 for key, s in stats.items()},
         }
         mine = {
-            "tier_label": row["tier_label"],
+            "group_label": label,
             "overall": row["overall"],
             "scores": row["domains"],
-            "titles": row.pop("titles"),
+            "titles": self._titles(row),
         }
-        renders.append((row["index"], row["code"], row.pop("slot"), mine, peer))
-    tick = progress_factory("reports", len(renders))
-    finished = pool.map(partial(_finish, settings), renders, tick)
-    _summarise(out, outcome, settings, protect)
-    failed = False
-    codes = {row["index"]: row["code"] for row in outcome.rows}
-    for index, problem in finished:
-        if problem is not None:
-            outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
-            planned.pop(codes.get(index, ""), None)
-            failed = True
-    shutil.rmtree(work, ignore_errors=True)
-    if failed:
-        outcome.rejected.sort(key=lambda r: r.index)
-        _summarise(out, outcome, settings, protect)
-    this_run = set(planned.values())
-    recorded = earlier | _reports_written_before(out)
-    if any(r.problem.code == "DX901" for r in outcome.rejected):
-        # Something could not be written (a full disk): keep every earlier report, since the one
-        # that failed may be among them, and leave the tidying to the next complete run.
-        _record_reports(out, recorded | this_run, protect)
-        return outcome
-    _remove_reports(out, recorded - this_run)
-    _record_reports(out, this_run, protect)
-    return outcome
+        return mine, peer
+
+    def _titles(self, row: dict[str, Any]) -> dict[str, str]:
+        found = self.texts.get(row["files"][0][1])
+        return found["titles"] if found else {d: d for d in row["domains"]}
+
+    def _finish(self, pool: _Workers) -> None:
+        """Peer sections into the reports scored now, and into kept ones whose group changed,
+        while this process writes the summaries. A kept report in a group whose values are all
+        as they were keeps its position and its peer sections without a look."""
+        outcome = self.outcome
+        bench = outcome.benchmarks
+        assert bench is not None
+        groups = {band: bench.group_digest(band) for band in bench.counts}
+        tasks = []
+        for row in outcome.rows:
+            group = groups[row["band"]]
+            if row.get("kept") and row["group"] == group:
+                outcome.kept += 1
+                continue
+            row["percentile"] = bench.position(row)
+            mine, peer = self._peer(row, bench)
+            seen = cachemod.digest(repr((mine, peer)).encode())  # dicts built in a fixed order
+            row["group"] = group
+            self.lines.pop(row["key"], None)
+            if not row.get("kept"):
+                tasks.append(("finish", row["index"], row["code"], row["slot"], mine, peer))
+            elif row["peer"] != seen:
+                tasks.append(("refresh", row["index"], row["code"], row["slot"], mine, peer))
+                outcome.refreshed += 1
+            else:
+                outcome.kept += 1
+            row["peer"] = seen
+        if tasks:
+            cachemod.forget(self.out)
+            self.dirty = True
+        sources = {row["index"]: row["source"] for row in outcome.rows}
+        tick = self.progress_factory("reports", len(tasks))
+        finished = pool.map(partial(_finish, self.settings), tasks, tick)
+        self._summarise()
+        for row in outcome.rows:  # the cache's lines, while the workers finish the reports
+            if row["key"] not in self.lines:
+                self.lines[row["key"]] = cachemod.encode(self._entry(row))
+        failed = False
+        for index, problem in finished:
+            if problem is not None:
+                outcome.rejected.append(Rejection(index, sources.get(index, "?"), problem))
+                failed = True
+        if failed:
+            bad = {r.index for r in outcome.rejected}
+            outcome.rows = [row for row in outcome.rows if row["index"] not in bad]
+            outcome.rejected.sort(key=lambda r: r.index)
+            self._summarise(force=True)
+
+    # -- summaries ---------------------------------------------------------------------------
+
+    def _entry(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row as its cache entry."""
+        return {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
+
+    def _summary_key(self) -> str:
+        """What the summaries are made from: every accepted row (its input, the questionnaire
+        files it was scored with, the earlier entry it was compared with, its group's values),
+        the rejections and the earlier batch."""
+        outcome = self.outcome
+        parts = [self.key.encode(), (self.earlier.path if self.earlier else "").encode()]
+        for row in outcome.rows:
+            files = ",".join(d for _, d in row["files"])
+            parts.append(f"{row['key']} {files} {row['prev']} {row['group']} {row['peer']}".encode())
+        if self.earlier is not None:
+            parts += [b.digest.encode() for _, b in sorted(self.earlier.municipalities.items())]
+        parts += [r.problem.format_text(self.settings.lang).encode() + r.source.encode() for r in outcome.rejected]
+        return cachemod.digest(*parts)
+
+    def _summarise(self, force: bool = False) -> None:
+        """Write the four summaries, unless they are exactly what they were made from last time
+        (and still on disk as written)."""
+        from dxassess.batch.cache import file_digest
+
+        names = ("summary.csv", "summary.json", "summary.xlsx", "index.html")
+        self.summary_key = self._summary_key()
+        if not force and self.kept is not None and self.kept.summaries:
+            recorded = dict(item.split("=", 1) for item in self.kept.summaries.split(",")[1:])
+            if self.kept.summaries.split(",")[0] == self.summary_key and all(
+                file_digest(self.out / name) == recorded.get(name) for name in names
+            ):
+                self.summary_digests = recorded
+                return
+        from dxassess.batch import outputs
+
+        # no summary may replace an input: the answers, and the questionnaires and catalogues read
+        read = {Path(path) for row in self.outcome.rows for path, _ in row["files"]}
+        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect | read)
+
+    def _makers(self) -> dict[str, Callable[[], bytes]]:
+        from dxassess.batch import outputs, prefectures
+
+        outcome = self.outcome
+        rows, rejected, bench = outcome.rows, outcome.rejected, outcome.benchmarks
+        assert bench is not None
+        lang = self.settings.lang
+        titles, texts = self._texts()
+        with_change = outcome.change is not None
+        view = prefectures.view(rows, bench.domain_ids, texts, lang)
+        return {
+            "summary.csv": lambda: outputs.summary_csv(rows, bench.domain_ids, with_change),
+            "summary.json": lambda: outputs.summary_json(
+                rows, rejected, bench, lang, view, outcome.change, outcome.warnings
+            ),
+            "summary.xlsx": lambda: outputs.summary_xlsx(rows, bench.domain_ids, bench, with_change, titles, lang),
+            "index.html": lambda: outputs.index_html(
+                rows, rejected, bench, titles, texts, lang, view, outcome.change, outcome.warnings
+            ).encode("utf-8"),
+        }
+
+    def _texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Domain titles and question texts of the questionnaire the scored inputs answer: kept
+        in the cache, or taken from the questionnaire (and kept for the next run)."""
+        outcome = self.outcome
+        if not outcome.rows:
+            return {}, {}
+        first = outcome.rows[0]
+        key = first["files"][0][1]
+        kept = self.texts.get(key)
+        if kept and kept["questions"]:
+            return kept["titles"], kept["questions"]
+        from dxassess.batch.work import resolver
+        from dxassess.errors import DxassessError
+        from dxassess.model import QuestionnaireRef
+        from dxassess.text import pick
+
+        qid, _, version = first["questionnaire"].partition(" ")
+        try:
+            search = Path(self.settings.search) if self.settings.search else None
+            near = Path(first["source"]).parent
+            source = resolver().for_answers(QuestionnaireRef(id=qid, version=version), search, near)
+        except DxassessError:
+            source = None
+        if source is None:
+            return self._titles(first), {}
+        lang = self.settings.lang
+        titles = {d.id: pick(d.title, lang) for d in source.questionnaire.domains}
+        questions = {x.id: pick(x.text, lang) for x in source.questionnaire.questions()}
+        if list(titles) == list(first["domains"]):
+            self.texts[key] = {"titles": titles, "questions": questions}
+        return titles, questions
+
+    # -- the cache for the next run ----------------------------------------------------------
+
+    def _save(self) -> None:
+        """Keep what this run found for the next one (unless it is what the cache already says)."""
+        from dxassess.batch.work import resolver
+
+        kept = self.kept
+        rows = self.outcome.rows
+        summaries = ",".join(
+            [self.summary_key, *(f"{name}={self.summary_digests[name]}" for name in sorted(self.summary_digests))]
+        )
+        questionnaires = resolver().fresh if self.warmed or kept is None else kept.questionnaires
+        used = {row["files"][0][1] for row in rows}
+        texts = {q: t for q, t in self.texts.items() if q in used}
+        if (
+            kept is not None
+            and not self.dirty
+            and summaries == kept.summaries
+            and len(rows) == len(kept.lines)
+            and all(self.lines.get(row["key"]) == kept.lines.get(row["key"]) for row in rows)
+            and texts == kept.texts
+            and questionnaires == kept.questionnaires
+        ):
+            return  # the same rows, lines, summaries, questionnaires: the file says it already
+        new = cachemod.Cache(self.key, questionnaires=dict(questionnaires), texts=texts, summaries=summaries)
+        for row in rows:
+            line = self.lines.get(row["key"])
+            if line is None:
+                line = self.lines[row["key"]] = cachemod.encode(self._entry(row))
+            new.lines[row["key"]] = line
+        cachemod.store(self.out, new.payload(), self.protect)
+
+
+def _warning(data: dict[str, Any]) -> Any:
+    """A warning kept in a summary row (as JSON values) as a Problem again."""
+    from dxassess.problems import Problem
+
+    message = Msg(data["message_en"], data["message_ja"])
+    return Problem(data["path"], data["line"], data["col"], data["severity"], data["code"], message)
 
 
 def _report_name(code: str) -> str:
@@ -431,7 +827,13 @@ def _record_reports(out: Path, names: set[str], protect: set[Path]) -> None:
     from dxassess.files import write_atomic
 
     payload = {"written_by": "dxassess batch", "reports": sorted(names)}
-    write_atomic(out / MANIFEST, json.dumps(payload, ensure_ascii=False, indent=1) + "\n", protect=protect)
+    text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    try:
+        if (out / MANIFEST).read_text(encoding="utf-8") == text:
+            return  # a re-run that changed nothing writes nothing
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(out / MANIFEST, text, protect=protect)
 
 
 def _remove_reports(out: Path, names: set[str]) -> None:

@@ -1,33 +1,36 @@
-"""The two units of batch work, run in worker processes: score one input; finish one report.
+"""The units of batch work, run in worker processes: score one input; finish one report; refresh
+the peer sections of a report kept from an earlier run.
 
 Scoring assesses the input, renders the municipality's HTML report into a work folder leaving
-room (spaces) for its position in its size tier, and returns a small summary row taken from the
+room (spaces) for its position in its size group, and returns a small summary row taken from the
 Result (never from report text) that says where that room is, so the main process holds only the
-summary while the peer benchmarks are computed. Finishing writes the peer section into the room
+summary while the peer benchmarks are computed. Finishing writes the peer sections into the room
 and renames the file to reports/CODE.html: a reader of the reports folder sees a complete report
-or none, and no report is read or copied twice.
+or none, and no report is read or copied twice. A report kept from an earlier run whose group
+changed gets its new peer sections written into the same rooms.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dxassess.errors import DxassessError, InvalidFile
-from dxassess.load import Document, LoadFailure, parse
-from dxassess.problems import Problem
 from dxassess.text import Msg, msg
-from dxassess.text.problems import os_reason
+
+Problem = Any  # dxassess.problems.Problem (imported where it is made: a re-run that scores
+# nothing never loads the scoring modules)
 
 
 @dataclass(frozen=True)
 class Job:
     index: int
     source: str  # what the user gave: a path, or "sheet.xlsx:5"
-    path: str | None = None  # an answer file to read
+    raw: bytes | None = None  # an answer file's bytes (read once, by the main process)
     data: dict[str, Any] | None = None  # or a sheet row already in the answer-file shape
+    key: str = ""  # its cache key
     warnings: tuple[Problem, ...] = ()  # a sheet row's warnings, at its row and column
 
 
@@ -38,10 +41,49 @@ class Settings:
     work: str  # folder for the reports waiting for their peer section
     reports: str  # folder for reports/CODE.html
     budget_cutoff: int  # the month by whose end next year's budget requests are in
+    run_key: str = ""  # what every cached result of the run depends on (batch.cache.run_key)
+
+
+# What every worker shares: set in the main process before the workers start (and by the pool's
+# initializer where workers do not inherit it).
+PREVIOUS: dict[str, Any] = {}  # code → previous.Before, with --previous
+_RESOLVER: list[Any] = []
+
+
+_STORED: list[dict[str, Any] | None] = [None]
+
+
+def resolver() -> Any:
+    """The batch's questionnaire resolver (one per process, made when first needed)."""
+    if not _RESOLVER:
+        from dxassess.batch.resolving import BatchResolver
+
+        _RESOLVER.append(BatchResolver(_STORED[0]))
+    return _RESOLVER[0]
+
+
+def setup(stored: dict[str, Any] | None, previous: dict[str, Any]) -> None:
+    """Set what the workers share (the main process, before the workers start): the
+    questionnaires the cache kept, and the earlier batch's municipalities."""
+    _RESOLVER.clear()
+    _STORED[0] = stored
+    PREVIOUS.clear()
+    PREVIOUS.update(previous)
+
+
+def init_worker(previous: dict[str, Any]) -> None:
+    """The pool's initializer: where a worker did not inherit the previous batch, it gets it."""
+    if PREVIOUS is not previous and not PREVIOUS:
+        PREVIOUS.update(previous)
 
 
 def rejection(source: str, exc: BaseException, lang: str) -> Problem:
     """Why an input is not scored, as a Problem (the reporters print it)."""
+    from dxassess.errors import DxassessError, InvalidFile
+    from dxassess.load import LoadFailure
+    from dxassess.problems import Problem
+    from dxassess.text.problems import os_reason
+
     if isinstance(exc, LoadFailure):
         return exc.problem
     if isinstance(exc, InvalidFile):
@@ -64,51 +106,99 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
 
 def _assessment(job: Job, search: Path | None) -> Any:
     from dxassess.batch.fastload import parse_fast
+    from dxassess.errors import InvalidFile
     from dxassess.inputs import assessment_from_document
-    from dxassess.load import read_bytes
+    from dxassess.load import Document, parse
 
     if job.data is not None:
-        return assessment_from_document(Document(job.source, job.data), search)
-    raw = read_bytes(job.path) if job.path else b""  # type, size and read bounded
+        return assessment_from_document(Document(job.source, job.data), search, resolver())
+    assert job.raw is not None
+    raw = job.raw
     doc = parse_fast(job.source, raw)
     try:
-        assessment = assessment_from_document(doc, search)
+        assessment = assessment_from_document(doc, search, resolver())
     except InvalidFile:
         if doc.positions:
             raise
         # Loaded without positions: read again keeping them, so the error names the line.
-        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
+        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search, resolver())
     if assessment.warnings and not doc.positions:  # the same for a warning (a rare file)
-        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search)
+        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search, resolver())
     return assessment
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def summary_row(result: Any, job: Job) -> dict[str, Any]:
     """What the main process keeps of one municipality: figures from the Result, rounded as
-    every report rounds them."""
+    every report rounds them, the unrounded scores a later `--previous` compares with, and the
+    municipality's object of summary.json (without its position in the group, which comes later)
+    as JSON text. JSON values only: a row kept in the cache reads back the same."""
+    from dxassess.batch.prefectures import pref_of
     from dxassess.provenance import expired_count
     from dxassess.scoring import rounded
 
     m = result.municipality
     q = result.questionnaire
+    score = result.score
+    domains: dict[str, Any] = {d.domain_id: rounded(d.score) for d in score.domains}
+    targets: dict[str, Any] = {d.domain_id: rounded(d.target) for d in score.domains}
+    prefecture = m.prefecture or _prefecture(m.code)
+    doc = {
+        "municipality": {"code": m.code, "name": m.name, "prefecture": prefecture, "population": m.population},
+        "questionnaire": {"id": q.id, "version": q.version},
+        "assessed": result.assessed.isoformat(),
+        "overall": rounded(result.overall),
+        "completeness": rounded(result.completeness, 3),
+        "tier": result.tier.value,
+        "band": result.band.value,
+        "domains": {
+            d: {
+                "score": domains[d],
+                "target": targets[d],
+                "gap": None if domains[d] is None else round(max(0.0, targets[d] - domains[d]), 2),
+            }
+            for d in domains
+        },
+        "gaps": [
+            {
+                "question_id": g.question_id,
+                "gap": rounded(g.gap),
+                "priority": rounded(g.priority),
+                "manual": list(g.manual),
+            }
+            for g in result.gaps
+        ],
+        "expired_evidence": expired_count(result.sheet),
+        # unrounded, for a later `batch --previous`
+        "scores": {
+            "overall": score.overall,
+            "domains": {d.domain_id: d.score for d in score.domains},
+            "questions": {x.question_id: x.level for x in score.questions},
+        },
+        "source": job.source,
+    }
     return {
-        "index": job.index,
         "source": job.source,
         "code": m.code,
         "name": m.name,
-        "prefecture": m.prefecture or _prefecture(m.code),
+        "prefecture": prefecture,
+        "pref": pref_of(m.code),
         "population": m.population,
         "tier": result.tier.value,
         "band": result.band.value,
         "assessed": result.assessed.isoformat(),
         "questionnaire": f"{q.id} {q.version}",
-        "overall": rounded(result.overall),
-        "completeness": rounded(result.completeness, 3),
-        "domains": {d.domain_id: rounded(d.score) for d in result.score.domains},
-        "targets": {d.domain_id: rounded(d.target) for d in result.score.domains},
-        # (question id, gap, priority, manual section ids): tuples travel and keep cheaply
-        "gaps": [(g.question_id, rounded(g.gap), rounded(g.priority), g.manual) for g in result.gaps],
-        "expired_evidence": expired_count(result.sheet),  # answers whose evidence has expired
+        "overall": doc["overall"],
+        "completeness": doc["completeness"],
+        "domains": domains,
+        "targets": targets,
+        "exact": {"overall": score.overall, "domains": {d.domain_id: d.score for d in score.domains}},
+        "gaps": [g.question_id for g in result.gaps],
+        "expired_evidence": doc["expired_evidence"],  # answers whose evidence has expired
+        "json": _dumps(doc)[:-1].encode("utf-8"),  # without its closing brace: the group's figures follow
     }
 
 
@@ -119,19 +209,39 @@ def _prefecture(code: str) -> str:
 
 
 def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None, Problem | None]:
-    """(index, summary row, None) for a scored input, or (index, None, the problem)."""
+    """(index, summary row, None) for a scored input, or (index, None, the problem). The row also
+    says where the report's rooms are (`slot`), the report's size, the files its questionnaire
+    was made from and the earlier batch's entry it was compared with (`prev`)."""
     from dxassess.assess import assess
     from dxassess.batch.reports import PEER_SLOT, PEER_SUMMARY_SLOT, render_waiting
+    from dxassess.errors import DxassessError
+    from dxassess.load import LoadFailure
+    from dxassess.problems import Problem
     from dxassess.render.context import build
 
     try:
+        if job.raw is None and job.data is None:  # a fresh run: read here, keyed for the next run
+            from dataclasses import replace
+
+            from dxassess.batch.cache import input_key
+            from dxassess.load import read_bytes
+
+            raw = read_bytes(job.source)  # type, size and read bounded
+            job = replace(job, raw=raw, key=input_key(settings.run_key, job.source, raw))
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
+        files = resolver().files_of(resolver().last)
         result = assess(
             assessment.sheet, assessment.questionnaire, assessment.catalogue, budget_cutoff=settings.budget_cutoff
         )
-        data = build(result, settings.lang, texts=_texts(assessment, settings.lang))
+        texts = _texts(assessment, settings.lang)
+        data = build(result, settings.lang, texts=texts)
     except (LoadFailure, DxassessError, OSError, RecursionError) as exc:
         return job.index, None, rejection(job.source, exc, settings.lang)
+    before = PREVIOUS.get(result.municipality.code)
+    if before is not None:
+        from dxassess.batch.previous import report_change
+
+        data["previous"] = report_change(before, result, texts, settings.lang)
     payload, slots = render_waiting(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
     rooms = []  # (offset in the file, bytes of room) of each slot
@@ -140,22 +250,27 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
             done = 0
             for (offset, room), marker in zip(slots, (PEER_SUMMARY_SLOT, PEER_SLOT)):
                 fh.write(payload[done:offset])
-                rooms.append((fh.tell(), room))
+                rooms.append([fh.tell(), room])
                 fh.write(b" " * room)
                 done = offset + len(marker)
             fh.write(payload[done:])
+            size = fh.tell()
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import reason_of
 
         reason = msg("batch.cannot_write_report", reason=reason_of(exc))
         return job.index, None, Problem(waiting, 1, 1, "error", "DX901", reason)
     row = summary_row(result, job)
-    warnings = _warnings(job, assessment.warnings)
-    if warnings:
-        row["warnings"] = warnings
-    row["slot"] = tuple(rooms)
-    row["tier_label"] = data["tier_label"]
+    row["index"] = job.index
+    row["key"] = job.key
+    row["slot"] = rooms
+    row["size"] = size
+    row["files"] = files
+    row["prev"] = before.digest if before is not None else ""
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
+    warnings = _warnings(job, assessment.warnings)
+    if warnings:  # as JSON values, so a row kept in the cache reads back the same
+        row["warnings"] = [p.as_dict("en") for p in warnings]
     return job.index, row, None
 
 
@@ -182,33 +297,43 @@ def _texts(assessment: Any, lang: str) -> Any:
     return entry[1]
 
 
-def finish_job(
-    index: int,
-    code: str,
-    slot: tuple[tuple[int, int], ...],
-    peer_data: dict[str, Any],
-    peer: dict[str, Any],
-    settings: Settings,
-) -> tuple[int, Problem | None]:
-    """Write the peer sections into their rooms `slot` ((offset, bytes) of the first-page
-    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
-    None) or (index, the problem). `peer_data`: the municipality's {"tier_label", "overall",
-    "scores": {domain: score}, "titles": {domain: title}}."""
-    from dxassess.files import inside, output_target, safe_name, write_atomic
+def peer_sections(peer_data: dict[str, Any], peer: dict[str, Any], lang: str) -> list[bytes]:
+    """The first page's paragraph and the table of a municipality's position in its group.
+    `peer_data`: the municipality's {"group_label", "overall", "scores": {domain: score},
+    "titles": {domain: title}}."""
     from dxassess.render.html import peer_section, peer_summary
 
     scores, titles = peer_data["scores"], peer_data["titles"]
     data = {
-        "lang": settings.lang,
-        "tier_label": peer_data["tier_label"],
+        "lang": lang,
+        "tier_label": peer_data["group_label"],
         "overall": peer_data["overall"],
         "domains": {key: {"title": titles[key], "score": score} for key, score in scores.items()},
     }
+    return [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
+
+
+def finish_job(
+    index: int,
+    code: str,
+    slot: list[list[int]],
+    peer_data: dict[str, Any],
+    peer: dict[str, Any],
+    settings: Settings,
+) -> tuple[int, Problem | None]:
+    """Write the peer sections into their rooms `slot` ([offset, bytes] of the first-page
+    paragraph and of the table) of a waiting report and move it to reports/CODE.html; (index,
+    None) or (index, the problem)."""
+    from dxassess.errors import DxassessError
+    from dxassess.files import output_target, write_atomic
+    from dxassess.problems import Problem
+    from dxassess.text.problems import os_reason
+
     waiting = os.path.join(settings.work, f"{index}.html")
-    sections = [peer_summary(data, peer).encode("utf-8"), peer_section(data, peer).encode("utf-8")]
+    sections = peer_sections(peer_data, peer, settings.lang)
     try:
         # A link is written through to its target; a device, FIFO or socket is refused.
-        target = output_target(inside(Path(settings.reports), safe_name(code, ".html")))
+        target = output_target(_report_path(settings.reports, code))
         fits = all(len(section) <= room for section, (_, room) in zip(sections, slot))
         if fits and _single_link(target):
             with open(waiting, "r+b") as fh:
@@ -239,6 +364,65 @@ def finish_job(
         except OSError:
             pass
     return index, None
+
+
+def refresh_job(
+    index: int, code: str, slot: list[list[int]], peer_data: dict[str, Any], peer: dict[str, Any], settings: Settings
+) -> tuple[int, Problem | None]:
+    """New peer sections for reports/CODE.html, kept from an earlier run: the report with the
+    sections in their rooms is written to the work folder and renamed over the old one (a reader
+    sees the old report or the new, as with a fresh one). A section that does not fit its room
+    (never, by the rooms' design) is an error."""
+    from dxassess.errors import DxassessError
+    from dxassess.files import inside, output_target, safe_name, write_atomic
+    from dxassess.problems import Problem
+
+    sections = peer_sections(peer_data, peer, settings.lang)
+    waiting = os.path.join(settings.work, f"{index}.html")
+    try:
+        # A link is written through to its target; a device, FIFO or socket is refused.
+        target = output_target(inside(Path(settings.reports), safe_name(code, ".html")))
+        if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
+            raise OSError("the peer section does not fit its room")
+        with open(target, "rb") as fh:
+            html = fh.read()
+        pieces, done = [], 0
+        for section, (offset, room) in zip(sections, slot):
+            pieces += [html[done:offset], section.ljust(room)]
+            done = offset + room
+        if not _single_link(target):  # other names of the report see the new content too
+            write_atomic(target, b"".join(pieces) + html[done:])
+            return index, None
+        os.makedirs(settings.work, exist_ok=True)
+        with open(waiting, "wb") as fh:
+            fh.write(b"".join(pieces) + html[done:])
+        _keep_mode(waiting, target)
+        os.replace(waiting, target)
+    except (DxassessError, OSError) as exc:
+        try:
+            os.unlink(waiting)
+        except OSError:
+            pass
+        reason = msg("batch.cannot_finish_report", reason=str(exc))
+        return index, Problem(str(Path(settings.reports) / f"{code}.html"), 1, 1, "error", "DX901", reason)
+    return index, None
+
+
+_FOLDERS: dict[str, Path] = {}
+
+
+def _report_path(reports: str, code: str) -> Path:
+    """reports/CODE.html, for a report moved there by rename (a name that `safe_name` keeps to
+    one plain component cannot leave the folder; the folder is resolved once per process)."""
+    from dxassess.files import inside, safe_name
+
+    name = safe_name(code, ".html")
+    folder = _FOLDERS.get(reports)
+    if folder is None:
+        folder = _FOLDERS[reports] = Path(reports).resolve()
+    if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
+        return inside(Path(reports), name)
+    return folder / name
 
 
 def _single_link(path: Path) -> bool:

@@ -37,7 +37,14 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[int], None]]:
 
 
 def run_batch(
-    inputs: list[Path], output: Path, jobs: int | None, lang: str, questionnaire: str | None, cutoff: int | None = None
+    inputs: list[Path],
+    output: Path,
+    jobs: int | None,
+    lang: str,
+    questionnaire: str | None,
+    cutoff: int | None = None,
+    previous: Path | None = None,
+    fresh: bool = False,
 ) -> int:
     from dxassess.api import batch
     from dxassess.commands.output import ProblemLines
@@ -47,13 +54,19 @@ def run_batch(
     if output.exists() and not output.is_dir():
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
-        outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff)
+        outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff, previous, fresh)
     lines = ProblemLines(lang)
     for problem in [r.problem for r in outcome.rejected] + [w.problem for w in outcome.warnings]:
         lines.add(problem.format_text(lang))
     lines.close()
+    kept = outcome.kept + outcome.refreshed
     summary = text(
-        "report.batch_summary", lang, scored=len(outcome.rows), rejected=len(outcome.rejected), output=output
+        "report.batch_summary_kept" if kept else "report.batch_summary",
+        lang,
+        scored=len(outcome.rows),
+        kept=kept,
+        rejected=len(outcome.rejected),
+        output=output,
     )
     sys.stderr.write(summary + "\n")
     if outcome.warnings:

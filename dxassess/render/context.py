@@ -82,6 +82,21 @@ class Texts:
             lambda: [parts.figure_view(table[r], band, tier, self.lang) for r in refs if r in table],
         )
 
+    def owner(self, owner: Any) -> str:
+        return self._once(("owner", owner), lambda: parts.owner_label(owner, self.lang))
+
+    def duration(self, months: int | None) -> str:
+        return self._once(("duration", months), lambda: parts.duration_label(months, self.lang))
+
+    def start(self, start: Any, assessed: Any) -> str:
+        """When an action starts (it depends on the assessment's month only)."""
+        key = ("start", (start, assessed.replace(day=1)))
+        return self._once(key, lambda: parts.start_label(start, assessed, self.lang))
+
+    def budget(self, item: Any, cutoff: int) -> str:
+        key = ("budget", (item.budget, item.budget_fy, item.supplementary_fy, item.overdue, cutoff))
+        return self._once(key, lambda: parts.budget_label(item, cutoff, self.lang))
+
     def citations(self, refs: tuple[str, ...]) -> list[dict[str, Any]]:
         sections = self.catalogue.section_map() if self.catalogue else {}
         return self._once(
@@ -127,10 +142,10 @@ def _gap_row(
         "next_step": text(key, lang, **values),
         "has_step": g.step is not None,
         "owner": g.owner.value if g.owner else None,
-        "owner_label": parts.owner_label(g.owner, lang),
+        "owner_label": texts.owner(g.owner),
         "needs_budget": g.needs_budget,
         "duration": g.months,
-        "duration_label": parts.duration_label(g.months, lang),
+        "duration_label": texts.duration(g.months),
         "manual": list(g.manual),
         "citations": texts.citations(g.manual),
         "actions": texts.actions(g.actions) if g.actions else [{"text": a} for a in texts.section_actions(g.manual)],
@@ -141,8 +156,8 @@ def _gap_row(
         "after": list(g.after),
         "quick_win": g.quick_win,
         "start": item.start.isoformat()[:7],
-        "start_label": parts.start_label(item.start, result.assessed, lang),
-        "budget_label": parts.budget_label(item, result.budget_cutoff, lang),
+        "start_label": texts.start(item.start, result.assessed),
+        "budget_label": texts.budget(item, result.budget_cutoff),
         "phase": next(p.key for p in result.roadmap if g.question_id in p.question_ids),
     }
 

@@ -47,13 +47,29 @@ def _fill(template: str, lang: str, values: dict[str, Any]) -> str:
     return template.format(**{k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in values.items()})
 
 
+_MEMO: dict[Any, str] = {}
+_MEMO_SIZE = 50_000
+
+
 def text(key: str, lang: str | None, /, **values: Any) -> str:
     """The text `key` in `lang` (English where the language is unknown or its text is empty),
-    with its `{name}` fields filled from `values`."""
+    with its `{name}` fields filled from `values`. Made once per key, language and values (each
+    value with its type: 1 and 1.0 format differently): a batch asks the same labels thousands
+    of times."""
+    try:
+        memo = (key, lang, *((name, type(v), v) for name, v in values.items()))
+        found = _MEMO.get(memo)
+    except TypeError:  # a value that cannot be a key (a list, say): no memo
+        memo, found = None, None
+    if found is not None:
+        return found
     en, ja = catalogue()[key]
-    if lang == "ja" and ja:
-        return _fill(ja, "ja", values)
-    return _fill(en, "en", values)
+    made = _fill(ja, "ja", values) if lang == "ja" and ja else _fill(en, "en", values)
+    if memo is not None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[memo] = made
+    return made
 
 
 def msg(key: str, /, **values: Any) -> Msg:

@@ -693,6 +693,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "template failed: {kind}: {reason}; fix the template",
         "テンプレートの実行中に誤りが起きました（{kind}: {reason}）。テンプレートを直してください。",
     ),
+    "batch.previous_missing": (
+        "no summary.json here; give --previous the output folder of an earlier `dxassess batch`",
+        "summary.json がありません。--previous には、以前の `dxassess batch` の出力フォルダを指定してください。",
+    ),
+    "batch.previous_not_summary": (
+        "not the summary.json of a `dxassess batch`; give --previous the output folder of an earlier batch",
+        "`dxassess batch` の summary.json ではありません。--previous には、以前の一括採点の出力フォルダを指定してください。",
+    ),
     "batch.cannot_write_report": ("cannot write the report: {reason}", "報告書を書き込めません: {reason}"),
     "batch.cannot_finish_report": ("cannot finish the report: {reason}", "報告書を仕上げられません: {reason}"),
     # --- errors.py

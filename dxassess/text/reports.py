@@ -80,13 +80,13 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.figures_note": ("Figures in the chart read “current / target”.", "グラフ中の数値は「現状 / 目標」です。"),
     "report.fiscal_year": ("Fiscal year", "年度"),
     "report.previous_on": ("The previous assessment is of {date}.", "前回は{date}の診断です。"),
-    "report.peer_title": ("Position in the size tier", "同規模団体の中での位置"),
+    "report.peer_title": ("Position in the size group", "同規模団体の中での位置"),
     "report.peer_intro": (
-        "Compared with the other municipalities of the same size tier ({tier}). The percentile is the share of them scoring lower.",
-        "同じ規模区分（{tier}）の団体と比べた位置です。パーセンタイルは、当団体より低いスコアの団体の割合です。",
+        "Compared with the other municipalities of the same size group ({tier}) in this comparison. The percentile is the share of them scoring lower.",
+        "この比較に含まれる同じ規模帯（{tier}）の団体と比べた位置です。パーセンタイルは、当団体より低いスコアの団体の割合です。",
     ),
     "report.percentile": ("Percentile", "パーセンタイル"),
-    "report.median": ("Tier median", "区分の中央値"),
+    "report.median": ("Group median", "規模帯の中央値"),
     "report.this_municipality": ("This municipality", "当団体"),
     "report.gap_count": ("Questions below target", "目標未達の設問"),
     "report.items": ("{n}", "{n}件"),
@@ -115,49 +115,26 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.more_gaps": ("Other questions below target (by priority)", "その他の目標未達の設問（優先度順）"),
     # --- the batch index (index.html) and summary.xlsx
     "report.index_title": ("DX readiness: comparison of municipalities", "DX推進状況 団体比較"),
-    "report.index_heading": (
-        "DX readiness: comparison and peer benchmarks",
-        "DX推進状況 団体比較・同規模団体ベンチマーク",
-    ),
-    "report.index_intro": (
-        "Medians and quartiles per size tier. Groups with fewer than {n} municipalities are suppressed so that no single municipality can be identified.",
-        "団体規模区分ごとの中央値・四分位を示します。団体数が{n}未満の区分は、個別の団体が特定されないよう非表示にしています。",
-    ),
-    "report.index_nav_benchmarks": ("Distribution by tier", "規模区分別の分布"),
-    "report.index_nav_missed": ("Questions most often missed", "目標未達の多い設問"),
     "report.index_nav_table": ("All municipalities (sortable)", "団体別一覧（並べ替え可）"),
     "report.index_nav_rejected": ("Rejected inputs", "除外した入力"),
     "report.index_scored": ("Municipalities scored", "採点した団体"),
     "report.index_rejected": ("Inputs rejected", "不備のため除外"),
-    "report.index_bench_heading": (
-        "Distribution by size tier (median and quartiles)",
-        "規模区分別の分布（中央値・四分位）",
-    ),
     "report.index_bench_note": (
         "Box: first to third quartile; thick line: median; whiskers: minimum to maximum.",
         "箱は第1〜第3四分位、太線は中央値、横線は最小〜最大です。",
     ),
     "report.index_median": ("Median", "中央値"),
-    "report.index_suppressed": ("suppressed (fewer than {n})", "非表示（{n}団体未満）"),
-    "report.index_missed_heading": (
-        "Questions most often below target, by tier",
-        "規模区分別 目標に届いていない設問（多い順）",
-    ),
     "report.index_missed_suppressed": ("Suppressed: too few municipalities", "団体数が少ないため非表示"),
     "report.index_table_heading": ("All municipalities", "団体別一覧"),
-    "report.index_table_note": (
-        "Click a heading to sort. Open a municipality's report from its name. Tier percentile: position within its size tier (higher is further ahead).",
-        "見出しを押すと並べ替えます。団体名から個別の報告書を開けます。区分内順位は、同じ規模区分の中でのパーセンタイル（高いほど進んでいる）です。",
-    ),
     "report.index_scroll_note": (
         "On a narrow screen, swipe the table sideways to see every domain.",
         "画面の幅が狭い場合は、表を横にスクロールすると全分野を表示します。",
     ),
-    "report.index_percentile": ("Tier percentile", "区分内順位"),
     "report.index_rejected_heading": ("Inputs that could not be scored", "不備のため採点できなかった入力"),
     "report.summary_sheet": ("Summary", "団体別一覧"),
-    "report.benchmarks_sheet": ("Benchmarks", "規模区分別の分布"),
+    "report.benchmarks_sheet": ("Benchmarks by size group", "規模帯別の分布"),
     "report.summary_gap_count": ("Questions below target", "目標未達の設問数"),
+    "report.summary_overall_previous": ("Overall score before", "前回の総合スコア"),
     "report.summary_expired_evidence": ("Answers with expired evidence", "根拠資料の期限が切れた回答数"),
     "report.summary_q1": ("First quartile", "第1四分位"),
     "report.summary_q3": ("Third quartile", "第3四分位"),
@@ -305,6 +282,10 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.progress_open": ("Open", "未回答"),
     "report.progress_total": ("All questions", "全設問"),
     "report.progress_no_owner": ("No owner named", "担当の定めなし"),
+    "report.batch_summary_kept": (
+        "{scored} scored ({kept} unchanged since the last run into this folder), {rejected} rejected → {output}",
+        "{scored}団体を採点（うち{kept}団体は前回の実行から変更なし）、{rejected}件を除外 → {output}",
+    ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
     "report.template_prefilled": (
         "pre-filled: {count} municipalities of {prefecture} (code, name, prefecture)",
@@ -461,6 +442,220 @@ REPORTS: dict[str, tuple[str, str]] = {
         "前回は設問票 {old}、今回は {new} への回答です。内容が同じ設問だけを比較し、次の設問は比較していません: {questions}。",
     ),
     "report.details": ("Details of the top gaps", "優先度の高い課題の詳細"),
+    # --- the batch index (index.html): size groups, change since the previous batch, prefectures
+    "report.idx_title": (
+        "DX readiness: comparison and peer benchmarks",
+        "DX推進状況 団体比較・同規模団体ベンチマーク",
+    ),
+    "report.idx_intro": (
+        "Medians and quartiles per size group. Groups with fewer than {n} municipalities are suppressed so that no single municipality can be identified.",
+        "規模帯ごとの中央値・四分位を示します。団体数が{n}未満の規模帯は、個別の団体が特定されないよう非表示にしています。",
+    ),
+    "report.idx_bench_title": (
+        "Distribution by size group (median and quartiles)",
+        "規模帯別の分布（中央値・四分位）",
+    ),
+    "report.idx_missed_title": (
+        "Questions most often below target, by size group",
+        "規模帯別 目標に届いていない設問（多い順）",
+    ),
+    "report.idx_nav_benchmarks": (
+        "distribution by size group",
+        "規模帯別の分布",
+    ),
+    "report.idx_nav_missed": (
+        "questions most often missed",
+        "目標未達の多い設問",
+    ),
+    "report.idx_nav_change": (
+        "change since the previous batch",
+        "前回からの変化",
+    ),
+    "report.idx_nav_prefectures": (
+        "by prefecture",
+        "都道府県別",
+    ),
+    "report.idx_group": (
+        "Size group",
+        "規模帯",
+    ),
+    "report.idx_group_percentile": (
+        "Group percentile",
+        "規模帯内順位",
+    ),
+    "report.idx_table_intro": (
+        "Click a heading to sort. Open a municipality's report from its name. Percentile: position within its size group (higher is further ahead).",
+        "見出しを押すと並べ替えます。団体名から個別の報告書を開けます。順位は同じ規模帯の中でのパーセンタイル（高いほど進んでいる）です。",
+    ),
+    "report.idx_suppressed": (
+        "suppressed (fewer than {n})",
+        "非表示（{n}団体未満）",
+    ),
+    "report.idx_change_title": (
+        "Change since the previous batch",
+        "前回の一括採点からの変化",
+    ),
+    "report.idx_change_intro": (
+        "Compared with {path}: {n} municipalities are in both. A change is the difference of the overall score (0–5); medians are shown for groups of {min} or more.",
+        "前回の集計（{path}）と比較しました。両方に含まれる団体は{n}団体です。変化は総合スコア（0〜5）の差で、中央値は{min}団体以上の区分について示します。",
+    ),
+    "report.idx_counts": (
+        "Improved {improved} · worsened {worsened} · unchanged {unchanged}",
+        "改善 {improved}団体・悪化 {worsened}団体・変化なし {unchanged}団体",
+    ),
+    "report.idx_most_improved": (
+        "Most improved",
+        "改善の大きい団体",
+    ),
+    "report.idx_most_worsened": (
+        "Most worsened",
+        "悪化の大きい団体",
+    ),
+    "report.idx_none": (
+        "None.",
+        "該当なし。",
+    ),
+    "report.idx_now": (
+        "Now",
+        "今回",
+    ),
+    "report.idx_n_improved": (
+        "Improved",
+        "改善",
+    ),
+    "report.idx_n_worsened": (
+        "Worsened",
+        "悪化",
+    ),
+    "report.idx_change_by_band": (
+        "Change by size group (medians)",
+        "規模帯別の変化（中央値）",
+    ),
+    "report.idx_change_by_domain": (
+        "Change by domain across the batch",
+        "分野別の変化（全団体）",
+    ),
+    "report.idx_change_by_domain_intro": (
+        "Median change of each domain's score among the municipalities scored in both batches, and how many improved or worsened.",
+        "両方で採点した団体について、分野ごとのスコアの変化の中央値と、改善・悪化した団体数を示します。",
+    ),
+    "report.idx_still_missed": (
+        "Questions still below target (below target in both batches, most often first)",
+        "前回に続き目標に届いていない設問（多い順）",
+    ),
+    "report.idx_new": (
+        "New since the previous batch",
+        "前回にはなかった団体",
+    ),
+    "report.idx_missing": (
+        "In the previous batch but not in this one",
+        "前回にはあり、今回はない団体",
+    ),
+    "report.idx_pref_title": (
+        "By prefecture",
+        "都道府県別の状況",
+    ),
+    "report.idx_pref_intro": (
+        "Figures per prefecture of the municipalities in this batch (the prefecture is taken from the local government code). Prefectures with fewer than {n} municipalities in the batch are suppressed.",
+        "本一括採点に含まれる団体の都道府県別の数値です（都道府県は団体コードによる）。団体数が{n}未満の都道府県は非表示としています。",
+    ),
+    "report.idx_pref_maps_note": (
+        "Each tile names the prefecture and gives its value; hatched tiles have too few municipalities to show, dashed ones have none in this batch. The tile layout follows the 7 × 7 tile grid of the tabularmaps (カラム地図) project.",
+        "各タイルに都道府県名と値を示します。斜線のタイルは団体数が少ないため非表示、破線のタイルは対象団体なしです。タイルの配置はカラム地図（tabularmaps）の7×7配置によります。",
+    ),
+    "report.idx_pref_no_change": (
+        "The change since the previous batch is shown when --previous is given.",
+        "前回からの変化は、--previous を指定すると表示します。",
+    ),
+    "report.idx_pref_table": (
+        "Figures by prefecture (medians)",
+        "都道府県別の数値（中央値）",
+    ),
+    "report.idx_pref_domains": (
+        "Distribution by domain and questions most often below target, by prefecture",
+        "都道府県別 分野ごとの分布と目標未達の多い設問",
+    ),
+    "report.idx_pref_completeness": (
+        "Share answered",
+        "回答率",
+    ),
+    "report.idx_pref_change": (
+        "Change",
+        "変化",
+    ),
+    "report.idx_median": ("Median", "中央値"),
+    "report.idx_pref_missed": (
+        "Most often below target",
+        "目標未達の多い設問",
+    ),
+    "report.pref_map_title_overall": (
+        "Median overall score",
+        "総合スコアの中央値",
+    ),
+    "report.pref_map_title_completeness": (
+        "Median share of questions answered",
+        "回答率の中央値",
+    ),
+    "report.pref_map_title_change": (
+        "Median change of the overall score since the previous batch",
+        "前回からの総合スコアの変化（中央値）",
+    ),
+    "report.pref_map_none": (
+        "none in this batch",
+        "対象団体なし",
+    ),
+    "report.pref_map_suppressed": (
+        "too few to show",
+        "少数のため非表示",
+    ),
+    # prefectures, by the first two digits of the local government code (short names, for tiles and tables)
+    "report.pref_01": ("Hokkaido", "北海道"),
+    "report.pref_02": ("Aomori", "青森"),
+    "report.pref_03": ("Iwate", "岩手"),
+    "report.pref_04": ("Miyagi", "宮城"),
+    "report.pref_05": ("Akita", "秋田"),
+    "report.pref_06": ("Yamagata", "山形"),
+    "report.pref_07": ("Fukushima", "福島"),
+    "report.pref_08": ("Ibaraki", "茨城"),
+    "report.pref_09": ("Tochigi", "栃木"),
+    "report.pref_10": ("Gunma", "群馬"),
+    "report.pref_11": ("Saitama", "埼玉"),
+    "report.pref_12": ("Chiba", "千葉"),
+    "report.pref_13": ("Tokyo", "東京"),
+    "report.pref_14": ("Kanagawa", "神奈川"),
+    "report.pref_15": ("Niigata", "新潟"),
+    "report.pref_16": ("Toyama", "富山"),
+    "report.pref_17": ("Ishikawa", "石川"),
+    "report.pref_18": ("Fukui", "福井"),
+    "report.pref_19": ("Yamanashi", "山梨"),
+    "report.pref_20": ("Nagano", "長野"),
+    "report.pref_21": ("Gifu", "岐阜"),
+    "report.pref_22": ("Shizuoka", "静岡"),
+    "report.pref_23": ("Aichi", "愛知"),
+    "report.pref_24": ("Mie", "三重"),
+    "report.pref_25": ("Shiga", "滋賀"),
+    "report.pref_26": ("Kyoto", "京都"),
+    "report.pref_27": ("Osaka", "大阪"),
+    "report.pref_28": ("Hyogo", "兵庫"),
+    "report.pref_29": ("Nara", "奈良"),
+    "report.pref_30": ("Wakayama", "和歌山"),
+    "report.pref_31": ("Tottori", "鳥取"),
+    "report.pref_32": ("Shimane", "島根"),
+    "report.pref_33": ("Okayama", "岡山"),
+    "report.pref_34": ("Hiroshima", "広島"),
+    "report.pref_35": ("Yamaguchi", "山口"),
+    "report.pref_36": ("Tokushima", "徳島"),
+    "report.pref_37": ("Kagawa", "香川"),
+    "report.pref_38": ("Ehime", "愛媛"),
+    "report.pref_39": ("Kochi", "高知"),
+    "report.pref_40": ("Fukuoka", "福岡"),
+    "report.pref_41": ("Saga", "佐賀"),
+    "report.pref_42": ("Nagasaki", "長崎"),
+    "report.pref_43": ("Kumamoto", "熊本"),
+    "report.pref_44": ("Oita", "大分"),
+    "report.pref_45": ("Miyazaki", "宮崎"),
+    "report.pref_46": ("Kagoshima", "鹿児島"),
+    "report.pref_47": ("Okinawa", "沖縄"),
     # --- the scoring policy printed in every report
     "report.policy_1": (
         "Each answer becomes a level from 0 to 5 (a maturity answer is its level; a number goes through the question's thresholds; a choice carries its option's level; yes and no carry the levels the question sets).",

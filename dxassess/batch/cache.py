@@ -1,0 +1,339 @@
+"""What a batch keeps in its output folder for the next run into the same folder, so that a
+re-run scores and renders only the inputs that changed (`--fresh` ignores it).
+
+The cache is one file, `.dxassess-cache`, apart from every output: a header line (format,
+run key, checksum of the rest), then one line per scored input and per questionnaire kept.
+
+- An input's line is keyed by the hash of the run key, its source and its content (the file's
+  bytes, or a sheet row's data). It holds the summary row, where the report's peer sections
+  are, the report's size, what the peer sections were made from, the earlier batch's entry it
+  was compared with, and the files its questionnaire was made from with their hashes.
+- The run key covers everything else that changes an output: this cache's format, the dxassess
+  version and the hash of its own files (code, texts, report templates, register), the Python
+  and library versions, the language, the budget cut-off and `--questionnaire`.
+- A questionnaire's line keeps the checked questionnaire and catalogue as JSON, with the files
+  they were made from, so a re-run need not parse the YAML again.
+
+Nothing in the file is trusted: a wrong format, run key or checksum, or a line that does not
+have the expected shape, and the whole cache is ignored (the run is then a fresh one). It holds
+data only (JSON, never pickle or code), and a cached result is used only when its input, its
+questionnaire's files and its report on disk (by size) are as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+NAME = ".dxassess-cache"
+FORMAT = 1
+MAGIC = b"dxassess-batch-cache"
+
+
+def digest(*parts: bytes) -> str:
+    """A content hash (SHA-256, the fastest strong hash on these machines, cut to 128 bits)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()[:32]
+
+
+def checksum(body: bytes) -> bytes:
+    """The cache body's checksum (CRC-32 and length: it finds a damaged or cut file; what the
+    cache depends on is in its keys)."""
+    return b"%08x-%d" % (zlib.crc32(body), len(body))
+
+
+_FILES: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: str | Path) -> str | None:
+    """The hash of a file's content (None when it cannot be read), once per file version."""
+    try:
+        stat = os.stat(path)
+        stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+        found = _FILES.get(stamp)
+        if found is None:
+            with open(path, "rb") as fh:
+                found = _FILES[stamp] = digest(fh.read())
+        return found
+    except OSError:
+        return None
+
+
+def fingerprint() -> str:
+    """The hash of dxassess's own files: its code, texts, register data and report templates
+    (an edit between two runs of the same version is a different program)."""
+    from dxassess.library import data_dir
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for root in (package, data_dir("reports")):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+                h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+                h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def _versions() -> str:
+    from importlib import metadata
+
+    found = []
+    for name in ("jinja2", "markupsafe", "pydantic", "pydantic-core", "ruamel.yaml", "openpyxl"):
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=-")
+    return ";".join(found)
+
+
+def run_key(lang: str, budget_cutoff: int, search: str | None) -> str:
+    """What every cached result of this run depends on besides its own input and questionnaire."""
+    from dxassess import __version__
+
+    parts = [
+        f"format={FORMAT}",
+        f"dxassess={__version__}",
+        f"files={fingerprint()}",
+        f"python={sys.version_info[:3]}",
+        _versions(),
+        f"lang={lang}",
+        f"cutoff={budget_cutoff}",
+        f"questionnaire={search or ''}",
+        f"register={_register_digest()}",
+    ]
+    return digest(*(p.encode("utf-8", "surrogateescape") for p in parts))
+
+
+def _register_digest() -> str:
+    """The municipality register in use (the shipped one, or the user's own after
+    `municipalities --update`): tiers and the name checks come from it."""
+    from dxassess.register import register_path
+
+    path, _ = register_path()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return "-"
+
+
+def input_key(run: str, source: str, content: bytes) -> str:
+    return digest(run.encode(), source.encode("utf-8", "surrogateescape"), content)
+
+
+# --- the file --------------------------------------------------------------------------------
+
+
+@dataclass
+class Cache:
+    """The cache of one output folder: entries by input key (with their line as read, so an
+    unchanged entry is written back as it was), questionnaires by their file's hash, the texts of
+    each questionnaire in the run's language (domain ids and titles in order, question texts; by
+    its file's hash), and what the summaries were made from."""
+
+    run: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lines: dict[str, bytes] = field(default_factory=dict)  # input key → its line (without "E\tkey\t")
+    questionnaires: dict[str, dict[str, Any]] = field(default_factory=dict)
+    texts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # → {"titles", "questions"}
+    summaries: str = ""  # the hash of what the summaries were made from, and of each summary
+    loaded: bytes = b""  # the file as read
+
+    @classmethod
+    def load(cls, folder: Path, run: str) -> Cache | None:
+        """The cache kept in `folder` for this run key; None when there is none, or it is
+        damaged, of another format or of another program or setting."""
+        try:
+            raw = (folder / NAME).read_bytes()
+        except OSError:
+            return None
+        try:
+            head, _, body = raw.partition(b"\n")
+            magic, version, key, summaries, check = head.split(b" ")
+            if magic != MAGIC or version != str(FORMAT).encode() or key.decode() != run:
+                return None
+            if checksum(body) != check:
+                return None
+            cache = cls(run, summaries="" if summaries == b"-" else summaries.decode(), loaded=raw)
+            loads = json.loads
+            for line in body.split(b"\n"):
+                if not line:
+                    continue
+                kind, name, payload = line.split(b"\t", 2)
+                if kind == b"E":  # read when asked for (`entry`): a re-run knows first what is new
+                    cache.lines[name.decode()] = payload
+                    continue
+                value = loads(payload)
+                if kind == b"Q" and _valid_questionnaire(value):
+                    cache.questionnaires[name.decode()] = value
+                elif kind == b"D" and _valid_texts(value):
+                    cache.texts[name.decode()] = value
+                else:
+                    return None
+            return cache
+        except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, IndexError):
+            return None
+
+    def entry(self, key: str) -> dict[str, Any] | None:
+        """The entry of an input key; None when there is none or its line does not have the
+        shape a run relies on (that input is then scored again)."""
+        found = self.entries.get(key)
+        if found is None and key in self.lines:
+            try:
+                data, fragment = self.lines[key].split(b"\t")
+                found = decode(json.loads(data), fragment, self.texts)
+            except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, IndexError):
+                found = None
+            if found is None:
+                del self.lines[key]
+            else:
+                self.entries[key] = found
+        return found
+
+    def payload(self) -> bytes:
+        """The file's bytes: the same content gives the same bytes (a questionnaire's texts come
+        before the entries that need its domain ids)."""
+        lines = [b"Q\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.questionnaires.items())]
+        lines += [b"D\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.texts.items())]
+        keys = sorted(set(self.entries) | set(self.lines))
+        lines += [b"E\t" + k.encode() + b"\t" + (self.lines.get(k) or encode(self.entries[k])) for k in keys]
+        body = b"".join(line + b"\n" for line in lines)
+        summaries = self.summaries.encode() or b"-"
+        head = b" ".join([MAGIC, str(FORMAT).encode(), self.run.encode(), summaries, checksum(body)])
+        return head + b"\n" + body
+
+
+def dumps(value: Any) -> bytes:
+    # key order is kept; the same value gives the same bytes
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# An input's line is a JSON array (fields in this order), a tab, and the municipality's object
+# of summary.json as it is (JSON text holds no tab or line break, so it needs no quoting).
+# Domain scores are lists in the order of the questionnaire's domains (its "D" line's titles).
+ROW_FIELDS = ("source", "code", "name", "prefecture", "population", "tier", "band", "assessed", "questionnaire")
+
+
+def encode(entry: dict[str, Any]) -> bytes:
+    row = entry["row"]
+    values = [row[k] for k in ROW_FIELDS] + [
+        row["overall"],
+        row["completeness"],
+        list(row["domains"].values()),
+        row["exact"]["overall"],
+        list(row["exact"]["domains"].values()),
+        " ".join(row["gaps"]),
+        entry["slot"][0] + entry["slot"][1],
+        entry["size"],
+        entry["files"],
+        entry["prev"],
+        entry["group"],
+        list(entry["percentile"].values()),
+        entry["peer"],
+    ]
+    return dumps(values) + b"\t" + row["json"]
+
+
+_NUMBERS = {int, float, type(None)}
+_STR, _INT, _LISTS = {str}, {int}, (list, list, list, list)
+
+
+def _strings(values: Any) -> bool:
+    return set(map(type, values)) <= {str}
+
+
+def _numbers(values: Any) -> bool:
+    return set(map(type, values)) <= _NUMBERS
+
+
+def _files(v: Any) -> bool:
+    return type(v) is list and all(type(f) is list and len(f) == 2 and _strings(f) for f in v)
+
+
+def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, str]]]) -> dict[str, Any] | None:
+    """An entry from its line, or None when the line does not have the shape a run relies on
+    (every field, its type)."""
+    n = len(ROW_FIELDS)
+    if type(values) is not list or len(values) != n + 13:
+        return None
+    fixed = values[:n]
+    overall, completeness, scores, exact, exact_scores, gaps, slot, size, files, prev, group, position, peer = values[
+        n:
+    ]
+    population = fixed.pop(4)
+    if type(population) is not int or set(map(type, fixed)) != _STR or not _files(files) or not files:
+        return None
+    fixed.insert(4, population)
+    ids = list(texts[files[0][1]]["titles"]) if files[0][1] in texts else []
+    shapes = (type(scores), type(exact_scores), type(position), type(slot))
+    sizes = (len(scores), len(exact_scores), len(position), len(slot)) if shapes == _LISTS else ()
+    if not ids or sizes != (len(ids), len(ids), len(ids) + 1, 4):
+        return None
+    if not set(map(type, [overall, completeness, exact, *scores, *exact_scores, *position])) <= _NUMBERS:
+        return None
+    if set(map(type, slot)) != _INT or min(slot) < 0 or type(size) is not int:
+        return None
+    if set(map(type, (gaps, prev, group, peer))) != _STR or len(fixed[1]) < 2:
+        return None
+    row = dict(zip(ROW_FIELDS, fixed))
+    row.update(
+        pref=row["code"][:2],
+        overall=overall,
+        completeness=completeness,
+        domains=dict(zip(ids, scores)),
+        exact={"overall": exact, "domains": dict(zip(ids, exact_scores))},
+        gaps=gaps.split(),
+        json=fragment,
+    )
+    return {
+        "row": row,
+        "slot": [slot[:2], slot[2:]],
+        "size": size,
+        "files": files,
+        "prev": prev,
+        "group": group,
+        "percentile": dict(zip(["overall", *ids], position)),
+        "peer": peer,
+    }
+
+
+def store(folder: Path, payload: bytes, protect: set[Path]) -> None:
+    """Write the cache (`Cache.payload()`, atomically). A cache that cannot be written is no
+    error: the one before stays, and it still describes the folder (a run that changes reports
+    removes it first, `forget`), so the next run trusts no more than it may."""
+    from dxassess.errors import DxassessError
+    from dxassess.files import write_atomic
+
+    try:
+        write_atomic(folder / NAME, payload, protect=protect, durable=False)
+    except (DxassessError, OSError):
+        pass
+
+
+def forget(folder: Path) -> None:
+    """Remove the cache before outputs change under it: if the run stops half-way, the next run
+    is a fresh one rather than one that trusts a description of files that changed."""
+    try:
+        os.unlink(folder / NAME)
+    except OSError:
+        pass
+
+
+def _valid_texts(value: Any) -> bool:
+    if type(value) is not dict or set(value) != {"titles", "questions"}:
+        return False
+    return all(type(v) is dict and _strings(v) and _strings(v.values()) for v in value.values())
+
+
+def _valid_questionnaire(q: Any) -> bool:
+    if type(q) is not dict or type(q.get("questionnaire")) is not str:
+        return False
+    return (q.get("catalogue") is None or type(q["catalogue"]) is str) and _files(q.get("files"))

@@ -1,0 +1,161 @@
+"""The questionnaire resolver of a batch: it records which files each questionnaire was made
+from (questionnaire, catalogue, the version it migrates from) with their hashes, so a cached
+result can be checked against them; and it takes a questionnaire kept in the cache (as JSON)
+when those files are unchanged, instead of parsing its YAML again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dxassess.batch.cache import file_digest
+from dxassess.resolver import Resolver, Source
+
+
+def _where(path: Path | str) -> str:
+    return str(Path(path).resolve())
+
+
+def _quick_data(path: Path) -> dict[str, Any] | None:
+    """A questionnaire's or catalogue's data by the C parser, without positions, within the
+    loader's limits; None when it cannot be read so (merge keys, a %YAML directive, a complex key,
+    anything the C parser refuses)."""
+    from dxassess.batch.fastload import _load_plain, _within_limits
+    from dxassess.load import count_values, decode
+
+    try:
+        raw = path.read_bytes()
+        count_values(str(path), decode(str(path), raw))
+        if any(marker in raw for marker in (b"<<", b"%YAML", b"\n?")):
+            return None
+        data = _load_plain(raw)
+    except Exception:  # noqa: BLE001 - anything the C parser refuses goes the checked way
+        return None
+    return data if isinstance(data, dict) and _within_limits(data) else None
+
+
+class BatchResolver(Resolver):
+    """The resolver of a batch: records which files each questionnaire was made from
+    (questionnaire, catalogue, the version it migrates from) with their hashes, so a cached
+    result can be checked against them; and takes a questionnaire from the cache when those
+    files are unchanged, instead of parsing its YAML again."""
+
+    def __init__(self, stored: dict[str, dict[str, Any]] | None = None) -> None:
+        super().__init__()
+        self.stored = stored or {}
+        self.made: dict[str, list[list[str]]] = {}  # questionnaire (resolved path) → [[path, hash]] of its files
+        self.fresh: dict[str, dict[str, Any]] = {}  # questionnaires loaded from YAML in this process
+        self.last: Path | None = None  # the questionnaire file for_answers found last
+        self._stack: list[set[tuple[str, str]]] = []
+
+    def _record(self, path: Path | str) -> None:
+        found = file_digest(path) or ""
+        for files in self._stack:
+            files.add((_where(path), found))
+
+    def load(self, path: Path | str) -> Source:
+        source = super().load(path)
+        for files in self._stack:
+            files.update((p, d) for p, d in self.made.get(_where(path), ()))
+        return source
+
+    def _load_questionnaire(self, path: Path) -> tuple[Source | None, list[Any]]:
+        files: set[tuple[str, str]] = set()
+        self._stack.append(files)
+        try:
+            self._record(path)
+            stored = self._from_store(path, files)
+            if stored is not None:
+                result: tuple[Source | None, list[Any]] = stored
+            else:
+                result = self._load_quickly(path) or super()._load_questionnaire(path)
+                top = len(self._stack) == 1  # not one loaded for another's migration
+                if top and result[0] is not None and not any(p.severity == "error" for p in result[1]):
+                    self._keep(path, result[0], files)
+        finally:
+            self._stack.pop()
+        own = [_where(path), file_digest(path) or ""]
+        self.made[_where(path)] = [own] + sorted([p, d] for p, d in files if p != own[0])
+        for outer in self._stack:
+            outer.update(files)
+        return result
+
+    @staticmethod
+    def _load_catalogue(path: Path) -> Any:
+        """The catalogue, read by the C parser where it can be (the checked reader otherwise)."""
+        from dxassess import checker
+        from dxassess.load import Document
+
+        data = _quick_data(path)
+        if data is not None:
+            model, problems = checker.model_of(Document(str(path), data), "catalogue")
+            if model is not None and not problems:
+                return model
+        return Resolver._load_catalogue(path)
+
+    def _load_quickly(self, path: Path) -> tuple[Source | None, list[Any]] | None:
+        """A questionnaire read by the C parser without positions and checked; None when it has
+        errors (or uses merge keys or a %YAML directive): the checked path, with positions, then
+        reads it again and names every problem's line."""
+        from dxassess.load import Document
+
+        data = _quick_data(path)
+        if data is None:
+            return None
+        source, problems = self.check_questionnaire_document(Document(str(path), data))
+        if source is None or any(p.severity == "error" for p in problems):
+            return None
+        return source, problems
+
+    def catalogue_for(self, questionnaire: Any, near: Path | None) -> Any:
+        from dxassess import library
+
+        found = library.find_catalogue(questionnaire.catalogue, near)
+        if found is not None:
+            self._record(found)
+        return super().catalogue_for(questionnaire, near)
+
+    def for_answers(self, ref: Any, search: Path | None, near: Path | None) -> Source | None:
+        source = super().for_answers(ref, search, near)
+        self.last = None if source is None else source.path
+        return source
+
+    def files_of(self, path: Path | None) -> list[list[str]]:
+        """The files (with hashes) the questionnaire at `path` was made from."""
+        return [] if path is None else self.made.get(_where(path), [])
+
+    def _keep(self, path: Path, source: Source, files: set[tuple[str, str]]) -> None:
+        self.fresh[file_digest(path) or ""] = {
+            "files": sorted([p, d] for p, d in files),
+            "questionnaire": source.questionnaire.model_dump_json(),
+            "catalogue": None if source.catalogue is None else source.catalogue.model_dump_json(),
+        }
+
+    def _from_store(self, path: Path, files: set[tuple[str, str]]) -> tuple[Source, list[Any]] | None:
+        """The questionnaire at `path` from the cache, if every file it was made from is
+        unchanged and would still be found where it was."""
+        from dxassess import library
+        from dxassess.model import Catalogue, Questionnaire
+
+        kept = self.stored.get(file_digest(path) or "")
+        if kept is None:
+            return None
+        try:
+            if any(file_digest(p) != d for p, d in kept["files"]):
+                return None
+            questionnaire = Questionnaire.model_validate_json(kept["questionnaire"])
+            catalogue = None if kept["catalogue"] is None else Catalogue.model_validate_json(kept["catalogue"])
+        except ValueError:
+            return None
+        expected = {p for p, _ in kept["files"]}
+        found = library.find_catalogue(questionnaire.catalogue, path)
+        if (found is None) != (catalogue is None) or (found is not None and _where(found) not in expected):
+            return None
+        if questionnaire.migration is not None:
+            before = library.find_questionnaire(questionnaire.id, questionnaire.migration.previous, path.parent)
+            if before is not None and _where(before) != _where(path) and _where(before) not in expected:
+                return None
+        files.update((p, d) for p, d in kept["files"])
+        if len(self._stack) == 1:
+            self.fresh[file_digest(path) or ""] = kept
+        return Source(questionnaire, catalogue, path), []

@@ -1,0 +1,234 @@
+"""`batch` into a folder an earlier run wrote: only what changed is scored again, and the output is
+byte for byte a fresh run's; a damaged, foreign or malformed cache is ignored; `--fresh` ignores
+it on purpose."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dxassess.batch import cache as cachemod
+
+from .conftest import MINI, assert_clean_error, run_cli
+
+KEPT = re.compile(r"\((\d+) unchanged since the last run into this folder\)")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("samples")
+    proc = run_cli("sample", "--count", "30", "--seed", "11", "-o", str(folder), "-q", str(MINI))
+    assert proc.returncode == 0, proc.stderr
+    return folder
+
+
+def _batch(inputs: Path, out: Path, *args: str) -> str:
+    proc = run_cli("batch", str(inputs), "-o", str(out), "-q", str(MINI), "--lang", "en", "-j", "2", *args)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc.stderr
+
+
+def _kept(stderr: str) -> int:
+    found = KEPT.search(stderr)
+    return int(found.group(1)) if found else 0
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _copy(samples: Path, folder: Path) -> Path:
+    shutil.copytree(samples, folder)
+    return folder
+
+
+def _raise(path: Path, level: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(r"(leadership\.mayor_commitment: \{value: )\d", rf"\g<1>{level}", text)
+    assert changed != text or f"mayor_commitment: {{value: {level}" in text
+    path.write_text(changed, encoding="utf-8")
+
+
+def test_one_changed_file_gives_the_bytes_of_a_fresh_run(samples: Path, tmp_path: Path) -> None:
+    inputs = _copy(samples, tmp_path / "in")
+    out = tmp_path / "out"
+    _batch(inputs, out)
+    assert (out / cachemod.NAME).is_file()
+    again = _batch(inputs, out)
+    assert _kept(again) == 30  # nothing changed: everything kept
+
+    changed = sorted(inputs.glob("*.yaml"))[7]
+    text = changed.read_text(encoding="utf-8")
+    _raise(changed, 5 if "mayor_commitment: {value: 5" not in text else 0)
+    rerun = _batch(inputs, out)
+    assert _kept(rerun) == 29  # one scored again (others may have new peer sections)
+    fresh = tmp_path / "fresh"
+    _batch(inputs, fresh)
+    assert _files(out) == _files(fresh)  # every report, summary and the cache itself
+
+
+def test_removed_and_added_inputs_and_a_deleted_report(samples: Path, tmp_path: Path) -> None:
+    inputs = _copy(samples, tmp_path / "in")
+    out = tmp_path / "out"
+    _batch(inputs, out)
+    gone = sorted(inputs.glob("*.yaml"))[3]
+    kept_aside = tmp_path / gone.name
+    gone.rename(kept_aside)
+    (out / "reports" / f"{sorted(inputs.glob('*.yaml'))[0].stem}.html").unlink()
+    _batch(inputs, out)
+    fresh = tmp_path / "fresh"
+    _batch(inputs, fresh)
+    ours, theirs = _files(out), _files(fresh)
+    ours.pop(f"reports/{gone.stem}.html", None)  # a report of a removed input stays (not this cache's job)
+    assert ours == theirs
+    kept_aside.rename(gone)
+    _batch(inputs, out)
+    again = tmp_path / "fresh2"
+    _batch(inputs, again)
+    assert _files(out) == _files(again)
+
+
+@pytest.mark.parametrize("damage", ["flip", "cut", "empty", "garbage", "foreign"])
+def test_a_damaged_or_foreign_cache_is_ignored(samples: Path, tmp_path: Path, damage: str) -> None:
+    out = tmp_path / "out"
+    _batch(samples, out)
+    fresh = _files(out)
+    path = out / cachemod.NAME
+    raw = path.read_bytes()
+    if damage == "flip":
+        middle = len(raw) // 2
+        path.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0x20]) + raw[middle + 1 :])
+    elif damage == "cut":
+        path.write_bytes(raw[: len(raw) // 3])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "garbage":
+        path.write_bytes(b"\x00\xff" * 1000)
+    else:  # made by another setting (here: another budget cut-off) and copied over
+        other = tmp_path / "other"
+        _batch(samples, other, "--budget-cutoff", "6")
+        shutil.copy(other / cachemod.NAME, path)
+    stderr = _batch(samples, out)
+    assert _kept(stderr) == 0  # nothing taken from it
+    assert _files(out) == fresh
+
+
+def test_an_entry_of_the_wrong_shape_is_scored_again(samples: Path, tmp_path: Path) -> None:
+    """A cache whose checksum holds but whose entry does not have the expected shape (a hand
+    edit, a forged file): that entry is not trusted, the input is scored again."""
+    out = tmp_path / "out"
+    _batch(samples, out)
+    fresh = _files(out)
+    path = out / cachemod.NAME
+    head, _, body = path.read_bytes().partition(b"\n")
+    lines = body.split(b"\n")
+    entry = next(i for i, line in enumerate(lines) if line.startswith(b"E\t"))
+    kind, key, payload = lines[entry].split(b"\t", 2)
+    data, fragment = payload.split(b"\t")
+    lines[entry] = b"\t".join([kind, key, data.replace(b"[", b'["oops",', 1), fragment])
+    body = b"\n".join(lines)
+    parts = head.split(b" ")
+    parts[-1] = cachemod.checksum(body)
+    path.write_bytes(b" ".join(parts) + b"\n" + body)
+    stderr = _batch(samples, out)
+    assert _kept(stderr) == 29
+    assert _files(out) == fresh
+
+
+def test_fresh_ignores_the_cache_on_purpose(samples: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _batch(samples, out)
+    before = _files(out)
+    stderr = _batch(samples, out, "--fresh")
+    assert _kept(stderr) == 0 and "30 scored" in stderr
+    assert _files(out) == before
+
+
+def test_a_changed_questionnaire_scores_everything_again(samples: Path, tmp_path: Path) -> None:
+    """The cache holds a result only with the questionnaire files it was scored with: edit the
+    questionnaire and every input is scored again."""
+    folder = tmp_path / "q"
+    folder.mkdir()
+    for name in ("mini.yaml", "mini-catalogue.yaml"):
+        shutil.copy(MINI.parent / name, folder / name)
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(samples), "-o", str(out), "-q", str(folder / "mini.yaml"), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    text = (folder / "mini.yaml").read_text(encoding="utf-8")
+    (folder / "mini.yaml").write_text(text + "\n# edited\n", encoding="utf-8")
+    proc = run_cli("batch", str(samples), "-o", str(out), "-q", str(folder / "mini.yaml"), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert _kept(proc.stderr) == 0
+
+
+def test_the_cache_is_data_only(samples: Path, tmp_path: Path) -> None:
+    """JSON lines after a header with format, run key, summaries' hashes and checksum: no pickle,
+    no code."""
+    out = tmp_path / "out"
+    _batch(samples, out)
+    raw = (out / cachemod.NAME).read_bytes()
+    head, _, body = raw.partition(b"\n")
+    magic, version, key, summaries, check = head.split(b" ")
+    assert magic == cachemod.MAGIC and version == str(cachemod.FORMAT).encode()
+    assert check == cachemod.checksum(body)
+    assert all(line[:2] in (b"E\t", b"Q\t", b"D\t") for line in body.split(b"\n") if line)
+    assert b"\x80\x04" not in raw  # not a pickle
+
+
+def test_an_unwritable_cache_is_no_error(samples: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / cachemod.NAME).mkdir(parents=True)  # a folder where the cache file would go
+    proc = run_cli("batch", str(samples), "-o", str(out), "-q", str(MINI), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "summary.csv").is_file()
+
+
+def test_previous_is_part_of_what_a_kept_report_depends_on(samples: Path, tmp_path: Path) -> None:
+    """A report kept from the last run is rendered again when --previous changes its
+    year-on-year section."""
+    old = tmp_path / "old"
+    _batch(samples, old)
+    inputs = _copy(samples, tmp_path / "in")
+    out = tmp_path / "out"
+    _batch(inputs, out)
+    stderr = _batch(inputs, out, "--previous", str(old))
+    assert _kept(stderr) == 0
+    fresh = tmp_path / "fresh"
+    _batch(inputs, fresh, "--previous", str(old))
+    assert _files(out) == _files(fresh)
+
+
+def test_bad_previous_is_a_one_line_error(samples: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run_cli("batch", str(samples), "-o", str(tmp_path / "out"), "-q", str(MINI), "--previous", str(empty))
+    assert_clean_error(proc)
+    assert "DX009" in proc.stderr and "summary.json" in proc.stderr
+    (empty / "summary.json").write_text('{"municipalities": [{"no": 1}]}', encoding="utf-8")
+    proc = run_cli("batch", str(samples), "-o", str(tmp_path / "out"), "-q", str(MINI), "--previous", str(empty))
+    assert_clean_error(proc)
+    assert "DX315" in proc.stderr
+
+
+def test_sheet_rows_are_kept_by_their_content(tmp_path: Path) -> None:
+    """A sheet is read again on every run; each row's result is kept by the row's content."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "code,name,prefecture,population,assessed,leadership.policy,leadership.mayor_commitment\n"
+        "011002,札幌市,北海道,1973395,2026-11-27,yes,3\n"
+        "012025,函館市,北海道,240000,2026-11-27,no,2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    first = _batch(sheet, out)
+    assert "2 scored" in first and _kept(first) == 0
+    assert _kept(_batch(sheet, out)) == 2
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(",no,2", ",no,4"), encoding="utf-8")
+    assert _kept(_batch(sheet, out)) == 1
+    fresh = tmp_path / "fresh"
+    _batch(sheet, fresh)
+    assert _files(out) == _files(fresh)

@@ -1,0 +1,101 @@
+"""The batch's speed tricks give the same output as the plain code they stand in for: the parts
+of a report written in Python equal the template's own, the department calendar of the roadmap
+counts as a scan of every action would, the text catalogue's memo gives what formatting gives."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dxassess.api import assess
+from dxassess.render.context import build
+from dxassess.render.html import render_html
+from dxassess.roadmap import HORIZON, Calendar
+
+from .conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def flagship_samples(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("flagship")
+    proc = run_cli("sample", "--count", "24", "--seed", "19", "-o", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    return sorted(folder.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_prerendered_parts_equal_the_template_on_many_reports(flagship_samples: list[Path], lang: str) -> None:
+    """First actions, gap cards, roadmap items, annex and answer rows written in Python give the
+    bytes the template gives, over reports with deadlines, overdue actions, quick wins,
+    national figures and support schemes."""
+    from dxassess.batch import rows
+
+    seen = {"overdue": 0, "quick": 0, "national": 0, "support": 0}
+    for path in flagship_samples:
+        data = build(assess(path), lang)
+        assert render_html(data, prerendered=rows.prerendered(data)) == render_html(data)
+        for g in data["gaps"][:10]:
+            seen["overdue"] += g["overdue"]
+            seen["quick"] += g["quick_win"]
+            seen["national"] += bool(g["national"])
+            seen["support"] += bool(g["support"])
+    assert all(seen.values()), seen  # the samples exercise every branch of a card
+
+
+def _overlapping_by_scan(taken: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in taken if a < end and start < b]
+
+
+def test_the_department_calendar_counts_as_a_scan_would() -> None:
+    """Calendar.free_from finds the month a scan of every action finds: the first from
+    `earliest` with fewer than `limit` overlapping actions, jumping to the earliest end."""
+    rng = random.Random(19)
+    for _ in range(400):
+        calendar, taken = Calendar(), []
+        limit = rng.randint(1, 6)
+        for _ in range(rng.randint(0, 40)):
+            earliest, months = rng.randint(0, 60), rng.randint(1, 24)
+            start = earliest
+            while start < HORIZON:
+                overlapping = _overlapping_by_scan(taken, start, start + months)
+                if len(overlapping) < limit:
+                    break
+                start = min(b for _, b in overlapping)
+            assert calendar.free_from(earliest, months, limit) == start
+            if rng.random() < 0.8:
+                calendar.take(start, start + months)
+                taken.append((start, start + months))
+            assert calendar.overlapping(earliest, earliest + months) == len(
+                _overlapping_by_scan(taken, earliest, earliest + months)
+            )
+
+
+def test_the_batch_resolver_loads_what_the_resolver_loads(tmp_path: Path) -> None:
+    """Questionnaires and catalogues read by the C parser without positions (and, from the cache,
+    as JSON) are the very models the checked reader makes; a broken one is refused with the
+    checked reader's problems, lines included."""
+    from dxassess import library
+    from dxassess.batch.resolving import BatchResolver
+    from dxassess.errors import InvalidFile
+    from dxassess.resolver import Resolver
+
+    from .conftest import MINI
+
+    quick, checked = BatchResolver(), Resolver()
+    for path in [*library.builtin_questionnaires(), MINI]:
+        a, b = quick.load(path), checked.load(path)
+        assert a.questionnaire == b.questionnaire and a.catalogue == b.catalogue, path
+    again = BatchResolver(dict(quick.fresh))  # from the JSON the cache keeps
+    for path in library.builtin_questionnaires():
+        assert again.load(path).questionnaire == checked.load(path).questionnaire
+    broken = tmp_path / "mini.yaml"
+    shutil.copy(MINI.parent / "mini-catalogue.yaml", tmp_path / "mini-catalogue.yaml")
+    broken.write_text(MINI.read_text(encoding="utf-8").replace("weight: 2", "weight: -2", 1), encoding="utf-8")
+    with pytest.raises(InvalidFile) as ours:
+        BatchResolver().load(broken)
+    with pytest.raises(InvalidFile) as theirs:
+        Resolver().load(broken)
+    assert [p.format_text("en") for p in ours.value.problems] == [p.format_text("en") for p in theirs.value.problems]
