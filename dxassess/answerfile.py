@@ -5,19 +5,26 @@ documented layout: one flow mapping per answer, strings double-quoted, dates quo
 tools read them as text too), numbers as Python writes them exactly. `AnswerFile` edits an
 existing one in ruamel's round-trip mode, so the comments and key order people wrote survive
 every edit; every change is saved at once through `files.write_atomic`. No terminal I/O here.
+
+Files that `import` and `sample` write carry a first line `# dxassess-generated sha256:…` with
+a hash of the rest: they replace such a file only while it is unchanged, and never a file that
+dxassess did not write, unless told to (`--force`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
-from dxassess.errors import InputError
-from dxassess.files import write_atomic
-from dxassess.text import msg
+from dxassess.errors import InputError, OutputError
+from dxassess.files import TooLarge, read_input, write_atomic
+from dxassess.text import Msg, msg
 from dxassess.text.problems import os_reason
 
 STATE_KEYS = ("value", "na", "skipped")
@@ -34,6 +41,7 @@ ANSWER_KEYS = (
     "answered_on",
     "evidence",
 )
+EVIDENCE_KEYS = ("document", "link", "owner", "expires")
 
 
 def yaml_string(text: str) -> str:
@@ -63,6 +71,8 @@ def scalar(value: Any) -> str:
         return f'"{value.isoformat()}"'
     if isinstance(value, dict):
         return flow(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
     return yaml_string(value)
 
 
@@ -85,10 +95,85 @@ def answer_text(data: dict[str, Any], comments: list[str] | tuple[str, ...] = ()
     answers = data.get("answers") or {}
     lines.append("answers:" if answers else "answers: {}")
     for qid, answer in answers.items():
-        ordered = {k: answer[k] for k in ANSWER_KEYS if k in answer}
-        ordered.update({k: v for k, v in answer.items() if k not in ordered})
-        lines.append(f"  {qid}: {flow(ordered)}")
+        lines.append(f"  {qid}: {flow(ordered_answer(answer))}")
+    conflicts = data.get("conflicts") or {}
+    if conflicts:
+        lines += [f"# {line}" for line in conflicts_comment()]
+        lines.append("conflicts:")
+        for qid, given in conflicts.items():
+            lines.append(f"  {qid}:")
+            lines += [f"    {yaml_string(name)}: {flow(ordered_answer(a))}" for name, a in given.items()]
     return "\n".join(lines) + "\n"
+
+
+def ordered_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer's keys in the order they are written (evidence's too)."""
+    ordered = {k: answer[k] for k in ANSWER_KEYS if k in answer}
+    ordered.update({k: v for k, v in answer.items() if k not in ordered})
+    evidence = ordered.get("evidence")
+    if isinstance(evidence, dict):
+        ordered["evidence"] = {k: evidence[k] for k in EVIDENCE_KEYS if evidence.get(k) is not None}
+    return ordered
+
+
+def conflicts_comment() -> list[str]:
+    """The comment above `conflicts` in a merged file, Japanese then English."""
+    note = msg("sheet.conflicts_comment")
+    return [note.ja, note.en]
+
+
+# --- files written by import and sample: replaced only while unchanged ----------------------
+
+MARKER = "dxassess-generated"
+_MARKER_LINE = re.compile(rf"# {MARKER} sha256:([0-9a-f]{{16}})(?: .*)?")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamped(text: str) -> str:
+    """`text` with a first line saying dxassess wrote it, with a hash of the rest (see
+    `replaceable`)."""
+    note = "編集すると上書きされません / kept if edited"
+    return f"# {MARKER} sha256:{_digest(text)} {note}\n{text}"
+
+
+def replaceable(path: Path) -> Msg | None:
+    """None when `path` may be replaced by a generated file: it does not exist, or dxassess wrote
+    it and it is unchanged since. Otherwise why not (a Msg)."""
+    from dxassess.load import MAX_BYTES
+
+    try:
+        raw = read_input(path, MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except TooLarge:
+        return msg("answerfile.not_generated")
+    except OSError:  # unreadable, a folder, a device: the write says why
+        return None
+    first, _, rest = raw.decode("utf-8", errors="replace").partition("\n")
+    match = _MARKER_LINE.fullmatch(first.rstrip("\r"))
+    if match is None:
+        return msg("answerfile.not_generated")
+    if match.group(1) != _digest(rest):
+        return msg("answerfile.changed")
+    return None
+
+
+class KeptFile(OutputError):
+    """A generated file was not written because a file that dxassess did not write, or that was
+    changed since, stands in its place."""
+
+
+def write_generated(path: Path, text: str, protect: set[Path] | frozenset[Path], force: bool = False) -> None:
+    """Write a generated answer file (`import`, `sample`), stamped. An existing file that
+    dxassess did not write, or that was changed since, is kept (KeptFile) unless `force`."""
+    if not force:
+        reason = replaceable(Path(path))
+        if reason is not None:
+            raise KeptFile(msg("output.refuse_overwrite", reason=reason), path=str(path))
+    write_atomic(Path(path), stamped(text), protect=protect)
 
 
 HEADER = (
@@ -130,6 +215,11 @@ class AnswerFile:
     def __init__(self, path: Path, doc: Any) -> None:
         self.path = Path(path)
         self.doc = doc
+        self.protect: set[Path] = set()  # files a save must never overwrite (the one migrated from)
+
+    def save_as(self, path: Path, protect: set[Path]) -> None:
+        """From now on, save to `path`, never over the files in `protect`."""
+        self.path, self.protect = Path(path), set(protect)
 
     # -- creating and loading -------------------------------------------------------------
 
@@ -145,16 +235,20 @@ class AnswerFile:
         population: int,
         assessed: dt.date,
         questionnaire_ref: str | None = None,
+        part: dict[str, Any] | None = None,
     ) -> AnswerFile:
         """A new answer file with a short bilingual header, saved at once. `questionnaire_ref`
-        (the `--questionnaire` given) goes into the header's resume command."""
+        (the `--questionnaire` given) goes into the header's resume command; `part` records the
+        part of a team assessment the file holds."""
         header = HEADER.format(name=_arg(Path(path).name), options=_questionnaire_option(questionnaire_ref))
-        data = {
+        data: dict[str, Any] = {
             "questionnaire": {"id": questionnaire_id, "version": questionnaire_version},
             "municipality": {"code": code, "name": name, "prefecture": prefecture, "population": population},
             "assessed": assessed,
             "answers": {},
         }
+        if part:
+            data["part"] = {k: v for k, v in part.items() if v not in (None, [], "")}
         write_atomic(Path(path), answer_text(data, header.splitlines()))
         return cls.load(path)
 
@@ -164,10 +258,14 @@ class AnswerFile:
         from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.error import YAMLError
 
+        from dxassess.load import MAX_BYTES
+
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_input(path, MAX_BYTES).decode("utf-8-sig")
             doc = _yaml().load(text)
+        except TooLarge as exc:
+            raise InputError(msg("load.too_large", mb=exc.size / 1e6), path=str(path), code="DX001") from None
         except OSError as exc:
             raise InputError(msg("read.cannot_read", reason=os_reason(exc)), path=str(path)) from None
         except (YAMLError, UnicodeDecodeError) as exc:
@@ -181,6 +279,7 @@ class AnswerFile:
             raise InputError(msg("answerfile.answers_not_mapping"), path=str(path))
         elif not answers:
             answers.fa.set_block_style()  # `answers: {}` grows into one line per answer
+        _unshare(doc, {id(doc)})
         return cls(path, doc)
 
     # -- reading --------------------------------------------------------------------------
@@ -211,16 +310,136 @@ class AnswerFile:
     def municipality(self) -> dict[str, Any]:
         return dict(self.doc.get("municipality") or {})
 
+    def ask_again(self) -> list[str]:
+        """Questions a migration marked to be asked again (their carried answer is the default)."""
+        migrated = self.doc.get("migrated")
+        found = migrated.get("ask_again") if isinstance(migrated, dict) else None
+        return [str(q) for q in found] if isinstance(found, list) else []
+
+    def needs_answer(self, question_id: str) -> bool:
+        return not self.is_answered(question_id) or question_id in self.ask_again()
+
+    def asked(self, question_id: str) -> None:
+        """The officer answered a question the migration asked again: take it off the list."""
+        migrated = self.doc.get("migrated")
+        if not isinstance(migrated, dict) or question_id not in self.ask_again():
+            return
+        migrated["ask_again"].remove(question_id)
+        if not migrated["ask_again"]:
+            del migrated["ask_again"]
+        self.save()
+
+    # -- moving to a newer version of the questionnaire ------------------------------------
+
+    def migrate(self, plan: Any) -> None:
+        """Carry the answers to `plan.version` (a dxassess.migrate.Plan), in place: answers keep
+        their place, comments and notes under their new ids; answers of removed questions move to
+        `migrated.dropped`; questions to ask again are listed in `migrated.ask_again`. Saved at once."""
+        from ruamel.yaml.comments import CommentedMap
+
+        self.doc["questionnaire"]["version"] = _quoted(plan.version)
+        answers = self.answers
+        targets: dict[str, list[str]] = {}
+        for new_id, old_id in plan.renamed.items():
+            targets.setdefault(old_id, []).append(new_id)
+        for old_id in list(answers.keys()):
+            keys = list(answers.keys())
+            position = keys.index(old_id)
+            comment = answers.ca.items.pop(old_id, None)
+            entry = answers.pop(old_id)
+            for offset, new_id in enumerate(targets.get(old_id, [])):
+                fresh = entry if offset == 0 else _flow()
+                _fill(fresh, plan.answers[new_id])
+                answers.insert(position + offset, new_id, fresh)
+                if comment is not None and offset == 0:
+                    answers.ca.items[new_id] = comment
+        migrated = CommentedMap()
+        migrated["previous"] = _quoted(plan.previous)
+        if plan.ask_again:
+            migrated["ask_again"] = list(plan.ask_again)
+        if plan.dropped:
+            dropped = CommentedMap()
+            for old_id, answer in plan.dropped.items():
+                dropped[old_id] = _fill(_flow(), answer)
+            migrated["dropped"] = dropped
+        position = list(self.doc.keys()).index("questionnaire") + 1
+        if "migrated" in self.doc:
+            del self.doc["migrated"]
+        self.doc.insert(position, "migrated", migrated)
+        self.save()
+
     # -- editing (each call saves) --------------------------------------------------------
 
-    def set_value(self, question_id: str, value: Any, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "value", value, order)
+    def set_value(
+        self, question_id: str, value: Any, order: list[str] | None = None, stamp: dict[str, Any] | None = None
+    ) -> None:
+        """Set the answer's value; `stamp` sets `answered_by` / `answered_on` with it (team parts)."""
+        self._set_state(question_id, "value", value, order, stamp)
 
-    def set_na(self, question_id: str, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "na", True, order)
+    def set_na(self, question_id: str, order: list[str] | None = None, stamp: dict[str, Any] | None = None) -> None:
+        self._set_state(question_id, "na", True, order, stamp)
 
-    def set_skipped(self, question_id: str, order: list[str] | None = None) -> None:
-        self._set_state(question_id, "skipped", True, order)
+    def set_skipped(
+        self, question_id: str, order: list[str] | None = None, stamp: dict[str, Any] | None = None
+    ) -> None:
+        self._set_state(question_id, "skipped", True, order, stamp)
+
+    def confirm(self, question_id: str, stamp: dict[str, Any], expires: dt.date | None | bool = False) -> None:
+        """Confirm an existing answer as still valid: `stamp` (`answered_on`, maybe `answered_by`)
+        renews it; `expires` a date sets the evidence's new expiry, None removes it, False keeps it."""
+        entry = self._existing(question_id)
+        self._stamp(entry, stamp)
+        evidence = entry.get("evidence")
+        if expires is not False and isinstance(evidence, dict):
+            if expires is None:
+                evidence.pop("expires", None)
+                if not evidence:
+                    del entry["evidence"]
+            elif isinstance(expires, dt.date):
+                evidence["expires"] = _quoted(expires)
+        self.save()
+
+    def apply_merge(self, data: dict[str, Any], mentioned: set[str], order: list[str]) -> None:
+        """Make the document hold the merged `data`, changing only what differs, so unchanged
+        lines keep their bytes and comments: the `part` key goes, the municipality and date are
+        updated, answers to `mentioned` questions follow the parts (answers no part mentions
+        stay), and `conflicts` is replaced when it changed. Does not save: the caller writes
+        `text()` to the merged file (never over a part)."""
+        doc = self.doc
+        if "part" in doc:
+            del doc["part"]
+        for key in ("questionnaire", "municipality", "sharing"):
+            if data.get(key):
+                _update_mapping(doc, key, data[key])
+        if _deep_plain(doc.get("assessed")) != data["assessed"]:
+            doc["assessed"] = data["assessed"]
+        if data.get("synthetic") and not doc.get("synthetic"):
+            doc["synthetic"] = True
+        answers = self.answers
+        for qid in [q for q in answers if q in mentioned and q not in data["answers"]]:
+            del answers[qid]
+        for qid, answer in data["answers"].items():
+            existing = answers.get(qid)
+            if isinstance(existing, dict):
+                if not same_answer(existing, answer):
+                    _update_entry(existing, _flow_answer(answer))
+            else:
+                self._insert(qid, _flow_answer(answer), order)
+        wanted = data.get("conflicts") or {}
+        if not wanted:
+            if "conflicts" in doc:
+                del doc["conflicts"]
+        elif not _same_conflicts(doc.get("conflicts"), wanted):
+            from ruamel.yaml.comments import CommentedMap
+
+            block = CommentedMap()
+            for qid, given in wanted.items():
+                block[qid] = CommentedMap((name, _flow_answer(a)) for name, a in given.items())
+            if "conflicts" not in doc:
+                doc["conflicts"] = block
+                doc.yaml_set_comment_before_after_key("conflicts", before="\n".join(conflicts_comment()))
+            else:
+                doc["conflicts"] = block
 
     def clear(self, question_id: str) -> None:
         """Remove the answer altogether."""
@@ -277,7 +496,7 @@ class AnswerFile:
         return stream.getvalue()
 
     def save(self) -> None:
-        write_atomic(self.path, self.text())
+        write_atomic(self.path, self.text(), protect=self.protect)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -287,7 +506,9 @@ class AnswerFile:
             raise KeyError(question_id)
         return entry
 
-    def _set_state(self, question_id: str, key: str, value: Any, order: list[str] | None) -> None:
+    def _set_state(
+        self, question_id: str, key: str, value: Any, order: list[str] | None, stamp: dict[str, Any] | None = None
+    ) -> None:
         entry: Any = self.answers.get(question_id)
         if isinstance(entry, dict):
             for other in STATE_KEYS:
@@ -298,8 +519,26 @@ class AnswerFile:
             else:  # the state goes first, before a note or review flag
                 cast(Any, entry).insert(0, key, value)  # a ruamel CommentedMap keeps key order
         else:
-            self._insert(question_id, _flow(**{key: value}), order)
+            entry = _flow(**{key: value})
+            self._insert(question_id, entry, order)
+        if stamp:
+            self._stamp(entry, stamp)
         self.save()
+
+    @staticmethod
+    def _stamp(entry: Any, stamp: dict[str, Any]) -> None:
+        """Set `answered_by` / `answered_on` on an answer, in their place among its keys."""
+        for key in ("answered_by", "answered_on"):
+            value = stamp.get(key)
+            if value is None:
+                continue
+            value = _quoted(value) if isinstance(value, dt.date) else value
+            if key in entry:
+                entry[key] = value
+            else:
+                later = [k for k in ANSWER_KEYS[ANSWER_KEYS.index(key) + 1 :] if k in entry]
+                position = list(entry).index(later[0]) if later else len(entry)
+                entry.insert(position, key, value)
 
     def _insert(self, question_id: str, entry: Any, order: list[str] | None) -> None:
         """Add a new answer where the questionnaire puts its question (else at the end)."""
@@ -313,6 +552,140 @@ class AnswerFile:
                     answers.insert(pos, question_id, entry)
                     return
         answers[question_id] = entry
+
+
+def _quoted(value: str | dt.date) -> Any:
+    """A version or a date written as answer_text writes it: `"1.1.0"`, `"2026-10-01"` (YAML 1.1
+    tools read such a date as text)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(value.isoformat() if isinstance(value, dt.date) else value)
+
+
+def _flow_answer(answer: dict[str, Any]) -> Any:
+    """An answer as a one-line flow mapping for a round-trip document (keys in the written order)."""
+    items: dict[str, Any] = {}
+    for key, value in ordered_answer(answer).items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            value = _flow(**{k: _quoted(v) if isinstance(v, dt.date) else v for k, v in value.items()})
+        elif isinstance(value, dt.date):
+            value = _quoted(value)
+        items[key] = value
+    return _flow(**items)
+
+
+def _update_entry(entry: Any, wanted: Any) -> None:
+    """Make the mapping `entry` equal `wanted` in place: values that are the same keep their
+    quoting, the mapping keeps its style and comment, new keys go where `wanted` has them."""
+    for key in [k for k in entry if k not in wanted]:
+        del entry[key]
+    for position, (key, value) in enumerate(wanted.items()):
+        if key in entry:
+            if isinstance(value, dict) and isinstance(entry[key], dict):
+                _update_entry(entry[key], value)
+            elif _deep_plain(entry[key]) != _deep_plain(value) or type(_plain(entry[key])) is not type(_plain(value)):
+                entry[key] = value
+        else:
+            entry.insert(min(position, len(entry)), key, value)
+
+
+def _update_mapping(doc: Any, key: str, wanted: dict[str, Any]) -> None:
+    """Set the keys of `doc[key]` that differ from `wanted`, keeping the mapping's style."""
+    current = doc.get(key)
+    if not isinstance(current, dict):
+        doc[key] = _flow(**{k: v for k, v in wanted.items() if v is not None})
+        return
+    for k, v in wanted.items():
+        if v is None:
+            continue
+        if _deep_plain(current.get(k)) != _deep_plain(v):
+            current[k] = v
+
+
+def _deep_plain(value: Any) -> Any:
+    """ruamel's containers and scalars → plain dicts, lists and values (dates as dates)."""
+    if isinstance(value, dict):
+        return {str(k): _deep_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.date() if (value.hour, value.minute, value.second) == (0, 0, 0) else value
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return _plain(value)
+
+
+def _normal(answer: Any) -> Any:
+    """An answer as the model reads it (so `"2026-10-01"` and a date, 3 and 3.0 compare equal)."""
+    from pydantic import ValidationError
+
+    from dxassess.model import Answer
+
+    try:
+        return Answer.model_validate(_deep_plain(answer)).model_dump(exclude_defaults=True)
+    except ValidationError:
+        return ("invalid", repr(_deep_plain(answer)))
+
+
+def same_answer(a: Any, b: Any) -> bool:
+    """Whether two answers (from a file or from data) say exactly the same."""
+    return bool(_normal(a) == _normal(b))
+
+
+def _same_conflicts(current: Any, wanted: dict[str, dict[str, Any]]) -> bool:
+    if not isinstance(current, dict) or list(current) != list(wanted):
+        return False
+    for qid, given in wanted.items():
+        found = current[qid]
+        if not isinstance(found, dict) or list(map(str, found)) != list(given):
+            return False
+        if not all(same_answer(found[name], answer) for name, answer in given.items()):
+            return False
+    return True
+
+
+def _fill(entry: Any, answer: dict[str, Any]) -> Any:
+    """Make a round-trip mapping hold exactly `answer`, keeping the keys it shares in place."""
+    for key in [k for k in entry if k not in answer]:
+        del entry[key]
+    for key in ANSWER_KEYS:
+        if key in answer and entry.get(key) != answer[key]:
+            entry[key] = answer[key]
+    for key, value in answer.items():
+        if key not in entry:
+            entry[key] = value
+    return entry
+
+
+def _unshare(node: Any, seen: set[int]) -> None:
+    """Give every mapping and list its own copy where the file shares one through an anchor and
+    aliases (`a: &x {value: true}` / `b: *x`), so that an edit changes only the answer it is
+    for. The data stays equal; the copies leave their anchor and comments with the original."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    items = list(node.items()) if isinstance(node, CommentedMap) else list(enumerate(node))
+    for key, value in items:
+        if not isinstance(value, (CommentedMap, CommentedSeq)):
+            continue
+        if id(value) in seen:
+            value = copy.deepcopy(value)
+            _drop_comments(value)
+            node[key] = value
+        seen.add(id(value))
+        _unshare(value, seen)
+
+
+def _drop_comments(node: Any) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        node.ca.comment = None
+        node.ca.items.clear()
+        node.ca.end = []
+        for value in node.values() if isinstance(node, CommentedMap) else node:
+            _drop_comments(value)
 
 
 def _plain(value: Any) -> Any:

@@ -39,13 +39,21 @@ def _paths(paths: PathLike | Iterable[PathLike]) -> list[Path]:
 def check(paths: PathLike | Iterable[PathLike], questionnaire: PathLike | None = None) -> list[Problem]:
     """Every problem of questionnaire files, answer files and catalogues (folders are searched for
     `*.yaml` and `*.yml`), sorted as `validate` prints them. Lines and columns are 1-based."""
+    import os
+
     from dxassess import library
     from dxassess.inputs import check_file
+    from dxassess.problems import Problem
     from dxassess.resolver import RESOLVER
+    from dxassess.text import msg
 
     search = RESOLVER.search_path(questionnaire)
     problems: list[Problem] = []
     for path in _paths(paths):
+        if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):  # else searched as if empty
+            reason = msg("read.cannot_read", reason=msg("read.folder_denied"))
+            problems.append(Problem(str(path), 1, 1, "error", "DX009", reason))
+            continue
         files = library.yaml_files(path) if path.is_dir() else [path]
         for file in files:
             problems += sorted(check_file(file, search), key=lambda p: (p.line, p.col, p.code))
@@ -77,7 +85,25 @@ def assess(
     earlier = assess(previous, questionnaire, None, cutoff) if isinstance(previous, (str, Path)) else previous
     if earlier is not None and earlier.municipality.code != current.sheet.municipality.code:
         raise UsageError(msg("cmd.previous_other", old=earlier.municipality.code, new=current.sheet.municipality.code))
-    return assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
+    result = assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
+    if earlier is not None:
+        result = _across(result, earlier, Path(answers).parent)
+    return result
+
+
+def _across(result: Result, earlier: Result, near: Path) -> Result:
+    """Where the two assessments answer different versions of one questionnaire, compare like
+    with like (the earlier answers carried to the later version) and name what is not comparable."""
+    from dxassess.assess import across_versions, with_previous
+    from dxassess.resolver import RESOLVER
+
+    new_q, old_q = result.questionnaire, earlier.questionnaire
+    if old_q.id != new_q.id or old_q.version == new_q.version:
+        return result
+    chain = RESOLVER.chain(new_q, old_q.version, near)
+    if chain is None:  # compared from the later one back: carry the later answers is not possible
+        return result
+    return with_previous(result, earlier, across_versions(result, earlier, chain))
 
 
 def report(
@@ -86,12 +112,15 @@ def report(
     lang: str | None = None,
     template: PathLike | None = None,
     questionnaire: PathLike | None = None,
+    max_age: int | None = None,
     peers: PathLike | None = None,
 ) -> str:
     """The gap report of a Result (or of an answer file) as text: `html` (self-contained),
     `md` or `json`; `template` renders the report data with your own Jinja2 template in a
-    sandbox. `lang` is `ja` or `en` (default: from the locale). `peers`: the peers.json of a
-    batch, to show under each top gap who of the same size group to ask (data key `peers`)."""
+    sandbox. `lang` is `ja` or `en` (default: from the locale). `max_age`: answers given more
+    than this many months before the file's date are flagged for confirmation (default 12).
+    `peers`: the peers.json of a batch, to show under each top gap who of the same size group to
+    ask (data key `peers`)."""
     from dxassess.render.report import report_text
     from dxassess.text import default_lang
 
@@ -102,7 +131,7 @@ def report(
         from dxassess.peersfile import load_peers
 
         named = (Path(peers), load_peers(Path(peers)))
-    return report_text(result, format, lang or default_lang(), Path(template) if template else None, named)
+    return report_text(result, format, lang or default_lang(), Path(template) if template else None, max_age, named)
 
 
 def batch(

@@ -71,15 +71,18 @@ def assess(
     catalogue: Catalogue | None = None,
     previous: Result | None = None,
     budget_cutoff: int = plan.DEFAULT_BUDGET_CUTOFF,
+    comparison: Comparison | None = None,
 ) -> Result:
     """Assess one answer sheet (already checked against its questionnaire). `previous`, an
     earlier assessment of the same municipality, adds the change since then; `budget_cutoff`
-    is the month by whose end next year's budget requests must be in."""
+    is the month by whose end next year's budget requests must be in. `comparison` replaces the
+    plain one where the two assessments answer different questionnaire versions."""
     scored = score(questionnaire, sheet)
     found = gapmod.find_gaps(questionnaire, catalogue, scored, sheet.assessed)
     phases = plan.schedule(found, sheet.assessed, budget_cutoff, scored.band)
     first = plan.first_actions(found, phases)
-    comparison = compare(previous.score, scored) if previous is not None else None
+    if comparison is None and previous is not None:
+        comparison = compare(previous.score, scored)
     return Result(
         sheet,
         questionnaire,
@@ -94,6 +97,18 @@ def assess(
     )
 
 
-def with_previous(current: Result, previous: Result) -> Result:
+def with_previous(current: Result, previous: Result, comparison: Comparison | None = None) -> Result:
     """`current` with the change since `previous` (an earlier assessment of the same municipality)."""
-    return assess(current.sheet, current.questionnaire, current.catalogue, previous, current.budget_cutoff)
+    return assess(current.sheet, current.questionnaire, current.catalogue, previous, current.budget_cutoff, comparison)
+
+
+def across_versions(current: Result, previous: Result, chain: list[Questionnaire]) -> Comparison:
+    """The change since `previous`, answered for an earlier version of the questionnaire (`chain`
+    leads from its version to the current one): like compared with like, and the rest named."""
+    from dxassess.migrate import comparable
+
+    old_sheet, new_sheet, skip = comparable(previous.sheet, current.sheet, chain)
+    old_score = score(current.questionnaire, old_sheet)
+    new_score = score(current.questionnaire, new_sheet)
+    versions = (previous.questionnaire.version, current.questionnaire.version)
+    return compare(old_score, new_score, versions, tuple(sorted(skip)))

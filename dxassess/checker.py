@@ -188,9 +188,37 @@ def _schema_problems(doc: Document, exc: Any, kind_of_file: str) -> list[Problem
             shown = (
                 Msg("", "") if isinstance(given, (dict, list)) or given is None else msg("schema.found", given=given)
             )
+            shown = _with_quoting_hint(shown, kind, loc, given)
             text = msg("schema.value", field=field, message=pydantic_message(err), shown=shown)
             problems.append(Problem(doc.path, line, col, "error", "DX100", text))
     return problems
+
+
+def _with_quoting_hint(shown: Msg, kind: str, loc: tuple[Any, ...], given: Any) -> Msg:
+    """Text where a number was written (`code: 011002` is read as the number 11002), or a number
+    in quotes (`max: "100"`): say how to write it."""
+    key = str(loc[-1]) if loc else "value"
+    is_number = isinstance(given, (int, float)) and not isinstance(given, bool)
+    if kind == "string_type" and is_number:
+        if key == "code" and isinstance(given, int) and 0 <= given < 1_000_000:
+            hint = msg("schema.quote_code", key=key, text=str(given).zfill(6))
+        else:
+            hint = msg("schema.quote_it", key=key, text=given)
+    elif kind in ("int_type", "float_type") and isinstance(given, str) and _looks_numeric(given):
+        hint = msg("schema.unquote_it", key=key, text=given.strip())
+    elif kind == "bool_type" and isinstance(given, str) and given.strip().lower() in ("true", "false"):
+        hint = msg("schema.unquote_it", key=key, text=given.strip().lower())
+    else:
+        return shown
+    return Msg(shown.en + hint.en, shown.ja + hint.ja)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def model_of(doc: Document, kind: str) -> tuple[Any, list[Problem]]:

@@ -6,6 +6,7 @@ questionnaire, the questionnaire of an answer file). They never read files.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dxassess import expr, lgcode
+from dxassess import expr, lgcode, register
 from dxassess.load import Document
 from dxassess.model import (
     AnswerSheet,
@@ -24,6 +25,7 @@ from dxassess.model import (
     QuestionBase,
     Questionnaire,
     ScaleQuestion,
+    YesNoQuestion,
 )
 from dxassess.problems import Problem
 from dxassess.text import Msg, msg
@@ -105,6 +107,18 @@ def check_languages(model: Questionnaire | Catalogue, ctx: Context) -> Iterator[
             )
         if extra:
             yield ctx.problem(loc, "DX206", msg("check.lang_extra", extra=", ".join(extra)))
+
+
+def check_control_characters(model: Questionnaire | Catalogue, ctx: Context) -> Iterator[Problem]:
+    """No text holds control characters (escape sequences, carriage returns, bidirectional
+    overrides): they would act on the terminal of every officer who runs the interview."""
+    from dxassess.controls import has_controls, printable
+
+    for loc, text in _texts(model, ()):
+        for lang, value in text.items():
+            if isinstance(value, str) and has_controls(value):
+                found = sorted({printable(c) for c in value if has_controls(c)})
+                yield ctx.problem(loc + (lang,), "DX221", msg("check.control_characters", chars=" ".join(found)))
 
 
 def _questions(q: Questionnaire) -> Iterator[tuple[tuple[Any, ...], Any]]:
@@ -238,23 +252,45 @@ def check_choices(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
 
 
 def _can_hold(question: Any, op: str, value: Any) -> bool:
-    """Whether `answer OP value` can ever be true for an answer the question accepts."""
-    if op in ("==", "!=", "in"):
-        return bool(question.accepts(value))
+    """Whether `answer OP value` can ever be true for an answer the question accepts (as the
+    evaluator compares: values of different kinds are never equal, nor unequal)."""
     numbers = isinstance(question, (NumericQuestion, ScaleQuestion))
-    if not numbers or isinstance(value, bool) or not isinstance(value, (int, float)):
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if op == "!=":  # true for some answer unless the kinds differ
+        if numbers:
+            return is_number
+        return isinstance(value, bool) if isinstance(question, YesNoQuestion) else isinstance(value, str)
+    if op in ("==", "in"):
+        if isinstance(question, ScaleQuestion):
+            return is_number and float(value).is_integer() and 0 <= value <= 5
+        return bool(question.accepts(value))
+    if not numbers or not is_number:
         return False  # ordering a yes/no or choice answer, or a number against text
     low, high = (question.min, question.max) if isinstance(question, NumericQuestion) else (0, 5)
-    return {"<": low < value, "<=": low <= value, ">": high > value, ">=": high >= value}.get(op, True)
+    return bool({"<": low < value, "<=": low <= value, ">": high > value, ">=": high >= value}.get(op, True))
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _comparison(node: Any) -> tuple[expr.Ref, str, Any] | None:
+    """`question OP literal`, also when written `literal OP question`."""
+    if isinstance(node, expr.Compare):
+        if isinstance(node.left, expr.Ref) and isinstance(node.right, expr.Literal):
+            return node.left, node.op, node.right.value
+        if isinstance(node.left, expr.Literal) and isinstance(node.right, expr.Ref):
+            return node.right, _FLIPPED[node.op], node.left.value
+    return None
 
 
 def _compared_literals(node: Any) -> Iterator[tuple[expr.Ref, str, Any]]:
-    if isinstance(node, expr.Compare) and isinstance(node.left, expr.Ref) and isinstance(node.right, expr.Literal):
-        yield node.left, node.op, node.right.value
+    found = _comparison(node)
+    if found is not None:
+        yield found
     elif isinstance(node, expr.InList) and isinstance(node.left, expr.Ref):
-        for item in node.items:
-            if isinstance(item, expr.Literal):
-                yield node.left, "in", item.value
+        values = [item.value for item in node.items if isinstance(item, expr.Literal)]
+        if len(values) == len(node.items):  # one finding for the whole list: `x in [...]`
+            yield node.left, "in", values
     elif isinstance(node, expr.BoolOp):
         for operand in node.operands:
             yield from _compared_literals(operand)
@@ -262,8 +298,44 @@ def _compared_literals(node: Any) -> Iterator[tuple[expr.Ref, str, Any]]:
         yield from _compared_literals(node.operand)
 
 
+def _holds(question: Any, op: str, value: Any) -> bool:
+    if op == "in":
+        return any(_can_hold(question, "==", v) for v in value)
+    return _can_hold(question, op, value)
+
+
+def _can_be_true(node: Any, earlier: dict[str, Any], want: bool = True) -> bool:
+    """Whether the condition can evaluate to `want` for some answers to the earlier questions.
+    Every comparison with an unanswered question is false, so anything can be false."""
+    if isinstance(node, expr.Not):
+        return _can_be_true(node.operand, earlier, not want)
+    if isinstance(node, expr.BoolOp):
+        results = [_can_be_true(o, earlier, want) for o in node.operands]
+        return all(results) if (node.op == "and") == want else any(results)
+    if not want:
+        return not isinstance(node, expr.Literal) or node.value is not True
+    found = _comparison(node)
+    if found is not None:
+        question = earlier.get(found[0].question_id)
+        return question is None or _can_hold(question, found[1], found[2])
+    if isinstance(node, expr.Compare) and isinstance(node.left, expr.Literal) and isinstance(node.right, expr.Literal):
+        return expr.evaluate(node, {})
+    if isinstance(node, expr.InList) and isinstance(node.left, expr.Ref):
+        question = earlier.get(node.left.question_id)
+        values = [item.value for item in node.items if isinstance(item, expr.Literal)]
+        return question is None or len(values) < len(node.items) or _holds(question, "in", values)
+    if isinstance(node, expr.Literal):
+        return node.value is True
+    if isinstance(node, expr.Ref):  # true only when the answer is `true`
+        question = earlier.get(node.question_id)
+        return question is None or isinstance(question, YesNoQuestion)
+    return True
+
+
 def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
-    """`when` parses, refers only to earlier questions, and can be true (else unreachable)."""
+    """`when` parses, refers only to earlier questions, and can be true (else unreachable): every
+    comparison with a value its question can never have is named, and a condition that can never
+    hold as a whole (`not (x < 100)` where x is at most 20) is reported too."""
     earlier: dict[str, Any] = {}
     for loc, question in _questions(q):
         if question.when is not None:
@@ -281,15 +353,21 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                             "DX205",
                             msg("check.when_reference", ref=ref.question_id, where=where),
                         )
+                named = False
                 for ref, op, value in _compared_literals(tree):
                     target = earlier.get(ref.question_id)
-                    if target is not None and not _can_hold(target, op, value):
+                    if target is not None and not _holds(target, op, value):
+                        named = True
                         yield ctx.problem(
                             loc + ("when",),
                             "DX213",
                             msg("check.when_never", ref=ref.question_id, value=value),
                             severity="warning",
                         )
+                if not named and not _can_be_true(tree, earlier):
+                    yield ctx.problem(
+                        loc + ("when",), "DX213", msg("check.when_never_true", when=question.when), severity="warning"
+                    )
         earlier[question.id] = question
 
 
@@ -416,6 +494,7 @@ def check_migration(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
 
 QUESTIONNAIRE_RULES: list[Rule] = [
     check_languages,
+    check_control_characters,
     check_unique_ids,
     check_id_prefix,
     check_weights,
@@ -482,7 +561,7 @@ def check_catalogue_ids(c: Catalogue, ctx: Context) -> Iterator[Problem]:
                     )
 
 
-CATALOGUE_RULES: list[Rule] = [check_languages, check_section_ids, check_catalogue_ids]
+CATALOGUE_RULES: list[Rule] = [check_languages, check_control_characters, check_section_ids, check_catalogue_ids]
 
 
 def value_problem(question: QuestionBase, value: Any) -> Msg | None:
@@ -507,6 +586,37 @@ def check_code(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
                 expected=lgcode.prefecture_of(a.municipality.code),
             ),
         )
+
+
+def check_register(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """The code belongs to a municipality of the register and the file names it (a sheet that pairs
+    011002 with 札幌町 is noticed); a code of no municipality passes only in a file marked
+    `synthetic: true`, and such a file does not borrow a real municipality's code."""
+    m = a.municipality
+    if lgcode.code_problem_msg(m.code):
+        return  # check_code reports it
+    entry = register.lookup(m.code)
+    if a.synthetic:
+        if entry is not None:
+            where = ("synthetic",)
+            text = msg("check.synthetic_real", code=m.code, name=entry.name, prefecture=entry.prefecture)
+            yield ctx.problem(where, "DX312", text, severity="warning")
+        return
+    if entry is None:
+        yield ctx.problem(("municipality", "code"), "DX311", msg("check.unknown_code", code=m.code))
+        return
+    if entry.kind == "ward":
+        city = register.lookup(entry.parent or "")
+        text = msg("check.ward_code", code=m.code, city=city.name if city else "", city_code=entry.parent or "")
+        yield ctx.problem(("municipality", "code"), "DX311", text)
+        return
+    if not register.name_matches(m.code, m.name):
+        text = msg("check.name_mismatch", name=m.name, code=m.code, expected=entry.name, prefecture=entry.prefecture)
+        yield ctx.problem(("municipality", "name"), "DX310", text, severity="warning")
+    if m.kind is not None and m.kind != entry.kind:
+        label = msg(f"register.kind_{entry.kind}")
+        text = msg("check.kind_mismatch", kind=m.kind, code=m.code, expected=entry.name, label=label)
+        yield ctx.problem(("municipality", "kind"), "DX310", text, severity="warning")
 
 
 def check_questionnaire_known(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
@@ -631,11 +741,48 @@ def check_private_notes(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
         )
 
 
+def check_conflicts(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """A merged file where parts answered a question differently is not scored until someone
+    decides: a score must never rest on an answer nobody chose."""
+    from dxassess.merge import given_msg
+
+    for qid, given in a.conflicts.items():
+        entries: list[tuple[str, dict[str, Any], dt.date | None]] = [
+            (name, answer.model_dump(exclude_defaults=True), None) for name, answer in given.items()
+        ]
+        yield ctx.problem(
+            ("conflicts", qid), "DX501", msg("merge.conflict", qid=qid, given=given_msg(entries)), key=True
+        )
+
+
+# No assessment against the national DX plan can be older than its first edition: 総務省
+# 「自治体DX推進計画」1.0, of 2020-12-25.
+EARLIEST_ASSESSMENT = dt.date(2020, 12, 25)
+
+
+def check_dates(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """The assessment date and the dates answers were given are plausible: not before the
+    national DX plan existed, not in the future (a typo such as 0001-01-01 or 2062 for 2026
+    would put the assessment in the wrong fiscal year and reorder every comparison)."""
+    today = dt.date.today()
+    dates: list[tuple[tuple[Any, ...], dt.date]] = [(("assessed",), a.assessed)]
+    dates += [(("answers", qid, "answered_on"), x.answered_on) for qid, x in a.answers.items() if x.answered_on]
+    for loc, date in dates:
+        if date < EARLIEST_ASSESSMENT:
+            why = msg("check.date_too_early", date=date.isoformat(), earliest=EARLIEST_ASSESSMENT.isoformat())
+            yield ctx.problem(loc, "DX314", why, severity="warning")
+        elif date > today:
+            yield ctx.problem(loc, "DX314", msg("check.date_future", date=date.isoformat()), severity="warning")
+
+
 ANSWER_RULES: list[Rule] = [
     check_code,
+    check_register,
     check_questionnaire_known,
     check_answers,
     check_hidden_answers,
+    check_conflicts,
+    check_dates,
     check_sharing_contact,
     check_contact_personal,
     check_private_notes,

@@ -57,6 +57,17 @@ class SheetFormat(str, Enum):
     yaml = "yaml"
 
 
+class OwnerChoice(str, Enum):
+    """The departments questions name as their usual owner (dxassess.model.Owner)."""
+
+    dx = "dx"
+    personnel = "personnel"
+    finance = "finance"
+    general_affairs = "general_affairs"
+    departments = "departments"
+    executive = "executive"
+
+
 # -- options every command shares, defined once ---------------------------------------------
 
 LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
@@ -70,6 +81,32 @@ QuestionnaireOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+# -- team assessment: a part of the questionnaire, handed out by domain or by owner
+DomainOpt = Annotated[
+    list[str] | None,
+    typer.Option("--domain", help="A part: the questions of this domain (repeatable).", show_default=False),
+]
+OwnerOpt = Annotated[
+    list[OwnerChoice] | None,
+    typer.Option(
+        "--owner",
+        help="A part: the questions this department usually owns (repeatable); with --domain, both must match.",
+        show_default=False,
+    ),
+]
+PartOpt = Annotated[str | None, typer.Option("--part", help="Name of the part (default: from the selection).")]
+RespondentOpt = Annotated[
+    str | None, typer.Option("--respondent", help="Who answers the part: a section or post, e.g. 人事課.")
+]
+MaxAgeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-age",
+        min=1,
+        max=120,
+        help="Flag answers given more than this many months ago (default: 12); expired evidence is always flagged.",
+    ),
+]
 CutoffOpt = Annotated[
     int | None,
     typer.Option(
@@ -78,6 +115,15 @@ CutoffOpt = Annotated[
         max=12,
         help="Month by whose end next year's budget requests must be in (default: 10, October); "
         "decides when actions that need money can start.",
+    ),
+]
+# Input paths are given `readable=False`: dxassess checks and reports an unreadable input itself,
+# as one line with exit code 1 (typer's own check would be a usage error, exit code 2).
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Overwrite answer files that dxassess did not write, or that were edited after it wrote them.",
     ),
 ]
 
@@ -95,7 +141,9 @@ def _lang(value: Any = None) -> str:
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line.rstrip("\n") + "\n")
+    from dxassess.controls import printable
+
+    sys.stderr.write(printable(line.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 
@@ -105,25 +153,114 @@ def _interrupted(lang: str) -> str:
     return text("report.interrupted", lang)
 
 
+class _StdoutFailed(OSError):
+    """A write to standard output failed. Still an OSError, so that the interview treats it as a
+    terminal gone away, as before; elsewhere it becomes one error line with exit code 1."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+    def error(self) -> DxassessError:
+        from dxassess.errors import OutputError
+
+        return OutputError(self.message)
+
+
+class _Stdout:
+    """Standard output while a command runs: a write or flush that fails (a full disk, an I/O
+    error, a closed stream) raises _StdoutFailed, which the command reports as one line with
+    exit code 1. A broken pipe (the reader left, as `| head` does) stays BrokenPipeError."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.failed = False
+
+    def _call(self, name: str, *args: Any) -> Any:
+        from dxassess.text import msg
+
+        if self._inner is None:
+            self.failed = True
+            raise _StdoutFailed(msg("output.stdout_closed"))
+        try:
+            return getattr(self._inner, name)(*args)
+        except (BrokenPipeError, _StdoutFailed):  # the latter from a watch around the real stream
+            self.failed = True
+            raise
+        except (OSError, ValueError) as exc:  # ValueError: the stream was closed
+            from dxassess.files import reason_of
+
+            self.failed = True
+            reason = reason_of(exc) if isinstance(exc, OSError) else msg("output.stdout_closed")
+            raise _StdoutFailed(msg("output.stdout", reason=reason)) from None
+
+    def write(self, data: str) -> Any:
+        return self._call("write", data)
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._inner.isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def flush(self) -> Any:
+        return self._call("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def silence(self) -> None:
+        """After a failed write: nothing more may fail at exit (see `files.silence`)."""
+        from dxassess.files import silence
+
+        silence(self._inner)
+
+
 def handled(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn core errors into one line on stderr (in the command's language) and the documented
-    exit code."""
+    exit code. Standard output is watched (`_Stdout`): a full disk or a closed stream is an
+    error line too, never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = _lang(kwargs.get("lang"))
+        stdout = _Stdout(sys.stdout)
+        sys.stdout = stdout
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if stdout._inner is not None and not stdout.failed:
+                    stdout.flush()  # a full disk shows here: report it while we can
         except DxassessError as exc:
             _err(exc.one_line(lang))
             raise typer.Exit(int(exc.exit_code)) from None
+        except _StdoutFailed as exc:
+            _err(exc.error().one_line(lang))
+            raise typer.Exit(int(ExitCode.INPUT)) from None
         except KeyboardInterrupt:
             _err(_interrupted(lang))
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
+        finally:
+            sys.stdout = stdout._inner
+            if stdout.failed:
+                stdout.silence()
 
     return wrapper
+
+
+def _given(value: str | None, option: str = "--output") -> Path | None:
+    """A path option as a Path; an empty value (an unset variable in a script, `-o ''`) is a
+    usage error rather than the current folder."""
+    if value is None:
+        return None
+    if not value.strip():
+        from dxassess.text import msg
+
+        raise UsageError(msg("cmd.empty_path", option=option))
+    return Path(value)
 
 
 def _version(value: bool) -> None:
@@ -144,7 +281,7 @@ def _root(
 @app.command()
 @handled
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).", readable=False)],
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
     questionnaire: QuestionnaireOpt = None,
@@ -180,31 +317,57 @@ def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
 @app.command()
 @handled
 def score(
-    answers: Annotated[list[Path], typer.Argument(help="Answer files.")],
+    answers: Annotated[
+        list[Path], typer.Argument(help="Answer files (with --progress: part files and sheets).", readable=False)
+    ],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    progress: Annotated[
+        bool,
+        typer.Option(
+            "--progress",
+            help="Team progress instead of scores: per part and per department, questions answered, "
+            "skipped, in conflict, for review, open.",
+        ),
+    ] = False,
+    max_age: MaxAgeOpt = None,
 ) -> None:
     """Score answer files: a table, or JSON. 回答ファイルを採点します。"""
+    if progress:
+        from dxassess.commands.team import run_progress
+
+        raise typer.Exit(run_progress(answers, as_json, _lang(lang), questionnaire))
     from dxassess.commands.assess import run_score
 
-    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire, budget_cutoff))
+    raise typer.Exit(run_score(answers, as_json, _lang(lang), questionnaire, budget_cutoff, max_age))
 
 
 @app.command()
 @handled
 def report(
-    answers: Annotated[Path, typer.Argument(help="The answer file.")],
+    answers: Annotated[Path, typer.Argument(help="The answer file.", readable=False)],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
-    template: Annotated[
-        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).")
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output file (default: stdout). A symbolic link is written through to its target; "
+            "a device, FIFO or socket is refused, and so is any file the command reads.",
+        ),
     ] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="An earlier answer file to compare.")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).", readable=False)
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="An earlier answer file to compare.", readable=False)
+    ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
     budget_cutoff: CutoffOpt = None,
+    max_age: MaxAgeOpt = None,
     peers: Annotated[
         Path | None,
         typer.Option(
@@ -218,15 +381,26 @@ def report(
     from dxassess.commands.assess import run_report
 
     raise typer.Exit(
-        run_report(answers, fmt.value, output, template, previous, _lang(lang), questionnaire, budget_cutoff, peers)
+        run_report(
+            answers,
+            fmt.value,
+            _given(output),
+            template,
+            previous,
+            _lang(lang),
+            questionnaire,
+            budget_cutoff,
+            max_age,
+            peers,
+        )
     )
 
 
 @app.command()
 @handled
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier answer file.")],
-    new: Annotated[Path, typer.Argument(help="The later answer file.")],
+    old: Annotated[Path, typer.Argument(help="The earlier answer file.", readable=False)],
+    new: Annotated[Path, typer.Argument(help="The later answer file.", readable=False)],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -241,74 +415,142 @@ def compare(
 @handled
 def sample(
     count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the answer files into.")],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder to write the answer files into. A file there that dxassess did not write "
+            "(or that was edited since) is kept, unless --force.",
+        ),
+    ],
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Write realistic synthetic answer files for demos and benchmarks. 架空の回答ファイルを作成します。"""
     from dxassess.commands.generate import run_sample
 
-    raise typer.Exit(run_sample(count, output, seed, questionnaire, _lang(lang)))
+    raise typer.Exit(run_sample(count, Path(_given(output) or "."), seed, questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def run(
     questionnaire: QuestionnaireOpt = None,
-    answers: Annotated[Path | None, typer.Option("--answers", "-a", help="Answer file to create or resume.")] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answer file to create or resume. A symbolic link, or a file with other hard links, "
+            "is written through: every name sees the answers.",
+        ),
+    ] = None,
     municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
     code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
     population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
     lang: LangOpt = None,
+    domain: DomainOpt = None,
+    owner: OwnerOpt = None,
+    part: PartOpt = None,
+    respondent: RespondentOpt = None,
+    max_age: MaxAgeOpt = None,
 ) -> None:
     """The interactive assessment, saved answer by answer. 対話形式で診断します（回答は都度保存）。"""
     from dxassess.commands.interview import run_interview
 
-    raise typer.Exit(run_interview(questionnaire, answers, municipality, code, population, _lang(lang)))
+    team = _team(domain, owner, part, respondent, max_age)
+    path = _given(answers, "--answers")
+    raise typer.Exit(run_interview(questionnaire, path, municipality, code, population, _lang(lang), team))
 
 
 @app.command()
 @handled
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    output_text: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write. A symbolic link is written through to its target; a device, FIFO "
+            "or socket is refused.",
+        ),
+    ],
     fmt: Annotated[
         SheetFormat | None,
         typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
     ] = None,
     questionnaire: QuestionnaireOpt = None,
+    prefecture: Annotated[
+        str | None,
+        typer.Option(
+            "--prefecture",
+            help="Pre-fill one row per municipality of this prefecture (code, name, prefecture); csv or xlsx.",
+        ),
+    ] = None,
     lang: LangOpt = None,
+    domain: DomainOpt = None,
+    owner: OwnerOpt = None,
+    part: PartOpt = None,
+    respondent: RespondentOpt = None,
 ) -> None:
     """Write a blank answer sheet to send to municipalities. 配布用の回答シートを作成します。"""
     from dxassess.commands.sheets import SUFFIXES, run_template
 
+    output = Path(_given(output_text) or ".")
     if fmt is None:
         suffix = output.suffix.lower()
         chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
     else:
         chosen = fmt.value
-    raise typer.Exit(run_template(output, chosen, questionnaire, _lang(lang)))
+    raise typer.Exit(
+        run_template(
+            output, chosen, questionnaire, _lang(lang), _team(domain, owner, part, respondent, None), prefecture
+        )
+    )
 
 
 @app.command(name="import")
 @handled
 def import_(
-    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the answer files.")],
+    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.", readable=False)],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Folder for the answer files. A file there that dxassess did not write (or that "
+            "was edited since) is kept, unless --force.",
+        ),
+    ],
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Turn sheet rows into one answer file per municipality. シートを回答ファイルに変換します。"""
     from dxassess.commands.sheets import run_import
 
-    raise typer.Exit(run_import(sheets, output, questionnaire, _lang(lang)))
+    raise typer.Exit(run_import(sheets, Path(_given(output) or "."), questionnaire, _lang(lang), force))
 
 
 @app.command()
 @handled
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.", readable=False)
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Output folder. After the run it holds exactly this run's outputs: reports an "
+            "earlier batch wrote for inputs no longer scored are removed (files batch did not "
+            "write are left alone).",
+        ),
+    ],
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
     ] = None,
@@ -320,6 +562,7 @@ def batch(
         typer.Option(
             "--previous",
             help="A previous batch's output folder: add the change since then. 前回の一括採点の出力フォルダ（前回からの変化を加えます）。",
+            readable=False,
         ),
     ] = None,
     fresh: Annotated[
@@ -334,20 +577,144 @@ def batch(
     from dxassess.commands.batch import run_batch
 
     raise typer.Exit(
-        run_batch(inputs, output, jobs, _lang(lang), questionnaire, budget_cutoff, previous=previous, fresh=fresh)
+        run_batch(
+            inputs,
+            Path(_given(output) or "."),
+            jobs,
+            _lang(lang),
+            questionnaire,
+            budget_cutoff,
+            previous=previous,
+            fresh=fresh,
+        )
     )
 
 
+@app.command()
+@handled
+def migrate(
+    answers: Annotated[
+        Path, typer.Argument(help="The answer file of an earlier questionnaire version.", readable=False)
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="The answer file to write.")],
+    to: Annotated[str | None, typer.Option("--to", help="The version to carry it to (default: the newest).")] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Carry an answer file to a newer version of its questionnaire. 回答ファイルを新しい版に移行します。"""
+    from dxassess.commands.migrate import run_migrate
+
+    raise typer.Exit(run_migrate(answers, Path(_given(output) or "."), to, questionnaire, _lang(lang)))
+
+
+@app.command()
+@handled
+def municipalities(
+    query: Annotated[
+        str | None, typer.Argument(help="A code, or part of a name or its reading (札幌, さっぽろ).")
+    ] = None,
+    prefecture: Annotated[
+        str | None, typer.Option("--prefecture", help="Only this prefecture: 福井県, 福井, ふくい or 18.")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only this kind: prefecture, designated_city, core_city, city, special_ward, town, village, "
+            "ward (or 中核市, 町 …).",
+        ),
+    ] = None,
+    wards: Annotated[bool, typer.Option("--wards", help="List the wards of designated cities too.")] = False,
+    as_json: JsonOpt = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Output CSV (UTF-8 with BOM).")] = False,
+    update: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--update",
+            help="Update the register from the ministry's list (XLSX, or CSV of its sheets; repeat for both sheets).",
+            readable=False,
+        ),
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """List or search the register of municipalities; update it. 市区町村一覧を表示・検索・更新します。"""
+    from dxassess.commands.municipalities import run_municipalities
+
+    raise typer.Exit(run_municipalities(query, prefecture, kind, wards, as_json, as_csv, update or [], _lang(lang)))
+
+
+@app.command()
+@handled
+def merge(
+    parts: Annotated[
+        list[Path],
+        typer.Argument(help="Part files: answer files, or CSV/XLSX sheets (a row is a part).", readable=False),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", help="The merged answer file (updated if it exists).")],
+    prefer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--prefer",
+            help="Decide conflicts: newest (latest answered_on, else the part's date) or a part's name; "
+            "repeatable, tried in order. Without it conflicts stay open and are listed.",
+            show_default=False,
+        ),
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="With sheets: the municipality whose rows to merge.")
+    ] = None,
+    questionnaire: QuestionnaireOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Merge the parts of a team assessment into one answer file. 部署別の部分回答を統合します。"""
+    from dxassess.commands.team import run_merge
+
+    raise typer.Exit(run_merge(parts, Path(_given(output) or "."), prefer or [], questionnaire, code, _lang(lang)))
+
+
+def _team(
+    domain: list[str] | None,
+    owner: list[OwnerChoice] | None,
+    part: str | None,
+    respondent: str | None,
+    max_age: int | None,
+) -> dict[str, Any]:
+    """The team-assessment options of `run` and `template`, as plain values."""
+    return {
+        "domains": list(domain or []),
+        "owners": [o.value for o in owner or []],
+        "name": part,
+        "respondent": respondent,
+        "max_age": max_age,
+    }
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Standard output is watched here too, for what is printed
+    outside a command (`--help`, `--version`)."""
+    stdout = _Stdout(sys.stdout)
+    sys.stdout = stdout
     try:
-        app()
+        try:
+            app()
+        finally:
+            if stdout._inner is not None and not stdout.failed:
+                stdout.flush()
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
+    except _StdoutFailed as exc:
+        _err(exc.error().one_line(_lang()))
+        sys.exit(int(ExitCode.INPUT))
     except KeyboardInterrupt:
         _err(_interrupted(_lang()))
         sys.exit(int(ExitCode.INTERRUPTED))
+    except BrokenPipeError:
+        sys.exit(int(ExitCode.OK))
+    finally:
+        sys.stdout = stdout._inner
+        if stdout.failed:
+            stdout.silence()
 
 
 __all__ = ["app", "main", "ExitCode", "UsageError"]

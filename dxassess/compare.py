@@ -38,6 +38,8 @@ class Comparison:
     overall: Change
     domains: tuple[Change, ...]
     questions: tuple[Change, ...]
+    versions: tuple[str, str] = ("", "")  # the questionnaire versions compared (old, new)
+    not_comparable: tuple[str, ...] = ()  # question ids whose meaning differs between the versions
 
     def counts(self) -> dict[str, int]:
         out = {"improved": 0, "worsened": 0, "unchanged": 0}
@@ -47,8 +49,11 @@ class Comparison:
         return out
 
 
-def compare(old: Score, new: Score) -> Comparison:
-    """Compare two scores; questions and domains match by id (across questionnaire versions)."""
+def compare(
+    old: Score, new: Score, versions: tuple[str, str] = ("", ""), not_comparable: tuple[str, ...] = ()
+) -> Comparison:
+    """Compare two scores; questions and domains match by id. Across questionnaire versions the
+    caller first makes both comparable (dxassess.migrate.comparable) and names what is not."""
     delta, status = _status(old.overall, new.overall)
     overall = Change("overall", old.overall, new.overall, delta, status)
     old_domains = {d.domain_id: d.score for d in old.domains}
@@ -72,5 +77,7 @@ def compare(old: Score, new: Score) -> Comparison:
             status = "new"
         elif qid not in new_q:
             status = "removed"
+        if qid in not_comparable:
+            delta, status = None, "not_comparable"
         questions.append(Change(qid, o, n, delta, status))
-    return Comparison(overall, tuple(domains), tuple(questions))
+    return Comparison(overall, tuple(domains), tuple(questions), versions, not_comparable)

@@ -53,7 +53,9 @@ class DxassessError(Exception):
                 if self.col:
                     where += f":{self.col}"
             where += ": "
-        return f"{where}error: {self.code} {self.text(lang)}".replace("\n", " ")
+        from dxassess.controls import printable
+
+        return printable(f"{where}error: {self.code} {self.text(lang)}".replace("\n", " "))
 
 
 class InputError(DxassessError):

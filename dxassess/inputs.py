@@ -27,6 +27,7 @@ class Assessment:
     questionnaire: Questionnaire
     catalogue: Catalogue | None
     doc: Document | None = None
+    warnings: tuple[Problem, ...] = ()  # what validate would warn about (a name that does not match its code)
 
 
 def _answers(
@@ -67,22 +68,27 @@ def check_file(path: Path | str, search: Path | None = None, resolver: Resolver 
     return check_document(doc, search, resolver)
 
 
-def assessment_from_document(doc: Document, search: Path | None = None, resolver: Resolver = RESOLVER) -> Assessment:
-    """A parsed answer file → Assessment. Raises InvalidFile."""
+def assessment_from_document(
+    doc: Document, search: Path | None = None, resolver: Resolver = RESOLVER, ignore: frozenset[str] = frozenset()
+) -> Assessment:
+    """A parsed answer file → Assessment. Raises InvalidFile. Errors with a code in `ignore` do
+    not stop it (progress reads merged files with open conflicts, DX501)."""
     kind = checker.detect_kind(doc)
     if kind != "answers":
         raise checker.not_a(doc, kind, "answers")
     sheet, questionnaire, catalogue, problems = _answers(doc, search, resolver)
-    errors = [p for p in problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error" and p.code not in ignore]
     if errors or sheet is None or questionnaire is None:
         raise InvalidFile(errors or problems)
-    return Assessment(doc.path, sheet, questionnaire, catalogue, doc)
+    return Assessment(doc.path, sheet, questionnaire, catalogue, doc, tuple(problems))
 
 
-def load_assessment(path: Path | str, search: Path | None = None, resolver: Resolver = RESOLVER) -> Assessment:
+def load_assessment(
+    path: Path | str, search: Path | None = None, resolver: Resolver = RESOLVER, ignore: frozenset[str] = frozenset()
+) -> Assessment:
     """An answer file → Assessment (answers, questionnaire, catalogue). Raises InvalidFile."""
     try:
-        return assessment_from_document(read_document(path), search, resolver)
+        return assessment_from_document(read_document(path), search, resolver, ignore)
     except LoadFailure as exc:
         raise InvalidFile([exc.problem]) from None
 

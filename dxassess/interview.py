@@ -2,13 +2,18 @@
 
 Terminal I/O is injected (`Terminal`: a rich Console and a `read_line(prompt)` function), so the
 whole session runs in tests from scripted input. Keys follow contract.md: numbers answer,
-Enter keeps the current answer, `?` help, `b` back, `s` skip, `n` note, `r` review, `q` quit.
+Enter keeps the current answer, `?` help, `b` back, `s` skip, `n` note, `r` review, `q` quit;
+and `c` confirms that an answer still holds (its evidence expired, or it is old).
+
+A part of a team assessment (`only`: its question ids) asks only those questions, and each
+answer records who gave it and when (`answered_by`, `answered_on`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,8 +21,9 @@ from typing import Any, Protocol
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from dxassess import lgcode, typed
+from dxassess import lgcode, parts, provenance, register, typed
 from dxassess.answerfile import AnswerFile
+from dxassess.controls import printable
 from dxassess.interview_view import (
     default_key,
     help_screen,
@@ -31,6 +37,7 @@ from dxassess.scoring import visible_questions
 from dxassess.text import text
 
 NA_KEY = "x"  # the key the interview shows for N/A; the shared words are accepted too
+CONFIRM_KEY = "c"  # confirm that an answer still holds
 
 
 @dataclass
@@ -45,7 +52,7 @@ class Terminal:
     ) -> None:
         """Print a line (or a renderable). `soft_wrap` leaves long lines to the terminal (commands
         people copy); `clip` cuts a long line to one row with an ellipsis."""
-        renderable = Text(text, style=style or "") if isinstance(text, str) else text
+        renderable = Text(printable(text, multiline=True), style=style or "") if isinstance(text, str) else text
         if clip:
             self.console.print(renderable, no_wrap=True, overflow="ellipsis")
         else:
@@ -109,8 +116,21 @@ class Interview:
     """One questionnaire answered into one answer file."""
 
     def __init__(
-        self, questionnaire: Questionnaire, answers: AnswerFile, lang: str, term: Terminal, catalogue: Any = None
+        self,
+        questionnaire: Questionnaire,
+        answers: AnswerFile,
+        lang: str,
+        term: Terminal,
+        catalogue: Any = None,
+        only: Iterable[str] | None = None,
+        respondent: str | None = None,
+        today: dt.date | None = None,
+        max_age: int | None = None,
     ) -> None:
+        self.only = None if only is None else list(only)  # a part: its question ids
+        self.respondent = respondent
+        self.today = today or dt.date.today()
+        self.max_age = max_age or provenance.DEFAULT_MAX_AGE
         self.questionnaire = questionnaire
         self.answers = answers
         self.lang = lang
@@ -126,11 +146,28 @@ class Interview:
     # -- state ------------------------------------------------------------------------------
 
     def visible(self) -> list[str]:
+        if self.only is not None:
+            return parts.asked(self.questionnaire, self.answers.values(), self.only)
         shown = visible_questions(self.questionnaire, self.answers.values())
         return [qid for qid in self.order if qid in shown]
 
+    def stale(self, qid: str) -> str | None:
+        """`expired` or `old` when the answer needs confirming today, else None."""
+        answer = self.answers.answer(qid)
+        return provenance.staleness(answer, self.today, self.max_age) if answer else None
+
+    def stale_answers(self) -> list[str]:
+        return [qid for qid in self.visible() if self.answers.is_answered(qid) and self.stale(qid)]
+
+    def stamp(self, qid: str) -> dict[str, Any] | None:
+        """Who answered and when, recorded in a part, or where the answer already carries a date."""
+        current = self.answers.answer(qid) or {}
+        if self.only is None and not current.get("answered_on"):
+            return None
+        return {"answered_on": self.today, "answered_by": self.respondent}
+
     def unanswered(self) -> list[str]:
-        return [qid for qid in self.visible() if not self.answers.is_answered(qid)]
+        return [qid for qid in self.visible() if self.answers.needs_answer(qid)]
 
     def hidden_answered(self) -> list[str]:
         shown = set(self.visible())
@@ -192,26 +229,31 @@ class Interview:
                 self.term.say(text("interview.need_answer", self.lang))
             elif key == "":
                 self.last = qid
+                self.answers.asked(qid)  # a carried answer, confirmed
                 return "next"
+            elif key == CONFIRM_KEY:
+                if self.confirm(qid):
+                    return "next"
             elif key == "s":
-                self.answers.set_skipped(qid, self.order)
+                self.answers.set_skipped(qid, self.order, self.stamp(qid))
                 return self.saved(question)
             elif key == NA_KEY or key in typed.NA:
                 if not question.na_allowed:
                     self.term.say(text("interview.na_not_allowed", self.lang))
                     continue
-                self.answers.set_na(qid, self.order)
+                self.answers.set_na(qid, self.order, self.stamp(qid))
                 return self.saved(question)
             else:
                 value, problem = parse_answer(self.questionnaire, question, key, self.lang)
                 if problem:
                     self.term.say(problem)
                     continue
-                self.answers.set_value(qid, value, self.order)
+                self.answers.set_value(qid, value, self.order, self.stamp(qid))
                 return self.saved(question)
 
     def saved(self, question: Any) -> str:
         self.last = question.id
+        self.answers.asked(question.id)
         shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
         self.term.say(text("interview.saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
         return "next"
@@ -233,8 +275,65 @@ class Interview:
                 domains,
                 self.term.console.width,
                 self.lang,
+                self.stale_label(question.id),
             )
         )
+
+    # -- confirming answers whose evidence expired or that are old ---------------------------
+
+    def stale_label(self, qid: str) -> str | None:
+        flag = self.stale(qid)
+        if flag is None:
+            return None
+        answer = self.answers.answer(qid) or {}
+        day = provenance.expires(answer) if flag == provenance.EXPIRED else answer.get("answered_on")
+        return text(f"interview.stale_{flag}", self.lang, date=str(day), months=self.max_age)
+
+    def confirm(self, qid: str) -> bool:
+        """`c`: the answer still holds. It is dated today; evidence that expired asks for its new
+        expiry date (Enter removes the date). False when there is no answer to confirm."""
+        if not self.answers.is_answered(qid):
+            self.term.say(text("interview.no_answer_to_confirm", self.lang))
+            return False
+        stamp = {"answered_on": self.today, "answered_by": self.respondent}
+        until = provenance.expires(self.answers.answer(qid) or {})
+        expires: dt.date | None | bool = False
+        if until is not None and until < self.today:
+            expires = self.ask_expiry()
+        self.answers.confirm(qid, stamp, expires)
+        self.last = qid
+        self.term.say(text("interview.confirmed", self.lang, qid=qid, date=self.today.isoformat()), style="dim")
+        return True
+
+    def ask_expiry(self) -> dt.date | None:
+        while True:
+            try:
+                raw = typed.normalised(self.term.ask(text("interview.ask_expiry", self.lang)))
+            except EOFError:
+                return None
+            if not raw:
+                return None
+            try:
+                day = dt.date.fromisoformat(raw)
+            except ValueError:
+                self.term.say(text("interview.bad_expiry", self.lang))
+                continue
+            if day < self.today:
+                self.term.say(text("interview.past_expiry", self.lang))
+                continue
+            return day
+
+    def confirm_stale(self) -> str:
+        """After the unanswered questions: each answer that needs confirming, shown once (Enter
+        keeps it as it is, c confirms it, a new answer replaces it). "done", or "quit"."""
+        waiting = self.stale_answers()
+        i = 0
+        while i < len(waiting):
+            action = self.ask(waiting[i])
+            if action == "quit":
+                return "quit"
+            i = max(0, i - 1) if action == "back" else i + 1
+        return "done"
 
     # -- notes and review marks ------------------------------------------------------------
 
@@ -373,7 +472,7 @@ def code_reason(code: str, lang: str) -> str | None:
     """Why `code` is not a municipality's code, in `lang`; None when it is valid."""
     if lgcode.code_problem(code) is None:
         return None
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # int() refuses other digits
         return text("interview.code_digits", lang)
     if not 1 <= int(code[:2]) <= 47:
         return text("interview.code_prefecture", lang, pref=code[:2])
@@ -391,12 +490,31 @@ def parse_population(raw: str) -> int | None:
     return int(digits) if 1 <= int(digits) <= MAX_POPULATION else None
 
 
+def register_reason(code: str, lang: str) -> str | None:
+    """Why a valid code is not a municipality's of the register (none has it, or it is a ward's),
+    in `lang`; None when it is one."""
+    entry = register.lookup(code)
+    if entry is None:
+        return text("interview.code_unknown", lang)
+    if entry.kind == "ward":
+        city = register.lookup(entry.parent or "")
+        return text("interview.code_ward", lang, city=city.name if city else "", city_code=entry.parent or "")
+    return None
+
+
+def identified(code: str, lang: str) -> str:
+    """The municipality of a code as the register has it: 札幌市（北海道・政令指定都市）."""
+    entry = register.lookup(code)
+    assert entry is not None
+    return text("interview.identified", lang, name=entry.name, prefecture=entry.prefecture, kind=entry.label(lang))
+
+
 def ask_code(term: Terminal, lang: str) -> str:
+    """A municipality's code of the register, asked until one is given."""
     while True:
         code = lgcode.normalise(term.ask(text("interview.ask_code", lang)))
-        reason = code_reason(code, lang)
+        reason = code_reason(code, lang) or register_reason(code, lang)
         if reason is None:
-            term.say(text("interview.prefecture_is", lang, prefecture=lgcode.prefecture_of(code)), style="dim")
             return code
         term.say(reason)
 
@@ -409,9 +527,18 @@ def ask_name(term: Terminal, lang: str) -> str:
         term.say(text("interview.name_empty", lang))
 
 
-def ask_population(term: Terminal, lang: str) -> int:
+def ask_population(term: Terminal, lang: str, default: int | None = None) -> int:
+    """The population; Enter alone accepts `default` (the register's figure, where it has one)."""
+    prompt = (
+        text("interview.ask_population_default", lang, default=f"{default:,}")
+        if default
+        else text("interview.ask_population", lang)
+    )
     while True:
-        population = parse_population(term.ask(text("interview.ask_population", lang)))
+        raw = term.ask(prompt)
+        if default and not raw.strip():
+            return default
+        population = parse_population(raw)
         if population is not None:
             return population
         term.say(text("interview.bad_population", lang))

@@ -15,8 +15,16 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from dxassess.controls import printable
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
-from dxassess.text import pick, text
+from dxassess.text import pick as pick_language
+from dxassess.text import text
+
+
+def pick(texts: Any, lang: str) -> str:
+    """A questionnaire or catalogue text in `lang`, safe for the terminal (control characters
+    written as visible escapes: no text from a file can act on the terminal)."""
+    return printable(pick_language(texts, lang), multiline=True)
 
 
 def number(value: float) -> str:
@@ -86,14 +94,14 @@ def value_text(questionnaire: Questionnaire, question: Any, answer: dict[str, An
     if isinstance(question, YesNoQuestion):
         return text("report.yes" if value else "report.no", lang)
     if isinstance(question, ChoiceQuestion):
-        return next((pick(o.label, lang) for o in question.options if o.key == value), str(value))
+        return next((pick(o.label, lang) for o in question.options if o.key == value), printable(value))
     if isinstance(question, NumericQuestion) and isinstance(value, (int, float)):
         unit = pick(question.unit, lang)
         return f"{number(value)}{unit}" if lang == "ja" else f"{number(value)} {unit}"
     if isinstance(question, ScaleQuestion):
         names = {key: name for key, name, _ in scale_rows(questionnaire, question, lang)}
         return f"{value} {names.get(str(value), '')}".strip()
-    return str(value)
+    return printable(value)
 
 
 def _bars(domains: list[tuple[str, int, int]], current: int, scale: float, numbered: bool) -> Text:
@@ -148,8 +156,10 @@ def question_screen(
     domains: list[tuple[str, int, int]],
     width: int,
     lang: str,
+    stale: str | None = None,
 ) -> RenderableType:
-    """Everything shown for one question, top to bottom."""
+    """Everything shown for one question, top to bottom; `stale` says why the answer needs
+    confirming (evidence expired, or old), with the key that confirms it."""
     domain = questionnaire.domain_of(question.id)
     parts: list[RenderableType] = [Rule(Text(question.id, style="dim"), align="right")]
     head = Text(text("interview.progress", lang, i=position[0], n=position[1]), style="bold")
@@ -182,6 +192,8 @@ def question_screen(
         if current and rows and current in {k for k, _, _ in rows}:
             status += text("interview.current_legend", lang)
         parts.append(Text(status))
+    if stale:
+        parts.append(Text(text("interview.stale_line", lang, why=stale), style="bold"))
     parts.append(Text(text("interview.keys", lang), style="dim"))
     return Group(*parts)
 

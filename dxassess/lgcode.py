@@ -1,9 +1,14 @@
-"""The 全国地方公共団体コード: check digit, prefecture, and the size tier of a municipality."""
+"""The 全国地方公共団体コード: check digit, prefecture, and the size tier of a municipality.
+
+Which municipality a code belongs to, and its legal status, is the register's (`register.py`);
+PREFECTURES stays here because it is the fixed table of prefecture numbers (JIS X 0401) that a
+code is checked against, also for synthetic codes and whatever register is in use."""
 
 from __future__ import annotations
 
 import unicodedata
 
+from dxassess import register
 from dxassess.model.size import Tier
 from dxassess.text import Msg, msg
 
@@ -57,96 +62,6 @@ PREFECTURES = (
     "沖縄県",
 )
 
-# First five digits of the 20 designated cities (政令指定都市).
-DESIGNATED_CITIES = {
-    "01100": "札幌市",
-    "04100": "仙台市",
-    "11100": "さいたま市",
-    "12100": "千葉市",
-    "14100": "横浜市",
-    "14130": "川崎市",
-    "14150": "相模原市",
-    "15100": "新潟市",
-    "22100": "静岡市",
-    "22130": "浜松市",
-    "23100": "名古屋市",
-    "26100": "京都市",
-    "27100": "大阪市",
-    "27140": "堺市",
-    "28100": "神戸市",
-    "33100": "岡山市",
-    "34100": "広島市",
-    "40100": "北九州市",
-    "40130": "福岡市",
-    "43100": "熊本市",
-}
-
-# First five digits of the 62 core cities (中核市), as of 2024-04.
-CORE_CITIES = {
-    "01202": "函館市",
-    "01204": "旭川市",
-    "02201": "青森市",
-    "02203": "八戸市",
-    "03201": "盛岡市",
-    "05201": "秋田市",
-    "06201": "山形市",
-    "07201": "福島市",
-    "07203": "郡山市",
-    "07204": "いわき市",
-    "08201": "水戸市",
-    "09201": "宇都宮市",
-    "10201": "前橋市",
-    "10202": "高崎市",
-    "11201": "川越市",
-    "11203": "川口市",
-    "11222": "越谷市",
-    "12204": "船橋市",
-    "12217": "柏市",
-    "13201": "八王子市",
-    "14201": "横須賀市",
-    "16201": "富山市",
-    "17201": "金沢市",
-    "18201": "福井市",
-    "19201": "甲府市",
-    "20201": "長野市",
-    "20202": "松本市",
-    "21201": "岐阜市",
-    "23201": "豊橋市",
-    "23202": "岡崎市",
-    "23203": "一宮市",
-    "23211": "豊田市",
-    "25201": "大津市",
-    "27203": "豊中市",
-    "27205": "吹田市",
-    "27207": "高槻市",
-    "27210": "枚方市",
-    "27212": "八尾市",
-    "27215": "寝屋川市",
-    "27227": "東大阪市",
-    "28201": "姫路市",
-    "28202": "尼崎市",
-    "28203": "明石市",
-    "28204": "西宮市",
-    "29201": "奈良市",
-    "30201": "和歌山市",
-    "31201": "鳥取市",
-    "32201": "松江市",
-    "33202": "倉敷市",
-    "34202": "呉市",
-    "34207": "福山市",
-    "35201": "下関市",
-    "37201": "高松市",
-    "38201": "松山市",
-    "39201": "高知市",
-    "40203": "久留米市",
-    "42201": "長崎市",
-    "42202": "佐世保市",
-    "44201": "大分市",
-    "45201": "宮崎市",
-    "46201": "鹿児島市",
-    "47201": "那覇市",
-}
-
 
 def normalise(code: str) -> str:
     """Full-width digits and stray spaces → a plain digit string."""
@@ -172,8 +87,8 @@ def code_problem(code: str) -> str | None:
 def code_problem_msg(code: str, in_yaml: bool = True) -> Msg | None:
     """Why `code` is not a valid municipality code, in both languages, or None when it is
     (`in_yaml`: the fix says to quote it, as a YAML file needs)."""
-    if len(code) != 6 or not code.isdigit():
-        return msg("code.digits" if in_yaml else "code.digits_sheet", code=code)
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):  # int() refuses other digits
+        return msg("code.digits" if in_yaml else "code.digits_sheet", code=code[:20])
     pref = int(code[:2])
     if not 1 <= pref <= 47:
         return msg("code.prefecture_number", code=code, number=code[:2])
@@ -189,19 +104,37 @@ def prefecture_of(code: str) -> str:
     return PREFECTURES[int(code[:2]) - 1]
 
 
-def tier_of(code: str, name: str, population: int) -> Tier:
-    """The size tier: from the code where it tells a designated or core city or a Tokyo ward,
-    from the name's suffix (市/区/町/村), else from the population."""
-    head = code[:5]
-    if head in DESIGNATED_CITIES:
-        return Tier.designated_city
-    if head in CORE_CITIES:
-        return Tier.core_city
-    if head[:2] == "13" and "101" <= head[2:5] <= "123":
-        return Tier.special_ward
+# The register's kind of a municipality → its size tier (towns and villages share one).
+TIER_OF_KIND = {
+    "designated_city": Tier.designated_city,
+    "core_city": Tier.core_city,
+    "city": Tier.city,
+    "special_ward": Tier.special_ward,
+    "town": Tier.town_village,
+    "village": Tier.town_village,
+}
+
+
+def tier_of(code: str, name: str, population: int, kind: str | None = None) -> Tier:
+    """The size tier (legal status) of a municipality: its kind in the register. The population
+    band within the tier is `model.size.band_of`'s.
+
+    A code the register does not hold is synthetic data (`dxassess sample`, `synthetic: true`:
+    validate rejects any other unknown code), so nothing official tells its status. Only then the
+    file's own `kind` is used, and failing that the name's suffix (市 city, 区 special ward, 町/村
+    town or village) and, for a name without one, the population."""
+    entry = register.lookup(code)
+    if entry is not None and entry.kind == "ward" and entry.parent:  # a ward: its city's status
+        entry = register.lookup(entry.parent)
+    if entry is not None and entry.kind in TIER_OF_KIND:
+        return TIER_OF_KIND[entry.kind]
+    if kind in TIER_OF_KIND:
+        return TIER_OF_KIND[kind]
     name = name.strip()
     if name.endswith(("町", "村")):
         return Tier.town_village
+    if name.endswith("区"):
+        return Tier.special_ward
     if name.endswith("市"):
         return Tier.city
     return Tier.city if population >= 50_000 else Tier.town_village

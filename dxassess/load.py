@@ -276,12 +276,19 @@ def parse_bytes(path: str, raw: bytes) -> Document:
 
 
 def read_bytes(path: FilePath | str) -> bytes:
-    """The bytes of an input file. Raises LoadFailure (DX009) naming why it cannot be read."""
+    """The bytes of an input file. Raises LoadFailure naming why it cannot be read: DX009 (missing,
+    a folder, a device, FIFO or socket, unreadable) or DX001 (over MAX_BYTES, found before
+    anything is read; the read itself is bounded too)."""
+    from dxassess.files import SpecialFile, TooLarge, read_input
     from dxassess.text.problems import os_reason
 
     name = str(path)
     try:
-        return FilePath(path).read_bytes()
+        return read_input(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise _fail(name, 1, 1, "DX001", msg("load.too_large", mb=exc.size / 1e6)) from None
+    except SpecialFile:
+        raise _fail(name, 1, 1, "DX009", msg("read.special_file")) from None
     except IsADirectoryError:
         raise _fail(name, 1, 1, "DX009", msg("read.is_folder")) from None
     except FileNotFoundError:

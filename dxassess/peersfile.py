@@ -16,7 +16,18 @@ from pydantic import Field, ValidationError
 
 from dxassess.model.answers import MAX_NOTE, MAX_POPULATION, QuestionnaireRef
 from dxassess.model.questionnaire import Strict
-from dxassess.model.size import Band
+
+BandName = Literal[
+    "designated_city",
+    "core_city",
+    "special_ward",
+    "city_100k_plus",
+    "city_50k_100k",
+    "city_under_50k",
+    "town_village_20k_plus",
+    "town_village_5k_20k",
+    "town_village_under_5k",
+]  # the values of model.size.Band (a test keeps them equal)
 from dxassess.sharing import Named, PeerIndex
 
 FORMAT = "dxassess-peers"
@@ -31,7 +42,7 @@ class PeerEntry(Strict):
     name: str = Field(min_length=1, max_length=100)
     prefecture: str | None = None
     population: int = Field(ge=1, le=MAX_POPULATION)
-    band: Band = Field(description="Its size band (dxassess.model.size).")
+    band: BandName = Field(description="Its size band (dxassess.model.size).")
     assessed: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="Date of its assessment.")
     questionnaire: QuestionnaireRef
     contact: str = Field(min_length=1, max_length=200, description="The department to contact.")

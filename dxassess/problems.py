@@ -42,7 +42,13 @@ class Problem:
         return Msg(self.message, self.message_ja or self.message)
 
     def format_text(self, lang: str | None = "en") -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.code} {self.text(lang)}"
+        """`PATH:LINE:COL: SEVERITY: CODE message` on one line: control characters in the path or
+        the message (from a file name or a file's text) are written as visible escapes."""
+        from dxassess.controls import printable
+
+        return (
+            f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: {self.code} {printable(self.text(lang))}"
+        )
 
     def as_dict(self, lang: str | None = None) -> dict:
         """The contract's fields; with `lang`, `message` in that language plus `message_en` and
@@ -143,6 +149,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "The mapping from the previous version misses a question or names one that does not exist.",
         "List every question of the previous version under `migration.questions` with `to` or `removed`.",
     ),
+    "DX221": (
+        "control-character",
+        "A text holds control characters (escape sequences, carriage returns, bidirectional overrides).",
+        "Remove them: they would act on the terminal of whoever reads the text.",
+    ),
     "DX301": (
         "unknown-questionnaire",
         "The answer file names an unknown questionnaire or version.",
@@ -161,6 +172,32 @@ CODES: dict[str, tuple[str, str, str]] = {
         "answered-but-skipped",
         "A question is answered although its `when` condition is false.",
         "Remove the answer or check the earlier answers.",
+    ),
+    "DX310": (
+        "register-mismatch",
+        "The municipality's name (or kind) does not match the municipality its code belongs to.",
+        "Correct the name or the code; `dxassess municipalities CODE` shows the register's entry.",
+    ),
+    "DX311": (
+        "unknown-municipality",
+        "The code passes the check digit but belongs to no municipality (or is a ward of a designated city).",
+        "Use the municipality's code; update the register if it is new (`dxassess municipalities --update`); "
+        "mark made-up data `synthetic: true`.",
+    ),
+    "DX312": (
+        "synthetic-real-code",
+        "A file marked `synthetic: true` uses a real municipality's code.",
+        "Use a code of no municipality (as `dxassess sample` does), or remove `synthetic: true`.",
+    ),
+    "DX313": (
+        "percent-fraction",
+        "A percentage column holds a fraction such as 0.45, where 45 (%) was probably meant.",
+        "Enter the percentage: 45 or 45%.",
+    ),
+    "DX314": (
+        "implausible-date",
+        "A date is before the national DX plan (2020-12-25) or in the future.",
+        "Check the year: write the date the assessment or the answer was made.",
     ),
     "DX601": (
         "sharing-contact",
@@ -210,7 +247,37 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Inputs of one batch use questionnaires with different domains.",
         "Score each questionnaire in its own batch.",
     ),
-    "DX310": (
+    "DX501": (
+        "unresolved-conflict",
+        "Parts of a team assessment answered a question differently; the file is not scored until someone decides.",
+        "Merge again with `--prefer`, or write the answer under `answers` and delete the `conflicts` entry.",
+    ),
+    "DX502": (
+        "conflict-resolved",
+        "A `--prefer` rule chose between answers the parts gave differently (listed so it is never silent).",
+        "Check the choice; correct the part that was wrong.",
+    ),
+    "DX503": (
+        "other-municipality",
+        "Parts given to `merge` are for different municipalities.",
+        "Merge the parts of one municipality; with sheets, choose it with `--code`.",
+    ),
+    "DX504": (
+        "other-questionnaire",
+        "Parts given to `merge` answer different questionnaires or versions.",
+        "Migrate the older part to the same version first (`dxassess migrate`).",
+    ),
+    "DX505": (
+        "same-part-name",
+        "Two parts given to `merge` have the same name.",
+        "Give each part its own name (`part: {name: ...}`, or the sheet's `part` column).",
+    ),
+    "DX506": (
+        "details-differ",
+        "Parts given to `merge` give different municipality details (name, population).",
+        "Correct the part that is wrong, or choose with `--prefer`.",
+    ),
+    "DX315": (
         "previous-summary",
         "`batch --previous` names something that is not the summary of an earlier batch.",
         "Give the output folder of an earlier `dxassess batch` (it holds summary.json).",
@@ -255,6 +322,7 @@ CODES_JA: dict[str, str] = {
     "DX218": "目標を下回りうる設問に、次のレベルに達するための取組（steps）がありません。",
     "DX219": "分野の目標に、規模帯の目標がないものがあります。",
     "DX220": "前のバージョンからの移行表に、設問の漏れか存在しない設問があります。",
+    "DX221": "テキストに制御文字（エスケープシーケンス、復帰、双方向制御文字）が含まれています。",
     "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
     "DX302": "設問票にない設問への回答があります。",
     "DX303": "回答の値が設問に合いません。",
@@ -264,7 +332,18 @@ CODES_JA: dict[str, str] = {
     "DX307": "`when` の条件が偽の設問に回答があります。",
     "DX308": "一括採点の入力に同じ団体コードが2つあります。",
     "DX309": "一括採点の入力で、分野の異なる設問票が混ざっています。",
-    "DX310": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
+    "DX310": "団体名（または種別）が、団体コードの団体と一致しません。",
+    "DX311": "検査数字は正しいものの、どの市区町村のものでもない団体コードです（政令指定都市の行政区を含みます）。",
+    "DX312": "架空のデータ（synthetic: true）に、実在の団体のコードが使われています。",
+    "DX501": "部分回答の間で回答が異なる設問があり、決まるまで採点しません。",
+    "DX502": "部分回答の間で異なる回答を、--prefer の指定により選びました（黙って選ばないよう表示します）。",
+    "DX503": "統合する部分回答の団体が異なります。",
+    "DX504": "統合する部分回答の設問票または版が異なります。",
+    "DX505": "統合する部分回答に同じ名前のものがあります。",
+    "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
+    "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
+    "DX314": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
+    "DX315": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
     "DX601": "団体名の公表に同意（`sharing.named: true`）していますが、問い合わせ先がありません。",
     "DX602": "問い合わせ先が個人の携帯電話番号または私用メールアドレスのようです。",
     "DX603": "団体名の公表に同意せずに公開用メモがあります（他団体には表示されません）。",
@@ -279,7 +358,7 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX602", "DX603"})
+WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313", "DX314", "DX602", "DX603"})
 
 
 def rule_name(code: str) -> str:

@@ -30,18 +30,18 @@ ENV_VAR = "DXASSESS_REGISTER"
 COLUMNS = ("code", "prefecture", "name", "kana", "kind", "parent", "population")
 REQUIRED_COLUMNS = ("code", "prefecture", "name", "kind")
 
-# kind → labels. The order is the order of the contract (municipalities --json).
-KIND_LABELS: dict[str, dict[str, str]] = {
-    "prefecture": {"ja": "都道府県", "en": "Prefecture"},
-    "designated_city": {"ja": "政令指定都市", "en": "Designated city"},
-    "core_city": {"ja": "中核市", "en": "Core city"},
-    "city": {"ja": "一般市", "en": "Other city"},
-    "special_ward": {"ja": "特別区", "en": "Special ward"},
-    "town": {"ja": "町", "en": "Town"},
-    "village": {"ja": "村", "en": "Village"},
-    "ward": {"ja": "行政区", "en": "Ward of a designated city"},
-}
-KINDS = tuple(KIND_LABELS)
+# The kinds, in the order of the contract (municipalities --json); their labels are in the text
+# catalogue (`register.kind_<kind>`, text/reports.py).
+KINDS = (
+    "prefecture",
+    "designated_city",
+    "core_city",
+    "city",
+    "special_ward",
+    "town",
+    "village",
+    "ward",
+)
 MUNICIPAL_KINDS = frozenset({"designated_city", "core_city", "city", "special_ward", "town", "village"})
 CITY_KINDS = frozenset({"designated_city", "core_city", "city"})
 _KIND_WORDS = {  # other words a user may type for a kind (folded before lookup)
@@ -112,7 +112,7 @@ class Entry:
 
     def label(self, lang: str = "ja") -> str:
         """The kind in words (政令指定都市, Core city …)."""
-        return KIND_LABELS[self.kind]["ja" if lang == "ja" else "en"]
+        return kind_label(self.kind, lang)
 
     def to_dict(self) -> dict[str, str]:
         """The shape `municipalities --json` prints: code, prefecture, name, kana, kind."""
@@ -125,14 +125,22 @@ class Entry:
         }
 
 
+def kind_label(kind: str, lang: str | None = "ja") -> str:
+    """A kind in words, from the text catalogue (政令指定都市, Core city …)."""
+    from dxassess.text import text
+
+    return text(f"register.kind_{kind}", lang)
+
+
 def parse_kind(value: str) -> str:
     """A kind from its id or its label in either language (`core_city`, `中核市`, `Core city`, `町`);
     ValueError naming the accepted values otherwise."""
-    if value in KIND_LABELS:
+    if value in KINDS:
         return value
     folded = fold(value).replace(" ", "_")
-    for kind, labels in KIND_LABELS.items():
-        if folded in (kind, fold(labels["ja"]), fold(labels["en"]).replace(" ", "_")):
+    for kind in KINDS:
+        labels = (fold(kind_label(kind, "ja")), fold(kind_label(kind, "en")).replace(" ", "_"))
+        if folded == kind or folded in labels:
             return kind
     for word, kind in _KIND_WORDS.items():
         if folded == fold(word):
@@ -164,9 +172,9 @@ class Register:
     def prefecture(self, value: str) -> str | None:
         """The prefecture's full name from 福井県, 福井, ふくい, 18 or 180009; None if unknown."""
         text = fold(value)
-        if text.isdigit() and len(text) <= 2:
+        if text.isascii() and text.isdigit() and len(text) <= 2:
             text = text.zfill(2) + "000"
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             code = normalise_code(text if len(text) == 6 else text[:5] + str(check_digit(text[:5])))
             entry = self._by_code.get(code or "")
             return entry.prefecture if entry and entry.kind == "prefecture" else None
@@ -269,11 +277,13 @@ class Register:
 # --- reading a register file ----------------------------------------------------------------
 
 
-def _error(en: str, ja: str, path: str, line: int | None = None, code: str = "DX100") -> Exception:
+def _error(key: str, path: str, row: int | None = None, problem: str = "DX100", /, **values: Any) -> Exception:
+    """An InputError (code `problem`, at line `row`) with the catalogue's text `key`, its fields
+    from `values`; the catalogue is imported here, so reading a register needs none."""
     from dxassess.errors import InputError
-    from dxassess.text import Msg
+    from dxassess.text import msg
 
-    return InputError(Msg(en, ja), path, line, 1 if line else None, code=code)
+    return InputError(msg(key, **values), path, row, 1 if row else None, code=problem)
 
 
 def decode(data: bytes, path: str) -> str:
@@ -283,12 +293,7 @@ def decode(data: bytes, path: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _error(
-        "register is not UTF-8 or cp932 text; save it as CSV UTF-8",
-        "市区町村一覧が UTF-8 または cp932 のテキストではありません。CSV UTF-8 形式で保存してください。",
-        path,
-        code="DX002",
-    )
+    raise _error("register.not_text", path, None, "DX002")
 
 
 def parse_register(text: str, source: str = "register", checked: bool = True) -> Register:
@@ -307,11 +312,7 @@ def parse_register(text: str, source: str = "register", checked: bool = True) ->
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise _error(
-            f"register lacks the column(s) {', '.join(missing)}; row 1 must be {','.join(COLUMNS)}",
-            f"市区町村一覧に列 {', '.join(missing)} がありません。1行目は {','.join(COLUMNS)} としてください。",
-            source,
-            1,
-            code="DX102",
+            "register.columns_missing", source, 1, "DX102", missing=", ".join(missing), columns=",".join(COLUMNS)
         )
     index = [(name, header.index(name)) for name in COLUMNS if name in header]
     width = max(i for _, i in index) + 1
@@ -323,22 +324,17 @@ def parse_register(text: str, source: str = "register", checked: bool = True) ->
             cells = cells + [""] * (width - len(cells))
         entry = _entry({name: cells[i].strip() for name, i in index}, source, line)
         if entry.code in entries:
-            raise _error(
-                f"code {entry.code} appears twice (also on line {entries[entry.code][1]})",
-                f"コード {entry.code} が2回あります（{entries[entry.code][1]} 行目にもあります）。",
-                source,
-                line,
-            )
+            raise _error("register.code_twice", source, line, "DX201", code=entry.code, line=entries[entry.code][1])
         entries[entry.code] = (entry, line)
     for entry, line in entries.values():
         if entry.kind == "ward":
             parent = entries.get(entry.parent or "")
             if parent is None or parent[0].kind != "designated_city":
+                from dxassess.text import msg
+
+                parent_code = entry.parent or msg("register.parent_empty")
                 raise _error(
-                    f"ward {entry.code} {entry.name}: parent {entry.parent or '(empty)'} is not a designated city of the register",
-                    f"行政区 {entry.code} {entry.name} の parent（{entry.parent or '空欄'}）が、一覧にある政令指定都市のコードではありません。",
-                    source,
-                    line,
+                    "register.ward_parent", source, line, "DX100", code=entry.code, name=entry.name, parent=parent_code
                 )
     return Register((e for e, _ in entries.values()), source)
 
@@ -346,49 +342,38 @@ def parse_register(text: str, source: str = "register", checked: bool = True) ->
 def _entry(cell: Mapping[str, str], source: str, line: int) -> Entry:
     code = normalise_code(cell["code"])
     if code is None:
-        raise _error(
-            f"{cell['code']!r} is not a local government code with a right check digit",
-            f"「{cell['code']}」は検査数字の正しい地方公共団体コードではありません。",
-            source,
-            line,
-        )
+        raise _error("register.bad_code", source, line, "DX305", value=cell["code"])
     try:
         kind = parse_kind(cell["kind"])
     except ValueError:
-        raise _error(
-            f"kind {cell['kind']!r} is not one of {', '.join(KINDS)}",
-            f"kind「{cell['kind']}」は {', '.join(KINDS)} のいずれかにしてください。",
-            source,
-            line,
-        ) from None
+        raise _error("register.bad_kind", source, line, "DX100", value=cell["kind"], kinds=", ".join(KINDS)) from None
     population: int | None = None
     raw = cell.get("population", "").replace(",", "")
     if raw:
-        if not raw.isdigit():
-            raise _error(
-                f"population {cell['population']!r} is not a whole number",
-                f"人口「{cell['population']}」が整数ではありません。",
-                source,
-                line,
-            )
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # int() refuses other digits
+            raise _error("register.bad_population", source, line, "DX100", value=cell["population"])
         population = int(raw)
     parent = normalise_code(cell.get("parent", "")) if cell.get("parent") else None
     if not cell["name"] or not cell["prefecture"]:
-        raise _error("name and prefecture must not be empty", "name と prefecture は空欄にできません。", source, line)
+        raise _error("register.name_empty", source, line, "DX102")
     return Entry(code, cell["prefecture"], cell["name"], cell.get("kana", ""), kind, parent, population)
+
+
+MAX_REGISTER_BYTES = 20_000_000  # the shipped register (1,741 + 47 + 175 rows) is about 0.2 MB
 
 
 def read_register(path: Path, checked: bool = True) -> Register:
     """Read a register file and check it (see parse_register)."""
+    from dxassess.files import TooLarge, read_input
+
     try:
-        data = Path(path).read_bytes()
+        data = read_input(path, MAX_REGISTER_BYTES)
+    except TooLarge:
+        raise _error("register.too_large", str(path), None, "DX001", mb=MAX_REGISTER_BYTES // 1_000_000) from None
     except OSError as exc:
-        raise _error(
-            f"register cannot be read: {exc.strerror or exc}",
-            f"市区町村一覧を読み取れません（{exc.strerror or exc}）。",
-            str(path),
-            code="DX009",
-        ) from None
+        from dxassess.text.problems import os_reason
+
+        raise _error("register.unreadable", str(path), None, "DX009", reason=os_reason(exc)) from None
     return parse_register(decode(data, str(path)), str(path), checked)
 
 
@@ -416,12 +401,7 @@ def register_path(env: Mapping[str, str] | None = None, platform: str | None = N
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_file():
-            raise _error(
-                f"{ENV_VAR} names no file; point it at a register CSV or unset it",
-                f"環境変数 {ENV_VAR} が指すファイルがありません。市区町村一覧の CSV を指定するか、設定を解除してください。",
-                str(path),
-                code="DX009",
-            )
+            raise _error("register.env_missing", str(path), None, "DX009", var=ENV_VAR)
         return path, "env"
     user = user_register_path(env, platform)
     if user.is_file():

@@ -30,7 +30,7 @@ from dxassess.errors import InputError
 from dxassess.register import (
     CITY_KINDS,
     COLUMNS,
-    KIND_LABELS,
+    KINDS,
     MUNICIPAL_KINDS,
     Entry,
     Register,
@@ -38,7 +38,7 @@ from dxassess.register import (
     decode,
     fold,
 )
-from dxassess.text import Msg
+from dxassess.text import Msg, msg
 
 # The six villages of the Northern Territories (北方領土) are in the ministry's list (its sheet of
 # bodies has 1,747 municipality rows) but are not among the 1,741 municipalities that exist in
@@ -94,29 +94,25 @@ class Change:
     inferred: bool = False  # the new kind was inferred from the name
 
     def describe(self) -> Msg:
-        """The change as one line in both languages."""
+        """The change as one line in both languages (text/reports.py, `register.change_*`)."""
         e = self.after or self.before
         assert e is not None
-        head = f"{e.code} {e.prefecture} {e.name if e.kind != 'prefecture' else ''}".rstrip()
-        guess = Msg(" (inferred from the name)", "（名称から推定）") if self.inferred else Msg("", "")
+        entry = f"{e.code} {e.prefecture} {e.name if e.kind != 'prefecture' else ''}".rstrip()
+        inferred: Msg | str = msg("register.inferred") if self.inferred else ""
         if self.kind in ("added", "removed"):
-            verb = {"added": ("added", "追加"), "removed": ("removed", "削除")}[self.kind]
-            return Msg(
-                f"{verb[0]}: {head} ({e.label('en')}){guess.en}", f"{verb[1]}：{head}（{e.label('ja')}）{guess.ja}"
-            )
+            return msg(f"register.change_{self.kind}", entry=entry, kind=_kind(e.kind), inferred=inferred)
         b, a = self.before, self.after
         assert a is not None and b is not None
         if self.kind == "renamed":
-            return Msg(
-                f"renamed: {a.code} {a.prefecture} {b.name} → {a.name}",
-                f"名称変更：{a.code} {a.prefecture} {b.name} → {a.name}",
-            )
+            return msg("register.change_renamed", code=a.code, prefecture=a.prefecture, old=b.name, new=a.name)
         if self.kind == "kind_changed":
-            return Msg(
-                f"kind changed: {head}: {b.label('en')} → {a.label('en')}{guess.en}",
-                f"種別変更：{head}：{b.label('ja')} → {a.label('ja')}{guess.ja}",
-            )
-        return Msg(f"reading changed: {head}: {b.kana} → {a.kana}", f"読み変更：{head}：{b.kana} → {a.kana}")
+            return msg("register.change_kind", entry=entry, old=_kind(b.kind), new=_kind(a.kind), inferred=inferred)
+        return msg("register.change_kana", entry=entry, old=b.kana, new=a.kana)
+
+
+def _kind(kind: str) -> Msg:
+    """A kind's label in both languages."""
+    return msg(f"register.kind_{kind}")
 
 
 @dataclass
@@ -131,24 +127,20 @@ class RegisterUpdate:
     as_of: str | None
 
     def summary(self) -> Msg:
+        """How many changes of each kind, in both languages."""
         counts = {
             k: sum(1 for c in self.changes if c.kind == k)
             for k in ("added", "removed", "renamed", "kind_changed", "kana_changed")
         }
-        return Msg(
-            "{added} added, {removed} removed, {renamed} renamed, {kind_changed} kind changed, "
-            "{kana_changed} reading changed".format(**counts),
-            "追加 {added} 件、削除 {removed} 件、名称変更 {renamed} 件、種別変更 {kind_changed} 件、読み変更 {kana_changed} 件".format(
-                **counts
-            ),
-        )
+        return msg("register.summary", **counts)
 
 
 # --- reading the ministry's file ------------------------------------------------------------
 
 
-def _fail(en: str, ja: str, path: str, code: str = "DX100") -> InputError:
-    return InputError(Msg(en, ja), path, code=code)
+def _fail(key: str, path: str, problem: str = "DX100", /, **values: Any) -> InputError:
+    """An InputError (code `problem`) with the catalogue's text `key`, its fields from `values`."""
+    return InputError(msg(key, **values), path, code=problem)
 
 
 def _header(cells: Sequence[Any]) -> dict[str, int] | None:
@@ -195,11 +187,7 @@ def _table(rows: Iterable[Sequence[Any]], title: str, where: str, out: MinistryL
         if code is None:
             continue  # blank rows and footnotes
         if int(code[5]) != check_digit(code[:5]):
-            raise _fail(
-                f"{where}:{number}: code {code} has a wrong check digit; is this the ministry's list?",
-                f"{where}:{number}: コード {code} の検査数字が正しくありません。総務省の一覧か確認してください。",
-                where,
-            )
+            raise _fail("update.check_digit", where, "DX305", where=where, row=number, code=code)
         found.append(
             MinistryRow(
                 code,
@@ -225,12 +213,9 @@ def read_ministry_file(path: Path, into: MinistryList | None = None) -> Ministry
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _fail(
-            f"cannot read the list: {exc.strerror or exc}",
-            f"一覧を読み取れません（{exc.strerror or exc}）。",
-            str(path),
-            "DX009",
-        ) from None
+        from dxassess.text.problems import os_reason
+
+        raise _fail("update.unreadable", str(path), "DX009", reason=os_reason(exc)) from None
     before = len(out.rows)
     if data[:4] == b"PK\x03\x04":
         import openpyxl
@@ -243,24 +228,14 @@ def read_ministry_file(path: Path, into: MinistryList | None = None) -> Ministry
         except InputError:
             raise
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise _fail(
-                f"the XLSX file cannot be read ({type(exc).__name__})",
-                f"XLSX ファイルを読み取れません（{type(exc).__name__}）。",
-                str(path),
-                "DX009",
-            ) from None
+            raise _fail("update.bad_xlsx", str(path), "DX009", error=type(exc).__name__) from None
     else:
         text = decode(data, str(path))
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
         _table(csv.reader(io.StringIO(text), delimiter=delimiter), path.stem, path.name, out)
     if len(out.rows) == before:
-        raise _fail(
-            "no row of the ministry's list found: row 1 must hold 団体コード, 都道府県名（漢字）, 市区町村名（漢字）",
-            "総務省の一覧の行が見つかりません。1行目に 団体コード、都道府県名（漢字）、市区町村名（漢字） の列が必要です。",
-            str(path),
-            "DX102",
-        )
+        raise _fail("update.no_rows", str(path), "DX102")
     return out
 
 
@@ -290,12 +265,7 @@ def build_update(current: Register, ministry: MinistryList) -> RegisterUpdate:
     main = [r for r in ministry.rows if not r.designated_sheet]
     second = [r for r in ministry.rows if r.designated_sheet]
     if not main:
-        raise _fail(
-            "the list has no sheet of bodies (団体); give the whole XLSX or a CSV of its first sheet",
-            "一覧に団体のシートがありません。XLSX ファイル全体か、1枚目のシートを保存した CSV を指定してください。",
-            "list",
-            "DX102",
-        )
+        raise _fail("update.no_bodies", "list", "DX102")
     wards_checked = bool(second)
     main_codes = {r.code for r in main}
     designated = {r.code for r in second if r.code in main_codes}
@@ -337,9 +307,12 @@ def build_update(current: Register, ministry: MinistryList) -> RegisterUpdate:
             parent = next((c for c in reversed(cities) if c.code[:2] == row.code[:2] and c.code < row.code), None)
             if parent is None:
                 raise _fail(
-                    f"{row.where}: ward {row.code} {row.name} belongs to no designated city of the list",
-                    f"{row.where}: 行政区 {row.code} {row.name} の属する政令指定都市が一覧にありません。",
+                    "update.ward_orphan",
                     row.where.split(":")[0],
+                    "DX100",
+                    where=row.where,
+                    code=row.code,
+                    name=row.name,
                 )
             old = current.lookup(row.code)
             kana = hiragana(row.name_kana)
@@ -399,7 +372,7 @@ def render_meta(update: RegisterUpdate, sources: Sequence[str]) -> str:
         "kept_from_previous_register": ["core_city kinds", "population"],
         "inferred_kinds": [e.code for e in update.inferred],
         "wards_checked": update.wards_checked,
-        "counts": {k: counts[k] for k in (*KIND_LABELS, "municipality")},
+        "counts": {k: counts[k] for k in (*KINDS, "municipality")},
     }
     return json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dxassess import __version__
+from dxassess.controls import json_for_terminal, printable
 from dxassess.problems import CODES, WARNING_CODES, Problem, rule_name
 
 INFO_URI = "https://github.com/dxassess/dxassess/blob/main/docs/validation-codes.md"
@@ -15,11 +16,12 @@ def text(problems: list[Problem], lang: str = "en") -> str:
 
 
 def _escape_property(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+    escaped = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(escaped.replace(":", "%3A").replace(",", "%2C"))
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def github(problems: list[Problem], lang: str = "en") -> str:
@@ -33,7 +35,7 @@ def github(problems: list[Problem], lang: str = "en") -> str:
 
 def as_json(problems: list[Problem], lang: str = "en") -> str:
     """The contract's fields, `message` in `lang`, plus `message_en` and `message_ja`."""
-    return json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminal(json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=2) + "\n")
 
 
 def sarif(problems: list[Problem], lang: str = "en") -> str:
@@ -91,7 +93,7 @@ def sarif(problems: list[Problem], lang: str = "en") -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_for_terminal(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
 
 
 FORMATS = {"text": text, "github": github, "json": as_json, "sarif": sarif}

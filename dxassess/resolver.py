@@ -47,11 +47,22 @@ class Resolver:
     def __init__(self) -> None:
         self._questionnaires: dict[tuple[str, int, int], tuple[Source | None, list[Problem]]] = {}
         self._catalogues: dict[tuple[str, int, int], Catalogue | None] = {}
+        self._read: dict[str, Path] = {}  # every questionnaire and catalogue file used, by real path
 
     def clear(self) -> None:
         """Forget every loaded file (tests that rewrite files under one name)."""
         self._questionnaires.clear()
         self._catalogues.clear()
+        self._read.clear()
+
+    def files_read(self) -> set[Path]:
+        """Every questionnaire and catalogue file this resolver has used (loaded or taken from its
+        cache), named on the command line or found beside another file: outputs must never
+        overwrite them."""
+        return set(self._read.values())
+
+    def _used(self, path: Path, key: tuple[str, int, int]) -> None:
+        self._read.setdefault(key[0], path)
 
     # -- loading one file -------------------------------------------------------------------
 
@@ -59,6 +70,7 @@ class Resolver:
         """A questionnaire file → (Source or None, every problem). Raises LoadFailure when the
         file cannot be read or parsed."""
         key = _stamp(path)
+        self._used(path, key)
         if key not in self._questionnaires:
             self._questionnaires[key] = self._load_questionnaire(path)
         return self._questionnaires[key]
@@ -109,6 +121,7 @@ class Resolver:
             key = _stamp(found)
         except OSError:
             return None
+        self._used(found, key)
         if key not in self._catalogues:
             self._catalogues[key] = self._load_catalogue(found)
         return self._catalogues[key]
@@ -131,6 +144,7 @@ class Resolver:
         if ref is None or str(ref) == "":
             ref = DEFAULT_ID
         path = Path(ref)
+        _refuse_unreadable(path)
         if path.is_dir():
             return self._only_one_in(path)
         if path.is_file():
@@ -186,13 +200,53 @@ class Resolver:
         if ref is None or str(ref) == "":
             return None
         path = Path(ref)
+        _refuse_unreadable(path)
         if path.exists():
             return path
         return self.select(ref).path
 
+    def version(self, qid: str, version: str, near: Path | None = None) -> Source | None:
+        """A questionnaire by id and version: beside `near` (a file or folder) first, then built-in."""
+        found = library.find_questionnaire(qid, version, near)
+        return None if found is None else self.load(found)
+
+    def chain(self, target: Questionnaire, version: str, near: Path | None = None) -> list[Questionnaire] | None:
+        """The questionnaires from `version` to `target` along their migrations, or None."""
+        from dxassess.migrate import chain_to
+
+        def find(wanted: str) -> Questionnaire | None:
+            try:
+                source = self.version(target.id, wanted, near)
+            except InvalidFile:
+                return None
+            return None if source is None else source.questionnaire
+
+        return chain_to(target, version, find)
+
     def builtins(self) -> list[Source]:
         """Every built-in questionnaire, every version."""
         return [self.load(p) for p in library.builtin_questionnaires()]
+
+
+def _refuse_unreadable(path: Path) -> None:
+    """A path that exists but cannot be looked at (permission denied on it or a folder above)
+    is an unreadable input (InvalidFile, exit 1), not an unknown questionnaire id (exit 2)."""
+    import os
+
+    from dxassess.text.problems import os_reason
+
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        return
+    except OSError as exc:
+        raise InvalidFile(
+            [Problem(str(path), 1, 1, "error", "DX009", msg("read.cannot_read", reason=os_reason(exc)))]
+        ) from None
+    if path.is_dir() and not os.access(path, os.R_OK | os.X_OK):
+        raise InvalidFile(
+            [Problem(str(path), 1, 1, "error", "DX009", msg("read.cannot_read", reason=msg("read.folder_denied")))]
+        )
 
 
 RESOLVER = Resolver()  # the process's resolver: every command shares what it loaded

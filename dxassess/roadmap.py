@@ -122,11 +122,16 @@ def _months_between(a: dt.date, b: dt.date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
 
 
+LATEST = dt.date(9900, 1, 1)  # the latest assessment date the calendar runs from
+
+
 def schedule(
     gaps: list[Gap], assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF, band: Band = Band.city_50k_100k
 ) -> list[Phase]:
     """Every gap's action placed on the calendar, grouped in three phases (this fiscal year, the
     next, later); within a phase deadlines first (overdue first), then by start and priority."""
+    # A date this late is a typo (warned, DX314); the calendar still has to fit in real dates.
+    assessed = min(assessed, LATEST)
     now = _month_start(assessed)
     fy_now = fiscal_year(assessed)
     funded_fy, late = budget_year(assessed, cutoff)

@@ -1,10 +1,19 @@
 """Realistic synthetic municipalities and their answers, for demos, tests and benchmarks (pure).
 
 The mix of tiers follows Japan's 1,741 municipalities (20 designated cities, 62 core cities, 23
-special wards, 710 other cities, 926 towns and villages). Designated cities, core cities and wards
-use their real codes and names; other cities, towns and villages get invented names with valid
-codes. Answers depend on the tier the way the national survey figures do: larger municipalities
-are further along (e.g. CIO appointed by about 73% overall, far fewer small towns have a DX unit).
+special wards, 710 other cities, 743 towns and 183 villages). No sample is a real municipality:
+every one has an invented name and a code that passes the check digit but belongs to no
+municipality, and its file says `synthetic: true` (validate accepts the unknown code only then;
+every report made from it says it is synthetic) and states its `kind`, since the register cannot.
+
+Sample codes use the municipality numbers 900–999 (SYNTHETIC_NUMBERS): municipalities are
+numbered 100–199 (designated cities and their wards, Tokyo's special wards), from 201 (cities)
+and from 301 (towns and villages, by district); the highest number in the register is 694, and
+every sample code is checked against the register. Whether the ministry's separate list of
+一部事務組合等 codes (numbered by the prefectures) uses any of 900–999 is not confirmed.
+
+Answers depend on the tier the way the national survey figures do: larger municipalities are
+further along (e.g. CIO appointed by about 73% overall, far fewer small towns have a DX unit).
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from dxassess import expr, lgcode
+from dxassess import expr, lgcode, register
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, Tier, YesNoQuestion
 
-MAX_COUNT = 10_000
+# Municipality numbers of sample codes: used by no municipality (see the module's docstring).
+SYNTHETIC_NUMBERS = range(900, 1000)
+MAX_COUNT = 47 * len(SYNTHETIC_NUMBERS)  # distinct codes there are
 
 MIX = (
     (Tier.designated_city, 20),
@@ -29,32 +40,8 @@ MIX = (
     (Tier.town_village, 926),
 )
 TOTAL = sum(n for _, n in MIX)
-
-WARDS = (
-    "千代田区",
-    "中央区",
-    "港区",
-    "新宿区",
-    "文京区",
-    "台東区",
-    "墨田区",
-    "江東区",
-    "品川区",
-    "目黒区",
-    "大田区",
-    "世田谷区",
-    "渋谷区",
-    "中野区",
-    "杉並区",
-    "豊島区",
-    "北区",
-    "荒川区",
-    "板橋区",
-    "練馬区",
-    "足立区",
-    "葛飾区",
-    "江戸川区",
-)
+TOWNS, VILLAGES = 743, 183  # of the 926 towns and villages (the register's counts)
+TOKYO = 13  # special wards exist only in Tokyo
 
 # Invented place names: prefix + stem, in the way Japanese place names are built.
 _PREFIXES = ("東", "西", "南", "北", "上", "下", "新", "大", "小", "中", "高", "若", "本", "古")
@@ -144,6 +131,7 @@ class SampleMunicipality:
     prefecture: str
     population: int
     tier: Tier
+    kind: str  # the register's kind it would have: designated_city … village
 
 
 def _tiers(count: int, rng: random.Random) -> list[Tier]:
@@ -162,49 +150,78 @@ def _population(tier: Tier, rng: random.Random) -> int:
     return max(low, min(high, value))
 
 
+def _villages(tiers: list[Tier], rng: random.Random) -> set[int]:
+    """Which of the towns and villages are villages: the nation's share of them (183 of 926)."""
+    small = [i for i, tier in enumerate(tiers) if tier is Tier.town_village]
+    return set(rng.sample(small, round(len(small) * VILLAGES / (TOWNS + VILLAGES))))
+
+
+_SUFFIX = {
+    "designated_city": "市",
+    "core_city": "市",
+    "city": "市",
+    "special_ward": "区",
+    "town": "町",
+    "village": "村",
+}
+
+
+def _shipped() -> register.Register:
+    """The shipped register: samples depend on it, never on a user's, so they stay the same bytes."""
+    return register.get_register(register.SHIPPED)
+
+
+def _real_names() -> set[str]:
+    """Every name of the register, folded: no sample takes a real municipality's name."""
+    return {register.fold(e.name) for e in _shipped()} | {register.fold(e.name) for e in register.get_register()}
+
+
+def _is_real(code: str) -> bool:
+    return _shipped().lookup(code) is not None or register.lookup(code) is not None
+
+
 def municipalities(count: int, seed: int) -> list[SampleMunicipality]:
-    """`count` municipalities with distinct valid codes, drawn from the national mix."""
+    """`count` invented municipalities with distinct synthetic codes, drawn from the national mix;
+    prefectures are drawn in proportion to their number of municipalities while they have codes left."""
     rng = random.Random(seed)
     tiers = _tiers(count, rng)
-    real = {
-        Tier.designated_city: list(lgcode.DESIGNATED_CITIES.items()),
-        Tier.core_city: list(lgcode.CORE_CITIES.items()),
-        Tier.special_ward: [(f"131{i:02d}", name) for i, name in enumerate(WARDS, start=1)],
+    shipped = _shipped()
+    weights = {
+        n: sum(e.kind != "special_ward" for e in shipped.municipalities_of(lgcode.PREFECTURES[n - 1]))
+        for n in range(1, 48)
     }
-    for items in real.values():
-        rng.shuffle(items)
-    reserved = {head for items in real.values() for head, _ in items}
-    used_heads: set[str] = set()
+    free = {n: list(SYNTHETIC_NUMBERS) for n in weights}
+    wards_left = min(tiers.count(Tier.special_ward), len(SYNTHETIC_NUMBERS))  # Tokyo keeps room for them
+    villages = _villages(tiers, rng)
+    real_names = _real_names()
     used_names: set[tuple[str, str]] = set()
     out = []
-    for tier in tiers:
-        pool = real.get(tier)
-        if pool:
-            head, name = pool.pop()
-            pref = lgcode.prefecture_of(head + "0")
-        else:
-            if tier in real:  # more of this tier than exist: invent ordinary cities instead
-                tier = Tier.city
-            while True:
-                pref_no = rng.randint(1, 47)
-                number = rng.randint(202, 229) if tier == Tier.city else rng.randint(301, 589)
-                if tier == Tier.city and rng.random() < 0.3:
-                    number = rng.randint(230, 299)
-                head = f"{pref_no:02d}{number:03d}"
-                if head not in used_heads and head not in reserved:
-                    break
-            pref = lgcode.PREFECTURES[pref_no - 1]
-            suffix = "市" if tier == Tier.city else rng.choice("町町町村")
-            for _ in range(50):
-                stem = rng.choice(_PREFIXES + _MIDDLES) + rng.choice(_STEMS)
-                if rng.random() < 0.3:
-                    stem = rng.choice(_MIDDLES) + stem
-                name = stem + suffix
-                if (pref, name) not in used_names:
-                    break
-            used_names.add((pref, name))
-        used_heads.add(head)
-        out.append(SampleMunicipality(lgcode.with_check_digit(head), name, pref, _population(tier, rng), tier))
+    for i, tier in enumerate(tiers):
+        if tier is Tier.special_ward and not free[TOKYO]:
+            tier = Tier.city  # more special wards than Tokyo has room for: an ordinary city instead
+        kind = ("village" if i in villages else "town") if tier is Tier.town_village else tier.value
+        if tier is Tier.special_ward:
+            wards_left -= 1
+        while True:
+            if tier is Tier.special_ward:
+                pref_no = TOKYO
+            else:
+                open_prefs = [n for n in weights if len(free[n]) > (wards_left if n == TOKYO else 0)]
+                pref_no = rng.choices(open_prefs, weights=[weights[n] for n in open_prefs])[0]
+            number = free[pref_no].pop(rng.randrange(len(free[pref_no])))
+            code = lgcode.with_check_digit(f"{pref_no:02d}{number:03d}")
+            if not _is_real(code):
+                break
+        pref = lgcode.PREFECTURES[pref_no - 1]
+        for _ in range(50):
+            stem = rng.choice(_PREFIXES + _MIDDLES) + rng.choice(_STEMS)
+            if rng.random() < 0.3:
+                stem = rng.choice(_MIDDLES) + stem
+            name = stem + _SUFFIX[kind]
+            if (pref, name) not in used_names and register.fold(name) not in real_names:
+                break
+        used_names.add((pref, name))
+        out.append(SampleMunicipality(code, name, pref, _population(tier, rng), tier, kind))
     return out
 
 
@@ -276,7 +293,8 @@ def answers_for(
 
 SAMPLE_NOTE = (
     "架空の団体の回答例です（dxassess sample で作成）。実在の団体の状況ではありません。",
-    "Synthetic answers made by `dxassess sample`; not a real municipality's situation.",
+    "団体コードはどの団体にも割り当てられていない架空のコードです。",
+    "Synthetic answers made by `dxassess sample`: an invented municipality, with a code that belongs to no municipality.",
 )
 
 
@@ -287,7 +305,14 @@ def answer_file_text(
 
     data = {
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
-        "municipality": {"code": m.code, "name": m.name, "prefecture": m.prefecture, "population": m.population},
+        "synthetic": True,
+        "municipality": {
+            "code": m.code,
+            "name": m.name,
+            "prefecture": m.prefecture,
+            "population": m.population,
+            "kind": m.kind,
+        },
         "assessed": assessed,
         "answers": answers,
     }

@@ -71,8 +71,9 @@ def visible_questions(questionnaire: Questionnaire, values: dict[str, Any]) -> s
 
 
 def tier_of(sheet: AnswerSheet) -> Tier:
+    """The size tier of the answer file's municipality: the register's kind of its code."""
     m = sheet.municipality
-    return lgcode.tier_of(m.code, m.name, m.population)
+    return lgcode.tier_of(m.code, m.name, m.population, m.kind)
 
 
 def _target(own: Any, domain: Any, band: Band) -> float:

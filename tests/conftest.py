@@ -51,6 +51,17 @@ def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DXASSESS_LANG", "en")
 
 
+@pytest.fixture(autouse=True)
+def _shipped_register(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The shipped register of municipalities, whatever register the developer keeps: no
+    `DXASSESS_REGISTER`, and an empty per-user data folder (tests that need another set their own)."""
+    empty = tmp_path_factory.getbasetemp() / "no-user-data"
+    empty.mkdir(exist_ok=True)
+    monkeypatch.delenv("DXASSESS_REGISTER", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(empty))
+    monkeypatch.setenv("APPDATA", str(empty))
+
+
 @pytest.fixture
 def mini_answers_copy(tmp_path: Path) -> Path:
     """A writable copy of the mini questionnaire, catalogue and answers in one folder."""

@@ -54,12 +54,12 @@ def test_all_good_inputs(samples: Path, tmp_path: Path):
     assert "<svg" in index and "reports/" in index
     assert not list(out.glob(".dxassess-work*"))
     wb = load_workbook(out / "summary.xlsx", read_only=True)
-    assert [c.value for c in next(wb["summary"].iter_rows(max_row=1))][:5] == [
-        "code",
-        "name",
-        "prefecture",
-        "population",
-        "tier",
+    assert [c.value for c in next(wb["Summary"].iter_rows(max_row=1))][:5] == [
+        "Local government code",
+        "Municipality",
+        "Prefecture",
+        "Population",
+        "Size tier",
     ]
 
 
@@ -128,6 +128,48 @@ def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Pa
     assert len(data["rejected"]) == 4
 
 
+def test_register_warnings_are_listed_and_unknown_codes_rejected(samples: Path, tmp_path: Path):
+    """A name that does not match its code is a warning: the input is scored and the warning listed
+    (stderr, summary.json, index.html); a code of no municipality is rejected unless synthetic."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    mini = (VALID / "mini-answers.yaml").read_text(encoding="utf-8")
+    (inputs / "sapporo-town.yaml").write_text(mini.replace("name: 札幌市", "name: 札幌町"), encoding="utf-8")
+    (inputs / "nowhere.yaml").write_text(mini.replace('"011002"', '"019909"'), encoding="utf-8")
+    (inputs / "made-up.yaml").write_text(
+        mini.replace('"011002"', '"019909"').replace("answers:\n", "synthetic: true\nanswers:\n", 1), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    proc = _batch(str(inputs), "-o", str(out))
+    assert proc.returncode == 1  # nowhere.yaml is rejected
+    assert "nowhere.yaml:3:22: error: DX311" in proc.stderr
+    warning = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert len(warning) == 1 and "sapporo-town.yaml:3:38: warning: DX310" in warning[0], proc.stderr
+    assert "1 warning(s) on scored inputs" in proc.stderr
+    assert {row["code"] for row in _csv(out)} == {"011002", "019909"}
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [w["input"] for w in data["warnings"]] == [str(inputs / "sapporo-town.yaml")]
+    assert "DX310" in data["warnings"][0]["reason"] and len(data["rejected"]) == 1
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="warnings"' in index and "札幌町" in index
+
+
+def test_a_sheet_row_warning_reaches_the_batch_at_its_row(tmp_path: Path):
+    sheet = tmp_path / "sheet.csv"
+    rows = [
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment",
+        "011002,札幌町,北海道,1973395,2026-11-27,3",
+        "012025,函館市,北海道,240000,2026-11-27,2",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _batch(str(sheet), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    warning = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
+    assert len(warning) == 1 and warning[0].startswith(f"{sheet}:2:2: warning: DX310"), proc.stderr
+    assert len(_csv(out)) == 2
+
+
 def test_what_the_c_parser_refuses_is_read_again_by_the_round_trip_parser(tmp_path: Path):
     """YAML 1.2 allows `:` inside a plain scalar of a flow mapping; libyaml (the C parser) does not.
     `validate` accepts such a file through the round-trip parser, so batch must score it too."""
@@ -173,7 +215,7 @@ def test_no_cell_starts_a_formula(tmp_path: Path):
         for value in row.values():
             assert not value.startswith(FORMULA_START), row
     wb = load_workbook(out / "summary.xlsx")
-    for row in wb["summary"].iter_rows(min_row=2):
+    for row in wb.worksheets[0].iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", cell.value
     index = (out / "index.html").read_text(encoding="utf-8")
@@ -276,3 +318,53 @@ def test_a_summary_process_that_dies_is_a_one_line_error_naming_its_file(tmp_pat
         beside.wait()
     line = info.value.one_line("en")
     assert line.startswith(f"{tmp_path / 'summary.xlsx'}: error: DX901 ") and "exit code 3" in line
+
+
+def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samples: Path) -> None:
+    """Headers and size groups in the batch language, dates as dates, number formats, widths,
+    filters, a frozen header and A4 landscape with the header on every page; the same bytes on
+    every run."""
+    import datetime as dt
+
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(samples), "-o", str(out), "--lang", "ja", "--jobs", "1", "-q", str(MINI))
+    assert proc.returncode == 0, proc.stderr
+    wb = load_workbook(out / "summary.xlsx")
+    ws, bench = wb.worksheets
+    assert (ws.title, bench.title) == ("団体別一覧", "規模帯別の分布")
+    head = [c.value for c in ws[1]]
+    assert head[:11] == [
+        "団体コード",
+        "団体名",
+        "都道府県",
+        "人口",
+        "規模区分",
+        "規模帯",
+        "総合スコア",
+        "規模帯内順位",
+        "回答率",
+        "診断日",
+        "設問票",
+    ]
+    assert "首長・幹部のコミットメント" in head and head[-2:] == ["目標未達の設問数", "根拠資料の期限が切れた回答数"]
+    first = {h: c for h, c in zip(head, ws[2])}
+    assert first["規模区分"].value in ("政令指定都市", "中核市", "一般市", "特別区", "町村")
+    assert first["規模帯"].value.startswith(("政令指定都市", "中核市", "一般市", "特別区", "町村"))
+    assert isinstance(first["診断日"].value, dt.datetime) and first["診断日"].number_format == "yyyy-mm-dd"
+    assert first["人口"].number_format == "#,##0" and first["回答率"].number_format == "0%"
+    assert first["総合スコア"].number_format == "0.00"
+    assert first["団体コード"].data_type == "s" and len(first["団体コード"].value) == 6
+    assert ws["A1"].font.b and ws["A1"].alignment.wrap_text and ws.row_dimensions[1].height == 46
+    for sheet in (ws, bench):
+        assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
+        assert sheet.page_setup.paperSize == "9" or sheet.page_setup.paperSize == 9
+        assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
+        assert all(sheet.column_dimensions[c].width >= 9 for c in "ABCDEFGHI")
+    assert bench["A2"].value.startswith(("政令指定都市", "中核市", "一般市", "特別区", "町村"))
+    assert bench["I2"].value in ("はい", "いいえ")
+    again = tmp_path / "again"
+    assert (
+        run_cli("batch", str(samples), "-o", str(again), "--lang", "ja", "--jobs", "1", "-q", str(MINI)).returncode == 0
+    )
+    assert (again / "summary.xlsx").read_bytes() == (out / "summary.xlsx").read_bytes()

@@ -211,7 +211,7 @@ def test_bad_previous_is_a_one_line_error(samples: Path, tmp_path: Path) -> None
     (empty / "summary.json").write_text('{"municipalities": [{"no": 1}]}', encoding="utf-8")
     proc = run_cli("batch", str(samples), "-o", str(tmp_path / "out"), "-q", str(MINI), "--previous", str(empty))
     assert_clean_error(proc)
-    assert "DX310" in proc.stderr
+    assert "DX315" in proc.stderr
 
 
 def test_sheet_rows_are_kept_by_their_content(tmp_path: Path) -> None:

@@ -100,6 +100,8 @@ def test_readme_quick_start_and_commands(tmp_path):
         "import",
         "compare",
         "sample",
+        "municipalities",
+        "merge",
     ):
         assert f"dxassess {command}" in readme, command
         assert command in help_text

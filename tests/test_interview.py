@@ -247,8 +247,9 @@ def test_a_second_lock_on_the_same_file_is_refused_with_the_holder(tmp_path: Pat
 pexpect = pytest.importorskip("pexpect")
 
 
-def spawn(tmp_path: Path, *args: str, lang: str = "ja") -> pexpect.spawn:
+def spawn(tmp_path: Path, *args: str, lang: str = "ja", env_extra: dict | None = None) -> pexpect.spawn:
     env = dict(os.environ, NO_COLOR="1", LANG="C.UTF-8", TERM="xterm", PYTHONDONTWRITEBYTECODE="1")
+    env.update(env_extra or {})
     env.pop("DXASSESS_LANG", None)
     argv = ["-m", "dxassess", "run", "--questionnaire", str(MINI), "--lang", lang, *args]
     child = pexpect.spawn(
@@ -293,9 +294,7 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     child.sendline("011003")
     child.expect("検査数字")
     child.sendline("０１１００２")
-    child.expect("都道府県: 北海道")
-    child.expect("団体名")
-    child.sendline("札幌市")
+    child.expect("札幌市（北海道・政令指定都市）")  # from the register: no name is asked
     child.expect("人口")
     child.sendline("1973395")
     child.expect("回答ファイルを作成しました: dx-011002-")
@@ -329,6 +328,65 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     assert sheet.answers["infrastructure.pc_age"].skipped is True
     assert sheet.municipality.prefecture == "北海道"
     assert sheet.sharing is not None and sheet.sharing.named and sheet.sharing.contact == "情報政策課 011-000-0000"
+
+
+def test_pty_an_interview_started_with_only_a_code_fills_the_rest(tmp_path: Path) -> None:
+    """`run --code 011002`: name, prefecture and kind come from the register; only the population
+    is asked."""
+    child = spawn(tmp_path, "--code", "011002", "--answers", "a.yaml", lang="en")
+    child.expect("札幌市 \\(北海道, Designated city\\)")
+    child.expect("Population: ")
+    assert "Name" not in child.before
+    child.sendline("1973395")
+    child.expect("Created the answer file: a.yaml")
+    child.expect("Question 1 of 4")
+    answer(child, "q", prompt="Answer")
+    assert finish(child) == 0
+    m = load_assessment(tmp_path / "a.yaml", MINI).sheet.municipality
+    assert (m.code, m.name, m.prefecture, m.population) == ("011002", "札幌市", "北海道", 1973395)
+
+
+def test_pty_the_registers_population_is_offered_as_the_default(tmp_path: Path) -> None:
+    own = tmp_path / "own.csv"
+    own.write_text(
+        "code,prefecture,name,kana,kind,parent,population\n010006,北海道,北海道,ほっかいどう,prefecture,,\n"
+        "011002,北海道,札幌市,さっぽろし,designated_city,,1973395\n",
+        encoding="utf-8",
+    )
+    child = spawn(tmp_path, "--code", "011002", "--answers", "a.yaml", env_extra={"DXASSESS_REGISTER": str(own)})
+    child.expect(re.escape("人口（住民基本台帳人口）[Enter=1,973,395]: "))
+    child.sendline("")
+    child.expect("設問 1/4")
+    answer(child, "q")
+    assert finish(child) == 0
+    assert load_assessment(tmp_path / "a.yaml", MINI).sheet.municipality.population == 1973395
+
+
+def test_a_typed_code_of_no_municipality_or_of_a_ward_is_asked_again() -> None:
+    from dxassess.interview import ask_code, identified, register_reason
+
+    term, out = scripted(["019909", "011011", "014699"])
+    assert ask_code(term, "ja") == "014699"
+    text = out.getvalue()
+    assert "この団体コードの市区町村はありません" in text
+    assert "札幌市の行政区のコードです。市の団体コード（011002）を入力してください。" in text
+    assert register_reason("011002", "en") is None
+    assert identified("014699", "ja") == "美深町（北海道・町）"
+
+
+def test_a_code_of_no_municipality_is_refused_unless_the_file_is_synthetic(tmp_path: Path) -> None:
+    refused = run_piped(tmp_path, "--answers", "new.yaml", "--code", "019909", "--lang", "en")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "--code 019909: No municipality has this code" in refused.stderr
+    ward = run_piped(tmp_path, "--code", "011011", "--lang", "en")
+    assert ward.returncode == 2 and "ward of 札幌市" in ward.stderr and "011002" in ward.stderr
+    assert not list(tmp_path.iterdir())
+    made_up = tmp_path / "made-up.yaml"
+    text = (CASES / "mini-answers.yaml").read_text(encoding="utf-8").replace('"011002"', '"019909"')
+    made_up.write_text(text.replace("answers:\n", "synthetic: true\nanswers:\n", 1), encoding="utf-8")
+    done = run_piped(tmp_path, "--answers", "made-up.yaml", "--code", "019909", "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Overall score" in done.stdout
 
 
 def test_pty_english_with_options_asks_nothing_first_and_q_saves(tmp_path: Path) -> None:

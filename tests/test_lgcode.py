@@ -27,13 +27,6 @@ def test_invalid_codes(code: str, reason: str):
     assert reason in lgcode.code_problem(code)
 
 
-def test_every_listed_city_has_a_valid_code():
-    assert len(lgcode.DESIGNATED_CITIES) == 20
-    assert len(lgcode.CORE_CITIES) == 62
-    for head in list(lgcode.DESIGNATED_CITIES) + list(lgcode.CORE_CITIES):
-        assert lgcode.code_problem(lgcode.with_check_digit(head)) is None
-
-
 def test_normalise_full_width_and_spaces():
     assert lgcode.normalise(" ０１１００２ ") == "011002"
 
@@ -46,10 +39,43 @@ def test_normalise_full_width_and_spaces():
         ("131016", "千代田区", 68_000, Tier.special_ward),
         ("012033", "小樽市", 105_000, Tier.city),
         ("013030", "当別町", 15_000, Tier.town_village),
-        ("013030", "何とか", 15_000, Tier.town_village),
-        ("013030", "何とか", 80_000, Tier.city),
+        ("013030", "何とか", 80_000, Tier.town_village),  # the register's kind, not the name or the size
+        ("182010", "福井町", 3_000, Tier.core_city),
+        ("011011", "札幌市中央区", 240_000, Tier.designated_city),  # a ward: its city's status
     ],
 )
-def test_tier(code: str, name: str, population: int, tier: Tier):
+def test_tier_comes_from_the_register(code: str, name: str, population: int, tier: Tier):
     assert lgcode.tier_of(code, name, population) is tier
+    assert lgcode.tier_of(code, name, population, kind="village") is tier  # the register wins
     assert lgcode.prefecture_of(code) in lgcode.PREFECTURES
+
+
+def test_every_municipality_of_the_register_has_its_tier():
+    from collections import Counter
+
+    from dxassess import register
+
+    tiers = Counter(lgcode.tier_of(e.code, "", 1) for e in register.get_register(register.SHIPPED).municipalities())
+    assert tiers == {
+        Tier.designated_city: 20,
+        Tier.core_city: 62,
+        Tier.city: 710,
+        Tier.special_ward: 23,
+        Tier.town_village: 926,
+    }
+
+
+@pytest.mark.parametrize(
+    "code,name,population,kind,tier",
+    [
+        ("019909", "架空市", 300_000, "core_city", Tier.core_city),  # the file's own kind
+        ("019909", "架空市", 300_000, None, Tier.city),  # else the name's suffix
+        ("019909", "架空町", 300_000, None, Tier.town_village),
+        ("139904", "架空区", 300_000, None, Tier.special_ward),
+        ("019909", "架空", 80_000, None, Tier.city),  # no suffix: the population
+        ("019909", "架空", 8_000, None, Tier.town_village),
+    ],
+)
+def test_tier_of_a_synthetic_code(code: str, name: str, population: int, kind: str | None, tier: Tier):
+    assert lgcode.code_problem(code) is None
+    assert lgcode.tier_of(code, name, population, kind) is tier

@@ -92,6 +92,15 @@ def test_practices_group_consenting_peers_by_band() -> None:
     assert qid == q and [band for band, _ in groups] == ["city_100k_plus", "town_village_5k_20k"]
 
 
+def test_the_bands_of_peers_json_are_the_size_bands() -> None:
+    from typing import get_args
+
+    from dxassess.model.size import BAND_ORDER
+    from dxassess.peersfile import BandName
+
+    assert get_args(BandName) == tuple(b.value for b in BAND_ORDER)
+
+
 def test_peers_json_reads_back() -> None:
     from dxassess.peersfile import PeersDoc, peers_json
 
@@ -244,9 +253,10 @@ def test_nothing_of_a_non_consenting_municipality_leaves_its_own_report_and_summ
             assert not _cells_outside_own_rows(xlsx_rows, code, needle)
             others = [m for m in summary["municipalities"] if m["municipality"]["code"] != code]
             assert needle not in json.dumps(others, ensure_ascii=False)
-            rows = re.findall(r"<tr>.*?</tr>", index, re.S)
+            # the index's rows and its list of input warnings: each names only its own input
+            rows = re.findall(r"<tr>.*?</tr>|<li>.*?</li>", index, re.S)
             assert all(code in row for row in rows if needle in row)
-            assert needle not in re.sub(r"<tr>.*?</tr>", "", index, flags=re.S)
+            assert needle not in re.sub(r"<tr>.*?</tr>|<li>.*?</li>", "", index, flags=re.S)
         assert xml.count(name) <= 1  # a shared string, used in its own row only (checked above)
 
 

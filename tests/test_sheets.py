@@ -123,7 +123,8 @@ def test_xlsx_template_layout(tmp_path):
     lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
     assert lists["F3"].type == "list" and lists["F3"].formula1 == '"0,1,2,3,4,5,スキップ"'
     assert lists["G3"].formula1 == '"はい,いいえ,スキップ"'
-    assert lists["I3"].formula1 == '"none,meeting_rooms,everywhere,スキップ,該当なし"'
+    assert lists["I3"].formula1 == '"なし,会議室のみ,全フロア,スキップ,該当なし"'  # Japanese labels in ja
+    assert lists["F3"].promptTitle == "首長はDXに自ら関与していますか。"  # the question, not its id
     pc_age = lists["H3"]
     assert (pc_age.type, pc_age.formula1, pc_age.formula2) == ("decimal", "0", "20")
     assert ws.column_dimensions["A"].number_format == "@"  # codes keep their leading zero
@@ -138,7 +139,7 @@ def test_yaml_template_filled_in_an_editor_validates(tmp_path):
         text.replace('code: ""', 'code: "011002"')
         .replace('name: ""', 'name: "札幌市"')
         .replace("population:  ", "population: 1973395")
-        .replace("assessed:  ", "assessed: 2026-11-27")
+        .replace('assessed: ""', 'assessed: "2026-11-27"')
         .replace("  # leadership.mayor_commitment: {value: }", "  leadership.mayor_commitment: {value: 4}")
         .replace("  # infrastructure.wifi: {value: }", "  infrastructure.wifi: {na: true}")
     )
@@ -162,6 +163,76 @@ def test_template_format_follows_the_file_name(tmp_path):
 def test_template_unknown_questionnaire_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["template", "-f", "csv", "-o", str(tmp_path / "t.csv"), "-q", "no-such-id"])
     assert result.exit_code == 2 and "no-such-id" in result.stderr
+
+
+FUKUI = [  # the 17 municipalities of 福井県 in the shipped register, in code order
+    ("182010", "福井市"),
+    ("182028", "敦賀市"),
+    ("182044", "小浜市"),
+    ("182052", "大野市"),
+    ("182061", "勝山市"),
+    ("182079", "鯖江市"),
+    ("182087", "あわら市"),
+    ("182095", "越前市"),
+    ("182109", "坂井市"),
+    ("183229", "永平寺町"),
+    ("183822", "池田町"),
+    ("184047", "南越前町"),
+    ("184233", "越前町"),
+    ("184420", "美浜町"),
+    ("184811", "高浜町"),
+    ("184837", "おおい町"),
+    ("185019", "若狭町"),
+]
+
+
+def test_a_template_for_one_prefecture_has_exactly_its_municipalities(tmp_path):
+    csv_path, xlsx_path = tmp_path / "fukui.csv", tmp_path / "fukui.xlsx"
+    for path in (csv_path, xlsx_path):
+        proc = run_cli("template", "--prefecture", "福井県", "-o", str(path), "-q", Q, "--lang", "ja")
+        assert proc.returncode == 0, proc.stderr
+        assert "福井県の市区町村 17 団体を記入済み" in proc.stderr
+    rows = list(csv.reader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == IDS + SHARING_IDS and rows[1][0].startswith("団体コード")
+    assert [(r[0], r[1], r[2]) for r in rows[2:]] == [(c, n, "福井県") for c, n in FUKUI]
+    assert all(r[3:] == [""] * (len(IDS + SHARING_IDS) - 3) for r in rows[2:])
+    ws = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    cells = [tuple(c.value for c in row[:3]) for row in ws.iter_rows(min_row=3)]
+    assert cells == [(c, n, "福井県") for c, n in FUKUI]
+    assert ws.print_area == f"'{ws.title}'!$A$1:$L$19"  # rows 1-2 and the 17 rows; columns to sharing_contact
+    assert (
+        run_cli(
+            "template", "--prefecture", "ふくい", "-f", "csv", "-o", str(tmp_path / "b.csv"), "-q", Q, "--lang", "ja"
+        ).returncode
+        == 0
+    )
+    assert (tmp_path / "b.csv").read_bytes() == csv_path.read_bytes()
+
+
+def test_a_prefilled_template_refuses_yaml_and_an_unknown_prefecture(tmp_path):
+    for args in (["-o", str(tmp_path / "t.yaml")], ["-f", "csv", "-o", str(tmp_path / "t.csv")]):
+        proc = run_cli("template", "--prefecture", "福井" if "t.yaml" in args[-1] else "福井道", *args, "-q", Q)
+        assert_clean_error(proc, 2)
+        assert proc.stderr.count("\n") == 1
+    assert "--format csv or xlsx" in run_cli("template", "--prefecture", "18", "-o", str(tmp_path / "t.yaml")).stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_returned_prefilled_sheet_imports_the_rows_filled_in(tmp_path):
+    """Each municipality returns the whole pre-filled sheet with its own row filled in: the rows
+    nobody filled are skipped, not reported as errors."""
+    sheet = tmp_path / "fukui.xlsx"
+    assert run_cli("template", "--prefecture", "福井県", "-o", str(sheet), "-q", Q).returncode == 0
+    book = openpyxl.load_workbook(sheet)
+    ws = book.worksheets[0]
+    assert ws["B4"].value == "敦賀市"
+    for col, value in zip("DEFGHIJ", [64000, "2026-11-27", 3, "はい", 6, "everywhere", "はい"]):
+        ws[f"{col}4"] = value
+    book.save(sheet)
+    code, err, out = import_(tmp_path, sheet)
+    assert code == 0, err
+    assert [p.name for p in out.iterdir()] == ["182028.yaml"]
+    assert "16" in err.splitlines()[-1]
 
 
 def test_safe_cell():
@@ -278,6 +349,8 @@ FAULTS = [  # column id, cell, problem code
     ("leadership.policy", "maybe", "DX303"),
     ("code", "011003", "DX305"),
     ("code", "", "DX305"),
+    ("code", "019909", "DX311"),  # a right check digit, but no municipality's code
+    ("code", "011011", "DX311"),  # a ward of 札幌市, not a municipality
     ("population", "0", "DX100"),
     ("population", "12.5", "DX100"),
     ("assessed", "2026-02-30", "DX100"),
@@ -304,6 +377,29 @@ def test_fault_is_reported_at_its_row_and_column(mini, tmp_path, column, cell, p
     assert code == 1
     assert f"{sheet}:4:{column_letter(index + 1)}: error: {problem} " in err
     assert [p.name for p in out.iterdir()] == ["131016.yaml"]  # the good row is still written
+
+
+def test_a_name_that_does_not_match_its_code_is_reported_at_its_row(mini, tmp_path):
+    """A consultant's sheet that pairs 011002 with 札幌町: a warning at the row and the name's
+    column; the row is still imported (validate warns the same way), the exit code stays 0."""
+    wrong = ["011002", "札幌町"] + REFERENCE_TEXT[2:]
+    sheet = fill_csv(tmp_path, [OTHER, wrong, ["012025", "北海道函館市"] + REFERENCE_TEXT[2:]])
+    rows = list(read_sheet(sheet, mini))
+    assert [r.problems for r in rows] == [[], [], []]
+    assert [len(r.warnings) for r in rows] == [0, 1, 0]  # 北海道函館市 names 012025: no warning
+    [found] = rows[1].warnings
+    assert (found.line, found.col, found.code, found.severity) == (4, 2, "DX310", "warning")
+    assert "札幌町" in found.message and "札幌市" in found.message
+    proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        f"{sheet}:4:B: warning: DX310 B 列（name）: '札幌町' が団体コード 011002（札幌市）と一致しません。"
+        in proc.stderr
+    )
+    assert "北海道札幌市のものです" in proc.stderr and "警告のある行が 1 件" in proc.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["011002.yaml", "012025.yaml", "131016.yaml"]
+    warned = run_cli("validate", str(tmp_path / "out" / "011002.yaml"), "-q", Q)
+    assert warned.returncode == 0 and ": warning: DX310 " in warned.stdout
 
 
 def test_formula_cell_is_never_evaluated(mini, tmp_path):
@@ -394,6 +490,290 @@ def test_a_long_option_list_moves_to_a_hidden_sheet(mini, tmp_path):
     wifi = next(dv for dv in book.worksheets[0].data_validations.dataValidation if str(dv.sqref).startswith("I3"))
     assert wifi.formula1.startswith("lists!$I$1:$I$")
     assert book["lists"]["I1"].value == "none"
+
+
+# --- percentages ------------------------------------------------------------------------------
+# The flagship has 0–100 percentage columns (unit %), a narrower one (IT staff 0–20%) and ratios
+# that are not percentages (staff per PC).
+
+FLAGSHIP_PERCENT = ("skills.trained_share", "skills.itpass_share", "infrastructure.pc_past_cycle")
+
+
+@pytest.fixture(scope="module")
+def flagship() -> Any:
+    from dxassess.resolver import RESOLVER
+
+    return RESOLVER.select("municipal-dx").questionnaire
+
+
+def flagship_csv(folder: Path, cells: dict[str, str], name: str = "percent.csv", encoding: str = "utf-8-sig") -> Path:
+    """The flagship's CSV template with one municipality row holding `cells`."""
+    out = folder / "flagship-template.csv"
+    result = runner.invoke(app, ["template", "-f", "csv", "-o", str(out), "--lang", "ja"])
+    assert result.exit_code == 0, result.output
+    head, labels = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))[:2]
+    row = [""] * len(head)
+    for key, value in {"code": "011002", "name": "札幌市", "population": "1973395", "assessed": "2026-10-06"}.items():
+        row[head.index(key)] = value
+    for key, value in cells.items():
+        row[head.index(key)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([head, labels, row])
+    path = folder / name
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def values_of(rows: list[Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    [row] = rows
+    assert row.errors == [], [p.message for p in row.errors]
+    return {k: row.data["answers"][k]["value"] for k in keys}
+
+
+@pytest.mark.parametrize("cell", ["45%", "45.00%", "４５％", " 45 % ", "45"])
+def test_percent_text_reads_as_the_percentage(flagship, tmp_path, cell):
+    path = flagship_csv(tmp_path, {"skills.trained_share": cell})
+    assert values_of(list(read_sheet(path, flagship)), ("skills.trained_share",)) == {"skills.trained_share": 45}
+
+
+def test_percent_cell_of_a_workbook_reads_as_the_percentage(flagship, tmp_path):
+    """A spreadsheet stores 45% as 0.45 with a `%` number format; a literal `%` after the number
+    (format `0"%"`) shows the value itself."""
+    book = openpyxl.load_workbook(fill_xlsx_flagship(tmp_path))
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    for key, value, fmt in (
+        ("skills.trained_share", 0.45, "0%"),
+        ("skills.itpass_share", 0.145, "0.00%"),
+        ("infrastructure.pc_past_cycle", 45, '0"%"'),
+    ):
+        cell = ws.cell(3, head.index(key) + 1, value)
+        cell.number_format = fmt
+    book.save(tmp_path / "typed.xlsx")
+    rows = list(read_sheet(tmp_path / "typed.xlsx", flagship))
+    assert values_of(rows, FLAGSHIP_PERCENT) == dict(zip(FLAGSHIP_PERCENT, (45, 14.5, 45)))
+    assert rows[0].problems == []
+
+
+def fill_xlsx_flagship(tmp_path: Path) -> Path:
+    out = tmp_path / "flagship.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    for key, value in {
+        "code": "011002",
+        "name": "札幌市",
+        "population": 1973395,
+        "assessed": dt.date(2026, 10, 6),
+    }.items():
+        ws.cell(3, head.index(key) + 1, value)
+    book.save(out)
+    return out
+
+
+def test_a_fraction_in_a_percentage_column_imports_with_a_warning(tmp_path):
+    path = flagship_csv(tmp_path, {"skills.trained_share": "0.45", "organisation.it_staff_share": "0.45"})
+    result = runner.invoke(app, ["import", str(path), "-o", str(tmp_path / "out"), "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1, result.stderr  # IT staff (0–20%) is often below 1%: no warning there
+    assert "DX313" in warnings[0] and "(skills.trained_share)" in warnings[0]
+    assert "0.45 was read as 0.45%, not 45%" in warnings[0] and "enter 45 or 45%" in warnings[0]
+    assert "skills.trained_share: {value: 0.45}" in (tmp_path / "out" / "011002.yaml").read_text(encoding="utf-8")
+
+
+def test_a_percentage_in_a_column_that_is_not_one_is_an_error(flagship, tmp_path):
+    path = flagship_csv(tmp_path, {"infrastructure.staff_per_pc": "45%"})
+    [row] = list(read_sheet(path, flagship))
+    [problem] = row.problems
+    assert problem.code == "DX303" and "45% is a percentage" in problem.message
+    assert "単位「人／台」の数値（0.1 から 20 まで）を入力してください" in problem.text("ja")
+
+
+def test_batch_scores_a_row_with_a_fraction_and_prints_the_warning(tmp_path):
+    path = flagship_csv(tmp_path, {"skills.trained_share": "0.45"})
+    proc = run_cli("batch", str(path), "-o", str(tmp_path / "out"), "--lang", "en", "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: DX313" in proc.stderr and "1 scored, 0 rejected" in proc.stderr
+
+
+# --- files saved by LibreOffice Calc ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calc_files(tmp_path_factory) -> dict[str, Path]:
+    """A sheet an officer typed `45%` into, saved by LibreOffice Calc as XLSX (a percent cell:
+    0.45 with a % format), then that workbook saved as a Shift_JIS CSV and a UTF-8 CSV (the text
+    Calc shows: `45.00%`)."""
+    from .clients import convert
+
+    folder = tmp_path_factory.mktemp("calc")
+    typed = flagship_csv(
+        folder,
+        {"skills.trained_share": "45%", "skills.itpass_share": "12.5%", "bpr.seals": "0.45"},
+        name="typed.csv",
+        encoding="utf-8",
+    )
+    # column A as text, as in the template (typed into a General column, Calc drops the leading 0)
+    workbook = convert(typed, "xlsx", folder / "xlsx", infilter="CSV:44,34,76,1,1/2")
+    files = {"xlsx": workbook}
+    for name, encoding in (("sjis", 64), ("utf8", 76)):
+        files[name] = convert(workbook, f"csv:Text - txt - csv (StarCalc):44,34,{encoding}", folder / name)
+    return files
+
+
+def test_calc_really_wrote_percent_cells_and_text(calc_files):
+    ws = openpyxl.load_workbook(calc_files["xlsx"]).worksheets[0]
+    head = [c.value for c in ws[1]]
+    cell = ws.cell(3, head.index("skills.trained_share") + 1)
+    assert cell.value == pytest.approx(0.45) and "%" in cell.number_format
+    assert "45" in calc_files["sjis"].read_bytes().decode("cp932") and "%" in calc_files["utf8"].read_text()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "sjis", "utf8"])
+def test_files_saved_by_calc_import_the_percentages(flagship, calc_files, kind):
+    rows = list(read_sheet(calc_files[kind], flagship))
+    keys = ("skills.trained_share", "skills.itpass_share", "bpr.seals")
+    assert values_of(rows, keys) == {"skills.trained_share": 45, "skills.itpass_share": 12.5, "bpr.seals": 0.45}
+    assert not rows[0].problems
+    assert [p.code for p in rows[0].warnings] == ["DX313"]  # the fraction typed as 0.45
+    assert rows[0].data["municipality"]["code"] == "011002"
+    assert rows[0].data["assessed"] == dt.date(2026, 10, 6)  # a date cell, or Calc's date text
+
+
+# --- drop-downs of a Japanese workbook --------------------------------------------------------
+
+
+def test_english_workbook_offers_option_keys_and_english_titles(tmp_path):
+    ws = openpyxl.load_workbook(template(tmp_path, "xlsx", "en")).worksheets[0]
+    lists = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    assert lists["I3"].formula1 == '"none,meeting_rooms,everywhere,skip,na"'
+    assert lists["G3"].formula1 == '"yes,no,skip"'
+    assert lists["F3"].promptTitle == "Is the mayor personally…"  # cut between words at Excel's 32
+    assert lists["F3"].prompt.startswith("Is the mayor personally involved in DX?\nlevel 0–5")
+
+
+def test_japanese_labels_chosen_in_the_drop_down_import_as_keys(mini, tmp_path):
+    """What an officer picks in a Japanese workbook (labels, はい/いいえ, スキップ) reads back; an
+    option key typed instead still does."""
+    row = ["011002", "札幌市", "", 1973395, dt.date(2026, 11, 27), 3, "いいえ", 6.5, "会議室のみ", "スキップ"]
+    other = ["131016", "千代田区", "", 67000, dt.date(2026, 11, 27), 5, "はい", 3, "everywhere", ""]
+    [first, second] = list(read_sheet(fill_xlsx(tmp_path, [row, other]), mini))
+    assert first.errors == [] and second.errors == []
+    assert first.data["answers"]["infrastructure.wifi"] == {"value": "meeting_rooms"}
+    assert first.data["answers"]["leadership.policy"] == {"value": False}
+    assert first.data["answers"]["infrastructure.wifi_secured"] == {"skipped": True}
+    assert second.data["answers"]["infrastructure.wifi"] == {"value": "everywhere"}
+
+
+def test_every_drop_down_of_the_flagship_fits_excel_and_reads_back(flagship, tmp_path):
+    """Excel refuses an inline list over 255 characters (long labels go to the hidden `lists`
+    sheet), input titles over 32 and messages over 255; every label offered imports as its key."""
+    from dxassess.sheets.read import parse_answer
+
+    out = tmp_path / "flagship-ja.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    ws = book.worksheets[0]
+    head = [c.value for c in ws[1]]
+    checked = 0
+    for dv in ws.data_validations.dataValidation:
+        assert len(dv.promptTitle or "") <= 32 and len(dv.prompt or "") <= 255 and len(dv.error or "") <= 255
+        if dv.type != "list":
+            continue
+        if dv.formula1.startswith('"'):
+            assert len(dv.formula1) <= 255
+            offered = dv.formula1.strip('"').split(",")
+        else:
+            letter = dv.formula1.split("!")[1].split("$")[1]
+            offered = [c.value for c in book["lists"][letter] if c.value is not None]
+        column = str(dv.sqref).split(":")[0].rstrip("0123456789")
+        column_id = head[openpyxl.utils.column_index_from_string(column) - 1]
+        if column_id == "sharing_named":  # the optional consent column: はい / いいえ
+            from dxassess.sheets.read import parse_sharing
+
+            assert [parse_sharing(column_id, label) for label in offered] == [{"named": True}, {"named": False}]
+            continue
+        question = flagship.question_map()[column_id]
+        assert question.text["ja"].startswith(dv.promptTitle.rstrip("…"))
+        for label in offered:
+            assert parse_answer(question, label) is not None, (question.id, label)
+        if question.type == "choice":
+            keys = {o.key for o in question.options}
+            assert {parse_answer(question, label)["value"] for label in offered[: len(keys)]} == keys
+            assert offered[0] == question.options[0].label["ja"]
+            checked += 1
+    assert checked >= 30
+
+
+# --- the template in LibreOffice Calc: rows not clipped, A4 print ------------------------------
+
+
+def calc_row_heights(workbook: Path, folder: Path) -> dict[str, list[list[int]]]:
+    """Per sheet, per row: [height in the file, height Calc needs for the text], 1/100 mm."""
+    import shutil
+    import subprocess
+
+    from .clients import soffice
+
+    soffice()
+    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    probe = subprocess.run([python or "python3", "-c", "import uno"], capture_output=True)
+    if python is None or probe.returncode != 0:
+        pytest.skip("LibreOffice's Python bridge is missing (apt-get install python3-uno; CI's .ci/run installs it)")
+    script = Path(__file__).parent / "calc" / "row_heights.py"
+    proc = subprocess.run(
+        [python, str(script), str(workbook), str(folder / "uno-profile")], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_template_rows_are_not_clipped_in_calc(tmp_path, lang):
+    out = tmp_path / f"template-{lang}.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", lang]).exit_code == 0
+    sheets = calc_row_heights(out, tmp_path)
+    assert len(sheets) == 2
+    for name, rows in sheets.items():
+        clipped = [(i + 1, given, needed) for i, (given, needed) in enumerate(rows) if given < needed - 30]
+        assert clipped == [], (name, clipped[:5])
+    guide = list(sheets.values())[1]
+    assert len(guide) > 90 and max(needed for _, needed in guide) > 3000  # long rows were measured
+
+
+def test_template_prints_on_a4_in_a_sensible_number_of_pages(tmp_path):
+    from .clients import convert, pdf_info, pdf_pages
+
+    out = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(out), "--lang", "ja"]).exit_code == 0
+    pdf = convert(out, "pdf", tmp_path / "pdf")
+    info = pdf_info(pdf)
+    assert "A4" in info["Page size"], info["Page size"]
+    pages = pdf_pages(pdf)
+    guide_starts = next(i for i, page in enumerate(pages) if "(municipal-dx 1.1.0)" in page)
+    assert 1 < guide_starts <= -(-97 // 8)  # the answer sheet: 5 + 92 columns, about eight to a page
+    assert len(pages) <= 32, len(pages)  # was 36 Letter pages with clipped rows
+
+
+def test_an_ods_saved_by_calc_gets_the_fix_not_a_parser_error(tmp_path):
+    from .clients import convert
+
+    typed = tmp_path / "typed.csv"
+    typed.write_text(",".join(IDS) + "\n" + ",".join(REFERENCE_TEXT) + "\n", encoding="utf-8")
+    ods = convert(typed, "ods", tmp_path / "ods", infilter="CSV:44,34,76,1,1/2")
+    renamed = tmp_path / "answers.xlsx"  # the name does not matter: the content says what it is
+    renamed.write_bytes(ods.read_bytes())
+    for path in (ods, renamed):
+        code, err, _ = import_(tmp_path, path)
+        assert code == 1 and "DX009" in err and "InvalidFileException" not in err
+        assert "OpenDocument spreadsheet (.ods)" in err and "Excel 2007-365 (.xlsx)" in err
+    proc = run_cli("batch", str(ods), "-o", str(tmp_path / "out"), "-q", Q)
+    assert_clean_error(proc, 1)
+    assert "OpenDocument spreadsheet (.ods)" in proc.stderr
 
 
 def test_the_optional_sharing_columns_are_read(tmp_path):

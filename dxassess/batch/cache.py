@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 NAME = ".dxassess-cache"
-FORMAT = 2  # 2: consent to be named and who to ask (issue 22)
+FORMAT = 2  # 2: consent to be named and who to ask (issue 22), and each input's warnings
 MAGIC = b"dxassess-batch-cache"
 
 
@@ -108,8 +108,21 @@ def run_key(lang: str, budget_cutoff: int, search: str | None) -> str:
         f"lang={lang}",
         f"cutoff={budget_cutoff}",
         f"questionnaire={search or ''}",
+        f"register={_register_digest()}",
     ]
     return digest(*(p.encode("utf-8", "surrogateescape") for p in parts))
+
+
+def _register_digest() -> str:
+    """The municipality register in use (the shipped one, or the user's own after
+    `municipalities --update`): tiers and the name checks come from it."""
+    from dxassess.register import register_path
+
+    path, _ = register_path()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except OSError:
+        return "-"
 
 
 def input_key(run: str, source: str, content: bytes) -> str:
@@ -227,6 +240,7 @@ def encode(entry: dict[str, Any]) -> bytes:
         entry["peer"],
         row["share"],
         entry["ask"],
+        row.get("warnings", []),
     ]
     return dumps(values) + b"\t" + row["json"]
 
@@ -251,13 +265,15 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
     """An entry from its line, or None when the line does not have the shape a run relies on
     (every field, its type)."""
     n = len(ROW_FIELDS)
-    if type(values) is not list or len(values) != n + 15:
+    if type(values) is not list or len(values) != n + 16:
         return None
     fixed = values[:n]
     overall, completeness, scores, exact, exact_scores, gaps, slot, size, files, prev, group, position, peer = values[
         n : n + 13
     ]
-    share, ask = values[n + 13 :]
+    share, ask, warnings = values[n + 13 :]
+    if type(warnings) is not list or not all(type(w) is dict for w in warnings):
+        return None
     if (
         not _share(share)
         or type(ask) is not list
@@ -292,6 +308,8 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
         json=fragment,
         share=share,
     )
+    if warnings:  # as the worker gives it: only a row with warnings has the key
+        row["warnings"] = warnings
     return {
         "row": row,
         "slot": [slot[:2], slot[2:]],

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from dxassess.sheets.write import safe_cell
 from dxassess.text import Msg, msg, text
 
 BANDS = tuple(b.value for b in BAND_ORDER)
-NAMES = ("summary.csv", "summary.json", "summary.xlsx", "index.html")
+NAMES = ("summary.csv", "summary.json", "summary.xlsx", "index.html", "peers.json")
 
 
 def _columns(domain_ids: list[str], with_change: bool) -> list[str]:
@@ -43,6 +43,7 @@ def _columns(domain_ids: list[str], with_change: bool) -> list[str]:
         "questionnaire",
         *domain_ids,
         "gaps",
+        "expired_evidence",
         *(["overall_previous", "overall_change"] if with_change else []),
     ]
 
@@ -63,6 +64,7 @@ def _record(row: dict[str, Any], domain_ids: list[str], with_change: bool) -> li
         row["questionnaire"],
         *[row["domains"].get(d) for d in domain_ids],
         len(row["gaps"]),
+        row.get("expired_evidence", 0),
         *([change.get("overall"), change.get("delta")] if with_change else []),
     ]
 
@@ -81,13 +83,66 @@ def summary_csv(rows: list[dict[str, Any]], domain_ids: list[str], with_change: 
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
-def summary_xlsx(rows: list[dict[str, Any]], domain_ids: list[str], bench: Benchmarks, with_change: bool) -> bytes:
-    """The summary and the size-group benchmarks as a workbook."""
+# summary.xlsx: (catalogue key of the header, column width in characters, number format)
+_XLSX_COLUMNS = {
+    "code": ("report.code", 11, "@"),
+    "name": ("report.municipality", 16, "General"),
+    "prefecture": ("report.prefecture", 10, "General"),
+    "population": ("report.population", 12, "#,##0"),
+    "tier": ("report.tier", 14, "General"),
+    "band": ("report.band", 22, "General"),
+    "overall": ("report.overall", 10, "0.00"),
+    "band_percentile": ("report.idx_group_percentile", 10, "0"),
+    "completeness": ("report.completeness", 10, "0%"),
+    "assessed": ("report.assessed", 12, "yyyy-mm-dd"),
+    "questionnaire": ("report.questionnaire", 20, "General"),
+    "gaps": ("report.summary_gap_count", 11, "0"),
+    "expired_evidence": ("report.summary_expired_evidence", 11, "0"),
+    "overall_previous": ("report.summary_overall_previous", 11, "0.00"),
+    "overall_change": ("report.overall_change", 11, "0.00"),
+}
+DOMAIN_COLUMN = (11, "0.00")
+
+
+def _xlsx_value(key: str, value: Any, lang: str) -> Any:
+    """A summary value as a spreadsheet should hold it: dates as dates, size groups by name."""
+    import datetime as dt
+
+    if key == "assessed" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if key in ("tier", "band") and isinstance(value, str):
+        return text(f"report.{key}_{value}", lang)
+    return value
+
+
+def summary_xlsx(
+    rows: list[dict[str, Any]],
+    domain_ids: list[str],
+    bench: Benchmarks,
+    with_change: bool,
+    titles: dict[str, str],
+    lang: str,
+) -> bytes:
+    """The summary and the size-group benchmarks as a workbook for people: headers and size
+    groups in `lang`, dates as dates, number formats, widths, filters, a frozen header, A4
+    landscape. Scripts read summary.csv or summary.json, which keep the ids."""
     from dxassess.batch import xlsx
 
+    keys = _columns(domain_ids, with_change)
+    specs = [_XLSX_COLUMNS.get(key, (None, *DOMAIN_COLUMN)) for key in keys]
+    names = [text(spec[0], lang) if spec[0] else titles.get(key, key) for key, spec in zip(keys, specs)]
+    layout = xlsx.Layout([width for _, width, _ in specs], [fmt for _, _, fmt in specs])
     summary = xlsx.sheet_xml(
-        _columns(domain_ids, with_change), (_record(row, domain_ids, with_change) for row in rows), freeze="C2"
+        names,
+        ([_xlsx_value(k, v, lang) for k, v in zip(keys, _record(row, domain_ids, with_change))] for row in rows),
+        freeze="C2",
+        layout=layout,
     )
+    yes, no = text("report.yes", lang), text("report.no", lang)
+    overall = text("report.overall", lang)
     lines = []
     for band in BANDS:
         for key, stats in bench.group_stats(band).items():
@@ -96,19 +151,27 @@ def summary_xlsx(rows: list[dict[str, Any]], domain_ids: list[str], bench: Bench
             d = stats.as_dict()
             lines.append(
                 [
-                    band,
-                    key,
+                    text(f"report.band_{band}", lang),
+                    overall if key == "overall" else titles.get(key, key),
                     d["n"],
                     d["q1"],
                     d["median"],
                     d["q3"],
                     d["min"],
                     d["max"],
-                    "yes" if d["suppressed"] else "no",
+                    yes if d["suppressed"] else no,
                 ]
             )
-    benchmarks = xlsx.sheet_xml(["band", "domain", "n", "q1", "median", "q3", "min", "max", "suppressed"], lines)
-    return xlsx.workbook([("summary", summary), ("benchmarks", benchmarks)])
+    bench_keys = ("band", "domain", "summary_n", "summary_q1", "index_median", "summary_q3", "summary_min")
+    heads = [text(f"report.{k}", lang) for k in bench_keys]
+    heads += [text("report.summary_max", lang), text("report.summary_suppressed", lang)]
+    bench_layout = xlsx.Layout(
+        [24, 24, 9, 11, 11, 11, 9, 9, 14],
+        ["General", "General", "0", "0.00", "0.00", "0.00", "0.00", "0.00", "General"],
+    )
+    benchmarks = xlsx.sheet_xml(heads, lines, freeze="C2", layout=bench_layout)
+    sheets = [(text("report.summary_sheet", lang), summary), (text("report.benchmarks_sheet", lang), benchmarks)]
+    return xlsx.workbook(sheets, print_titles=True)
 
 
 def _dumps(value: Any) -> str:
@@ -122,6 +185,7 @@ def summary_json(
     lang: str,
     prefectures: dict[str, Any],
     change: dict[str, Any] | None,
+    warnings: Sequence[Any] = (),  # batch.run.InputWarning
 ) -> bytes:
     """summary.json: each municipality's object (made by the worker, `row["json"]`) with its
     position in its size group (and its change, with --previous) added; the benchmarks per size
@@ -166,11 +230,13 @@ def summary_json(
             "missing": change["missing"],
         }
     rest["rejected"] = _rejected(rejected, lang)
+    rest["warnings"] = _rejected(warnings, lang)
     return b'{"municipalities":[' + b",".join(parts) + b"]," + _dumps(rest)[1:].encode("utf-8") + b"\n"
 
 
-def _rejected(rejected: list[Any], lang: str) -> list[dict[str, str]]:
-    """The rejected inputs: what the user gave and the problem, as `validate` would print it."""
+def _rejected(rejected: Sequence[Any], lang: str) -> list[dict[str, str]]:
+    """The rejected inputs (or the warnings of scored ones): what the user gave and the problem,
+    as `validate` would print it."""
     return [{"input": r.source, "reason": r.problem.format_text(lang)} for r in rejected]
 
 
@@ -231,9 +297,10 @@ def table_rows(rows: list[dict[str, Any]], domain_ids: list[str], band_labels: d
         code = escape(r["code"])
         position = r["percentile"]["overall"]
         cells = [
-            f'<tr><td>{code}</td><td><a href="reports/{code}.html">{escape(r["name"])}</a></td>'
-            f"<td>{escape(r['prefecture'])}</td>\n"
-            f'<td class="num" data-v="{r["population"]}">{r["population"]:,}</td><td>{labels[r["band"]]}</td>\n'
+            f'<tr><td class="text">{code}</td><td class="text name"><a href="reports/{code}.html">'
+            f'{escape(r["name"])}</a></td><td class="text">{escape(r["prefecture"])}</td>\n'
+            f'<td class="num" data-v="{r["population"]}">{r["population"]:,}</td>'
+            f'<td class="text">{labels[r["band"]]}</td>\n'
             f'<td class="num">{score(r["overall"])}</td><td class="num">{"—" if position is None else num(position, 0)}</td>\n'
         ]
         if change:
@@ -255,6 +322,7 @@ def index_html(
     lang: str,
     prefectures: dict[str, Any],
     change: dict[str, Any] | None,
+    warnings: Sequence[Any] = (),  # batch.run.InputWarning
 ) -> str:
     from markupsafe import Markup
 
@@ -297,6 +365,8 @@ def index_html(
         "benchmarks": bench_view,
         "missed": missed,
         "rejected": _rejected(rejected, lang),
+        "warned": _rejected(warnings, lang),
+        "warned_title": text("report.batch_warnings", lang),
         "min_group": MIN_GROUP,
         "prefectures": prefectures,
         "change": change,
@@ -418,6 +488,8 @@ class _Beside:
         if message[0] == "error":
             _, english, japanese, path, code = message
             raise OutputError(Msg(english, japanese or english), path=path, code=code)
+        if message[0] == "died" and message[1]:  # an exception, reported by the child: say which
+            raise OutputError(msg("batch.xlsx_failed", reason=message[1][:200]), path=str(self.path))
         if message[0] == "died":
             raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
         return message[1] if len(message) > 1 else None

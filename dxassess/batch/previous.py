@@ -103,7 +103,7 @@ def read_previous(folder: Path) -> Previous:
             before = _before(m)
             found.setdefault(before.code, before)
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise InputError(msg("batch.previous_not_summary"), path=str(path), code="DX310") from None
+        raise InputError(msg("batch.previous_not_summary"), path=str(path), code="DX315") from None
     return Previous(str(path), found)
 
 

@@ -25,6 +25,7 @@ def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
     out: list[str] = []
     domain = None
     review = f' <span class="badge">{labels["review_mark"]}</span>'
+    stale = f' <span class="badge overdue">{labels["stale_mark"]}</span>'
     answer, level, target, note = labels["answer"], labels["level"], labels["target"], labels["note"]
     for q in data["questions"]:
         if q["domain"] != domain:
@@ -32,7 +33,8 @@ def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
             out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
         shown = escape(q["answer"]) if q["answer"] else _fixed(q["state_label"])
         out.append(
-            f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}</td>'
+            f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}'
+            f"{stale if q.get('stale') else ''}</td>"
             f'<td data-label="{answer}">{shown}</td>'
             f'<td class="num" data-label="{level}">{num(q["level"])}</td>'
             f'<td class="num" data-label="{target}">{num(q["target"])}</td>'

@@ -22,9 +22,10 @@ from dxassess.batch.peers import Benchmarks
 from dxassess.batch.work import Job, Settings, finish_job, refresh_job, score_job
 from dxassess.text import Msg, msg, text
 
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
+MANIFEST = ".dxassess-batch.json"  # the reports batch wrote into the folder, so a re-run removes stale ones
 INLINE = 8  # this many inputs to score or fewer: no worker processes
 # What a cache entry keeps beside the summary row: where the report's rooms are, its size, the
 # files its questionnaire was made from, the earlier batch's entry it was compared with, its
@@ -42,12 +43,23 @@ class Rejection:
     problem: Any  # dxassess.problems.Problem
 
 
+@dataclass(frozen=True)
+class InputWarning:
+    """A scored input with a warning (its name does not match its code, say): listed, not rejected."""
+
+    index: int
+    source: str
+    problem: Any  # dxassess.problems.Problem
+
+
 @dataclass
 class Outcome:
-    """What a batch run produced: accepted summary rows (input order) and rejected inputs."""
+    """What a batch run produced: accepted summary rows (input order), rejected inputs, and the
+    warnings of scored inputs."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[InputWarning] = field(default_factory=list)
     benchmarks: Benchmarks | None = None
     inputs: int = 0
     scored: int = 0  # inputs scored and rendered in this run
@@ -93,6 +105,8 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
             files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            bad.append(_problem(path, "DX009", msg("read.special_file")))
         else:
             bad.append(_problem(path, "DX009", msg("read.not_found")))
     return files, bad
@@ -101,8 +115,8 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
 def jobs_from(
     files: list[Path], questionnaire_ref: str | None, rejected: list[Rejection], run_key: str = "", read: bool = True
 ) -> Iterator[Job]:
-    """One job per answer file and per sheet row; sheet problems and unreadable files go to
-    `rejected`. `read`: read each file here, once, and key it by its content (to look it up in the
+    """One job per answer file and per sheet row; sheet errors and unreadable files go to
+    `rejected` (the warnings of sheet rows still scored go with their job). `read`: read each file here, once, and key it by its content (to look it up in the
     cache); else the worker reads it (a fresh run)."""
     import json
 
@@ -122,26 +136,31 @@ def jobs_from(
                 rejected.append(Rejection(index, str(path), _problem(path, "DX301", msg("batch.sheet_questionnaire"))))
                 index += 1
                 continue
-            for row in read_sheet(path, questionnaire, seen):
+            for row in read_sheet(path, questionnaire, seen):  # pre-filled rows nobody answered are skipped
                 if row.problems:
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
-                    content = json.dumps(row.data, sort_keys=True, default=str, ensure_ascii=False).encode()
-                    yield Job(index, row.source, data=row.data, key=input_key(run_key, row.source, content))
+                    # the row's warnings follow from its cells: in the key with its data
+                    content = json.dumps(
+                        [row.data, [p.as_dict("en") for p in row.warnings]],
+                        sort_keys=True,
+                        default=str,
+                        ensure_ascii=False,
+                    ).encode()
+                    key = input_key(run_key, row.source, content)
+                    yield Job(index, row.source, data=row.data, key=key, warnings=tuple(row.warnings))
                 index += 1
         elif not read:
             yield Job(index, str(path))
             index += 1
         else:
+            from dxassess.load import LoadFailure, read_bytes
+
             source = str(path)
             try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError as exc:
-                from dxassess.text.problems import os_reason
-
-                reason = msg("read.cannot_read", reason=os_reason(exc))
-                rejected.append(Rejection(index, source, _problem(path, "DX009", reason)))
+                raw = read_bytes(path)  # type, size and read bounded
+            except LoadFailure as exc:
+                rejected.append(Rejection(index, source, exc.problem))
             else:
                 yield Job(index, source, raw=raw, key=input_key(run_key, source, raw))
             index += 1
@@ -274,6 +293,7 @@ def _warm(questionnaire: str | None) -> None:
     it): the questionnaire, the compiled report templates, the rendering modules."""
     import gc
 
+    from dxassess import register
     from dxassess.batch import reports  # noqa: F401
     from dxassess.batch.work import resolver
     from dxassess.errors import DxassessError
@@ -285,6 +305,7 @@ def _warm(questionnaire: str | None) -> None:
         resolver().select(questionnaire)
     except DxassessError:  # a broken or missing one is reported per input by the workers
         pass
+    register.get_register()  # read once here, shared by the workers (a broken one is an error now)
     env = shipped_environment()
     for name in ("report.html.j2", "sources.html.j2"):
         env.get_template(name)
@@ -327,6 +348,9 @@ def run(
         from dxassess.batch.previous import read_previous
 
         earlier = read_previous(previous)
+    from dxassess import register
+
+    register.get_register()  # a broken register of the user's is one error now, before any work
     files, bad = expand(inputs)
     ensure_dir(out)
     reports = ensure_dir(out / "reports")
@@ -469,11 +493,30 @@ class _Run:
             outcome.rejected += [Rejection(10**9 + i, problem.path, problem) for i, problem in enumerate(bad)]
             self._accept(rows)
             self._benchmarks()
+            # Every report this run will write is listed before any is written, so a run killed
+            # from here on still leaves them on record for the next run to tidy.
+            before = _reports_written_before(self.out)
+            planned = {row["code"]: _report_name(row["code"]) for row in outcome.rows}
+            _record_reports(self.out, before | set(planned.values()), self.protect)
             self._finish(pool)
         if os.path.exists(self.settings.work):
             shutil.rmtree(self.settings.work, ignore_errors=True)
+        self._tidy(before, planned)
         self._save()
         return outcome
+
+    def _tidy(self, before: set[str], planned: dict[str, str]) -> None:
+        """Remove the reports an earlier run wrote that this one did not (an input removed, or
+        now rejected), and record this run's. After a failed write (a full disk) nothing is
+        removed: the report that failed may be a good earlier one."""
+        scored = {row["code"] for row in self.outcome.rows}
+        this_run = {name for code, name in planned.items() if code in scored}
+        recorded = before | _reports_written_before(self.out)
+        if any(r.problem.code == "DX901" for r in self.outcome.rejected):
+            _record_reports(self.out, recorded | this_run, self.protect)
+            return
+        _remove_reports(self.out, recorded - this_run)
+        _record_reports(self.out, this_run, self.protect)
 
     def _previous(self) -> dict[str, Any]:
         return self.earlier.municipalities if self.earlier else {}
@@ -533,6 +576,7 @@ class _Run:
                 continue
             by_code[row["code"]] = row
             outcome.rows.append(row)
+            outcome.warnings += [InputWarning(index, row["source"], _warning(d)) for d in row.get("warnings", ())]
         outcome.rejected.sort(key=lambda r: r.index)
 
     def _benchmarks(self) -> None:
@@ -690,9 +734,10 @@ class _Run:
     def _summarise(self, force: bool = False) -> None:
         """Write the four summaries, unless they are exactly what they were made from last time
         (and still on disk as written)."""
+        from dxassess.batch import outputs
         from dxassess.batch.cache import file_digest
 
-        names = ("summary.csv", "summary.json", "summary.xlsx", "index.html", "peers.json")
+        names = outputs.NAMES  # the four summaries and peers.json
         self.summary_key = self._summary_key()
         if not force and self.kept is not None and self.kept.summaries:
             recorded = dict(item.split("=", 1) for item in self.kept.summaries.split(",")[1:])
@@ -703,7 +748,9 @@ class _Run:
                 return
         from dxassess.batch import outputs
 
-        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect)
+        # no summary may replace an input: the answers, and the questionnaires and catalogues read
+        read = {Path(path) for row in self.outcome.rows for path, _ in row["files"]}
+        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect | read)
 
     def _makers(self) -> dict[str, Callable[[], bytes]]:
         from dxassess.batch import outputs, prefectures
@@ -718,10 +765,12 @@ class _Run:
         view = prefectures.view(rows, bench.domain_ids, texts, lang)
         return {
             "summary.csv": lambda: outputs.summary_csv(rows, bench.domain_ids, with_change),
-            "summary.json": lambda: outputs.summary_json(rows, rejected, bench, lang, view, outcome.change),
-            "summary.xlsx": lambda: outputs.summary_xlsx(rows, bench.domain_ids, bench, with_change),
+            "summary.json": lambda: outputs.summary_json(
+                rows, rejected, bench, lang, view, outcome.change, outcome.warnings
+            ),
+            "summary.xlsx": lambda: outputs.summary_xlsx(rows, bench.domain_ids, bench, with_change, titles, lang),
             "index.html": lambda: outputs.index_html(
-                rows, rejected, bench, titles, texts, lang, view, outcome.change
+                rows, rejected, bench, titles, texts, lang, view, outcome.change, outcome.warnings
             ).encode("utf-8"),
             "peers.json": lambda: peers_json(self._named()),
         }
@@ -789,3 +838,65 @@ class _Run:
                 line = self.lines[row["key"]] = cachemod.encode(self._entry(row))
             new.lines[row["key"]] = line
         cachemod.store(self.out, new.payload(), self.protect)
+
+
+def _warning(data: dict[str, Any]) -> Any:
+    """A warning kept in a summary row (as JSON values) as a Problem again."""
+    from dxassess.problems import Problem
+
+    message = Msg(data["message_en"], data["message_ja"])
+    return Problem(data["path"], data["line"], data["col"], data["severity"], data["code"], message)
+
+
+def _report_name(code: str) -> str:
+    from dxassess.files import safe_name
+
+    return "reports/" + safe_name(code, ".html")
+
+
+def _reports_written_before(out: Path) -> set[str]:
+    """The reports an earlier batch recorded in this folder's manifest (none when there is no
+    manifest, or it is not one batch wrote: then nothing is removed)."""
+    import json
+
+    from dxassess.files import read_input
+
+    try:
+        data = json.loads(read_input(out / MANIFEST, 10_000_000).decode("utf-8"))
+    except Exception:  # missing, unreadable or damaged: nothing on record
+        return set()
+    names = data.get("reports", []) if isinstance(data, dict) else []
+    return {n for n in names if isinstance(n, str) and n.startswith("reports/") and n.count("/") == 1}
+
+
+def _record_reports(out: Path, names: set[str], protect: set[Path]) -> None:
+    import json
+
+    from dxassess.files import write_atomic
+
+    payload = {"written_by": "dxassess batch", "reports": sorted(names)}
+    text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+    try:
+        if (out / MANIFEST).read_text(encoding="utf-8") == text:
+            return  # a re-run that changed nothing writes nothing
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(out / MANIFEST, text, protect=protect)
+
+
+def _remove_reports(out: Path, names: set[str]) -> None:
+    """Remove reports an earlier run wrote that this run did not (an input removed, or now
+    rejected): afterwards the folder holds exactly this run's outputs. Only regular files in
+    the reports folder named in the manifest are removed."""
+    import stat
+
+    from dxassess.errors import OutputError
+    from dxassess.files import inside
+
+    for name in sorted(names):
+        try:
+            target = inside(out / "reports", name.split("/", 1)[1])
+            if stat.S_ISREG(os.lstat(target).st_mode):
+                os.unlink(target)
+        except (OSError, OutputError):  # already gone, or not ours to remove
+            continue

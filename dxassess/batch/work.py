@@ -31,6 +31,7 @@ class Job:
     raw: bytes | None = None  # an answer file's bytes (read once, by the main process)
     data: dict[str, Any] | None = None  # or a sheet row already in the answer-file shape
     key: str = ""  # its cache key
+    warnings: tuple[Problem, ...] = ()  # a sheet row's warnings, at its row and column
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,15 @@ def _assessment(job: Job, search: Path | None) -> Any:
     raw = job.raw
     doc = parse_fast(job.source, raw)
     try:
-        return assessment_from_document(doc, search, resolver())
+        assessment = assessment_from_document(doc, search, resolver())
     except InvalidFile:
         if doc.positions:
             raise
         # Loaded without positions: read again keeping them, so the error names the line.
         return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search, resolver())
+    if assessment.warnings and not doc.positions:  # the same for a warning (a rare file)
+        return assessment_from_document(parse(job.source, raw.decode("utf-8-sig")), search, resolver())
+    return assessment
 
 
 def _dumps(value: Any) -> str:
@@ -133,6 +137,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
     municipality's object of summary.json (without its position in the group, which comes later)
     as JSON text. JSON values only: a row kept in the cache reads back the same."""
     from dxassess.batch.prefectures import pref_of
+    from dxassess.provenance import expired_count
     from dxassess.scoring import rounded
 
     m = result.municipality
@@ -166,6 +171,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
             }
             for g in result.gaps
         ],
+        "expired_evidence": expired_count(result.sheet),
         # unrounded, for a later `batch --previous`
         "scores": {
             "overall": score.overall,
@@ -191,6 +197,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
         "targets": targets,
         "exact": {"overall": score.overall, "domains": {d.domain_id: d.score for d in score.domains}},
         "gaps": [g.question_id for g in result.gaps],
+        "expired_evidence": doc["expired_evidence"],  # answers whose evidence has expired
         "json": _dumps(doc)[:-1].encode("utf-8"),  # without its closing brace: the group's figures follow
         "share": share_of(result),
     }
@@ -242,9 +249,9 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
             from dataclasses import replace
 
             from dxassess.batch.cache import input_key
+            from dxassess.load import read_bytes
 
-            with open(job.source, "rb") as fh:
-                raw = fh.read()
+            raw = read_bytes(job.source)  # type, size and read bounded
             job = replace(job, raw=raw, key=input_key(settings.run_key, job.source, raw))
         assessment = _assessment(job, Path(settings.search) if settings.search else None)
         files = resolver().files_of(resolver().last)
@@ -287,7 +294,17 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     row["prev"] = before.digest if before is not None else ""
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     row["ask"] = ["", 0]  # no "who to ask" yet: the regions are empty
+    warnings = _warnings(job, assessment.warnings)
+    if warnings:  # as JSON values, so a row kept in the cache reads back the same
+        row["warnings"] = [p.as_dict("en") for p in warnings]
     return job.index, row, None
+
+
+def _warnings(job: Job, found: tuple[Problem, ...]) -> list[Problem]:
+    """The warnings of a scored input: a sheet row's own (they name its row and column) and those
+    of the checker that the sheet did not already give."""
+    codes = {p.code for p in job.warnings}
+    return [*job.warnings, *(p for p in found if p.code not in codes)]
 
 
 _TEXTS: dict[tuple[str, str, str], tuple[Any, Any]] = {}
@@ -335,15 +352,17 @@ def finish_job(
     paragraph and of the table) of a waiting report, and "who to ask" (`asks`, by region) into
     its regions, and move it to reports/CODE.html; (index, None) or (index, the problem)."""
     from dxassess.errors import DxassessError
-    from dxassess.files import write_atomic
+    from dxassess.files import output_target, write_atomic
     from dxassess.problems import Problem
     from dxassess.text.problems import os_reason
 
     waiting = os.path.join(settings.work, f"{index}.html")
     sections = peer_sections(peer_data, peer, settings.lang)
     try:
-        target = _report_path(settings.reports, code)
-        if not asks and all(len(section) <= room for section, (_, room) in zip(sections, slot)):
+        # A link is written through to its target; a device, FIFO or socket is refused.
+        target = output_target(_report_path(settings.reports, code))
+        fits = all(len(section) <= room for section, (_, room) in zip(sections, slot))
+        if fits and not asks and _single_link(target):
             with open(waiting, "r+b") as fh:
                 for section, (offset, room) in zip(sections, slot):
                     fh.seek(offset)
@@ -358,6 +377,7 @@ def finish_job(
             html = fh.read()
         pieces, done = [], 0
         for section, (offset, room) in zip(sections, slot):
+            # with "who to ask", the rooms keep their size: a later refresh finds them where they were
             pieces += [html[done:offset], section.ljust(room) if asks else section]
             done = offset + room
         html = b"".join(pieces) + html[done:]
@@ -394,14 +414,15 @@ def refresh_job(
     one (a reader sees the old report or the new, as with a fresh one). A section that does not
     fit its room (never, by the rooms' design) is an error."""
     from dxassess.errors import DxassessError
-    from dxassess.files import inside, safe_name
+    from dxassess.files import inside, output_target, safe_name, write_atomic
     from dxassess.problems import Problem
     from dxassess.render.asks import fill
 
     sections = peer_sections(peer_data, peer, settings.lang)
     waiting = os.path.join(settings.work, f"{index}.html")
     try:
-        target = inside(Path(settings.reports), safe_name(code, ".html"))
+        # A link is written through to its target; a device, FIFO or socket is refused.
+        target = output_target(inside(Path(settings.reports), safe_name(code, ".html")))
         if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             raise OSError("the peer section does not fit its room")
         with open(target, "rb") as fh:
@@ -411,6 +432,9 @@ def refresh_job(
             pieces += [html[done:offset], section.ljust(room)]
             done = offset + room
         html = fill(b"".join(pieces) + html[done:], asks or {})
+        if not _single_link(target):  # other names of the report see the new content too
+            write_atomic(target, html)
+            return index, None
         os.makedirs(settings.work, exist_ok=True)
         with open(waiting, "wb") as fh:
             fh.write(html)
@@ -441,6 +465,14 @@ def _report_path(reports: str, code: str) -> Path:
     if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
         return inside(Path(reports), name)
     return folder / name
+
+
+def _single_link(path: Path) -> bool:
+    """Whether replacing `path` by a rename keeps every name of it (no other hard link)."""
+    try:
+        return os.stat(path).st_nlink <= 1
+    except OSError:
+        return True
 
 
 def _keep_mode(new: str, old: Path) -> None:

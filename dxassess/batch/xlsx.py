@@ -1,6 +1,8 @@
-"""summary.xlsx, written directly as SpreadsheetML: a few sheets of plain values with a bold
-header row (and frozen panes), which is all the summary needs, at a fraction of openpyxl's cost
-(a re-run after one change rewrites it in well under the second it has).
+"""summary.xlsx, written directly as SpreadsheetML: a few sheets of values with a header row
+for people (bold, shaded, wrapped), number formats per column, dates as dates, widths, filters,
+frozen panes and an A4 landscape print setup with the header on every page, which is all the
+summary needs, at a fraction of openpyxl's cost (a re-run after one change rewrites it in well
+under the second it has).
 
 Text is always an inline string, never a formula; text that a spreadsheet would take for the
 start of a formula (`FORMULA_START`) also gets the quote-prefix style, as `sheets.write.put_text`
@@ -9,10 +11,12 @@ gives it. The bytes are deterministic: fixed zip dates, fixed order.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from dxassess.sheets.write import FORMULA_START
@@ -41,47 +45,78 @@ def _column(n: int) -> str:
     return name
 
 
-# Styles: 0 plain, 1 bold (header), 2 quote prefix (text that looks like a formula).
+# Number formats a column may have, and the cell style of each (built-in ids, and one custom
+# date format, 164). Styles: 0 plain, 1 header (bold, shaded, wrapped), 2 quote prefix (text that
+# looks like a formula), then one per number format.
+FORMATS = {"General": 0, "@": 49, "#,##0": 3, "0.00": 2, "0": 1, "0%": 9, "yyyy-mm-dd": 164}
+_FORMAT_STYLE = {code: 3 + i for i, code in enumerate(list(FORMATS)[1:])}
+_FORMAT_STYLE["General"] = 0
+_XFS = "".join(
+    f'<xf numFmtId="{FORMATS[code]}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    for code in list(FORMATS)[1:]
+)
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill>'
+    "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
+    f'<cellXfs count="{3 + len(FORMATS) - 1}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>' + _XFS + "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+_EPOCH = dt.date(1899, 12, 30)  # day 0 of a spreadsheet's date serial numbers
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a sheet is laid out for people: column widths (characters) and number formats (keys
+    of FORMATS), the header row's height (points)."""
+
+    widths: Sequence[float]
+    formats: Sequence[str]
+    header_height: float = 46  # three lines of a wrapped domain title
 
 
 def _cell(ref: str, value: Any, style: int = 0) -> str:
     if value is None:
         return ""
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}" s="{style}"><v>{(value - _EPOCH).days}</v></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):
         s = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
     text = str(value)
-    if not style and text.startswith(FORMULA_START):
+    if style != 1 and text.startswith(FORMULA_START):
         style = 2
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
     s = f' s="{style}"' if style else ""
     return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{_text(text)}</t></is></c>'
 
 
-def sheet_xml(header: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str | None = None) -> str:
-    """One worksheet: the header row in bold, then the rows; `freeze` ("C2") freezes the panes
-    above and left of that cell."""
+def sheet_xml(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str | None = None, layout: Layout | None = None
+) -> str:
+    """One worksheet: the header row, then the rows; `freeze` ("C2") freezes the panes above and
+    left of that cell; `layout` gives widths and number formats, a filter on the header and an A4
+    landscape page one page wide (the header row repeats on every page: `workbook` names it)."""
     columns = [_column(i) for i in range(len(header))]
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     ]
+    if layout is not None:
+        out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
     if freeze:
         match = re.fullmatch(r"([A-Z]+)(\d+)", freeze)
         assert match is not None
@@ -93,19 +128,53 @@ def sheet_xml(header: Sequence[str], rows: Iterable[Sequence[Any]], freeze: str 
             f'<sheetViews><sheetView workbookViewId="0"><pane{split} topLeftCell="{freeze}" activePane="{pane}" '
             f'state="frozen"/><selection pane="{pane}"/></sheetView></sheetViews>'
         )
+    styles = [0] * len(columns)
+    first = '<row r="1">'
+    if layout is not None:
+        out.append(
+            "<cols>"
+            + "".join(
+                f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
+                for i, w in enumerate(layout.widths, start=1)
+            )
+            + "</cols>"
+        )
+        styles = [_FORMAT_STYLE[f] for f in layout.formats]
+        first = f'<row r="1" ht="{layout.header_height:g}" customHeight="1">'
     out.append("<sheetData>")
-    out.append('<row r="1">' + "".join(_cell(f"{c}1", h, 1) for c, h in zip(columns, header)) + "</row>")
+    out.append(first + "".join(_cell(f"{c}1", h, 1) for c, h in zip(columns, header)) + "</row>")
+    last = 1
     for r, row in enumerate(rows, start=2):
-        out.append(f'<row r="{r}">' + "".join(_cell(f"{c}{r}", v) for c, v in zip(columns, row)) + "</row>")
-    out.append("</sheetData></worksheet>")
+        out.append(
+            f'<row r="{r}">' + "".join(_cell(f"{c}{r}", v, s) for c, v, s in zip(columns, row, styles)) + "</row>"
+        )
+        last = r
+    out.append("</sheetData>")
+    if layout is not None:
+        out.append(f'<autoFilter ref="A1:{columns[-1]}{max(last, 2)}"/>')
+        out.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        out.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+    out.append("</worksheet>")
     return "".join(out)
 
 
-def workbook(sheets: Sequence[tuple[str, str]]) -> bytes:
-    """An .xlsx of the given (name, worksheet XML) pairs."""
+def workbook(sheets: Sequence[tuple[str, str]], print_titles: bool = False) -> bytes:
+    """An .xlsx of the given (name, worksheet XML) pairs; `print_titles`: every sheet's first row
+    is printed at the top of each page."""
     names = "".join(
         f'<sheet name="{_text(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, (name, _) in enumerate(sheets, start=1)
     )
+    defined = ""
+    if print_titles:
+        quoted = ["'" + _text(name).replace("'", "''") + "'" for name, _ in sheets]
+        defined = (
+            "<definedNames>"
+            + "".join(
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{q}!$1:$1</definedName>'
+                for i, q in enumerate(quoted)
+            )
+            + "</definedNames>"
+        )
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
@@ -140,7 +209,7 @@ def workbook(sheets: Sequence[tuple[str, str]]) -> bytes:
             "xl/workbook.xml",
             head + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{names}</sheets></workbook>",
+            f"<sheets>{names}</sheets>{defined}</workbook>",
         ),
         (
             "xl/_rels/workbook.xml.rels",

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
+from dxassess.controls import json_for_terminal, printable
 from dxassess.errors import InvalidFile, UsageError
 from dxassess.text import msg, text
 
 
-def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | None, cutoff: int | None = None) -> int:
+def run_score(
+    paths: list[Path],
+    as_json: bool,
+    lang: str,
+    questionnaire: str | None,
+    cutoff: int | None = None,
+    max_age: int | None = None,
+) -> int:
     from dxassess.api import assess
     from dxassess.render.context import build
     from dxassess.render.templates import render_json
@@ -21,7 +30,7 @@ def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | 
     failed = 0
     for path in paths:
         try:
-            results.append(build(assess(path, questionnaire, None, cutoff), lang))
+            results.append(build(assess(path, questionnaire, None, cutoff), lang, max_age=max_age))
         except InvalidFile as exc:
             sys.stderr.write(exc.one_line(lang) + "\n")
             failed += 1
@@ -30,9 +39,9 @@ def run_score(paths: list[Path], as_json: bool, lang: str, questionnaire: str | 
             import json
 
             if len(paths) == 1:
-                sys.stdout.write(render_json(results[0]))
+                sys.stdout.write(json_for_terminal(render_json(results[0])))
             else:
-                sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+                sys.stdout.write(json_for_terminal(json.dumps(results, ensure_ascii=False, indent=2) + "\n"))
     else:
         for data in results:
             print_score_table(data, lang)
@@ -48,27 +57,43 @@ def run_report(
     lang: str,
     questionnaire: str | None,
     cutoff: int | None = None,
+    max_age: int | None = None,
     peers: Path | None = None,
 ) -> int:
     from dxassess.api import assess, report
     from dxassess.files import write_atomic
 
-    rendered = report(assess(path, questionnaire, previous, cutoff), fmt, lang, template, peers=peers)
+    result = assess(path, questionnaire, previous, cutoff)
+    if previous is not None and result.previous is not None:
+        _warn_if_reversed(previous, result.previous.assessed, path, result.assessed, lang)
+    rendered = report(result, fmt, lang, template, max_age=max_age, peers=peers)
     if output is None:
+        if sys.stdout.isatty():  # nothing from the input may act on the terminal
+            rendered = printable(json_for_terminal(rendered), multiline=True)
         sys.stdout.write(rendered)
     else:
-        protect = {path} | {p for p in (previous, template, peers) if p is not None}
-        if questionnaire and Path(questionnaire).is_file():
-            protect.add(Path(questionnaire))
+        from dxassess.resolver import RESOLVER
+
+        # every file read, named or found beside another (a questionnaire's catalogue)
+        protect = {path} | {p for p in (previous, template, peers) if p is not None} | RESOLVER.files_read()
         write_atomic(output, rendered, protect=protect)
         title = text("report.report_title", lang)
         sys.stderr.write(text("report.report_written", lang, title=title, output=output) + "\n")
     return 0
 
 
+def _warn_if_reversed(old_path: Path, old: Any, new_path: Path, new: Any, lang: str) -> None:
+    """An earlier assessment given as the later one turns every improvement into a decline:
+    say so (the comparison is still made as asked)."""
+    if old > new:
+        line = msg(
+            "cmd.compare_reversed", old_path=old_path, old=old.isoformat(), new_path=new_path, new=new.isoformat()
+        )
+        sys.stderr.write(printable(f"warning: {line.get(lang)}") + "\n")
+
+
 def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questionnaire: str | None) -> int:
     from dxassess.api import assess
-    from dxassess.assess import with_previous
     from dxassess.render.context import build
     from dxassess.render.templates import render_json
     from dxassess.render.terminal import print_change_table
@@ -84,22 +109,25 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
                 new=new.municipality.code,
             )
         )
-    result = with_previous(new, old)
+    _warn_if_reversed(old_path, old.assessed, new_path, new.assessed, lang)
+    result = assess(new_path, questionnaire, old)
     data = build(result, lang)
     change = data["previous"]
     if as_json:
         assert result.previous is not None
         sys.stdout.write(
-            render_json(
-                {
-                    "municipality": data["municipality"],
-                    "old": {
-                        "assessed": result.previous.assessed.isoformat(),
-                        "questionnaire": result.previous.questionnaire.version,
-                    },
-                    "new": {"assessed": result.assessed.isoformat(), "questionnaire": result.questionnaire.version},
-                    **{k: change[k] for k in ("overall", "domains", "questions", "counts")},
-                }
+            json_for_terminal(
+                render_json(
+                    {
+                        "municipality": data["municipality"],
+                        "old": {
+                            "assessed": result.previous.assessed.isoformat(),
+                            "questionnaire": result.previous.questionnaire.version,
+                        },
+                        "new": {"assessed": result.assessed.isoformat(), "questionnaire": result.questionnaire.version},
+                        **{k: change[k] for k in ("overall", "domains", "questions", "counts", "not_comparable")},
+                    }
+                )
             )
         )
         return 0

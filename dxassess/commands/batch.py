@@ -47,7 +47,7 @@ def run_batch(
     fresh: bool = False,
 ) -> int:
     from dxassess.api import batch
-    from dxassess.reporters import text as problem_lines
+    from dxassess.commands.output import ProblemLines
 
     if not inputs:
         raise UsageError(msg("cmd.batch_nothing"))
@@ -55,7 +55,10 @@ def run_batch(
         raise UsageError(msg("cmd.batch_output_file", output=output))
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff, previous, fresh)
-    sys.stderr.write(problem_lines([r.problem for r in outcome.rejected], lang))
+    lines = ProblemLines(lang)
+    for problem in [r.problem for r in outcome.rejected] + [w.problem for w in outcome.warnings]:
+        lines.add(problem.format_text(lang))
+    lines.close()
     kept = outcome.kept + outcome.refreshed
     summary = text(
         "report.batch_summary_kept" if kept else "report.batch_summary",
@@ -66,4 +69,6 @@ def run_batch(
         output=output,
     )
     sys.stderr.write(summary + "\n")
+    if outcome.warnings:
+        sys.stderr.write(text("report.batch_warned", lang, warned=len(outcome.warnings)) + "\n")
     return 1 if outcome.rejected else 0

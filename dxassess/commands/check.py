@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dxassess.controls import json_for_terminal, printable
 from dxassess.errors import UsageError
 from dxassess.text import msg, pick
 
@@ -24,7 +25,7 @@ def run_validate(paths: list[Path], fmt: str, strict: bool, questionnaire: str |
         if path.is_dir():
             found = len(yaml_files(path))
             if not found:
-                sys.stderr.write(f"{path}: warning: {msg('cmd.no_yaml_in_folder').get(lang)}\n")
+                sys.stderr.write(f"{printable(path)}: warning: {msg('cmd.no_yaml_in_folder').get(lang)}\n")
             files += found
         else:
             files += 1
@@ -56,16 +57,16 @@ def run_questionnaires(as_json: bool, lang: str) -> None:
             }
         )
     if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_for_terminal(json.dumps(rows, ensure_ascii=False, indent=2) + "\n"))
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from dxassess.text import text
 
     table = Table(*(text(f"report.list_{key}", lang) for key in ("id", "version", "title", "domains", "questions")))
     for row in rows:
-        table.add_row(
-            row["id"], row["version"], pick(row["title"], lang), str(len(row["domains"])), str(row["questions"])
-        )
+        cells = (row["id"], row["version"], pick(row["title"], lang), str(len(row["domains"])), str(row["questions"]))
+        table.add_row(*(Text(printable(cell)) for cell in cells))
     Console().print(table)

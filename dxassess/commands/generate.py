@@ -9,8 +9,11 @@ from dxassess.errors import UsageError
 from dxassess.text import msg, text
 
 
-def run_sample(count: int, output: Path, seed: int, questionnaire_ref: str | None, lang: str) -> int:
-    from dxassess.files import ensure_dir, inside, write_atomic
+def run_sample(
+    count: int, output: Path, seed: int, questionnaire_ref: str | None, lang: str, force: bool = False
+) -> int:
+    from dxassess.answerfile import KeptFile, write_generated
+    from dxassess.files import ensure_dir, inside
     from dxassess.resolver import RESOLVER
     from dxassess.sample import MAX_COUNT, generate
 
@@ -19,8 +22,15 @@ def run_sample(count: int, output: Path, seed: int, questionnaire_ref: str | Non
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
     ensure_dir(output)
     written = 0
+    protect = RESOLVER.files_read()
+    kept = 0
     for name, content in generate(questionnaire, count, seed):
-        write_atomic(inside(output, name), content)
+        try:  # real answers or notes by hand are never overwritten without --force
+            write_generated(inside(output, name), content, protect, force)
+        except KeptFile as exc:
+            sys.stderr.write(exc.one_line(lang) + "\n")
+            kept += 1
+            continue
         written += 1
     sys.stderr.write(text("report.sample_summary", lang, count=written, output=output) + "\n")
-    return 0
+    return 1 if kept else 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import DxassessError, InputError, OutputError, UsageError
-from dxassess.text import text
+from dxassess.text import msg, text
 
 
 class Hangup(Exception):
@@ -88,9 +88,11 @@ class _End:
     def write_report(self, fmt: str) -> Path:
         from dxassess.api import assess, report
         from dxassess.files import write_atomic
+        from dxassess.resolver import RESOLVER
 
         output = self.path.with_suffix("." + fmt)
-        write_atomic(output, report(assess(self.path, self.search), fmt, self.lang), protect={self.path})
+        rendered = report(assess(self.path, self.search), fmt, self.lang)
+        write_atomic(output, rendered, protect={self.path} | RESOLVER.files_read())
         return output
 
 
@@ -109,12 +111,18 @@ def _incomplete(path: Path, search: Path | None) -> bool:
     return any(qid not in assessment.sheet.answers for qid in shown)
 
 
-def default_answers_path(code: str, search: Path | None, today: dt.date) -> Path:
-    """`dx-CODE-DATE.yaml` here: today's, or the newest earlier one still incomplete."""
-    todays = Path(f"dx-{code}-{today.isoformat()}.yaml")
+def default_answers_path(code: str, search: Path | None, today: dt.date, part: str | None = None) -> Path:
+    """`dx-CODE-DATE.yaml` here (`dx-CODE-PART-DATE.yaml` for a part of a team assessment):
+    today's, or the newest earlier one still incomplete."""
+    import glob
+
+    from dxassess.files import safe_name
+
+    stem = f"dx-{code}" + (f"-{safe_name(part, '')}" if part else "")
+    todays = Path(f"{stem}-{today.isoformat()}.yaml")
     if todays.exists():
         return todays
-    earlier = sorted(Path(".").glob(f"dx-{code}-????-??-??.yaml"))
+    earlier = sorted(Path(".").glob(f"{glob.escape(stem)}-????-??-??.yaml"))
     if earlier:
         try:
             if _incomplete(earlier[-1], search):
@@ -131,19 +139,28 @@ def run_interview(
     code: str | None,
     population: int | None,
     lang: str,
+    team: dict[str, Any] | None = None,
 ) -> int:
     from dxassess import lgcode
     from dxassess.files import ensure_dir
-    from dxassess.interview import Terminal, ask_code, code_reason
+    from dxassess.interview import Terminal, ask_code, code_reason, register_reason
     from dxassess.lock import AnswerLock, LockHeld
 
+    team = team or {}
+    chosen = bool(team.get("domains") or team.get("owners") or team.get("name"))
+    part_name = (team.get("name") or _default_part_name(team)) if chosen else None
     interactive = sys.stdin is not None and sys.stdin.isatty()
     search = _questionnaire_path(questionnaire_ref) if questionnaire_ref else None
     if code is not None:
         code = lgcode.normalise(code)
         reason = code_reason(code, lang)
+        if not reason and not (answers_path is not None and Path(answers_path).exists()):
+            # a new answer file: only a municipality's code (an existing file is checked as it is read,
+            # where a code of no municipality passes only with `synthetic: true`)
+            reason = register_reason(code, lang)
         if reason:
-            raise UsageError(text("interview.bad_code_option", lang, code=code, reason=reason))
+            shown = code if len(code) <= 20 else code[:20] + "…"
+            raise UsageError(text("interview.bad_code_option", lang, code=shown, reason=reason))
     term = Terminal(make_console(), _read_line)
     try:
         with _stop_signals():
@@ -152,12 +169,13 @@ def run_interview(
                     if not interactive:
                         raise InputError(text("interview.not_tty_profile", lang), code="DX903")
                     code = ask_code(term, lang)
-                answers_path = default_answers_path(code, search, dt.date.today())
+                answers_path = default_answers_path(code, search, dt.date.today(), part_name)
             answers_path = Path(answers_path)
             if not answers_path.exists() and not interactive:
                 raise InputError(text("interview.not_tty_profile", lang), path=str(answers_path), code="DX903")
             ensure_dir(answers_path.parent if str(answers_path.parent) else Path("."))
-            lock = AnswerLock(answers_path)
+            # The lock sits beside the real file: a link and its target share one lock.
+            lock = AnswerLock(Path(os.path.realpath(answers_path)))
             try:
                 lock.acquire()
             except LockHeld as held:
@@ -169,7 +187,16 @@ def run_interview(
                 raise OutputError(text("interview.lock_failed", lang, reason=reason), path=str(lock.path)) from None
             try:
                 return _session(
-                    term, interactive, answers_path, search, municipality, code, population, lang, questionnaire_ref
+                    term,
+                    interactive,
+                    answers_path,
+                    search,
+                    municipality,
+                    code,
+                    population,
+                    lang,
+                    questionnaire_ref,
+                    team,
                 )
             finally:
                 lock.release()
@@ -179,6 +206,9 @@ def run_interview(
     except Hangup as stop:
         _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
         return 128 + stop.signum
+    except OSError:  # the terminal went away (a read or write failed before SIGHUP came): as a hangup
+        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        return 0
 
 
 def _farewell(term: Any, key: str, path: Path | None, lang: str, questionnaire_ref: str | None) -> None:
@@ -202,21 +232,31 @@ def _open(
     population: int | None,
     lang: str,
     questionnaire_ref: str | None,
+    team: dict[str, Any] | None = None,
 ) -> tuple[Any, Any, Any, Path | None]:
     """The answer file resumed or created → (AnswerFile, questionnaire, catalogue, search)."""
-    from dxassess import lgcode
+    from dxassess import lgcode, register
     from dxassess.answerfile import AnswerFile
     from dxassess.inputs import load_assessment, load_questionnaire
-    from dxassess.interview import ask_code, ask_name, ask_population
+    from dxassess.interview import ask_code, ask_name, ask_population, identified
 
     if path.exists():
         assessment = load_assessment(path, search)
-        questionnaire, sheet = assessment.questionnaire, assessment.sheet
-        if questionnaire_ref and search is not None and sheet.questionnaire.id != questionnaire.id:
-            found = f"{sheet.questionnaire.id} {sheet.questionnaire.version}"
-            raise UsageError(
-                text("interview.other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path)
-            )
+        sheet = assessment.sheet
+        if questionnaire_ref:
+            from dxassess.resolver import RESOLVER
+
+            chosen = RESOLVER.select(questionnaire_ref).questionnaire
+            if chosen.id != sheet.questionnaire.id:
+                found = f"{sheet.questionnaire.id} {sheet.questionnaire.version}"
+                raise UsageError(
+                    text("interview.other_questionnaire", lang, found=found, given=questionnaire_ref), path=str(path)
+                )
+            if chosen.version != sheet.questionnaire.version:
+                _carry_over(term, path, assessment, chosen, lang)
+                assessment = load_assessment(path, search)
+                sheet = assessment.sheet
+        questionnaire = assessment.questionnaire
         if code is not None and code != sheet.municipality.code:
             raise UsageError(
                 text("interview.code_mismatch", lang, found=sheet.municipality.code, given=code), path=str(path)
@@ -233,22 +273,57 @@ def _open(
         return answers, questionnaire, assessment.catalogue, search
     qpath = search or _questionnaire_path(None)
     questionnaire, catalogue = load_questionnaire(qpath)
-    code = code or ask_code(term, lang)
-    name = municipality or ask_name(term, lang)
-    population = population or ask_population(term, lang)
+    part = _part(questionnaire, team or {})  # checked before anything is asked
+    code = code or ask_code(term, lang)  # a municipality's code of the register (run_interview checks --code)
+    entry = register.lookup(code)
+    if municipality is None and entry is not None:  # the register fills name, prefecture and kind
+        term.say(identified(code, lang), style="dim")
+        name = entry.name
+    else:
+        name = municipality or ask_name(term, lang)
+        if entry is not None and not register.name_matches(code, name):
+            term.say(text("interview.name_differs", lang, name=name, code=code, expected=entry.name))
+    population = population or ask_population(term, lang, entry.population if entry else None)
     answers = AnswerFile.create(
         path,
         questionnaire.id,
         questionnaire.version,
         code,
         name,
-        lgcode.prefecture_of(code),
+        entry.prefecture if entry else lgcode.prefecture_of(code),
         population,
         dt.date.today(),
         questionnaire_ref,
+        part.model_dump(mode="json") if part else None,
     )
     term.say(text("interview.created", lang, path=path))
     return answers, questionnaire, catalogue, qpath
+
+
+def _carry_over(term: Any, path: Path, assessment: Any, chosen: Any, lang: str) -> None:
+    """Move an answer file to the newer questionnaire version it is resumed with: the file as it
+    was is kept beside it, the answers are carried over (dxassess.migrate), and the interview
+    then asks only what is new or changed."""
+    from dxassess.answerfile import AnswerFile
+    from dxassess.files import write_atomic
+    from dxassess.migrate import answers_of, migrate
+    from dxassess.resolver import RESOLVER
+
+    old = assessment.questionnaire
+    chain = RESOLVER.chain(chosen, old.version, path.parent)
+    if chain is None:
+        raise UsageError(msg("cmd.migrate_no_path", old=old.version, new=chosen.version, id=old.id), path=str(path))
+    keep = path.with_name(f"{path.stem}.{old.version}{path.suffix}")
+    number = 2
+    while keep.exists():
+        keep = path.with_name(f"{path.stem}.{old.version}-{number}{path.suffix}")
+        number += 1
+    write_atomic(keep, path.read_bytes(), protect={path})
+    plan = migrate(answers_of(assessment.sheet), chain)
+    AnswerFile.load(path).migrate(plan)
+    term.say(
+        text("interview.migrated", lang, old=old.version, new=chosen.version, kept=keep, again=len(plan.ask_again))
+    )
 
 
 def _session(
@@ -261,14 +336,17 @@ def _session(
     population: int | None,
     lang: str,
     questionnaire_ref: str | None,
+    team: dict[str, Any] | None = None,
 ) -> int:
     from dxassess.interview import Interview
 
+    team = team or {}
     existed = path.exists()
     answers, questionnaire, catalogue, search = _open(
-        term, path, search, municipality, code, population, lang, questionnaire_ref
+        term, path, search, municipality, code, population, lang, questionnaire_ref, team
     )
-    interview = Interview(questionnaire, answers, lang, term, catalogue)
+    only, respondent = _selection(questionnaire, answers, team, path, lang)
+    interview = Interview(questionnaire, answers, lang, term, catalogue, only, respondent, max_age=team.get("max_age"))
     end = _End(path, search, lang)
     missing = interview.unanswered()
     if not interactive:
@@ -280,11 +358,63 @@ def _session(
         total = len(interview.visible())
         term.say(text("interview.resumed", lang, path=path, done=total - len(missing), total=total))
     term.say(text("interview.intro", lang), style="dim")
+    if only is not None:
+        by = respondent or (answers.doc.get("part") or {}).get("name") or "—"
+        term.say(text("interview.part", lang, name=_part_label(answers, team), count=len(only), by=by), style="dim")
+    stale = interview.stale_answers()
+    if stale:
+        term.say(text("interview.stale_notice", lang, n=len(stale), months=interview.max_age))
     start = None
     while True:
-        if interview.run(start) == "quit":
+        if interview.run(start) == "quit" or interview.confirm_stale() == "quit":
             _farewell(term, "quit", path, lang, questionnaire_ref)
             return 0
         if interview.finish(end) != "back":
             return 0
         start = interview.last_visible()
+
+
+# -- parts of a team assessment ----------------------------------------------------------------
+
+
+def _default_part_name(team: dict[str, Any]) -> str | None:
+    from dxassess.parts import default_name
+
+    return default_name(team.get("domains") or [], team.get("owners") or []) or None
+
+
+def _part(questionnaire: Any, team: dict[str, Any]) -> Any:
+    from dxassess.parts import make_part
+
+    return make_part(
+        questionnaire, team.get("domains") or [], team.get("owners") or [], team.get("name"), team.get("respondent")
+    )
+
+
+def _part_label(answers: Any, team: dict[str, Any]) -> str:
+    recorded = answers.doc.get("part") or {}
+    return str(recorded.get("name") or team.get("name") or _default_part_name(team) or "—")
+
+
+def _selection(
+    questionnaire: Any, answers: Any, team: dict[str, Any], path: Path, lang: str
+) -> tuple[list[str] | None, str | None]:
+    """The questions to ask and who answers: the options given, else the part the file records;
+    (None, None) for the whole questionnaire. Options that name another part than the file's
+    are refused."""
+    from dxassess.model import Part
+    from dxassess.parts import part_questions
+
+    given = _part(questionnaire, team)
+    recorded = answers.doc.get("part")
+    file_part = Part.model_validate(dict(recorded)) if isinstance(recorded, dict) else None
+    if given is not None and file_part is not None:
+        wanted = (sorted(given.domains), sorted(o.value for o in given.owners))
+        found = (sorted(file_part.domains), sorted(o.value for o in file_part.owners))
+        if wanted != found and (team.get("domains") or team.get("owners")):
+            raise UsageError(msg("part.other_part", found=file_part.name, given=given.name), path=str(path))
+    part = file_part or given
+    if part is None:
+        return None, None
+    respondent = team.get("respondent") or part.respondent
+    return part_questions(questionnaire, part), respondent

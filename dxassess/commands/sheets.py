@@ -12,29 +12,54 @@ from dxassess.text import msg, text
 SUFFIXES = {"csv": (".csv",), "xlsx": (".xlsx", ".xlsm"), "yaml": (".yaml", ".yml")}
 
 
-def questionnaire_file(ref: str | None) -> set[Path]:
-    """The questionnaire file given by `--questionnaire`, to protect it from being overwritten."""
-    return {Path(ref)} if ref and Path(ref).is_file() else set()
-
-
-def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: str) -> int:
-    from dxassess.files import write_atomic
+def files_read() -> set[Path]:
+    """Every questionnaire and catalogue file read so far (named or found beside another), to
+    protect them from being overwritten."""
     from dxassess.resolver import RESOLVER
-    from dxassess.sheets.write import csv_template, xlsx_template, yaml_template
+
+    return RESOLVER.files_read()
+
+
+def run_template(
+    output: Path,
+    fmt: str,
+    questionnaire_ref: str | None,
+    lang: str,
+    team: dict[str, Any] | None = None,
+    prefecture: str | None = None,
+) -> int:
+    from dxassess.files import write_atomic
+    from dxassess.parts import make_part, part_questions
+    from dxassess.resolver import RESOLVER
+    from dxassess.sheets.write import csv_template, prefilled_rows, xlsx_template, yaml_template
 
     suffix = output.suffix.lower()
     wanted = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
     if wanted is not None and wanted != fmt:
         raise UsageError(msg("cmd.suffix_format", suffix=suffix, fmt=fmt, wanted=wanted), str(output))
+    rows = None
+    if prefecture is not None:
+        from dxassess import register
+
+        if fmt == "yaml":  # one answer file is one municipality: a sheet holds the rows
+            raise UsageError(msg("cmd.template_prefecture_yaml"), str(output))
+        try:
+            rows = prefilled_rows(register.municipalities_of(prefecture))
+        except ValueError:
+            raise UsageError(msg("cmd.unknown_prefecture", prefecture=prefecture)) from None
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
+    team = team or {}
+    part = make_part(
+        questionnaire, team.get("domains", ()), team.get("owners", ()), team.get("name"), team.get("respondent")
+    )
     if fmt == "csv":
-        data: bytes | str = csv_template(questionnaire, lang)
+        data: bytes | str = csv_template(questionnaire, lang, part, rows)
     elif fmt == "yaml":
-        data = yaml_template(questionnaire, lang)
+        data = yaml_template(questionnaire, lang, part)
     else:
-        data = xlsx_template(questionnaire, lang)
-    write_atomic(output, data, protect=questionnaire_file(questionnaire_ref))
-    count = len(questionnaire.questions())
+        data = xlsx_template(questionnaire, lang, part, rows)
+    write_atomic(output, data, protect=files_read())
+    count = len(part_questions(questionnaire, part))
     summary = text(
         "report.template_summary",
         lang,
@@ -45,26 +70,33 @@ def run_template(output: Path, fmt: str, questionnaire_ref: str | None, lang: st
         count=count,
     )
     sys.stderr.write(summary + "\n")
+    if rows is not None:
+        name = rows[0]["prefecture"] if rows else prefecture
+        sys.stderr.write(text("report.template_prefilled", lang, count=len(rows), prefecture=name) + "\n")
     return 0
 
 
 def format_problem(problem: Any, lang: str = "en") -> str:
     """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it,
     the message in `lang`."""
+    from dxassess.controls import printable
     from dxassess.sheets.read import column_letter
 
-    message = problem.text(lang)
+    message, path = printable(problem.text(lang)), printable(problem.path)
     if not problem.line:
-        return f"{problem.path}: {problem.severity}: {problem.code} {message}"
+        return f"{path}: {problem.severity}: {problem.code} {message}"
     col = column_letter(problem.col) if problem.col else "A"
-    return f"{problem.path}:{problem.line}:{col}: {problem.severity}: {problem.code} {message}"
+    return f"{path}:{problem.line}:{col}: {problem.severity}: {problem.code} {message}"
 
 
-def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | None, lang: str) -> int:
+def run_import(
+    sheets: list[Path], output_dir: Path, questionnaire_ref: str | None, lang: str, force: bool = False
+) -> int:
     from pydantic import ValidationError
 
-    from dxassess.answerfile import answer_text
-    from dxassess.files import ensure_dir, safe_name, write_atomic
+    from dxassess.answerfile import KeptFile, answer_text, write_generated
+    from dxassess.commands.output import ProblemLines
+    from dxassess.files import ensure_dir, safe_name
     from dxassess.model import AnswerSheet
     from dxassess.resolver import RESOLVER
     from dxassess.sheets.read import read_sheet
@@ -75,13 +107,16 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
         raise UsageError(msg("cmd.import_nothing"))
     questionnaire = RESOLVER.select(questionnaire_ref).questionnaire
     ensure_dir(output_dir)
-    protect = set(sheets) | questionnaire_file(questionnaire_ref)
+    protect = set(sheets) | files_read()
     seen: dict[str, str] = {}
-    written = rejected = 0
+    written = rejected = warned = 0
+    unfilled: list[str] = []
+    lines = ProblemLines(lang)
     for sheet in sheets:
-        for row in read_sheet(sheet, questionnaire, seen):
-            for problem in row.problems:
-                sys.stderr.write(format_problem(problem, lang) + "\n")
+        for row in read_sheet(sheet, questionnaire, seen, unfilled):
+            for problem in [*row.problems, *row.warnings]:
+                lines.add(format_problem(problem, lang))
+            warned += bool(row.warnings) and not row.problems
             if row.problems:
                 rejected += 1
                 continue
@@ -91,13 +126,23 @@ def run_import(sheets: list[Path], output_dir: Path, questionnaire_ref: str | No
                 first = exc.errors(include_url=False)[0]
                 given = Msg(first["msg"], pydantic_message(dict(first)).ja)
                 line = msg("cmd.check_row", message=given).get(lang)
-                sys.stderr.write(f"{row.source}: error: DX100 {line}\n")
+                lines.add(f"{row.source}: error: DX100 {line}")
                 rejected += 1
                 continue
             target = output_dir / safe_name(row.code or "unnamed", ".yaml")
             source = text("sheet.imported_from", "en", source=f"{Path(sheet).name}:{row.line}")
-            write_atomic(target, answer_text(row.data or {}, [source]), protect)
+            try:
+                write_generated(target, answer_text(row.data or {}, [source]), protect, force)
+            except KeptFile as exc:
+                lines.add(exc.one_line(lang))  # kept: not written by dxassess, or edited since
+                rejected += 1
+                continue
             written += 1
+    lines.close()
     summary = msg("cmd.import_summary", written=written, output=output_dir, rejected=rejected)
     sys.stderr.write(summary.get(lang) + "\n")
+    if warned:
+        sys.stderr.write(msg("cmd.import_warned", warned=warned).get(lang) + "\n")
+    if unfilled:
+        sys.stderr.write(msg("cmd.import_unfilled", count=len(unfilled)).get(lang) + "\n")
     return 1 if rejected else 0

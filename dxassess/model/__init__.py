@@ -1,6 +1,15 @@
 """The file models: questionnaire, manual catalogue and answer file."""
 
-from dxassess.model.answers import Answer, AnswerSheet, Evidence, Municipality, Part, QuestionnaireRef, Sharing
+from dxassess.model.answers import (
+    Answer,
+    AnswerSheet,
+    Evidence,
+    Migrated,
+    Municipality,
+    Part,
+    QuestionnaireRef,
+    Sharing,
+)
 from dxassess.model.catalogue import Action, Catalogue, Document, Figure, ManualSection, OtherEdition, Scheme
 from dxassess.model.questionnaire import (
     ChoiceOption,
@@ -44,6 +53,7 @@ __all__ = [
     "Evidence",
     "Figure",
     "ManualSection",
+    "Migrated",
     "Migration",
     "Municipality",
     "NumericQuestion",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from dxassess.model.questionnaire import ID_PATTERN, VERSION_PATTERN, Owner, Strict
+from dxassess.model.questionnaire import ID_PATTERN, VERSION_PATTERN, Date, OwnerName, Strict
 
 MAX_POPULATION = 10_000_000  # the largest municipality has under 4 million people
 MAX_NOTE = 2000  # characters of a note: a paragraph, not a document
@@ -24,6 +24,10 @@ class Municipality(Strict):
     population: int = Field(
         ge=1, le=MAX_POPULATION, strict=True, description="Population (a whole number of at least 1)."
     )
+    kind: Literal["designated_city", "core_city", "city", "special_ward", "town", "village"] | None = Field(
+        default=None,
+        description="Legal status, for synthetic data only: a code in the register takes the register's kind.",
+    )
 
 
 Value = bool | int | float | str
@@ -37,7 +41,7 @@ class Evidence(Strict):
     )
     link: str | None = Field(default=None, max_length=1000, description="Where it is kept: a URL or a file path.")
     owner: str | None = Field(default=None, max_length=100, description="The department that keeps it.")
-    expires: dt.date | None = Field(
+    expires: Date | None = Field(
         default=None, description="When it stops being valid (a policy revised yearly, a figure for one year)."
     )
 
@@ -73,7 +77,7 @@ class Answer(Strict):
     answered_by: str | None = Field(
         default=None, max_length=100, description="Who answered: a department or a role, e.g. 人事課."
     )
-    answered_on: dt.date | None = Field(default=None, description="When it was answered (YYYY-MM-DD).")
+    answered_on: Date | None = Field(default=None, description="When it was answered (YYYY-MM-DD).")
     evidence: Evidence | None = Field(default=None, description="The document the answer rests on.")
 
     @model_validator(mode="after")
@@ -104,8 +108,23 @@ class Part(Strict):
         description="The domains handed out in this part.",
         json_schema_extra={"items": {"pattern": ID_PATTERN}},
     )
-    owners: list[Owner] = Field(default_factory=list, description="The departments whose questions this part holds.")
+    owners: list[OwnerName] = Field(
+        default_factory=list, description="The departments whose questions this part holds."
+    )
     respondent: str | None = Field(default=None, max_length=100, description="Who answered the part.")
+
+
+class Migrated(Strict):
+    """Where the answers came from when the file was moved to a newer questionnaire version."""
+
+    previous: str = Field(pattern=VERSION_PATTERN, description="The version the answers were first given for.")
+    ask_again: list[str] = Field(
+        default_factory=list,
+        description="Questions whose meaning changed: their carried answer is the default, and `run` asks them again.",
+    )
+    dropped: dict[str, Answer] = Field(
+        default_factory=dict, description="Answers to questions the newer version removed, kept for the record."
+    )
 
 
 class AnswerSheet(Strict):
@@ -113,10 +132,19 @@ class AnswerSheet(Strict):
 
     questionnaire: QuestionnaireRef
     municipality: Municipality
-    assessed: dt.date = Field(description="Date of the assessment (YYYY-MM-DD).")
+    assessed: Date = Field(description="Date of the assessment (YYYY-MM-DD).")
     answers: dict[str, Answer] = Field(default_factory=dict, description="Question id → answer.")
     sharing: Sharing | None = Field(default=None, description="Consent to be named to peers, with a contact.")
     part: Part | None = Field(default=None, description="The part of a team assessment this file holds.")
+    conflicts: dict[str, dict[str, Answer]] = Field(
+        default_factory=dict,
+        description="Question id → part name → answer: questions the merged parts answered differently. "
+        "The file is not scored while any is left (DX501): decide, write the answer under `answers`, "
+        "and delete the entry (or merge again with `--prefer`).",
+    )
     synthetic: bool = Field(
         default=False, description="True for made-up data (`dxassess sample`): its code belongs to no municipality."
+    )
+    migrated: Migrated | None = Field(
+        default=None, description="Set by `dxassess migrate` (and `run`) when answers moved to a newer version."
     )

@@ -4,10 +4,11 @@ sections with the actions a municipality can take, support schemes and national 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Annotated
 
 from pydantic import Field
 
-from dxassess.model.questionnaire import REF_PATTERN, SECTION_ID_PATTERN, Owner, Strict, Text
+from dxassess.model.questionnaire import REF_PATTERN, SECTION_ID_PATTERN, OwnerName, Strict, Text
 
 
 class Document(Strict):
@@ -28,7 +29,7 @@ class Action(Strict):
 
     id: str = Field(pattern=REF_PATTERN, description="Stable action id, cited by questions, e.g. `org.appoint_cio`.")
     text: Text = Field(description="The action, as an instruction to the municipality (paraphrased).")
-    owner: Owner = Field(description="Department that usually owns it.")
+    owner: OwnerName = Field(description="Department that usually owns it.")
     needs_budget: bool = Field(default=False, description="Whether it needs money in a budget.")
     months: int = Field(ge=1, le=60, description="Roughly how many months it takes.")
     support: list[str] = Field(
@@ -89,15 +90,19 @@ class Scheme(Strict):
     unconfirmed: bool = Field(default=False, description="True where the name, terms or year could not be confirmed.")
 
 
+MAX_COUNT = 100_000  # far above the 1,788 local governments of Japan: a count is never larger
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
 class Figure(Strict):
     """A published national figure a question can be compared with."""
 
     id: str = Field(pattern=REF_PATTERN, description="Stable figure id, cited by questions (`national`).")
     what: Text = Field(description="What is counted, e.g. {ja: CIOを任命している市区町村, en: ...}.")
     share: float | None = Field(default=None, ge=0, le=1, description="The share of municipalities, 0–1.")
-    count: int | None = Field(default=None, ge=0, description="The number of municipalities.")
-    total: int | None = Field(default=None, ge=1, description="Out of how many.")
-    by_size: dict[str, float] = Field(
+    count: int | None = Field(default=None, ge=0, le=MAX_COUNT, description="The number of municipalities.")
+    total: int | None = Field(default=None, ge=1, le=MAX_COUNT, description="Out of how many.")
+    by_size: dict[str, Share] = Field(
         default_factory=dict,
         description="Shares (0–1) by size tier or band where published, keyed by tier or band id.",
     )

@@ -37,9 +37,12 @@ REF_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 
 
 class Strict(BaseModel):
-    """Base of every file model: unknown keys are errors, so a typo never passes silently."""
+    """Base of every file model: unknown keys are errors, so a typo never passes silently; and a
+    value must have the type the JSON Schema says, so `dxassess validate` and an editor agree:
+    no number or true/false given as text (`max: "100"`, `na: "yes"`). Dates (`Date`) and
+    department names (`OwnerName`) are the two values that come as text and are converted."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Owner(str, Enum):
@@ -51,6 +54,12 @@ class Owner(str, Enum):
     general_affairs = "general_affairs"  # 総務担当課
     departments = "departments"  # 窓口・各課
     executive = "executive"  # 首長・幹部
+
+
+# Text that the models convert (everything else is taken strictly as written): a date, quoted or
+# not (YAML reads an unquoted 2026-11-27 as a date), and a department name.
+Date = Annotated[dt.date, Field(strict=False)]
+OwnerName = Annotated[Owner, Field(strict=False)]
 
 
 class Targets(Strict):
@@ -116,7 +125,9 @@ class Step(Strict):
     do, by whom), with what it takes. The gap report's next step for that level."""
 
     text: Text = Field(description="The action, written as an instruction (what to do, by whom).")
-    owner: Owner | None = Field(default=None, description="Department that usually owns it (default: the question's).")
+    owner: OwnerName | None = Field(
+        default=None, description="Department that usually owns it (default: the question's)."
+    )
     needs_budget: bool = Field(default=False, description="Whether it needs money in a budget (当初予算 or 補正予算).")
     months: int = Field(ge=1, le=60, description="Roughly how many months it takes.")
     support: list[str] = Field(
@@ -129,7 +140,7 @@ class Step(Strict):
 class Deadline(Strict):
     """A legal or national deadline for the question's target (e.g. standardisation by FY2025)."""
 
-    date: dt.date = Field(description="The deadline (YYYY-MM-DD), e.g. the end of a fiscal year.")
+    date: Date = Field(description="The deadline (YYYY-MM-DD), e.g. the end of a fiscal year.")
     basis: Text = Field(description="Where the deadline comes from (the law or plan, with its year).")
     overdue: Text | None = Field(default=None, description="What to do once the deadline has passed.")
 
@@ -156,7 +167,7 @@ class QuestionBase(Strict):
     )
     na_allowed: bool = Field(default=False, description="Whether the answer N/A (not applicable) is allowed.")
     targets: Targets | None = Field(default=None, description="Per-tier targets overriding the domain's.")
-    owner: Owner | None = Field(default=None, description="Department that usually holds the evidence and acts.")
+    owner: OwnerName | None = Field(default=None, description="Department that usually holds the evidence and acts.")
     steps: dict[Level, Step] = Field(
         default_factory=dict,
         description="The action that reaches each level, keyed by level 1–5; the next step of a gap.",
@@ -207,8 +218,25 @@ class QuestionBase(Strict):
         return self.steps[min(found)] if found else None
 
 
+class _Shown:
+    """A number for a message's `{value:g}`: an int too large for a float (10**400) is shown by
+    its order of magnitude instead of failing to format."""
+
+    def __init__(self, value: int | float) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        if isinstance(self.value, int) and self.value.bit_length() > 1000:
+            sign = "-" if self.value < 0 else ""
+            return f"{sign}~1e+{int(self.value.bit_length() * 0.30103)}"
+        return format(self.value, spec)
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number (an int of any size is finite: `math.isfinite` would overflow on 10**400)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 class ScaleQuestion(QuestionBase):
@@ -257,7 +285,7 @@ class NumericQuestion(QuestionBase):
         if not _is_number(value):
             return msg("check.value_number", qid=self.id, value=value)
         if not self.min <= value <= self.max:
-            return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=value)
+            return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=_Shown(value))
         if self.integer and value != int(value):
             return msg("check.value_whole", qid=self.id, value=value)
         return None
@@ -268,6 +296,12 @@ class NumericQuestion(QuestionBase):
             if (value >= threshold) if self.direction == "higher" else (value <= threshold):
                 level = i
         return float(level)
+
+    @property
+    def percentage(self) -> bool:
+        """Whether the number is a percentage (its unit is `%` or `％`): spreadsheets then hold it
+        as 45% or 0.45 where 45 is meant."""
+        return any(unit.strip() in ("%", "％") for unit in self.unit.values())
 
     def threshold_for(self, level: int) -> float:
         """The value at which `level` (1–5) is reached."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dxassess import gaps as gapmod
-from dxassess import lgcode
+from dxassess import lgcode, provenance
 from dxassess.assess import Result
 from dxassess.compare import Comparison
 from dxassess.render import parts
@@ -35,6 +35,8 @@ def _comparison(cmp: Comparison, titles: dict[str, str], lang: str) -> dict[str,
         "domains": [row(c) for c in cmp.domains],
         "questions": [row(c) for c in cmp.questions if c.status != "not_comparable"],
         "counts": cmp.counts(),
+        "versions": list(cmp.versions) if any(cmp.versions) else None,
+        "not_comparable": [{"id": qid, "title": titles.get(qid, qid)} for qid in cmp.not_comparable],
     }
 
 
@@ -160,9 +162,21 @@ def _gap_row(
     }
 
 
-def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, Any]:
-    """The report data of one assessment, texts in `lang`. Deterministic: same input, same data."""
+def _evidence(answer: Any) -> dict[str, Any] | None:
+    evidence = answer.evidence if answer is not None else None
+    if evidence is None:
+        return None
+    data: dict[str, Any] = evidence.model_dump()
+    data["expires"] = evidence.expires.isoformat() if evidence.expires else None
+    return data
+
+
+def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | None = None) -> dict[str, Any]:
+    """The report data of one assessment, texts in `lang`. Deterministic: same input, same data.
+    `max_age`: answers given more than this many months before the file's date are flagged."""
     q, sheet, catalogue = result.questionnaire, result.sheet, result.catalogue
+    months = max_age or provenance.DEFAULT_MAX_AGE
+    as_of = provenance.as_of(sheet)
     texts = texts or texts_of(q, catalogue, lang)
     questions = q.question_map()
     m = sheet.municipality
@@ -184,9 +198,18 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
         }
     band, tier = result.band.value, result.tier.value
     rows: list[dict[str, Any]] = []
+    stale: list[dict[str, Any]] = []
     for qs in result.score.questions:
         question = questions[qs.question_id]
         answer = sheet.answers.get(qs.question_id)
+        flag = provenance.staleness(answer, as_of, months) if answer and qs.state != "hidden" else None
+        flag_label = ""
+        if flag and answer is not None:
+            day = provenance.expires(answer) if flag == provenance.EXPIRED else answer.answered_on
+            flag_label = text(f"report.stale_{flag}", lang, date=parts.date_label(day or as_of, lang), months=months)
+            stale.append(
+                {"id": qs.question_id, "text": texts.questions[qs.question_id], "reason": flag, "label": flag_label}
+            )
         rows.append(
             {
                 "id": qs.question_id,
@@ -200,6 +223,11 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
                 "note": (answer.note or "") if answer else "",
                 "review": bool(answer and answer.review),
                 "national": texts.figures(tuple(question.national), band, tier),
+                "answered_by": (answer.answered_by or "") if answer else "",
+                "answered_on": answer.answered_on.isoformat() if answer and answer.answered_on else None,
+                "evidence": _evidence(answer),
+                "stale": flag,
+                "stale_label": flag_label,
             }
         )
     answers: dict[str, str] = {row["id"]: row["answer"] for row in rows}
@@ -214,6 +242,7 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
             "population": m.population,
         },
         "questionnaire": {"id": q.id, "version": q.version, "title": pick(q.title, lang)},
+        "synthetic": sheet.synthetic,
         "assessed": sheet.assessed.isoformat(),
         "assessed_label": parts.date_label(sheet.assessed, lang),
         "fiscal_year": fy,
@@ -248,6 +277,12 @@ def build(result: Result, lang: str, texts: Texts | None = None) -> dict[str, An
         "manual": texts.citations(cited),
         "policy": [text(f"report.policy_{i}", lang, cutoff=result.budget_cutoff) for i in range(1, POLICY_LINES + 1)],
         "previous": None,
+        "provenance": {
+            "as_of": as_of.isoformat(),
+            "max_age": months,
+            "intro": text("report.stale_intro", lang, date=parts.date_label(as_of, lang), months=months),
+            "stale": stale,
+        },
     }
     if result.previous is not None and result.comparison is not None:
         titles = {**texts.domains, **texts.questions, "overall": text("report.overall", lang)}

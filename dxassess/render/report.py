@@ -8,14 +8,21 @@ from typing import Any
 FORMATS = ("html", "md", "json")
 
 
-def report_text(result: Any, fmt: str, lang: str, template: Path | None = None, peers: Any = None) -> str:
+def report_text(
+    result: Any,
+    fmt: str,
+    lang: str,
+    template: Path | None = None,
+    max_age: int | None = None,
+    peers: Any = None,
+) -> str:
     """The report of `result` (a dxassess.assess.Result) in `fmt`, texts in `lang`; with
     `template`, the report data rendered by that Jinja2 template in the sandbox. `peers`:
     (path, consenting municipalities) of a peers.json, for the data key `peers` (who to ask)."""
     from dxassess.render.context import build
     from dxassess.render.templates import render_json, render_shipped, render_user_template
 
-    data = build(result, lang)
+    data = build(result, lang, max_age=max_age)
     if peers is not None:
         from dxassess.peersfile import asks_data
         from dxassess.render.html import CARD_COUNT

@@ -1,11 +1,20 @@
 """Results in the terminal: the score table of `score` and the end of an interview, and the
-change table of `compare` (rich tables; texts from the report catalogue)."""
+change table of `compare` (rich tables; texts from the report catalogue). Texts from input files
+go in as plain `Text` (never rich markup) with control characters escaped (`controls`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dxassess.controls import printable
 from dxassess.text import text
+
+
+def _plain(value: Any) -> Any:
+    """An input text for a table: no markup, no control characters."""
+    from rich.text import Text
+
+    return Text(printable(value))
 
 
 def _fmt(value: float | None) -> str:
@@ -46,7 +55,9 @@ def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> N
     use_japanese_line_breaking()
     console = console or Console()
     m = data["municipality"]
-    title = f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed']}"
+    title = _plain(
+        f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed']}"
+    )
     table = Table(title=title, title_justify="left")
     table.add_column(text("report.domain", lang))
     table.add_column(text("report.score", lang), justify="right")
@@ -56,7 +67,7 @@ def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> N
     for d in data["domains"].values():
         score, target = d["score"], d["target"]
         bar = "—" if score is None else "■" * int(round(score)) + "□" * (5 - int(round(score)))
-        table.add_row(d["title"], _fmt(score), _fmt(target), _fmt(d["gap"]), bar)
+        table.add_row(_plain(d["title"]), _fmt(score), _fmt(target), _fmt(d["gap"]), bar)
     table.add_section()
     table.add_row(text("report.overall", lang), _fmt(data["overall"]), _fmt(data["overall_target"]), "", "")
     console.print(table)
@@ -73,7 +84,8 @@ def print_change_table(data: dict[str, Any], lang: str, console: Any = None) -> 
     console = console or Console()
     change = data["previous"]
     table = Table(
-        title=f"{data['municipality']['name']}: {change['assessed']} → {data['assessed']}", title_justify="left"
+        title=_plain(f"{data['municipality']['name']}: {change['assessed']} → {data['assessed']}"),
+        title_justify="left",
     )
     for name in ("domain", "previous", "current", "delta"):
         table.add_column(text(f"report.{name}", lang), justify="left" if name == "domain" else "right")
@@ -81,7 +93,8 @@ def print_change_table(data: dict[str, Any], lang: str, console: Any = None) -> 
     for row in [change["overall"], *change["domains"]]:
         sign = "" if row["delta"] is None else f"{row['delta']:+.2f}"
         marker = {"improved": "▲", "worsened": "▼", "unchanged": "＝"}.get(row["status"], "")
-        table.add_row(row["title"], _fmt(row["old"]), _fmt(row["new"]), sign, f"{marker} {row['status_label']}")
+        label = _plain(f"{marker} {row['status_label']}")
+        table.add_row(_plain(row["title"]), _fmt(row["old"]), _fmt(row["new"]), sign, label)
     console.print(table)
     counts = change["counts"]
     console.print(

@@ -2,8 +2,8 @@
 
     from dxassess.sheets import read_sheet
     for row in read_sheet("answers.xlsx", questionnaire):
-        if row.problems: ...              # each a Problem at the row and the 1-based column
-        else: AnswerSheet.model_validate(row.data)
+        if row.errors: ...                # each a Problem at the row and the 1-based column
+        else: AnswerSheet.model_validate(row.data)   # row.problems may still hold warnings
 
 Heavy modules (openpyxl, charset-normalizer) are imported only when a sheet is read or written.
 """

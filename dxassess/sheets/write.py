@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from dxassess.answerfile import flow
-from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.model import ChoiceQuestion, NumericQuestion, Part, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.text import pick, text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,13 +65,30 @@ class Column:
     bounds: tuple[float, float, bool] | None = None  # min, max, integer
     domain: str = ""
     extra: list[str] = field(default_factory=list)  # more lines for comments (other language)
+    asks: str = ""  # the question in the sheet's language (the title of the input help)
 
 
 def _flat(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
+def option_labels(question: ChoiceQuestion, lang: str) -> tuple[str, ...] | None:
+    """The options as a drop-down offers them in `lang` (import reads a label or a key back to
+    its key); None where labels cannot stand for the options (two alike, or one that reads as
+    a key of another option or as a skip / N/A word)."""
+    import unicodedata
+
+    labels = tuple(_flat(pick(o.label, lang)) for o in question.options)
+    folded = [unicodedata.normalize("NFKC", label).casefold() for label in labels]
+    taken = {o.key.casefold() for o in question.options} | set(words(lang).values()) | {"na", "skip"}
+    if len(set(folded)) != len(folded) or any(f in taken for f in folded) or not all(folded):
+        return None
+    return labels
+
+
+def _accepted(
+    question: Any, lang: str, drop_down: bool = False
+) -> tuple[str, tuple[str, ...], tuple[float, float, bool] | None]:
     word = words(lang)
     tail = (word["skip"],) + ((word["na"],) if question.na_allowed else ())
     if isinstance(question, ScaleQuestion):
@@ -78,6 +96,9 @@ def _accepted(question: Any, lang: str) -> tuple[str, tuple[str, ...], tuple[flo
     if isinstance(question, YesNoQuestion):
         return f"{word['yes']} / {word['no']}", (word["yes"], word["no"]) + tail, None
     if isinstance(question, ChoiceQuestion):
+        labels = option_labels(question, lang) if drop_down and lang == "ja" else None
+        if labels:  # a Japanese workbook offers the Japanese labels in its drop-down
+            return text("sheet.accept_choice_list", lang), labels + tail, None
         keys = tuple(o.key for o in question.options)
         return text("sheet.accept_choice", lang, keys=" / ".join(keys)), keys + tail, None
     if isinstance(question, NumericQuestion):
@@ -102,45 +123,74 @@ def _levels(question: Any, q: Questionnaire, lang: str) -> str:
     return " / ".join(parts)
 
 
-def columns(q: Questionnaire, lang: str) -> list[Column]:
-    """The template's columns: the five municipality columns, one per question, then the two
-    optional sharing columns (consent to be named to peers, and the contact)."""
+def columns(q: Questionnaire, lang: str, part: Part | None = None, drop_down: bool = False) -> list[Column]:
+    """The template's columns: the five municipality columns, then one per question; for a part
+    of a team assessment, its questions only, then `part` and `respondent`; for the whole
+    assessment, the two optional sharing columns (consent to be named to peers, and the
+    contact). With `drop_down` (a workbook), a Japanese sheet lists choice options by their labels."""
+    from dxassess.parts import part_questions
+
     other = next((x for x in q.languages if x != lang), None)
     cols = [Column(key, FIXED_LABELS[key], text(f"sheet.hint_{key}", lang)) for key in FIXED_LABELS]
+    mine = set(part_questions(q, part))
     for domain in q.domains:
         for question in domain.questions:
-            hint, choices, bounds = _accepted(question, lang)
+            if question.id not in mine:
+                continue
+            hint, choices, bounds = _accepted(question, lang, drop_down)
             extra = [_flat(pick(question.text, other))] if other and question.text.get(other) else []
             levels = _levels(question, q, lang)
             if levels:
                 extra.append(levels)
             label = _flat(pick(question.text, "ja"))
-            cols.append(
-                Column(question.id, label, hint, _flat(pick(question.help, lang)), choices, bounds, domain.id, extra)
+            help_text = _flat(pick(question.help, lang))
+            asks = _flat(pick(question.text, lang))
+            cols.append(Column(question.id, label, hint, help_text, choices, bounds, domain.id, extra, asks))
+    if part is not None:
+        cols.append(
+            Column(
+                "part", text("sheet.label_part", "ja", name=part.name), text("sheet.hint_part", lang, name=part.name)
             )
-    word = words(lang)
-    cols.append(
-        Column(
-            "sharing_named",
-            SHARING_LABELS["sharing_named"],
-            text("sheet.hint_sharing_named", lang),
-            choices=(word["yes"], word["no"]),
         )
-    )
-    cols.append(Column("sharing_contact", SHARING_LABELS["sharing_contact"], text("sheet.hint_sharing_contact", lang)))
+        cols.append(Column("respondent", text("sheet.label_respondent", "ja"), text("sheet.hint_respondent", lang)))
+    else:  # consent is the municipality's, not a part's
+        word = words(lang)
+        cols.append(
+            Column(
+                "sharing_named",
+                SHARING_LABELS["sharing_named"],
+                text("sheet.hint_sharing_named", lang),
+                choices=(word["yes"], word["no"]),
+            )
+        )
+        cols.append(
+            Column("sharing_contact", SHARING_LABELS["sharing_contact"], text("sheet.hint_sharing_contact", lang))
+        )
     return cols
 
 
 # --- CSV ------------------------------------------------------------------------------------
 
 
-def csv_template(q: Questionnaire, lang: str) -> bytes:
-    """Row 1 ids, row 2 Japanese labels; UTF-8 with BOM so spreadsheet software shows Japanese."""
-    cols = columns(q, lang)
+Prefilled = dict[str, Any]  # a row of a pre-filled template: {code, name, prefecture, population?}
+
+
+def prefilled_rows(entries: Any) -> list[Prefilled]:
+    """The rows of a template pre-filled with municipalities of the register: code, name,
+    prefecture, and the population where the register has one."""
+    return [{"code": e.code, "name": e.name, "prefecture": e.prefecture, "population": e.population} for e in entries]
+
+
+def csv_template(q: Questionnaire, lang: str, part: Part | None = None, rows: list[Prefilled] | None = None) -> bytes:
+    """Row 1 ids, row 2 Japanese labels, then the pre-filled `rows` (one per municipality);
+    UTF-8 with BOM so spreadsheet software shows Japanese."""
+    cols = columns(q, lang, part)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c.id) for c in cols])
     writer.writerow([safe_cell(f"{c.label} ［{c.hint}］" if c.domain else c.label) for c in cols])
+    for row in rows or []:
+        writer.writerow([safe_cell(str(row.get(c.id) if row.get(c.id) is not None else "")) for c in cols])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -152,7 +202,8 @@ LABEL_FILLS = ("DDEBF7", "E2EFDA")  # alternate per domain
 FIXED_FILL = "EDEDED"
 WIDTHS = {"code": 15, "name": 16, "prefecture": 15, "population": 14, "assessed": 14}
 LAST_ROW = 1048576
-PRINT_ROWS = 15
+PRINT_ROWS = 5  # blank rows of the printed form
+QUESTIONS_PER_PAGE = 8
 
 
 def _comment_text(col: Column, lang: str) -> str:
@@ -163,9 +214,10 @@ def _comment_text(col: Column, lang: str) -> str:
 
 
 def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
-    """An inline list; a long one (Excel allows 255 characters) goes to a hidden `lists` sheet."""
+    """An inline list; a long one (Excel allows 255 characters), or one whose entries hold a
+    comma or a quote (the separators of an inline list), goes to a hidden `lists` sheet."""
     inline = '"' + ",".join(choices) + '"'
-    if len(inline) <= 255:
+    if len(inline) <= 255 and not any("," in c or '"' in c for c in choices):
         return inline
     sheet = book["lists"] if "lists" in book.sheetnames else book.create_sheet("lists")
     sheet.sheet_state = "hidden"
@@ -174,12 +226,16 @@ def _list_formula(choices: tuple[str, ...], book: Any, letter: str) -> str:
     return f"lists!${letter}$1:${letter}${len(choices)}"
 
 
-def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
+def _validation(col: Column, letter: str, lang: str, book: Any, part_name: str | None = None) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     if col.choices:
         dv = DataValidation(type="list", formula1=_list_formula(col.choices, book, letter), allow_blank=True)
-        dv.error = text("sheet.choose_one_of", lang, choices=", ".join(col.choices))
+        if sum(len(c) for c in col.choices) > 120:  # long labels: the list itself says it
+            dv.error = text("sheet.choose_from_list", lang)
+        else:
+            dv.error = text("sheet.choose_one_of", lang, choices=", ".join(col.choices))
+        dv.errorStyle = "warning"  # an option key typed or pasted in is still read
     elif col.bounds:
         low, high, integer = col.bounds
         kind = "whole" if integer else "decimal"
@@ -192,19 +248,38 @@ def _validation(col: Column, letter: str, lang: str, book: Any) -> Any:
     elif col.id == "code":
         dv = DataValidation(type="textLength", operator="equal", formula1="6", allow_blank=True)
         dv.errorStyle, dv.error = "warning", col.hint
+    elif col.id == "part" and part_name:  # one choice: the part's own name
+        dv = DataValidation(type="list", formula1=_list_formula((part_name,), book, letter), allow_blank=True)
+        dv.errorStyle, dv.error = "warning", col.hint
     else:
         return None
     dv.showErrorMessage = dv.showInputMessage = True
     dv.errorTitle = "dxassess"
-    dv.promptTitle = col.id[:32]
-    dv.prompt = (col.hint + ("\n" + col.help if col.help else ""))[:250]
-    dv.error = dv.error[:250]
+    title = col.asks or col.label
+    dv.promptTitle = _cut(title, 32)  # Excel's limit for the title of an input message
+    lines = ([title] if len(title) > 32 else []) + [col.hint] + ([col.help] if col.help else [])
+    dv.prompt = _cut("\n".join(lines), 255)
+    dv.error = _cut(dv.error, 255)
     dv.add(f"{letter}3:{letter}{LAST_ROW}")
     return dv
 
 
-def xlsx_template(q: Questionnaire, lang: str) -> bytes:
-    """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers."""
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in … when cut (between words in Latin text)."""
+    from unicodedata import east_asian_width
+
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    latin = not any(east_asian_width(c) in "WF" for c in cut)
+    if latin and " " in cut and text[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def xlsx_template(q: Questionnaire, lang: str, part: Part | None = None, rows: list[Prefilled] | None = None) -> bytes:
+    """The answer sheet: ids, Japanese labels with help as comments, lists, frozen headers; the
+    pre-filled `rows` (one per municipality) from row 3."""
     from openpyxl import Workbook
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
@@ -212,7 +287,7 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    cols = columns(q, lang)
+    cols = columns(q, lang, part, drop_down=True)
     book = Workbook()
     ws = book.active
     ws.title = text("sheet.answers_title", lang)
@@ -244,16 +319,33 @@ def xlsx_template(q: Questionnaire, lang: str) -> bytes:
         dim.fill = PatternFill("solid", fgColor=INPUT_FILL)
         dim.border = grid
         dim.number_format = "@" if col.id == "code" else ("yyyy-mm-dd" if col.id == "assessed" else "General")
-        dv = _validation(col, letter, lang, book)
+        dv = _validation(col, letter, lang, book, part.name if part else None)
         if dv is not None:
             ws.add_data_validation(dv)
+    for r, row in enumerate(rows or [], start=3):
+        for index, col in enumerate(cols, start=1):
+            value = row.get(col.id)
+            if isinstance(value, str):
+                put_text(ws.cell(r, index), value)  # codes stay text, with their leading zero
+            elif value is not None:
+                ws.cell(r, index, value)
     ws.row_dimensions[1].height = 18
-    ws.row_dimensions[2].height = 96
+    # Calc does not fit rows to wrapped text when it opens a workbook: heights are set here, from
+    # the longest label (checked against Calc's own layout in the tests).
+    label_lines = max(
+        (_lines(c.label, WIDTHS.get(c.id, 24), 10) + _lines(c.hint, WIDTHS.get(c.id, 24), 9)) for c in cols
+    )
+    ws.row_dimensions[2].height = LINE_HEIGHT * label_lines + 4
     ws.freeze_panes = "C3"
     ws.print_title_rows = "1:2"
-    ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + PRINT_ROWS}"  # a printed blank form
-    ws.page_setup.orientation = "landscape"
-    _guide(guide, q, cols, lang)
+    printed = max(PRINT_ROWS, len(rows or []))
+    ws.print_area = f"A1:{get_column_letter(len(cols))}{2 + printed}"  # a printed form
+    _a4_landscape(ws)
+    # about eight questions to a page across; a blank form one page tall, pre-filled rows as many
+    # pages as they need
+    ws.page_setup.fitToWidth = -(-len(cols) // QUESTIONS_PER_PAGE)
+    ws.page_setup.fitToHeight = 0 if len(rows or []) > PRINT_ROWS else 1
+    _guide(guide, q, cols, lang, part)
     return stable_xlsx(book)
 
 
@@ -266,7 +358,7 @@ def stable_xlsx(book: Any) -> bytes:
     fixed_time = dt.datetime(2000, 1, 1)
     book.properties.created = book.properties.modified = fixed_time
     saved = io.BytesIO()
-    book.save(saved)
+    _save_in_memory(book, saved)
     out = io.BytesIO()
     with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -280,27 +372,93 @@ def stable_xlsx(book: Any) -> bytes:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=1)
+def _memory_writer() -> Any:
+    """openpyxl's worksheet writer, building the sheet's XML in memory instead of a temporary
+    file (which a file-size limit, a full temporary folder or a killed process would break or
+    leave behind)."""
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    class InMemory(WorksheetWriter):
+        def __init__(self, ws: Any, out: Any = None) -> None:
+            super().__init__(ws, io.BytesIO() if out is None else out)
+
+        def cleanup(self) -> None:  # nothing on disk to remove
+            pass
+
+    return InMemory
+
+
+def in_memory(ws: Any) -> Any:
+    """Give a write-only worksheet an in-memory writer. Call after setting its views (frozen
+    panes), before the first row is appended."""
+    ws._writer = _memory_writer()(ws)
+    ws._writer.write_top()
+    return ws
+
+
+def _save_in_memory(book: Any, stream: Any) -> None:
+    """`book.save(stream)` without temporary files: every worksheet is written in memory."""
+    import zipfile
+
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.writer.excel import ExcelWriter
+
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws: Any) -> None:  # as openpyxl's, with an in-memory writer
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            if self.workbook.write_only:
+                if not ws.closed:
+                    ws.close()
+                writer = ws._writer
+            else:
+                writer = _memory_writer()(ws)
+                writer.write()
+            ws._rels = writer._rels
+            entry = zipfile.ZipInfo(ws.path[1:], date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o100600 << 16  # as when openpyxl added its temporary file: same bytes
+            self._archive.writestr(entry, writer.read())
+            self.manifest.append(ws)
+
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        Writer(book, archive).save()
+
+
 GUIDE_WIDTHS = (7, 30, 60, 30, 50)
+LINE_HEIGHT = 16  # points per line of wrapped 10–11 pt Japanese text in Calc (Noto Sans CJK)
 
 
-def _lines(text: str, width: int) -> int:
-    """Lines a wrapped cell needs, generously (in LibreOffice a Japanese character takes about 1.5
-    width units, a Latin one 0.8; clipped text is worse than white space)."""
+def _lines(text: str, width: float, size: float = 11) -> int:
+    """Lines a cell `width` characters wide needs for `text` wrapped, generously: a Japanese
+    character takes about 2 width units at 11 pt, a Latin one 1 (clipped text is worse than
+    white space; Calc and Excel do not fit the row when they open the file)."""
     from unicodedata import east_asian_width
 
-    units = [sum(1.7 if east_asian_width(c) in "WF" else 0.9 for c in part) for part in text.split("\n")]
-    return sum(1 + int(u / width) for u in units)
+    scale = size / 11
+    total = 0
+    for part in str(text).split("\n"):
+        units = sum(1.9 if east_asian_width(c) in "WF" else 1.0 for c in part) * scale
+        total += 1 + int(units / max(width - 1.5, 1))
+    return total
 
 
-def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
+def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str, part: Part | None = None) -> None:
     """A second sheet explaining every column; import reads only the first sheet."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     put_text(ws.cell(1, 1), f"{pick(q.title, lang)} ({q.id} {q.version})").font = Font(bold=True, size=13)
     steps = [text(f"sheet.guide_{i}", lang) for i in (1, 2, 3)]
+    ws.row_dimensions[1].height = 24
+    if part is not None:
+        count = sum(1 for c in cols if c.domain)
+        steps.append(text("sheet.guide_part", lang, name=part.name, count=count))
     for i, step in enumerate(steps, start=2):
         ws.cell(i, 1, step)
+        ws.row_dimensions[i].height = LINE_HEIGHT + 2
     heads = [text(f"sheet.head_{key}", lang) for key in ("column", "id", "question", "answer", "help")]
     top = len(steps) + 3
     for j, head in enumerate(heads, start=1):
@@ -310,41 +468,61 @@ def _guide(ws: Any, q: Questionnaire, cols: list[Column], lang: str) -> None:
         values = [get_column_letter(i), col.id, "\n".join([col.label, *col.extra]), col.hint, col.help]
         for j, value in enumerate(values, start=1):
             put_text(ws.cell(top + i, j), value).alignment = Alignment(wrap_text=True, vertical="top")
-        lines = max(_lines(str(v), width) for v, width in zip(values[2:], GUIDE_WIDTHS[2:]))
-        ws.row_dimensions[top + i].height = 15 * lines + 2
+        lines = max(_lines(str(v), width) for v, width in zip(values, GUIDE_WIDTHS))
+        ws.row_dimensions[top + i].height = LINE_HEIGHT * lines + 2
     for letter, width in zip("ABCDE", GUIDE_WIDTHS):
         ws.column_dimensions[letter].width = width
-    ws.page_setup.orientation, ws.page_setup.fitToHeight = "landscape", 0
+    _a4_landscape(ws)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # all five columns, as many pages as needed
+    ws.print_title_rows = f"{top}:{top}"
+
+
+def _a4_landscape(ws: Any) -> None:
+    """Print setup of a template sheet: A4 landscape, scaled to fit (openpyxl's default is the
+    printer's paper, Letter on many)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
 
 
 # --- YAML -----------------------------------------------------------------------------------
 
 
-def yaml_template(q: Questionnaire, lang: str) -> str:
-    """A blank answer file: every question as comments, its answer line commented out."""
+def yaml_template(q: Questionnaire, lang: str, part: Part | None = None) -> str:
+    """A blank answer file: every question as comments, its answer line commented out; for a
+    part of a team assessment, its questions only and a `part` line to fill in."""
     word = words(lang)
+    cols = [c for c in columns(q, lang, part) if c.domain]
     head = [
         f"# {pick(q.title, lang)} ({q.id} {q.version}) — {text('sheet.yaml_kind', lang)}",
         "#",
         *[f"# {text(f'sheet.yaml_{i}', lang)}" for i in (1, 2, 3, 4)],
-        f"questionnaire: {flow({'id': q.id, 'version': q.version})}",
-        "municipality:",
     ]
+    if part is not None:
+        head.append(f"# {text('sheet.yaml_part', lang, name=part.name, count=len(cols))}")
+    head.append(f"questionnaire: {flow({'id': q.id, 'version': q.version})}")
+    if part is not None:
+        selection = {"name": part.name, "domains": part.domains or None, "owners": [o.value for o in part.owners]}
+        head.append(
+            f"part: {flow({**selection, 'owners': selection['owners'] or None, 'respondent': part.respondent or ''})}"
+        )
+    head.append("municipality:")
     for key, blank in (("code", '""'), ("name", '""'), ("prefecture", ""), ("population", "")):
         pad = " " * (18 - len(key) - len(blank))
         hint = text(f"sheet.hint_{key}", lang)
         head.append(f"  {key}: {blank}{pad}# {FIXED_LABELS[key]}: {hint}")
-    head.append(f"assessed:             # {FIXED_LABELS['assessed']}: {text('sheet.hint_assessed', lang)}")
-    head.append(
-        f'# sharing: {{named: true, contact: ""}}  # {SHARING_LABELS["sharing_named"]}: {text("sheet.hint_sharing_named", lang)}'
-    )
+    # quoted, so YAML 1.1 tools (js-yaml, PyYAML) read the date as text, as dxassess writes it
+    head.append(f'assessed: ""          # {FIXED_LABELS["assessed"]}: {text("sheet.yaml_hint_assessed", lang)}')
+    if part is None:
+        head.append(
+            f'# sharing: {{named: true, contact: ""}}  # {SHARING_LABELS["sharing_named"]}: '
+            f"{text('sheet.hint_sharing_named', lang)}"
+        )
     head.append("answers:")
     body: list[str] = []
     current = None
-    for col in columns(q, lang)[5:]:
-        if not col.domain:  # the optional sharing columns: in the head, as `sharing:`
-            continue
+    for col in cols:
         if col.domain != current:
             current = col.domain
             domain = next(d for d in q.domains if d.id == current)

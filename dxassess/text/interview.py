@@ -4,6 +4,12 @@
 from __future__ import annotations
 
 INTERVIEW: dict[str, tuple[str, str]] = {
+    "interview.migrated": (
+        "The answers of version {old} were carried to {new} (the file as it was is kept as {kept}). "
+        "New questions, and {again} whose meaning changed, are asked now; Enter keeps a carried answer.",
+        "設問票 {old} の回答を {new} に引き継ぎました（元のファイルは {kept} に保存）。新しい設問と、内容が変わった"
+        "{again}問を尋ねます。引き継いだ回答のままでよければ Enter を押してください。",
+    ),
     "interview.ask_code": ("Local government code (6 digits, e.g. 011002): ", "団体コード（6桁、例: 011002）: "),
     "interview.code_digits": (
         "The code has 6 digits (e.g. 011002).",
@@ -21,10 +27,26 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "This is a prefecture's code; enter a municipality's code.",
         "都道府県の団体コードです。市区町村の団体コードを入力してください。",
     ),
-    "interview.prefecture_is": ("Prefecture: {prefecture}", "都道府県: {prefecture}"),
+    "interview.code_unknown": (
+        "No municipality has this code; check it (`dxassess municipalities NAME` shows a municipality's code).",
+        "この団体コードの市区町村はありません。コードを確認してください（`dxassess municipalities 団体名` で確認できます）。",
+    ),
+    "interview.code_ward": (
+        "This is the code of a ward of {city}; enter the city's code, {city_code}.",
+        "{city}の行政区のコードです。市の団体コード（{city_code}）を入力してください。",
+    ),
+    "interview.identified": ("{name} ({prefecture}, {kind})", "{name}（{prefecture}・{kind}）"),
+    "interview.name_differs": (
+        "Note: {name} is not the name of code {code} ({expected}); the name is kept as given.",
+        "注意: 団体名「{name}」は団体コード {code} の団体（{expected}）と一致しません。入力された団体名のまま記録します。",
+    ),
     "interview.ask_name": ("Name of the municipality (e.g. 札幌市): ", "団体名（例: 札幌市）: "),
     "interview.name_empty": ("Enter the name of the municipality.", "団体名を入力してください。"),
     "interview.ask_population": ("Population: ", "人口（住民基本台帳人口）: "),
+    "interview.ask_population_default": (
+        "Population [Enter={default}]: ",
+        "人口（住民基本台帳人口）[Enter={default}]: ",
+    ),
     "interview.bad_population": (
         "Enter the population as a whole number of at least 1 (e.g. 48500).",
         "人口は1以上の整数で入力してください（例: 48500）。",
@@ -186,6 +208,43 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "回答ファイルの団体コードは {found} で、--code {given} と一致しません。別の回答ファイルを指定してください",
     ),
     "interview.bad_code_option": ("--code {code}: {reason}", "--code {code}: {reason}"),
+    # --- confirming answers whose evidence expired or that are old; parts of a team assessment
+    "interview.stale_expired": ("its evidence expired on {date}", "根拠資料の有効期限（{date}）が過ぎています"),
+    "interview.stale_old": (
+        "answered on {date}, more than {months} months ago",
+        "{date}の回答で、{months}か月より前です",
+    ),
+    "interview.stale_line": (
+        "To confirm: {why}. c = the answer still holds; or give a new answer.",
+        "要再確認: {why}。c = 回答は現在も有効（確認済みにする）、または回答し直してください。",
+    ),
+    "interview.stale_notice": (
+        "{n} answer(s) need confirming (evidence expired, or answered more than {months} months ago); "
+        "they are shown after the unanswered questions: c confirms, Enter keeps, or answer again.",
+        "確認が必要な回答が{n}件あります（根拠資料の有効期限切れ、または{months}か月より前の回答）。"
+        "未回答の設問の後に表示しますので、c で確認、Enter でそのまま、または回答し直してください。",
+    ),
+    "interview.confirmed": ("Confirmed: {qid} (dated {date})", "確認しました: {qid}（{date}付け）"),
+    "interview.no_answer_to_confirm": (
+        "There is no answer to confirm yet; answer first.",
+        "確認する回答がまだありません。先に回答してください。",
+    ),
+    "interview.ask_expiry": (
+        "New expiry date of the evidence (YYYY-MM-DD; Enter = no date): ",
+        "根拠資料の新しい有効期限（YYYY-MM-DD、Enter=期限なし）: ",
+    ),
+    "interview.bad_expiry": (
+        "Enter a date as YYYY-MM-DD, or just Enter.",
+        "日付は YYYY-MM-DD の形で入力するか、Enter のみを押してください。",
+    ),
+    "interview.past_expiry": (
+        "That date has passed; enter a later one, or just Enter.",
+        "過ぎた日付です。これより後の日付を入力するか、Enter のみを押してください。",
+    ),
+    "interview.part": (
+        "Part {name}: {count} question(s) of this part are asked; answers are recorded as given by {by}.",
+        "部分回答「{name}」: この部分の{count}問を尋ねます。回答者は「{by}」として記録します。",
+    ),
     "interview.other_questionnaire": (
         "the answer file answers questionnaire {found}, not --questionnaire {given}",
         "回答ファイルは設問票 {found} の回答で、--questionnaire {given} とは異なります",

@@ -80,6 +80,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "read.is_folder": ("is a folder, not a file", "フォルダです。ファイルを指定してください。"),
     "read.not_found": ("file not found; check the path", "ファイルが見つかりません。パスを確認してください。"),
     "read.cannot_read": ("cannot read the file: {reason}", "ファイルを読み取れません: {reason}"),
+    "read.folder_denied": ("permission denied on the folder", "フォルダへのアクセスが拒否されました"),
+    "read.special_file": (
+        "is a device, FIFO or socket, not a file; give a regular file",
+        "デバイス、FIFO またはソケットであり、通常のファイルではありません。通常のファイルを指定してください。",
+    ),
+    "read.too_large": (
+        "file is {mb:.1f} MB, over the {limit} MB limit for this kind of file",
+        "ファイルが {mb:.1f} MB あり、この種類のファイルの上限 {limit} MB を超えています。",
+    ),
     "schema.unknown_key": ("unknown key {key!r}: {fix}", "キー {key!r} は使えません。{fix}"),
     "schema.did_you_mean": ("did you mean {hint!r}?", "{hint!r} の誤りではありませんか。"),
     "schema.remove_it": ("remove it", "削除してください。"),
@@ -98,6 +107,15 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "schema.value": ("{field}: {message}{shown}", "{field}: {message}{shown}"),
     "schema.found": (" (found {given!r})", "（現在の値: {given!r}）"),
+    "schema.quote_code": (
+        '; an unquoted code is read as a number and loses its leading 0: write {key}: "{text}"',
+        '引用符のないコードは数値として読まれ、先頭の 0 が失われます。{key}: "{text}" と引用符で囲んで書いてください。',
+    ),
+    "schema.quote_it": ('; write it in quotes: {key}: "{text}"', '引用符で囲んで {key}: "{text}" と書いてください。'),
+    "schema.unquote_it": (
+        "; write it without quotes: {key}: {text}",
+        "引用符を付けずに {key}: {text} と書いてください。",
+    ),
     "kind.not_questionnaire": (
         "is a {kind} file, not a questionnaire",
         "{kind} のファイルです。設問票ではありません。",
@@ -188,6 +206,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "check.when_never": (
         "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
         "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
+    ),
+    "check.when_never_true": (
+        "`when` can never be true ({when}), so the question is never asked; correct the condition",
+        "`when` の条件（{when}）は常に偽になるため、この設問は尋ねられません。条件を直してください。",
+    ),
+    "check.control_characters": (
+        "the text holds control characters ({chars}); remove them",
+        "テキストに制御文字（{chars}）が含まれています。削除してください。",
+    ),
+    "check.date_too_early": (
+        "{date} is before the national DX plan ({earliest}); check the year",
+        "{date} は自治体DX推進計画（{earliest}）より前の日付です。年を確認してください。",
+    ),
+    "check.date_future": (
+        "{date} is in the future; write the date the assessment or the answer was made",
+        "{date} は未来の日付です。診断または回答を行った日付を書いてください。",
     ),
     "check.targets_missing": (
         "no target for the size band(s) {bands}; give the tier's target or the band's own",
@@ -283,6 +317,32 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "prefecture {prefecture!r} does not match code {code} ({expected})",
         "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。",
     ),
+    "check.name_mismatch": (
+        "name {name!r} does not match code {code}, which is {expected} ({prefecture}); correct the name or the code",
+        "団体名 {name!r} が団体コード {code}（{prefecture}{expected}）と一致しません。団体名か団体コードを直してください。",
+    ),
+    "check.kind_mismatch": (
+        "kind {kind!r} does not match code {code}, {expected}, which the register lists as {label}; "
+        "the register's kind is used",
+        "種別 {kind!r} が、市区町村一覧にある団体コード {code}（{expected}、{label}）と一致しません。"
+        "一覧の種別を用います。",
+    ),
+    "check.unknown_code": (
+        "code {code} belongs to no municipality in the register; check the code (`dxassess municipalities NAME` "
+        "lists them), update the register if the municipality is new, or write `synthetic: true` for made-up data",
+        "団体コード {code} はどの市区町村のものでもありません。コードを確認するか（`dxassess municipalities 団体名` "
+        "で一覧できます）、新しい団体であれば市区町村一覧を更新してください。架空のデータであれば `synthetic: true` と書いてください。",
+    ),
+    "check.ward_code": (
+        "code {code} is a ward of {city} ({city_code}), not a municipality; use the city's code",
+        "団体コード {code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。市のコードを使ってください。",
+    ),
+    "check.synthetic_real": (
+        "the file says `synthetic: true`, but code {code} is {name} ({prefecture}); use a code that belongs to "
+        "no municipality, as `dxassess sample` does, or remove `synthetic: true` if the data is real",
+        "`synthetic: true`（架空のデータ）となっていますが、団体コード {code} は{prefecture}{name}のコードです。"
+        "どの団体にも割り当てられていないコードを使うか（`dxassess sample` と同様）、実際のデータであれば `synthetic: true` を削除してください。",
+    ),
     "check.questionnaire_unknown": (
         "questionnaire {id!r} version {version!r} is not installed; pass --questionnaire PATH or fix the id and version",
         "設問票 {id!r} のバージョン {version!r} はインストールされていません。"
@@ -370,6 +430,74 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "code {code!r} is a prefecture's code, not a municipality's",
         "団体コード {code!r} は都道府県のコードです。市区町村のコードを書いてください。",
     ),
+    # --- register.py: reading a register of municipalities (shipped, user's, DXASSESS_REGISTER)
+    "register.not_text": (
+        "register is not UTF-8 or cp932 text; save it as CSV UTF-8",
+        "市区町村一覧が UTF-8 または cp932 のテキストではありません。CSV UTF-8 形式で保存してください。",
+    ),
+    "register.columns_missing": (
+        "register lacks the column(s) {missing}; row 1 must be {columns}",
+        "市区町村一覧に列 {missing} がありません。1行目は {columns} としてください。",
+    ),
+    "register.code_twice": (
+        "code {code} appears twice (also on line {line})",
+        "コード {code} が2回あります（{line} 行目にもあります）。",
+    ),
+    "register.ward_parent": (
+        "ward {code} {name}: parent {parent} is not a designated city of the register",
+        "行政区 {code} {name} の parent（{parent}）が、一覧にある政令指定都市のコードではありません。",
+    ),
+    "register.parent_empty": ("(empty)", "空欄"),
+    "register.bad_code": (
+        "{value!r} is not a local government code with a right check digit",
+        "「{value}」は検査数字の正しい地方公共団体コードではありません。",
+    ),
+    "register.bad_kind": (
+        "kind {value!r} is not one of {kinds}",
+        "kind「{value}」は {kinds} のいずれかにしてください。",
+    ),
+    "register.bad_population": (
+        "population {value!r} is not a whole number",
+        "人口「{value}」が整数ではありません。",
+    ),
+    "register.name_empty": (
+        "name and prefecture must not be empty",
+        "name と prefecture は空欄にできません。",
+    ),
+    "register.too_large": ("register is larger than {mb} MB", "市区町村一覧が {mb} MB を超えています。"),
+    "register.unreadable": (
+        "register cannot be read: {reason}",
+        "市区町村一覧を読み取れません（{reason}）。",
+    ),
+    "register.env_missing": (
+        "{var} names no file; point it at a register CSV or unset it",
+        "環境変数 {var} が指すファイルがありません。市区町村一覧の CSV を指定するか、設定を解除してください。",
+    ),
+    # --- register_update.py: the ministry's list (全国地方公共団体コード) given to `municipalities --update`
+    "update.unreadable": (
+        "cannot read the list: {reason}",
+        "一覧を読み取れません（{reason}）。",
+    ),
+    "update.check_digit": (
+        "{where}:{row}: code {code} has a wrong check digit; is this the ministry's list?",
+        "{where}:{row}: コード {code} の検査数字が正しくありません。総務省の一覧か確認してください。",
+    ),
+    "update.bad_xlsx": (
+        "the XLSX file cannot be read ({error})",
+        "XLSX ファイルを読み取れません（{error}）。",
+    ),
+    "update.no_rows": (
+        "no row of the ministry's list found: row 1 must hold 団体コード, 都道府県名（漢字）, 市区町村名（漢字）",
+        "総務省の一覧の行が見つかりません。1行目に 団体コード、都道府県名（漢字）、市区町村名（漢字） の列が必要です。",
+    ),
+    "update.no_bodies": (
+        "the list has no sheet of bodies (団体); give the whole XLSX or a CSV of its first sheet",
+        "一覧に団体のシートがありません。XLSX ファイル全体か、1枚目のシートを保存した CSV を指定してください。",
+    ),
+    "update.ward_orphan": (
+        "{where}: ward {code} {name} belongs to no designated city of the list",
+        "{where}: 行政区 {code} {name} の属する政令指定都市が一覧にありません。",
+    ),
     # --- expr.py: `when` expressions
     "expr.too_long": (
         "expression longer than {limit} characters",
@@ -408,6 +536,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
     ),
     "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.ods": (
+        "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc, choose File > Save As, "
+        "file type Excel 2007-365 (.xlsx) or Text CSV (.csv), and give that file",
+        "OpenDocument 形式（.ods）のシートは読み取れません。LibreOffice Calc の「ファイル」→「名前を付けて保存」で、"
+        "ファイルの種類を Excel 2007-365（.xlsx）か テキスト CSV（.csv）にして保存し、そのファイルを指定してください。",
+    ),
     "sheet.old_xls": (
         "this is an old .xls (or password-protected) workbook; save it as .xlsx or CSV UTF-8",
         "古い .xls 形式（またはパスワード付き）のブックです。.xlsx か「CSV UTF-8」で保存し直してください。",
@@ -421,6 +555,31 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "CSV を読み取れません（{error}）。「CSV UTF-8」として保存し直してください。",
     ),
     "sheet.empty": ("the sheet is empty", "シートが空です。"),
+    "sheet.unpacked_too_large": (
+        "the workbook unpacks to {mb:.1f} MB, over the {limit} MB limit (a huge cell or a zip bomb?); "
+        "save only the answer sheet as .xlsx or CSV UTF-8",
+        "ブックを展開すると {mb:.1f} MB になり、上限の {limit} MB を超えています（巨大なセルまたは zip 爆弾の可能性があります）。"
+        "回答シートだけを .xlsx か「CSV UTF-8」で保存し直してください。",
+    ),
+    "sheet.too_many_rows": (
+        "the sheet has more than {limit} rows; rows from here on are not read: split the sheet",
+        "シートが {limit} 行を超えています。この行以降は読み込みません。シートを分けてください。",
+    ),
+    "cell.too_long": (
+        "the cell holds {length} characters, more than a spreadsheet cell can ({limit})",
+        "セルに {length} 文字あり、表計算ソフトのセルに入る上限（{limit} 文字）を超えています。",
+    ),
+    "cell.too_long_fix": ("shorten it", "短くしてください。"),
+    "cell.not_utf8": (
+        "the cell is not UTF-8 although the rest of the file is (the row was saved in another encoding, "
+        "probably Shift_JIS)",
+        "ファイルの他の部分は UTF-8 ですが、このセルは UTF-8 ではありません（行が別の文字コード、"
+        "おそらく Shift_JIS で保存されています）。",
+    ),
+    "cell.not_utf8_fix": (
+        "retype the row, or save the whole file again as CSV UTF-8",
+        "行を入力し直すか、ファイル全体を「CSV UTF-8」で保存し直してください。",
+    ),
     "cell.code_empty": ("the code is empty", "団体コードが空です。"),
     "cell.code_fix": (
         "enter the 6-digit code with its check digit, e.g. 011002",
@@ -460,6 +619,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cell.unknown_type_fix": ("update dxassess", "dxassess を更新してください。"),
     "cell.formula": ("a formula ({formula}) is not read", "数式（{formula}）は読み取りません。"),
     "cell.formula_fix": ("enter the value itself", "値そのものを入力してください。"),
+    "cell.percent_not_here": (
+        "{value} is a percentage, but this column does not take one",
+        "{value} は百分率ですが、この列は百分率で入力する列ではありません。",
+    ),
+    "cell.percent_not_here_fix": (
+        "enter the number in {unit}, {bounds}",
+        "単位「{unit}」の数値（{bounds}）を入力してください。",
+    ),
+    "cell.percent_fraction": (
+        "{value:g} was read as {value:g}%, not {meant:g}%",
+        "{value:g} は {meant:g}% ではなく {value:g}% として読み取りました。",
+    ),
+    "cell.percent_fraction_fix": (
+        "if {meant:g}% was meant, enter {meant:g} or {meant:g}%",
+        "{meant:g}% の意味であれば、{meant:g} または {meant:g}% と入力してください。",
+    ),
     "cell.column_twice": ("column id is also in column {first}", "同じ列 id が {first} 列にもあります。"),
     "cell.delete_one": ("delete one", "どちらかを削除してください。"),
     "cell.not_a_column": (
@@ -476,6 +651,27 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "correct the prefecture or the code, or leave it empty",
         "都道府県か団体コードを直すか、都道府県を空欄にしてください。",
     ),
+    "cell.unknown_code": (
+        "{code} is the code of no municipality",
+        "{code} はどの市区町村の団体コードでもありません。",
+    ),
+    "cell.unknown_code_fix": (
+        "check the code; `dxassess municipalities NAME` shows a municipality's code",
+        "団体コードを確認してください（`dxassess municipalities 団体名` で確認できます）。",
+    ),
+    "cell.ward_code": (
+        "{code} is a ward of {city} ({city_code}), not a municipality",
+        "{code} は{city}（{city_code}）の行政区のコードで、市区町村のコードではありません。",
+    ),
+    "cell.ward_code_fix": ("enter the city's code", "市の団体コードを入力してください。"),
+    "cell.name_mismatch": (
+        "{name!r} does not match code {code} ({expected})",
+        "{name!r} が団体コード {code}（{expected}）と一致しません。",
+    ),
+    "cell.name_mismatch_fix": (
+        "this is the code of {expected} ({prefecture}): correct the name or the code",
+        "このコードは{prefecture}{expected}のものです。団体名か団体コードを直してください。",
+    ),
     "cell.code_twice": ("{code} is also on {other}", "{code} は {other} にもあります。"),
     "cell.code_twice_fix": ("give each municipality one row", "1 団体につき 1 行にしてください。"),
     # --- batch/work.py: inputs a batch rejects
@@ -488,6 +684,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "questionnaire {questionnaire} has other domains than {first} of {source}; "
         "score each questionnaire in its own batch",
         "設問票 {questionnaire} は、{source} の {first} と分野の構成が異なります。設問票ごとに分けて一括採点してください。",
+    ),
+    "answerfile.not_generated": (
+        "was not written by dxassess",
+        "dxassess が作成したファイルではありません",
+    ),
+    "answerfile.changed": (
+        "was changed after dxassess wrote it",
+        "dxassess が作成した後に変更されています",
     ),
     "answerfile.unreadable": (
         "not a readable answer file ({reason}); run `dxassess validate`",
@@ -512,6 +716,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "batch.xlsx_stopped": (
         "the process writing this file stopped (exit code {exit_code}); run again",
         "このファイルを書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
+    ),
+    "batch.xlsx_failed": (
+        "the workbook could not be built ({reason}); this is a bug in dxassess: please report it with the inputs",
+        "ブックを作成できませんでした（{reason}）。dxassess の不具合です。入力ファイルを添えて報告してください。",
     ),
     "template.unreadable": (
         "cannot read the template: {reason}; give a UTF-8 Jinja2 template",
@@ -566,6 +774,20 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "フォルダが必要な場所にファイルがあります。別のパスを選んでください。",
     ),
     "output.other": ("{reason}; check the path", "{reason}。パスを確認してください。"),
+    "output.file_size_limit": (
+        "the file would exceed the file-size limit of this system (ulimit -f); raise the limit or write elsewhere",
+        "このシステムのファイルサイズの上限（ulimit -f）を超えます。上限を引き上げるか、別の場所に書き込んでください。",
+    ),
+    "output.special_file": (
+        "is a device, FIFO or socket, not a file; dxassess writes only regular files: give a file path "
+        "(`report` prints to standard output when -o is left out)",
+        "デバイス、FIFO またはソケットであり、通常のファイルではありません。dxassess は通常のファイルにのみ"
+        "書き込みます。ファイルのパスを指定してください（`report` は -o を省略すると標準出力に出力します）。",
+    ),
+    "output.file_in_the_way": (
+        "{file} is a file, not a folder; choose another output path",
+        "{file} はファイルであり、フォルダではありません。別の出力先を指定してください。",
+    ),
     "output.cannot_create_folder": (
         "cannot create the folder: {reason}",
         "フォルダを作成できません: {reason}",
@@ -578,12 +800,29 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "is one of the input files; choose another output path",
         "入力ファイルの一つです。別の出力先を指定してください。",
     ),
+    "output.stdout": (
+        "cannot write to standard output: {reason}",
+        "標準出力に書き込めません: {reason}",
+    ),
+    "output.stdout_closed": (
+        "standard output is closed; redirect it to a file (or give -o FILE where the command has it)",
+        "標準出力が閉じられています。ファイルにリダイレクトしてください（-o FILE を指定できるコマンドでは -o を使ってください）。",
+    ),
+    "output.refuse_overwrite": (
+        "the file exists and {reason}, so it is kept; give --force to overwrite it, or choose another folder",
+        "同じ名前のファイルがあり、{reason}。ファイルはそのまま残しました。上書きするには --force を付けるか、"
+        "別のフォルダを指定してください。",
+    ),
     "output.cannot_write": ("cannot write the file: {reason}", "ファイルを書き込めません: {reason}"),
     "output.leaves_folder": (
         "output name {name!r} would leave the output folder",
         "出力名 {name!r} は出力フォルダの外を指しています。別の名前にしてください。",
     ),
     # --- commands
+    "cmd.empty_path": (
+        "{option} is empty; give a file or folder name",
+        "{option} が空です。ファイル名またはフォルダ名を指定してください。",
+    ),
     "cmd.validate_nothing": (
         "give at least one file or folder to validate",
         "検査するファイルかフォルダを一つ以上指定してください。",
@@ -604,6 +843,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.compare_other": (
         "{old_path} is for {old} and {new_path} for {new}; compare one municipality with itself",
         "{old_path} は {old}、{new_path} は {new} の団体です。同じ団体の診断どうしを比べてください。",
+    ),
+    "cmd.compare_reversed": (
+        "{old_path} (assessed {old}) is newer than {new_path} (assessed {new}); the change is shown from the "
+        "first file to the second as given: swap them to see the change over time",
+        "{old_path}（診断日 {old}）は {new_path}（診断日 {new}）より新しい診断です。指定された順に 1 番目から "
+        "2 番目への変化を表示します。時系列の変化を見るには順序を入れ替えてください。",
     ),
     "cmd.batch_nothing": (
         "give answer files, folders or sheets to score",
@@ -633,14 +878,126 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}",
         "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
     ),
+    "cmd.migrate_no_version": (
+        "questionnaire {id!r} has no version {version!r}; see `dxassess questionnaires`",
+        "設問票 {id!r} のバージョン {version!r} はありません。`dxassess questionnaires` で確認してください。",
+    ),
+    "cmd.migrate_same": (
+        "{path} already answers version {version}; nothing to migrate",
+        "{path} はすでにバージョン {version} の回答です。移行は不要です。",
+    ),
+    "cmd.migrate_no_path": (
+        "no migration leads from {id} {old} to {new}; answer the newer questionnaire afresh",
+        "{id} の {old} から {new} への移行表がありません。新しい設問票で回答し直してください。",
+    ),
     "cmd.check_row": ("{message} (check this row)", "{message}（この行を確認してください）"),
     "cmd.import_summary": (
         "{written} answer file(s) written to {output}; {rejected} row(s) or sheet(s) with problems",
         "{output} に回答ファイルを {written} 件作成しました。問題のある行・シートは {rejected} 件です。",
     ),
+    "cmd.import_warned": (
+        "{warned} row(s) written with warnings: check them",
+        "警告のある行が {warned} 件あります（回答ファイルは作成しました）。内容を確認してください。",
+    ),
+    "cmd.unknown_kind": (
+        "--kind {kind}: unknown kind; use one of {kinds}, or its label (中核市, 町 …)",
+        "--kind {kind}: 種別が不明です。{kinds} のいずれか、またはその名称（中核市、町 など）を指定してください。",
+    ),
+    "cmd.unknown_prefecture": (
+        "--prefecture {prefecture}: no such prefecture; write it as 福井県, 福井, ふくい or 18",
+        "--prefecture {prefecture}: 該当する都道府県がありません。福井県、福井、ふくい、18 のように指定してください。",
+    ),
+    "cmd.template_prefecture_yaml": (
+        "--prefecture fills one row per municipality, which a YAML answer file cannot hold: use --format csv "
+        "or xlsx (`dxassess import` turns the returned sheet into one answer file per municipality)",
+        "--prefecture は団体ごとに1行を記入した回答シートを作成するため、YAML 形式（1団体1ファイル）には使えません。"
+        "--format csv または xlsx を指定してください（回収したシートは `dxassess import` で団体ごとの回答ファイルにできます）。",
+    ),
+    "cmd.json_or_csv": ("give --json or --csv, not both", "--json と --csv はどちらか一方を指定してください。"),
+    "cmd.update_alone": (
+        "--update takes only the ministry's list file(s); list or search the register in another run",
+        "--update には総務省の一覧ファイルだけを指定してください。一覧の表示・検索は別に実行してください。",
+    ),
+    "cmd.import_unfilled": (
+        "{count} pre-filled row(s) with nothing filled in were skipped",
+        "記入のない行（団体コード・団体名などの記入済み欄のみ）{count} 件は取り込んでいません。",
+    ),
     "cmd.import_nothing": (
         "give at least one CSV or XLSX sheet to import",
         "取り込む CSV か XLSX のシートを一つ以上指定してください。",
+    ),
+    # --- team assessment: parts, merge, progress
+    "merge.nothing": (
+        "give the part files to merge (answer files or sheets)",
+        "統合する部分回答のファイル（回答ファイルまたはシート）を指定してください。",
+    ),
+    "merge.other_municipality": (
+        "{first} is for {first_code} {first_name} but {other} is for {other_code} {other_name}; "
+        "merge the parts of one municipality (with sheets, choose one with --code)",
+        "{first} は {first_code} {first_name}、{other} は {other_code} {other_name} の回答です。"
+        "同じ団体の部分回答どうしを統合してください（シートの場合は --code で団体を指定してください）。",
+    ),
+    "merge.other_questionnaire": (
+        "{first} answers {first_q} but {other} answers {other_q}; "
+        "bring the older part to the same version first (dxassess migrate)",
+        "{first} は設問票 {first_q}、{other} は {other_q} の回答です。"
+        "古い方を先に同じ版へ移行してください（dxassess migrate）。",
+    ),
+    "merge.same_name": (
+        "two parts are named {name!r} ({first} and {other}); give each part its own name (part: name:)",
+        "部分回答の名前 {name!r} が重複しています（{first} と {other}）。"
+        "部分ごとに別の名前（part: の name:）を付けてください。",
+    ),
+    "merge.unknown_prefer": (
+        "--prefer {rule}: no part has this name; use newest or one of: {names}",
+        "--prefer {rule}: この名前の部分回答はありません。newest か、次のいずれかを指定してください: {names}",
+    ),
+    "merge.details_differ": (
+        "the parts give different municipality {field} ({values}); correct the part that is wrong, "
+        "or choose with --prefer",
+        "部分回答によって団体の {field} が異なります（{values}）。誤っている部分回答を直すか、"
+        "--prefer で採用する部分回答を指定してください。",
+    ),
+    "merge.no_rows": (
+        "no row of this sheet is for municipality {code}",
+        "このシートには団体コード {code} の行がありません。",
+    ),
+    "merge.many_municipalities": (
+        "the rows are for {count} municipalities ({codes}); choose one with --code",
+        "行が {count} 団体分あります（{codes}）。--code で団体を一つ指定してください。",
+    ),
+    "merge.conflict": (
+        "{qid}: the parts answered differently: {given}; decide, then merge again with --prefer, "
+        "or write the answer under `answers` and delete this entry",
+        "{qid}: 部分回答の間で回答が異なります: {given}。どちらを採るか決めて、--prefer を付けて統合し直すか、"
+        "answers に回答を書いてこの項目を削除してください。",
+    ),
+    "merge.resolved": (
+        "{qid}: the parts answered differently: {given}; --prefer {rule} chose {part}",
+        "{qid}: 部分回答の間で回答が異なります: {given}。--prefer {rule} により {part} の回答を採用しました。",
+    ),
+    "merge.detail_chosen": (
+        "the parts give different municipality {field}; --prefer chose {part}'s",
+        "部分回答によって団体の {field} が異なります。--prefer により {part} の値を採用しました。",
+    ),
+    "merge.value_na": ("N/A", "該当なし"),
+    "merge.value_skipped": ("skipped", "スキップ"),
+    "merge.unknown_date": ("date unknown", "日付不明"),
+    "merge.not_a_part": (
+        "not an answer file or a CSV/XLSX sheet; give answer files (.yaml) or sheets (.csv, .xlsx)",
+        "回答ファイルでも CSV/XLSX のシートでもありません。回答ファイル（.yaml）かシート（.csv、.xlsx）を指定してください。",
+    ),
+    "part.unknown_domain": (
+        "--domain {domain}: no such domain in {questionnaire}; domains: {domains}",
+        "--domain {domain}: 設問票 {questionnaire} にこの分野はありません。分野: {domains}",
+    ),
+    "part.empty": (
+        "the selection holds no question of {questionnaire}; check --domain and --owner",
+        "指定した範囲に設問票 {questionnaire} の設問がありません。--domain と --owner を確認してください。",
+    ),
+    "part.other_part": (
+        "the answer file is part {found}, not the part given ({given}); give another --answers file",
+        "回答ファイルは部分回答「{found}」で、指定された範囲（{given}）とは異なります。別の回答ファイルを指定してください。",
     ),
 }
 
@@ -699,6 +1056,7 @@ _OS_JA = {
     "EPERM": "操作が許可されていません",
     "ENOSPC": "ディスクがいっぱいです",
     "EROFS": "読み取り専用のファイルシステムです",
+    "EFBIG": "ファイルサイズの上限を超えています",
 }
 
 

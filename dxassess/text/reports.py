@@ -12,6 +12,10 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.prefecture": ("Prefecture", "都道府県"),
     "report.population": ("Population", "人口"),
     "report.tier": ("Size tier", "規模区分"),
+    "report.synthetic_notice": (
+        "Synthetic data (made by dxassess sample): this municipality does not exist, and its code belongs to no municipality.",
+        "架空のデータ（dxassess sample で作成）による報告書です。この団体は実在せず、団体コードもどの団体にも割り当てられていません。",
+    ),
     "report.assessed": ("Assessed on", "診断日"),
     "report.questionnaire": ("Questionnaire", "設問票"),
     "report.overall": ("Overall score", "総合スコア"),
@@ -94,8 +98,50 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.nothing_planned": ("Nothing planned for this period.", "この期間に予定する取組はありません。"),
     "report.question_id": ("Question id", "設問ID"),
     "report.review_mark": ("review", "要確認"),
+    "report.stale_mark": ("to confirm", "要再確認"),
+    "report.stale_title": ("Answers to confirm", "再確認が必要な回答"),
+    "report.stale_expired": ("evidence expired on {date}", "{date}に根拠資料の有効期限切れ"),
+    "report.stale_old": (
+        "answered on {date}, more than {months} months ago",
+        "{date}の回答、{months}か月より前",
+    ),
+    "report.stale_intro": (
+        "As of {date}, these answers rest on evidence that has expired or were given more than {months} months "
+        "earlier. Confirm them (dxassess run, key c) or answer them again.",
+        "{date}時点で、根拠資料の有効期限が切れているか、{months}か月より前に回答された設問です。"
+        "内容を確認（dxassess run で c キー）するか、回答し直してください。",
+    ),
     "report.scale_note": ("Scores run from 0 to 5.", "スコアは0〜5です。"),
     "report.more_gaps": ("Other questions below target (by priority)", "その他の目標未達の設問（優先度順）"),
+    # --- the batch index (index.html) and summary.xlsx
+    "report.index_title": ("DX readiness: comparison of municipalities", "DX推進状況 団体比較"),
+    "report.index_nav_table": ("All municipalities (sortable)", "団体別一覧（並べ替え可）"),
+    "report.index_nav_rejected": ("Rejected inputs", "除外した入力"),
+    "report.index_scored": ("Municipalities scored", "採点した団体"),
+    "report.index_rejected": ("Inputs rejected", "不備のため除外"),
+    "report.index_bench_note": (
+        "Box: first to third quartile; thick line: median; whiskers: minimum to maximum.",
+        "箱は第1〜第3四分位、太線は中央値、横線は最小〜最大です。",
+    ),
+    "report.index_median": ("Median", "中央値"),
+    "report.index_missed_suppressed": ("Suppressed: too few municipalities", "団体数が少ないため非表示"),
+    "report.index_table_heading": ("All municipalities", "団体別一覧"),
+    "report.index_scroll_note": (
+        "On a narrow screen, swipe the table sideways to see every domain.",
+        "画面の幅が狭い場合は、表を横にスクロールすると全分野を表示します。",
+    ),
+    "report.index_rejected_heading": ("Inputs that could not be scored", "不備のため採点できなかった入力"),
+    "report.summary_sheet": ("Summary", "団体別一覧"),
+    "report.benchmarks_sheet": ("Benchmarks by size group", "規模帯別の分布"),
+    "report.summary_gap_count": ("Questions below target", "目標未達の設問数"),
+    "report.summary_overall_previous": ("Overall score before", "前回の総合スコア"),
+    "report.summary_expired_evidence": ("Answers with expired evidence", "根拠資料の期限が切れた回答数"),
+    "report.summary_q1": ("First quartile", "第1四分位"),
+    "report.summary_q3": ("Third quartile", "第3四分位"),
+    "report.summary_min": ("Minimum", "最小"),
+    "report.summary_max": ("Maximum", "最大"),
+    "report.summary_n": ("Municipalities", "団体数"),
+    "report.summary_suppressed": ("Suppressed (too few)", "非表示（団体数不足）"),
     # --- the charts
     "report.chart_radar_title": ("Current score and target by domain", "分野別の現状と目標"),
     "report.chart_radar_desc": (
@@ -118,6 +164,70 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.tier_city": ("Other city", "一般市"),
     "report.tier_special_ward": ("Special ward", "特別区"),
     "report.tier_town_village": ("Town or village", "町村"),
+    # --- the register of municipalities: kinds, and the changes an update reports
+    "register.kind_prefecture": ("Prefecture", "都道府県"),
+    "register.kind_designated_city": ("Designated city", "政令指定都市"),
+    "register.kind_core_city": ("Core city", "中核市"),
+    "register.kind_city": ("Other city", "一般市"),
+    "register.kind_special_ward": ("Special ward", "特別区"),
+    "register.kind_town": ("Town", "町"),
+    "register.kind_village": ("Village", "村"),
+    "register.kind_ward": ("Ward of a designated city", "行政区"),
+    "register.col_code": ("code", "団体コード"),
+    "register.col_prefecture": ("prefecture", "都道府県"),
+    "register.col_name": ("name", "団体名"),
+    "register.col_kana": ("reading", "よみ"),
+    "register.col_kind": ("kind", "種別"),
+    "register.found": ("found: {count} ({source})", "{count} 件（{source}）"),
+    "register.source_shipped": ("the register shipped with dxassess", "dxassess 同梱の市区町村一覧"),
+    "register.source_user": ("your register {path}", "利用者の市区町村一覧 {path}"),
+    "register.source_env": (
+        "the register named by DXASSESS_REGISTER: {path}",
+        "環境変数 DXASSESS_REGISTER が指す市区町村一覧 {path}",
+    ),
+    "register.left_out": (
+        "{count} row(s) of the list left out: the villages of the Northern Territories (北方領土), "
+        "which are not among the 1,741 municipalities",
+        "一覧のうち {count} 行（北方領土の村）は、1,741 の市区町村に含まれないため収録していません。",
+    ),
+    "register.wards_kept": (
+        "the list has no sheet of designated cities and their wards: the wards are kept as they were",
+        "一覧に政令指定都市（行政区）のシートがないため、行政区は従来のままとしました。",
+    ),
+    "register.unchanged": (
+        "no change from the register in use ({path}); nothing written",
+        "使用中の市区町村一覧（{path}）から変更はありません。書き込みは行っていません。",
+    ),
+    "register.check_inferred": (
+        "{count} kind(s) inferred from the name ({codes}): the list does not say which cities are core cities; "
+        "correct the kind in {path} where needed",
+        "{count} 件の種別を名称から推定しました（{codes}）。一覧には中核市の区別がないため、"
+        "必要に応じて {path} の kind を修正してください。",
+    ),
+    "register.as_of_unknown": ("date not stated", "時点不明"),
+    "register.written": (
+        "register written: {path} ({count} municipalities, list as of {as_of}); "
+        "it is used from now on instead of the shipped one",
+        "市区町村一覧を更新しました: {path}（市区町村 {count}、{as_of} 現在の一覧）。"
+        "以後、同梱の一覧に代えてこの一覧を使用します。",
+    ),
+    "register.change_added": ("added: {entry} ({kind}){inferred}", "追加：{entry}（{kind}）{inferred}"),
+    "register.change_removed": ("removed: {entry} ({kind}){inferred}", "削除：{entry}（{kind}）{inferred}"),
+    "register.change_renamed": (
+        "renamed: {code} {prefecture} {old} → {new}",
+        "名称変更：{code} {prefecture} {old} → {new}",
+    ),
+    "register.change_kind": (
+        "kind changed: {entry}: {old} → {new}{inferred}",
+        "種別変更：{entry}：{old} → {new}{inferred}",
+    ),
+    "register.change_kana": ("reading changed: {entry}: {old} → {new}", "読み変更：{entry}：{old} → {new}"),
+    "register.inferred": (" (inferred from the name)", "（名称から推定）"),
+    "register.summary": (
+        "{added} added, {removed} removed, {renamed} renamed, {kind_changed} kind changed, "
+        "{kana_changed} reading changed",
+        "追加 {added} 件、削除 {removed} 件、名称変更 {renamed} 件、種別変更 {kind_changed} 件、読み変更 {kana_changed} 件",
+    ),
     # --- the list of built-in questionnaires
     "report.list_id": ("id", "ID"),
     "report.list_version": ("version", "版"),
@@ -129,6 +239,18 @@ REPORTS: dict[str, tuple[str, str]] = {
         "{scored} scored, {rejected} rejected → {output}",
         "{scored}団体を採点、{rejected}件を除外 → {output}",
     ),
+    "report.batch_warnings": (
+        "Scored inputs with warnings (check them)",
+        "警告のある入力（採点済み。内容を確認してください）",
+    ),
+    "report.batch_warned": (
+        "{warned} warning(s) on scored inputs: listed in summary.json and index.html",
+        "採点した入力に警告が {warned} 件あります（summary.json と index.html に記載）",
+    ),
+    "report.problems_not_shown": (
+        "… and {hidden} more problem(s) not shown (the first {shown} are above; fix those first)",
+        "…ほか {hidden} 件の問題は表示していません（上に最初の {shown} 件を表示しています。まずこれらを直してください）",
+    ),
     "report.sample_summary": (
         "{count} answer files written to {output}",
         "{output} に回答ファイルを {count} 件作成しました",
@@ -137,12 +259,45 @@ REPORTS: dict[str, tuple[str, str]] = {
         "wrote {output}: {fmt} template of {questionnaire} {version}, {count} questions",
         "{output} を作成しました（{questionnaire} {version} の {fmt} 形式の回答シート、{count} 問）",
     ),
+    "report.merge_summary": (
+        "merged {parts} part(s) into {output}: {answers} answer(s), {open} conflict(s) left open, "
+        "{resolved} decided by --prefer",
+        "{parts}件の部分回答を {output} に統合しました（回答 {answers}件、未決の食い違い {open}件、"
+        "--prefer による決定 {resolved}件）",
+    ),
+    "report.merge_given": ("{part} ({by}, {on}): {value}{note}", "{part}（{by}、{on}）: {value}{note}"),
+    "report.merge_given_note": (' "{note}"', "「{note}」"),
+    "report.merge_given_sep": ("; ", "／"),
+    "report.progress_title": ("Team progress: {code} {name}", "部署別の回答状況: {code} {name}"),
+    "report.progress_parts": ("By part", "部分回答別"),
+    "report.progress_departments": ("By department (usual owner of each question)", "担当部署別（設問の主な担当）"),
+    "report.progress_part": ("Part", "部分回答"),
+    "report.progress_department": ("Department", "担当部署"),
+    "report.progress_by": (" ({respondent})", "（{respondent}）"),
+    "report.progress_questions": ("Questions", "設問数"),
+    "report.progress_answered": ("Answered", "回答済み"),
+    "report.progress_skipped": ("Skipped", "スキップ"),
+    "report.progress_conflict": ("In conflict", "食い違い"),
+    "report.progress_review": ("For review", "要確認"),
+    "report.progress_open": ("Open", "未回答"),
+    "report.progress_total": ("All questions", "全設問"),
+    "report.progress_no_owner": ("No owner named", "担当の定めなし"),
     "report.batch_summary_kept": (
         "{scored} scored ({kept} unchanged since the last run into this folder), {rejected} rejected → {output}",
         "{scored}団体を採点（うち{kept}団体は前回の実行から変更なし）、{rejected}件を除外 → {output}",
     ),
     "report.report_written": ("{title}: {output}", "{title}: {output}"),
+    "report.template_prefilled": (
+        "pre-filled: {count} municipalities of {prefecture} (code, name, prefecture)",
+        "{prefecture}の市区町村 {count} 団体を記入済み（団体コード・団体名・都道府県）",
+    ),
     "report.interrupted": ("interrupted", "中断しました"),
+    "report.migrate_summary": (
+        "{output}: answers of version {old} carried to {new}: {carried} kept, {again} to ask again, "
+        "{new_questions} new questions, {dropped} answers of removed questions kept under migrated.dropped",
+        "{output}: 設問票 {old} の回答を {new} に移行しました（引き継ぎ {carried}問、再確認 {again}問、新しい設問 {new_questions}問、"
+        "削除された設問の回答 {dropped}件は migrated.dropped に保存）",
+    ),
     # --- next steps of gaps: the questionnaire's action, or the goal where none is written
     "report.step": ("{text}", "{text}"),
     "report.goal_level": (
@@ -220,11 +375,11 @@ REPORTS: dict[str, tuple[str, str]] = {
     # --- the first page
     "report.sum_no_answers": ("Nothing is answered yet.", "まだ回答がありません。"),
     "report.sum_standing_met": (
-        "The overall score is {overall}, at or above the target of {target} for a {band}.",
+        "The overall score is {overall}, at or above the target of {target} for its size group ({band}).",
         "総合スコアは{overall}で、{band}の目標（{target}）に達しています。",
     ),
     "report.sum_standing_below": (
-        "The overall score is {overall}, below the target of {target} for a {band}.",
+        "The overall score is {overall}, below the target of {target} for its size group ({band}).",
         "総合スコアは{overall}で、{band}の目標（{target}）を下回っています。",
     ),
     "report.sum_domains": (
@@ -268,10 +423,6 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.start": ("Start", "着手時期"),
     "report.waits_for": ("after", "先行する取組の後"),
     "report.page_of": ("page", "ページ"),
-    "report.synthetic_notice": (
-        "Made-up data (dxassess sample): this is not a real municipality's assessment.",
-        "架空のデータ（dxassess sample で作成）です。実在の団体の診断結果ではありません。",
-    ),
     "report.narrow_chart": (
         "The chart is shown on a wider screen or in print; the table below has the same figures.",
         "グラフは広い画面または印刷時に表示します。同じ数値を下の表に記載しています。",
@@ -284,6 +435,11 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.peer_summary_none": (
         "Too few municipalities of its size group ({group}) were compared to show its position.",
         "同規模の団体（{group}）の比較対象が少ないため、位置は示していません。",
+    ),
+    "report.other_version": (
+        "The earlier assessment answered version {old} of the questionnaire and this one {new}: answers were "
+        "compared where the question means the same; these could not be compared: {questions}.",
+        "前回は設問票 {old}、今回は {new} への回答です。内容が同じ設問だけを比較し、次の設問は比較していません: {questions}。",
     ),
     "report.details": ("Details of the top gaps", "優先度の高い課題の詳細"),
     # --- the batch index (index.html): size groups, change since the previous batch, prefectures

@@ -27,12 +27,14 @@ SHEETS: dict[str, tuple[str, str]] = {
     ),
     "sheet.accept_level": ("level 0–5", "レベル 0〜5"),
     "sheet.accept_choice": ("choose: {keys}", "選択: {keys}"),
+    "sheet.accept_choice_list": ("choose from the list", "一覧から選択"),
     "sheet.accept_whole": ("whole number", "整数"),
     "sheet.accept_number": ("number", "数値"),
     "sheet.accept_yes_no_yaml": ("true / false", "true（はい）/ false（いいえ）"),
     "sheet.comment_answer": ("Answer: {hint}", "回答: {hint}"),
     "sheet.comment_help": ("Help: {help}", "ヒント: {help}"),
     "sheet.choose_one_of": ("Choose one of: {choices}", "一覧から選んでください: {choices}"),
+    "sheet.choose_from_list": ("Choose one from the list.", "一覧から選んでください。"),
     # --- the workbook
     "sheet.answers_title": ("answers", "回答"),
     "sheet.guide_title": ("how-to", "記入方法"),
@@ -69,6 +71,34 @@ SHEETS: dict[str, tuple[str, str]] = {
     ),
     "sheet.yaml_4": ("3. Check the file: dxassess validate THIS_FILE", "3. 確認: dxassess validate このファイル"),
     "sheet.yaml_help": ("help", "ヒント"),
+    # --- parts of a team assessment: the two extra columns, and merged files
+    "sheet.label_part": ("Part (this sheet: {name})", "担当区分（このシート: {name}）"),
+    "sheet.label_respondent": ("Answered by (section)", "回答者（課・係名）"),
+    "sheet.hint_part": ("the part's name: {name}", "部分名: {name}"),
+    "sheet.hint_respondent": ("the section or post answering, e.g. 人事課", "回答した課・係。例: 人事課"),
+    "sheet.guide_part": (
+        "This sheet is part {name} of a team assessment ({count} questions). Enter the answering section "
+        "in the respondent column; the DX section merges the parts with dxassess merge.",
+        "このシートは部署分担による診断の部分回答「{name}」（{count}問）です。respondent 列に回答した課・係名を"
+        "記入してください。DX推進担当課が dxassess merge で各部分を統合します。",
+    ),
+    "sheet.yaml_part": (
+        "Part {name} of a team assessment: answer these {count} questions; write your section under respondent.",
+        "部署分担による診断の部分回答「{name}」です。次の{count}問に回答し、respondent に回答した課・係名を記入してください。",
+    ),
+    "sheet.conflicts_comment": (
+        "Questions the parts answered differently: not scored until you decide (write the answer under answers, "
+        "delete the entry).",
+        "部分回答の間で回答が異なる設問です。決まるまで採点しません（answers に回答を書き、この項目を削除）。",
+    ),
+    "sheet.merged_header": (
+        "dxassess answer file, merged from the parts of a team assessment (dxassess merge).",
+        "dxassess 回答ファイル（部署分担の部分回答を dxassess merge で統合）",
+    ),
+    "sheet.yaml_hint_assessed": (
+        'YYYY-MM-DD in quotes, e.g. "2026-11-27"',
+        '引用符で囲んだ YYYY-MM-DD。例: "2026-11-27"',
+    ),
     # --- answer files written by `import`
     "sheet.imported_from": (
         "Imported by `dxassess import` from {source}.",

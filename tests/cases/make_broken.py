@@ -104,6 +104,10 @@ make(
     "warning",
 )
 make("a-prefecture-code", A, "DX305", 3, [("set", 3, a(3).replace('"011002"', '"010006"'))])
+make("a-name-mismatch", A, "DX310", 3, [("set", 3, a(3).replace("札幌市", "札幌町"))], "warning")
+make("a-unknown-municipality", A, "DX311", 3, [("set", 3, a(3).replace('"011002"', '"019909"'))])
+make("a-ward-code", A, "DX311", 3, [("set", 3, a(3).replace('"011002"', '"011011"'))])
+make("a-synthetic-real-code", A, "DX312", 3, [("insert_after", 2, "synthetic: true")], "warning")
 
 
 def c(n):

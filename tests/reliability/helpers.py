@@ -381,3 +381,38 @@ def python_cli(
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Relative path → bytes of every file under `folder`."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cli_invoke(case: Case, argv: list[str], cwd: Path, allowed: tuple[int, ...] = (0, 1, 2)) -> Any:
+    """`dxassess ARGV` through typer's runner in `cwd`: a documented exit code, no traceback, no
+    unexpected exception."""
+    from typer.testing import CliRunner
+
+    from dxassess.cli import app
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, argv)
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        case.crash(f"{type(result.exception).__name__}: {result.exception}")
+    check_cli(case, result.exit_code, result.stdout, result.stderr, allowed)
+    return result
+
+
+def one_line_errors(case: Case, stderr: str, name: str | None = None) -> None:
+    """Every error line is `... error: DXnnn ...` on its own line, naming `name` when given."""
+    errors = [line for line in stderr.splitlines() if " error: DX" in line or line.startswith("error: DX")]
+    if not errors:
+        case.crash(f"no error line: {stderr[-300:]!r}")
+    if name is not None and not any(name in line for line in errors):
+        case.crash(f"the error does not name {name}: {stderr[-300:]!r}")
+
+
+def time_limited(seconds: float) -> Any:
+    """A time limit inside a case that has none of its own (see registry.time_limit)."""
+    from tests.reliability.registry import time_limit
+
+    return time_limit(seconds)

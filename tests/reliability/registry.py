@@ -67,6 +67,39 @@ CLASSES: dict[str, str] = {
     "kill-interview": "kill -9 at seeded random points of the interview (also between keystrokes), then resume",
     "two-processes": "a second `run` on an answer file in use; a lock left by a killed process",
     "kill-batch": "kill -9 of a whole batch at seeded random moments, fresh and over a finished run, then run again",
+    # round two (issue 21): inputs
+    "answer-aliases": "answer files sharing answers through anchors and aliases, edited the way the interview edits: "
+    "only the answer given changes",
+    "input-special-files": "devices, FIFOs, sockets, folders and oversized files as every kind of input "
+    "(time and memory capped)",
+    "csv-mixed-encoding": "CSV sheets in UTF-8 with rows in cp932 or other bytes, and single-encoding controls: "
+    "every bad cell reported at its row, no text garbled",
+    "spreadsheet-bombs": "sheets with huge cells, zip bombs, 100,000 rows, cells in the last column, "
+    "100,000 bad rows, oversized files",
+    "odd-digits": "digits int() refuses and 5,000-digit numbers at every prompt of the interview, "
+    "in options and in code cells",
+    "number-ranges": "extreme values (population, answer values, numeric bounds, weights, deadlines, dates): what "
+    "validate accepts, every command finishes; workbooks built without a temporary folder",
+    "small-checks": "population true, implausible dates, compare with the newer file first, impossible `when` "
+    "comparisons, -o '' and -o through a file, unreadable inputs",
+    # round two: outputs
+    "output-special-files": "-o naming a symbolic link, a dangling link, a link to /dev/null, a device, a FIFO, "
+    "a socket or a folder, for every command that writes",
+    "output-over-implicit-input": "outputs over files read without being named: the catalogue beside a "
+    "questionnaire, a questionnaire found in a folder, the version it migrates from",
+    "overwrite-foreign-files": "import and sample over files they did not write, or wrote and someone edited "
+    "(with and without --force)",
+    "linked-answer-files": "answer files that are symbolic or hard links, edited by the interview: every name "
+    "sees the answers, one lock for all names",
+    "batch-stale-outputs": "batch re-run with fewer inputs, a now-rejected input, a file it did not write, "
+    "a damaged record",
+    "stdout-faults": "standard output full (/dev/full) or closed for every command that prints, "
+    "and a file-size limit (ulimit -f) for every command that writes",
+    # round two: escapes
+    "template-growth": "templates growing results through every operator, filter and method "
+    "(`*` on integers, `%`, replace, indent, join, center, format, wordwrap, sum, ...)",
+    "terminal-escapes": "escape sequences and control characters in names, notes, texts and file names: "
+    "every table, screen, problem and error line; validate flags them in questionnaires",
 }
 
 COLUMNS = ("case class", "what is tried", "how many", "crashes", "data lost", "escapes", "outcome")
