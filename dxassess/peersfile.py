@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError
 
 from dxassess.model.answers import MAX_NOTE, MAX_POPULATION, QuestionnaireRef
 from dxassess.model.questionnaire import Strict
+from dxassess.sharing import Named, PeerIndex
 
 BandName = Literal[
     "designated_city",
@@ -28,8 +29,6 @@ BandName = Literal[
     "town_village_5k_20k",
     "town_village_under_5k",
 ]  # the values of model.size.Band (a test keeps them equal)
-from dxassess.sharing import Named, PeerIndex
-
 FORMAT = "dxassess-peers"
 VERSION = 1
 MAX_BYTES = 50_000_000  # every municipality of Japan with long notes fits in a fraction of this
