@@ -134,7 +134,11 @@ def ask_items(
 
 
 def asks_data(result: Any, named: list[Named], lang: str, card_count: int, source: str | None) -> dict[str, Any]:
-    """The report data key `peers`: {"source", "asks": [...]}, for the top `card_count` gaps."""
+    """The report data key `peers`: {"source", "asks": [...]}, for the top `card_count` gaps
+    and the first page's actions (as batch reports show them)."""
     m = result.municipality
-    gaps = [(g.question_id, g.target) for g in result.gaps[:card_count]]
+    cards = list(result.gaps[:card_count])
+    by_id = {g.question_id: g for g in result.gaps}
+    asking = cards + [by_id[q] for q in result.first if q in by_id and by_id[q] not in cards]
+    gaps = [(g.question_id, g.target) for g in asking]
     return {"source": source, "asks": ask_items(m.code, result.band.value, m.population, gaps, named, lang)}

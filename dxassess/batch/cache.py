@@ -325,7 +325,7 @@ def decode(values: Any, fragment: bytes, texts: dict[str, dict[str, dict[str, st
 
 def _share(value: Any) -> bool:
     """A row's `share`: {"named": its peers.json entry or None, "asking": [[question id,
-    target]], "first": [[question id, text]]} (its full shape is checked where it is read)."""
+    target]], "first": [question ids]} (its full shape is checked where it is read)."""
     if type(value) is not dict or set(value) != {"named", "asking", "first"}:
         return False
     if value["named"] is not None and type(value["named"]) is not dict:

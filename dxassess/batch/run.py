@@ -630,7 +630,6 @@ class _Run:
             return {}
         from dxassess.peersfile import ask_items
         from dxassess.render.asks import parts_of
-        from dxassess.text import pick
 
         lang = self.settings.lang
         share = row["share"]
@@ -638,7 +637,7 @@ class _Run:
         items = ask_items(row["code"], row["band"], row["population"], gaps, index, lang)
         if not items:
             return {}
-        first = [(qid, pick(texts, lang)) for qid, texts in share["first"]]
+        first = list(share["first"])
         from dxassess.render.html import CARD_COUNT
 
         cards = [qid for qid, _ in gaps[: min(CARD_COUNT, len(row["gaps"]))]]

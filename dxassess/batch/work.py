@@ -206,7 +206,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
 def share_of(result: Any) -> dict[str, Any]:
     """What "who to ask" needs of one municipality: its peers.json entry if it consented to be
     named (else None: nothing of it is ever shown to another), the questions of its gap cards
-    with their targets, and the first page's actions with their question texts."""
+    with their targets, and the question ids of the first page's actions."""
     from dxassess.render.html import CARD_COUNT
     from dxassess.sharing import named_of
 
@@ -214,16 +214,10 @@ def share_of(result: Any) -> dict[str, Any]:
     cards = list(result.gaps[:CARD_COUNT])
     by_id = {g.question_id: g for g in result.gaps}
     asking = cards + [by_id[q] for q in result.first if q in by_id and by_id[q] not in cards]
-    questions = result.questionnaire.question_map()
-    lang_texts: dict[str, dict[str, str]] = {}
-    for qid in result.first:
-        question = questions.get(qid)
-        if question is not None:
-            lang_texts[qid] = question.text
     return {
         "named": named.as_dict() if named is not None else None,
         "asking": [[g.question_id, g.target] for g in asking],
-        "first": [[qid, dict(lang_texts[qid])] for qid in result.first if qid in lang_texts and qid in by_id],
+        "first": [qid for qid in result.first if qid in by_id],  # numbered on the first page in this order
     }
 
 

@@ -68,17 +68,18 @@ def card_section(ask: dict[str, Any], lang: str) -> str:
     return "\n".join(lines)
 
 
-def summary_section(asks: list[dict[str, Any]], first: list[tuple[str, str]], lang: str) -> str:
-    """The first page's short list: for each first action (question id, its question text) with
-    someone to ask, their names. Empty when there is nobody."""
+def summary_section(asks: list[dict[str, Any]], first: list[str], lang: str) -> str:
+    """The first page's short list: for each first action (by its number on the page; `first`
+    holds their question ids in order) with someone to ask, their names. Empty when there is
+    nobody."""
     by_id = {a["question_id"]: a for a in asks}
     sep = text("report.list_sep", lang)
     items = []
-    for qid, title in first:
+    for n, qid in enumerate(first, start=1):
         ask = by_id.get(qid)
         if ask and ask["peers"]:
             names = sep.join(p["name"] for p in ask["peers"])
-            items.append(f"<li>{escape(title)}: {escape(names)}</li>")
+            items.append(f"<li>{escape(text('report.ask_summary_item', lang, n=n, names=names))}</li>")
     if not items:
         return ""
     return "\n".join(
@@ -94,9 +95,7 @@ def summary_section(asks: list[dict[str, Any]], first: list[tuple[str, str]], la
     )
 
 
-def parts_of(
-    asks: list[dict[str, Any]], card_ids: list[str], first: list[tuple[str, str]], lang: str
-) -> dict[str, str]:
+def parts_of(asks: list[dict[str, Any]], card_ids: list[str], first: list[str], lang: str) -> dict[str, str]:
     """Every non-empty section of one report by region name: the first page (`summary`) and the
     cards, numbered from 1 in the order of `card_ids`."""
     by_id = {a["question_id"]: a for a in asks}

@@ -124,7 +124,7 @@ def _asks(data: dict[str, Any]) -> tuple[list[Markup], str]:
     from dxassess.render.asks import SUMMARY, parts_of
 
     card_ids = [g["question_id"] for g in data["gaps"][:CARD_COUNT]]
-    first = [(a["question_id"], a["question"]) for a in data["summary"]["first"]]
+    first = [a["question_id"] for a in data["summary"]["first"]]
     parts = parts_of(data["peers"]["asks"], card_ids, first, data["lang"])
     cards = [Markup(parts.get(str(i), "")) for i in range(1, len(card_ids) + 1)]
     return cards, parts.get(SUMMARY, "")

@@ -726,6 +726,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.ask_note": ("What they did", "取組内容"),
     "report.ask_assessed": ("Assessed on", "診断日"),
     "report.ask_summary_title": ("Peers to ask", "同規模団体の取組事例"),
+    "report.ask_summary_item": ("First action {n}: {names}", "まず取り組むこと {n}: {names}"),
     "report.ask_summary_note": (
         "Their contacts and what they did are under each gap in the details.",
         "問い合わせ先と取組内容は「優先度の高い課題の詳細」の各課題に記載しています。",
