@@ -423,6 +423,8 @@ class Interview:
         public notes? Asked until answered (Enter leaves it for next time); once answered, only
         said, with how to change it."""
         lang = self.lang
+        if self.answers.doc.get("part") is not None:
+            return  # a part of a team assessment: consent is the whole municipality's, given once merged
         current = self.answers.sharing
         if current is not None:
             if current.get("named"):

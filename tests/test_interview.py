@@ -517,3 +517,10 @@ def test_japanese_lines_never_start_with_closing_punctuation() -> None:
             assert all(line[0] not in NO_LINE_START for line in lines if line), lines
             assert all(not line.rstrip().endswith("「") for line in lines), lines
     assert getattr(rich.text.divide_line, "_kinsoku", False)
+
+
+def test_a_part_of_a_team_assessment_is_not_asked_for_consent(tmp_path: Path) -> None:
+    interview, out = session(tmp_path, [""], lang="en")
+    interview.answers.doc["part"] = {"name": "人事"}
+    interview.finish(FakeEnd())
+    assert "May peers see" not in out.getvalue() and "Sharing with peers" not in out.getvalue()
