@@ -356,29 +356,34 @@ def finish_job(
         # A link is written through to its target; a device, FIFO or socket is refused.
         target = output_target(_report_path(settings.reports, code))
         fits = all(len(section) <= room for section, (_, room) in zip(sections, slot))
-        if fits and not asks and _single_link(target):
-            with open(waiting, "r+b") as fh:
-                for section, (offset, room) in zip(sections, slot):
-                    fh.seek(offset)
-                    fh.write(section.ljust(room))
+        html: bytes | None = None
+        if fits and _single_link(target):
+            if asks:  # "who to ask" changes the size: the report is written anew, then renamed
+                from dxassess.render.asks import fill
+
+                with open(waiting, "rb") as fh:
+                    html = fill(_in_rooms(fh.read(), sections, slot, pad=True), asks)
+                with open(waiting, "wb") as fh:
+                    fh.write(html)
+            else:
+                with open(waiting, "r+b") as fh:
+                    for section, (offset, room) in zip(sections, slot):
+                        fh.seek(offset)
+                        fh.write(section.ljust(room))
             try:
                 _keep_mode(waiting, target)
                 os.replace(waiting, target)
                 return index, None
             except OSError:  # another file system, say: copy it instead
                 pass
-        with open(waiting, "rb") as fh:
-            html = fh.read()
-        pieces, done = [], 0
-        for section, (offset, room) in zip(sections, slot):
-            # with "who to ask", the rooms keep their size: a later refresh finds them where they were
-            pieces += [html[done:offset], section.ljust(room) if asks else section]
-            done = offset + room
-        html = b"".join(pieces) + html[done:]
-        if asks:
-            from dxassess.render.asks import fill
+        if html is None:
+            with open(waiting, "rb") as fh:
+                # with "who to ask", the rooms keep their size: a later refresh finds them where they were
+                html = _in_rooms(fh.read(), sections, slot, pad=bool(asks))
+            if asks:
+                from dxassess.render.asks import fill
 
-            html = fill(html, asks)
+                html = fill(html, asks)
         write_atomic(target, html)
     except DxassessError as exc:
         return index, rejection(waiting, exc, settings.lang)
@@ -420,12 +425,7 @@ def refresh_job(
         if not all(len(section) <= room for section, (_, room) in zip(sections, slot)):
             raise OSError("the peer section does not fit its room")
         with open(target, "rb") as fh:
-            html = fill(fh.read(), {})
-        pieces, done = [], 0
-        for section, (offset, room) in zip(sections, slot):
-            pieces += [html[done:offset], section.ljust(room)]
-            done = offset + room
-        html = fill(b"".join(pieces) + html[done:], asks or {})
+            html = fill(_in_rooms(fill(fh.read(), {}), sections, slot, pad=True), asks or {})
         if not _single_link(target):  # other names of the report see the new content too
             write_atomic(target, html)
             return index, None
@@ -442,6 +442,15 @@ def refresh_job(
         reason = msg("batch.cannot_finish_report", reason=str(exc))
         return index, Problem(str(Path(settings.reports) / f"{code}.html"), 1, 1, "error", "DX901", reason)
     return index, None
+
+
+def _in_rooms(html: bytes, sections: list[bytes], slot: list[list[int]], pad: bool) -> bytes:
+    """`html` with each section in its room ([offset, bytes]); `pad`: filled up with spaces."""
+    pieces, done = [], 0
+    for section, (offset, room) in zip(sections, slot):
+        pieces += [html[done:offset], section.ljust(room) if pad else section]
+        done = offset + room
+    return b"".join(pieces) + html[done:]
 
 
 _FOLDERS: dict[str, Path] = {}
