@@ -407,6 +407,7 @@ def test_html_escapes_every_input_text() -> None:
     # band that reached the target where the first has a gap is named in the first's report.
     first = originals[h.MINI_ANSWERS.name]
     first["municipality"] = {"code": "479004", "name": first["municipality"]["name"], "population": 120_000}
+    first["synthetic"] = True  # codes of no municipality (the register refuses them otherwise)
     first["sharing"] = {"named": True, "contact": "情報政策課"}
     first["answers"] = {k: dict(v, public_note="取組") for k, v in first["answers"].items()}
     first["answers"]["leadership.mayor_commitment"]["value"] = 1
