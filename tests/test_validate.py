@@ -213,3 +213,21 @@ def test_a_file_of_no_kind_is_still_refused(tmp_path: Path):
     path = tmp_path / "x.yaml"
     path.write_text("name: something\ncolour: blue\n", encoding="utf-8")
     assert [p.code for p in check_file(path)] == ["DX008"]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["score"], "Missing argument 'answers'"),
+        (["report", "x.yaml", "--format", "pdf"], "'pdf' is not one of"),
+        (["no-such-command"], "No such command"),
+        (["batch", "in", "-o", "out", "--no-such-option"], "No such option"),
+    ],
+)
+def test_a_wrong_command_line_is_one_line_with_exit_code_2(args, words):
+    """The contract's one line for every error, command-line errors included (the parser's own
+    output is a usage block of four lines)."""
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert ": error: DX000 " in line and words in line and "--help`" in line and "Traceback" not in line
