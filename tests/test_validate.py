@@ -231,3 +231,19 @@ def test_a_wrong_command_line_is_one_line_with_exit_code_2(args, words):
     assert proc.returncode == 2 and proc.stdout == ""
     [line] = proc.stderr.splitlines()
     assert ": error: DX000 " in line and words in line and "--help`" in line and "Traceback" not in line
+
+
+def test_the_broken_corpus_is_what_its_generator_writes(tmp_path):
+    """tests/cases/make_broken.py, run on its frozen base files, writes exactly the committed
+    broken cases (so a case can be added by editing the generator, not by hand)."""
+    import shutil
+    import subprocess
+    import sys
+
+    cases = ROOT / "tests" / "cases"
+    shutil.copy(cases / "make_broken.py", tmp_path / "make_broken.py")
+    shutil.copytree(cases / "broken-base", tmp_path / "broken-base")
+    subprocess.run([sys.executable, str(tmp_path / "make_broken.py")], check=True, capture_output=True)
+    written = {p.relative_to(tmp_path / "broken"): p.read_bytes() for p in (tmp_path / "broken").rglob("*.yaml")}
+    committed = {p.relative_to(BROKEN): p.read_bytes() for p in BROKEN.rglob("*.yaml")}
+    assert written == committed
