@@ -705,11 +705,6 @@ def main() -> None:
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
-    except Exception as exc:
-        if not _is_click(exc, "ClickException"):
-            raise
-        _err(_usage_line(exc))
-        sys.exit(int(getattr(exc, "exit_code", ExitCode.USAGE)))
     except _StdoutFailed as exc:
         _err(exc.error().one_line(_lang()))
         sys.exit(int(ExitCode.INPUT))
@@ -718,6 +713,11 @@ def main() -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         sys.exit(int(ExitCode.OK))
+    except Exception as exc:
+        if not _is_click(exc, "ClickException"):
+            raise
+        _err(_usage_line(exc))
+        sys.exit(int(getattr(exc, "exit_code", ExitCode.USAGE)))
     finally:
         sys.stdout = stdout._inner
         if stdout.failed:
