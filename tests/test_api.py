@@ -139,3 +139,19 @@ def test_the_questionnaire_beside_the_answers_wins_over_a_copy_in_a_subfolder(tm
     assert find_questionnaire("mini", "1.0.0", tmp_path) == tmp_path / "mini.yaml"
     (tmp_path / "mini.yaml").unlink()
     assert find_questionnaire("mini", "1.0.0", tmp_path) == tmp_path / "archive" / "mini.yaml"
+
+
+def test_batch_from_two_folders_with_a_relative_output_writes_each_its_own(tmp_path, monkeypatch):
+    """A script that changes folder between two batches, each with `-o out`, gets each folder's
+    reports in that folder (the resolved reports folder is not carried over from the first)."""
+    import shutil
+
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for file in ("mini.yaml", "mini-catalogue.yaml", "mini-answers.yaml"):
+            shutil.copy(VALID / file, folder / file)
+        monkeypatch.chdir(folder)
+        outcome = batch(["mini-answers.yaml"], "out", jobs=1, questionnaire="mini.yaml")
+        assert len(outcome.rows) == 1 and not outcome.rejected
+        assert [p.name for p in (folder / "out" / "reports").iterdir()] == ["011002.html"]
