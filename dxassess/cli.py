@@ -689,6 +689,24 @@ def _team(
     }
 
 
+def _is_click(exc: BaseException, name: str) -> bool:
+    """Whether `exc` is one of the command-line parser's exceptions (by class name: typer keeps
+    its copy of click private)."""
+    return any(c.__name__ == name for c in type(exc).__mro__)
+
+
+def _usage_line(exc: Exception) -> str:
+    """A command-line error as one line: the command, the parser's message, where to look."""
+    from dxassess.text import msg
+
+    context = getattr(exc, "ctx", None)
+    command = getattr(context, "command_path", None) or "dxassess"
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    error = UsageError(msg("cmd.usage_error", message=message.rstrip("."), command=command), command)
+    return error.one_line(_lang())
+
+
 def main() -> None:
     """Console-script entry point. Standard output is watched here too, for what is printed
     outside a command (`--help`, `--version`)."""
@@ -696,10 +714,11 @@ def main() -> None:
     sys.stdout = stdout
     try:
         try:
-            app()
+            code = app(standalone_mode=False)  # command-line errors come here, as one line
         finally:
             if stdout._inner is not None and not stdout.failed:
                 stdout.flush()
+        sys.exit(code if isinstance(code, int) else 0)
     except DxassessError as exc:  # raised outside a command, e.g. in a callback
         _err(exc.one_line(_lang()))
         sys.exit(int(exc.exit_code))
@@ -711,6 +730,11 @@ def main() -> None:
         sys.exit(int(ExitCode.INTERRUPTED))
     except BrokenPipeError:
         sys.exit(int(ExitCode.OK))
+    except Exception as exc:
+        if not _is_click(exc, "ClickException"):
+            raise
+        _err(_usage_line(exc))
+        sys.exit(int(getattr(exc, "exit_code", ExitCode.USAGE)))
     finally:
         sys.stdout = stdout._inner
         if stdout.failed:

@@ -64,11 +64,18 @@ def find_catalogue(catalogue_id: str, near: Path | None = None) -> Path | None:
     return None
 
 
+def _nearest_first(folder: Path) -> list[Path]:
+    """The YAML files under `folder`, those in the folder itself first, then one level down, and
+    so on (a copy of the same questionnaire kept in a subfolder, say `archive/`, never wins over
+    the one beside the answers)."""
+    return sorted(yaml_files(folder), key=lambda p: len(p.relative_to(folder).parts))
+
+
 def find_questionnaire(qid: str, version: str, search: Path | None = None) -> Path | None:
     """The questionnaire file with this id and version: in `search` (file or folder), then built-in."""
     paths: list[Path] = []
     if search is not None:
-        paths += [search] if search.is_file() else yaml_files(search)
+        paths += [search] if search.is_file() else _nearest_first(search)
     paths += yaml_files(data_dir("questionnaires"))
     for path in paths:
         head = header(path)

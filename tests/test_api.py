@@ -125,3 +125,33 @@ def test_every_command_that_prints_takes_lang():
 def test_the_default_questionnaire_id_is_written_once():
     sources = [p for p in (ROOT / "dxassess").rglob("*.py") if '"municipal-dx"' in p.read_text(encoding="utf-8")]
     assert [p.name for p in sources] == ["resolver.py"]
+
+
+def test_the_questionnaire_beside_the_answers_wins_over_a_copy_in_a_subfolder(tmp_path):
+    """An answer file's questionnaire is looked for beside it first: a same-id, same-version copy
+    in a subfolder that sorts earlier (archive/) is found only when there is none beside it."""
+    from dxassess.library import find_questionnaire
+
+    text = (VALID / "mini.yaml").read_text(encoding="utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "mini.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    assert find_questionnaire("mini", "1.0.0", tmp_path) == tmp_path / "mini.yaml"
+    (tmp_path / "mini.yaml").unlink()
+    assert find_questionnaire("mini", "1.0.0", tmp_path) == tmp_path / "archive" / "mini.yaml"
+
+
+def test_batch_from_two_folders_with_a_relative_output_writes_each_its_own(tmp_path, monkeypatch):
+    """A script that changes folder between two batches, each with `-o out`, gets each folder's
+    reports in that folder (the resolved reports folder is not carried over from the first)."""
+    import shutil
+
+    for name in ("first", "second"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for file in ("mini.yaml", "mini-catalogue.yaml", "mini-answers.yaml"):
+            shutil.copy(VALID / file, folder / file)
+        monkeypatch.chdir(folder)
+        outcome = batch(["mini-answers.yaml"], "out", jobs=1, questionnaire="mini.yaml")
+        assert len(outcome.rows) == 1 and not outcome.rejected
+        assert [p.name for p in (folder / "out" / "reports").iterdir()] == ["011002.html"]

@@ -213,3 +213,37 @@ def test_a_file_of_no_kind_is_still_refused(tmp_path: Path):
     path = tmp_path / "x.yaml"
     path.write_text("name: something\ncolour: blue\n", encoding="utf-8")
     assert [p.code for p in check_file(path)] == ["DX008"]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["score"], "Missing argument 'answers'"),
+        (["report", "x.yaml", "--format", "pdf"], "'pdf' is not one of"),
+        (["no-such-command"], "No such command"),
+        (["batch", "in", "-o", "out", "--no-such-option"], "No such option"),
+    ],
+)
+def test_a_wrong_command_line_is_one_line_with_exit_code_2(args, words):
+    """The contract's one line for every error, command-line errors included (the parser's own
+    output is a usage block of four lines)."""
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.splitlines()
+    assert ": error: DX000 " in line and words in line and "--help`" in line and "Traceback" not in line
+
+
+def test_the_broken_corpus_is_what_its_generator_writes(tmp_path):
+    """tests/cases/make_broken.py, run on its frozen base files, writes exactly the committed
+    broken cases (so a case can be added by editing the generator, not by hand)."""
+    import shutil
+    import subprocess
+    import sys
+
+    cases = ROOT / "tests" / "cases"
+    shutil.copy(cases / "make_broken.py", tmp_path / "make_broken.py")
+    shutil.copytree(cases / "broken-base", tmp_path / "broken-base")
+    subprocess.run([sys.executable, str(tmp_path / "make_broken.py")], check=True, capture_output=True)
+    written = {p.relative_to(tmp_path / "broken"): p.read_bytes() for p in (tmp_path / "broken").rglob("*.yaml")}
+    committed = {p.relative_to(BROKEN): p.read_bytes() for p in BROKEN.rglob("*.yaml")}
+    assert written == committed

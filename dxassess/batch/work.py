@@ -453,7 +453,7 @@ def _in_rooms(html: bytes, sections: list[bytes], slot: list[list[int]], pad: bo
     return b"".join(pieces) + html[done:]
 
 
-_FOLDERS: dict[str, Path] = {}
+_FOLDERS: dict[tuple[str, str], Path] = {}
 
 
 def _report_path(reports: str, code: str) -> Path:
@@ -462,9 +462,10 @@ def _report_path(reports: str, code: str) -> Path:
     from dxassess.files import inside, safe_name
 
     name = safe_name(code, ".html")
-    folder = _FOLDERS.get(reports)
+    key = (os.getcwd(), reports)  # a relative folder is another one after a chdir (the Python API)
+    folder = _FOLDERS.get(key)
     if folder is None:
-        folder = _FOLDERS[reports] = Path(reports).resolve()
+        folder = _FOLDERS[key] = Path(reports).resolve()
     if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
         return inside(Path(reports), name)
     return folder / name

@@ -819,6 +819,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "出力名 {name!r} は出力フォルダの外を指しています。別の名前にしてください。",
     ),
     # --- commands
+    "cmd.usage_error": (
+        "{message}; see `{command} --help`",
+        "{message}（コマンドラインの誤りです。`{command} --help` を参照してください）",
+    ),
     "cmd.empty_path": (
         "{option} is empty; give a file or folder name",
         "{option} が空です。ファイル名またはフォルダ名を指定してください。",

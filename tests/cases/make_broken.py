@@ -1,4 +1,8 @@
-"""Regenerate tests/cases/broken/ from the valid mini files: one fault per file.
+"""Regenerate tests/cases/broken/ from the mini files in broken-base/: one fault per file.
+
+broken-base/ keeps the mini questionnaire, answers and catalogue as they were when these cases
+were written (tests/cases/valid/ has since gained steps and owners): the line numbers below
+refer to them, so the generated corpus stays the one that is committed.
 
 Each file starts with `# expect: CODE LINE SEVERITY` (LINE 0: position not asserted).
 Run: python tests/cases/make_broken.py
@@ -8,7 +12,7 @@ import os
 import shutil
 
 here = os.path.dirname(os.path.abspath(__file__))
-base_dir = os.path.join(here, "valid")
+base_dir = os.path.join(here, "broken-base")
 out = os.path.join(here, "broken")
 Q = open(f"{base_dir}/mini.yaml", encoding="utf-8").read().split("\n")
 A = open(f"{base_dir}/mini-answers.yaml", encoding="utf-8").read().split("\n")

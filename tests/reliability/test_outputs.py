@@ -216,7 +216,9 @@ def test_an_unwritable_output_is_one_clean_error_and_the_old_file_stays(monkeypa
                         result = invoke(c, argv, base, allowed=(1,))
                     after = h.snapshot(base)
                     for rel, raw in before.items():
-                        if after.get(rel) != raw:
+                        # batch's cache is no output: a run that rewrites reports drops it first
+                        # (so it never describes reports that changed), and the next run rebuilds it
+                        if after.get(rel) != raw and not rel.endswith(".dxassess-cache"):
                             c.lose(f"{rel} changed or vanished after a failed write")
                     leftovers = [p for p in after if p.endswith(".tmp")]
                     if leftovers:
