@@ -18,7 +18,9 @@ class Change:
     status: str  # improved | worsened | unchanged | new | removed | not_comparable
 
 
-def _status(old: float | None, new: float | None) -> tuple[float | None, str]:
+def change_status(old: float | None, new: float | None) -> tuple[float | None, str]:
+    """The change from `old` to `new` and its status (improved, worsened, unchanged; new or
+    removed when one side is missing, not_comparable when both are)."""
     if old is None and new is None:
         return None, "not_comparable"
     if old is None:
@@ -54,14 +56,14 @@ def compare(
 ) -> Comparison:
     """Compare two scores; questions and domains match by id. Across questionnaire versions the
     caller first makes both comparable (dxassess.migrate.comparable) and names what is not."""
-    delta, status = _status(old.overall, new.overall)
+    delta, status = change_status(old.overall, new.overall)
     overall = Change("overall", old.overall, new.overall, delta, status)
     old_domains = {d.domain_id: d.score for d in old.domains}
     new_domains = {d.domain_id: d.score for d in new.domains}
     domains = []
     for did in list(new_domains) + [d for d in old_domains if d not in new_domains]:
         o, n = old_domains.get(did), new_domains.get(did)
-        delta, status = _status(o, n)
+        delta, status = change_status(o, n)
         if did not in old_domains:
             status = "new"
         elif did not in new_domains:
@@ -72,7 +74,7 @@ def compare(
     questions = []
     for qid in list(new_q) + [q for q in old_q if q not in new_q]:
         o, n = old_q.get(qid), new_q.get(qid)
-        delta, status = _status(o, n)
+        delta, status = change_status(o, n)
         if qid not in old_q:
             status = "new"
         elif qid not in new_q:

@@ -140,16 +140,12 @@ def report_change(before: Before, result: Any, texts: Any, lang: str) -> dict[st
 
 
 def _status(old: float | None, new: float | None) -> tuple[float | None, str]:
-    from dxassess.compare import EPSILON
+    """compare.change_status, with a side missing not comparable (a summary has no new/removed
+    for a single score)."""
+    from dxassess.compare import change_status
 
-    if old is None or new is None:
-        return None, "not_comparable"
-    delta = new - old
-    if delta > EPSILON:
-        return delta, "improved"
-    if delta < -EPSILON:
-        return delta, "worsened"
-    return 0.0, "unchanged"
+    delta, status = change_status(old, new)
+    return (None, "not_comparable") if status in ("new", "removed") else (delta, status)
 
 
 def row_change(row: dict[str, Any], before: Before) -> dict[str, Any]:
