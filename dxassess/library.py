@@ -33,8 +33,10 @@ _HEAD = {
 @lru_cache(maxsize=256)
 def header(path: Path) -> dict[str, str]:
     """Cheap look at a file's top-level keys, to pick files without parsing every one."""
+    from dxassess.files import open_input
+
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:  # never waits: a FIFO or device is no questionnaire
             head = fh.read(65536).decode("utf-8-sig", errors="replace")
     except OSError:
         return {}

@@ -80,18 +80,20 @@ def load_peers(path: Path) -> list[Named]:
     """The consenting municipalities of a peers.json; an InputError (one line: the file and the
     fix) when it cannot be read or is not one."""
     from dxassess.errors import InputError
+    from dxassess.files import SpecialFile, TooLarge, read_input
     from dxassess.text import msg
     from dxassess.text.problems import os_reason
 
     try:
         if path.is_dir():
             raise IsADirectoryError(21, "is a folder")
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = read_input(path, MAX_BYTES)
+    except SpecialFile:
+        raise InputError(msg("peers.unreadable", reason=msg("read.special_file")), str(path), code="DX604") from None
+    except TooLarge:
+        raise InputError(msg("peers.unreadable", reason="> 50 MB"), str(path), code="DX604") from None
     except OSError as exc:
         raise InputError(msg("peers.unreadable", reason=os_reason(exc)), str(path), code="DX604") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(msg("peers.unreadable", reason="> 50 MB"), str(path), code="DX604")
     try:
         value: Any = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -210,8 +210,16 @@ def read_ministry_file(path: Path, into: MinistryList | None = None) -> Ministry
     its sheets (UTF-8, UTF-8 with BOM or cp932). Call again with `into` to add a second file."""
     path = Path(path)
     out = into if into is not None else MinistryList()
+    from dxassess.files import SpecialFile, TooLarge, read_input
+    from dxassess.sheets.read import MAX_SHEET_BYTES  # the list is a sheet: the sheets' bound
+
     try:
-        data = path.read_bytes()
+        data = read_input(path, MAX_SHEET_BYTES)
+    except SpecialFile:
+        raise _fail("update.unreadable", str(path), "DX009", reason=msg("read.special_file")) from None
+    except TooLarge as exc:
+        reason = msg("read.too_large", mb=exc.size / 1e6, limit=MAX_SHEET_BYTES // (1024 * 1024))
+        raise _fail("update.unreadable", str(path), "DX009", reason=reason) from None
     except OSError as exc:
         from dxassess.text.problems import os_reason
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dxassess.files import open_input
+
 NAME = ".dxassess-cache"
 FORMAT = 2  # 2: consent to be named and who to ask (issue 22), and each input's warnings
 MAGIC = b"dxassess-batch-cache"
@@ -61,7 +63,7 @@ def file_digest(path: str | Path) -> str | None:
         stamp = (str(path), stat.st_size, stat.st_mtime_ns)
         found = _FILES.get(stamp)
         if found is None:
-            with open(path, "rb") as fh:
+            with open_input(path) as fh:  # never waits on a FIFO
                 found = _FILES[stamp] = digest(fh.read())
         return found
     except OSError:
@@ -152,7 +154,8 @@ class Cache:
         """The cache kept in `folder` for this run key; None when there is none, or it is
         damaged, of another format or of another program or setting."""
         try:
-            raw = (folder / NAME).read_bytes()
+            with open_input(folder / NAME) as fh:  # a FIFO or device there is no cache
+                raw = fh.read()
         except OSError:
             return None
         try:

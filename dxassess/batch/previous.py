@@ -87,11 +87,16 @@ def _before(m: dict[str, Any]) -> Before:
 def read_previous(folder: Path) -> Previous:
     """OLD_OUT (a batch output folder, or its summary.json) → Previous. Raises InputError when it
     cannot be read or is not a batch summary."""
+    from dxassess.files import SpecialFile, open_input
+
     path = folder / "summary.json" if folder.is_dir() else folder
     try:
-        raw = path.read_bytes()
+        with open_input(path) as fh:
+            raw = fh.read()
     except FileNotFoundError:
         raise InputError(msg("batch.previous_missing"), path=str(path), code="DX009") from None
+    except SpecialFile:
+        raise InputError(msg("read.special_file"), path=str(path), code="DX009") from None
     except OSError as exc:
         from dxassess.text.problems import os_reason
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.batch.cache import file_digest
+from dxassess.files import read_input
 from dxassess.resolver import Resolver, Source
 
 
@@ -21,10 +22,10 @@ def _quick_data(path: Path) -> dict[str, Any] | None:
     loader's limits; None when it cannot be read so (merge keys, a %YAML directive, a complex key,
     anything the C parser refuses)."""
     from dxassess.batch.fastload import _load_plain, _within_limits
-    from dxassess.load import count_values, decode
+    from dxassess.load import MAX_BYTES, count_values, decode
 
     try:
-        raw = path.read_bytes()
+        raw = read_input(path, MAX_BYTES)
         count_values(str(path), decode(str(path), raw))
         if any(marker in raw for marker in (b"<<", b"%YAML", b"\n?")):
             return None

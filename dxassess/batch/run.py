@@ -871,14 +871,14 @@ def _reports_written_before(out: Path) -> set[str]:
 def _record_reports(out: Path, names: set[str], protect: set[Path]) -> None:
     import json
 
-    from dxassess.files import write_atomic
+    from dxassess.files import TooLarge, read_input, write_atomic
 
     payload = {"written_by": "dxassess batch", "reports": sorted(names)}
     text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
     try:
-        if (out / MANIFEST).read_text(encoding="utf-8") == text:
+        if read_input(out / MANIFEST, 10_000_000) == text.encode("utf-8"):
             return  # a re-run that changed nothing writes nothing
-    except (OSError, UnicodeDecodeError):
+    except (OSError, TooLarge):
         pass
     write_atomic(out / MANIFEST, text, protect=protect)
 

@@ -25,10 +25,14 @@ class PartFiles:
 
 
 def _is_sheet(path: Path) -> bool:
+    """A sheet by its name or its first bytes; opened without waiting (a FIFO, device or socket
+    is no sheet, and the answer-file reader refuses it with its own line)."""
+    from dxassess.files import open_input
+
     if path.suffix.lower() in SHEET_SUFFIXES:
         return True
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:
             return fh.read(4) == b"PK\x03\x04"
     except OSError:
         return False

@@ -52,7 +52,7 @@ CLASSES: dict[str, str] = {
     "when-code-injection": "Python code as a `when` expression, in the parser and in questionnaires through `validate`",
     # the command line
     "cli-argv": "random command lines through typer's runner (every command, odd paths and values)",
-    "cli-subprocess": "mutated inputs through the real program (`python -m dxassess`): validate, score, report, batch",
+    "cli-subprocess": "mutated inputs through the real program (`python -m dxassess`): validate, score, report, batch, merge, score --progress",
     # outputs
     "output-names": "file names built from input (codes, names): never leave the output folder",
     "output-over-input": "an output path that is an input (answer file, template, questionnaire, sheet, link)",

@@ -181,6 +181,9 @@ COMMANDS = [
     "template",
     "import",
     "batch",
+    "migrate",
+    "municipalities",
+    "merge",
 ]
 OPTIONS = [
     "--json",
@@ -205,6 +208,21 @@ OPTIONS = [
     "--population",
     "--help",
     "--version",
+    "--progress",
+    "--prefer",
+    "--max-age",
+    "--part",
+    "--domain",
+    "--owner",
+    "--respondent",
+    "--peers",
+    "--fresh",
+    "--force",
+    "--to",
+    "--prefecture",
+    "--kind",
+    "--wards",
+    "--csv",
     "--",
 ]
 VALUES = [
@@ -250,6 +268,11 @@ VALUES = [
     "\x00",
     "a\nb",
     "../x",
+    "newest",
+    "leadership",
+    "総務課",
+    "福井",
+    "village",
 ]
 
 
@@ -309,6 +332,8 @@ def test_mutated_inputs_through_the_real_program() -> None:
         ["report", "{f}", "-o", "out/r.html", "-q", "mini.yaml"],
         ["report", "{f}", "--format", "md", "-q", "mini.yaml"],
         ["batch", "{f}", "mini-answers.yaml", "-o", "out/batch", "-j", "1", "-q", "mini.yaml"],
+        ["merge", "{f}", "mini-answers.yaml", "-o", "out/merged.yaml", "-q", "mini.yaml"],
+        ["score", "--progress", "{f}", "-q", "mini.yaml"],
     ]
     for i in range(12):
         seed = seeds[i % len(seeds)]

@@ -144,6 +144,19 @@ INPUT_COMMANDS = {
     "batch": (["batch", "{yaml}", "-q", "mini.yaml", "-o", "out", "-j", "1"], (1,)),
     "import": (["import", "{sheet}", "-q", "mini.yaml", "-o", "out"], (1,)),
     "run -a": (["run", "-q", "mini.yaml", "-a", "{yaml}"], (1,)),
+    "merge": (["merge", "{yaml}", "mini-answers.yaml", "-q", "mini.yaml", "-o", "out/merged.yaml"], (1,)),
+    "merge, a sheet": (["merge", "{sheet}", "-q", "mini.yaml", "-o", "out/merged.yaml"], (1,)),
+    "score --progress": (["score", "--progress", "{yaml}", "-q", "mini.yaml"], (1,)),
+    "migrate": (["migrate", "{yaml}", "-q", "mini.yaml", "-o", "out/migrated.yaml"], (1,)),
+    "report --peers": (
+        ["report", "mini-answers.yaml", "-q", "mini.yaml", "--peers", "{yaml}", "-o", "out/r.html"],
+        (1,),
+    ),
+    "batch --previous": (
+        ["batch", "mini-answers.yaml", "-q", "mini.yaml", "-o", "out/b", "-j", "1", "--previous", "{yaml}"],
+        (1,),
+    ),
+    "municipalities --update": (["municipalities", "--update", "{sheet}"], (1,)),
 }
 
 
