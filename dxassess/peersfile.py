@@ -89,7 +89,7 @@ def load_peers(path: Path) -> list[Named]:
             raise IsADirectoryError(21, "is a folder")
         raw = read_input(path, MAX_BYTES)
     except SpecialFile:
-        raise InputError(msg("peers.unreadable", reason=msg("read.special_file")), str(path), code="DX604") from None
+        raise InputError(msg("read.special_file"), str(path), code="DX604") from None
     except TooLarge:
         raise InputError(msg("peers.unreadable", reason="> 50 MB"), str(path), code="DX604") from None
     except OSError as exc:

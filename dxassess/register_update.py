@@ -216,10 +216,10 @@ def read_ministry_file(path: Path, into: MinistryList | None = None) -> Ministry
     try:
         data = read_input(path, MAX_SHEET_BYTES)
     except SpecialFile:
-        raise _fail("update.unreadable", str(path), "DX009", reason=msg("read.special_file")) from None
+        raise _fail("read.special_file", str(path), "DX009") from None
     except TooLarge as exc:
-        reason = msg("read.too_large", mb=exc.size / 1e6, limit=MAX_SHEET_BYTES // (1024 * 1024))
-        raise _fail("update.unreadable", str(path), "DX009", reason=reason) from None
+        limit = MAX_SHEET_BYTES // (1024 * 1024)
+        raise _fail("read.too_large", str(path), "DX009", mb=exc.size / 1e6, limit=limit) from None
     except OSError as exc:
         from dxassess.text.problems import os_reason
 
