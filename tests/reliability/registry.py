@@ -220,6 +220,17 @@ def tally(class_id: str) -> Tally:
     return REGISTRY[class_id]
 
 
+def assert_passed(class_ids: list[str]) -> None:
+    """A module's result, stated at its end: each of its classes that ran tried cases and none
+    crashed, lost data or escaped (each case also asserts as it runs)."""
+    for class_id in class_ids:
+        result = REGISTRY.get(class_id)
+        if result is None:
+            continue  # not run in this session (a -k selection)
+        assert result.cases > 0, class_id
+        assert (result.crashes, result.lost, result.escapes) == (0, 0, 0), result.row()
+
+
 def header() -> list[str]:
     return ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
 

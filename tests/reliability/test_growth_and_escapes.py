@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tests.reliability import helpers as h
-from tests.reliability.registry import tally
+from tests.reliability.registry import assert_passed, tally
 
 WORK = Path(tempfile.mkdtemp(prefix="dx-reliability-growth-"))
 
@@ -249,3 +249,8 @@ def test_no_control_character_reaches_a_terminal() -> None:
             (folder / name).write_bytes(raw_bytes)
         (folder / odd_name).unlink()
     t.done()
+
+
+def test_zz_every_case_of_this_module_passed() -> None:
+    """Each case asserts as it runs; this states the module's result: cases tried, none failed."""
+    assert_passed(["template-growth", "terminal-escapes"])

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.reliability import helpers as h
-from tests.reliability.registry import tally
+from tests.reliability.registry import assert_passed, tally
 
 WORK = Path(tempfile.mkdtemp(prefix="dx-reliability-hostile-"))
 HEAD = (
@@ -759,3 +759,18 @@ def test_the_smaller_checks(monkeypatch: pytest.MonkeyPatch) -> None:
             h.one_line_errors(c, result.stderr + result.stdout, "locked")
             c.outcome = "exit 1, one line"
     t.done()
+
+
+def test_zz_every_case_of_this_module_passed() -> None:
+    """Each case asserts as it runs; this states the module's result: cases tried, none failed."""
+    assert_passed(
+        [
+            "answer-aliases",
+            "input-special-files",
+            "csv-mixed-encoding",
+            "spreadsheet-bombs",
+            "odd-digits",
+            "number-ranges",
+            "small-checks",
+        ]
+    )
