@@ -208,11 +208,11 @@ def _table(rows: Iterable[Sequence[Any]], title: str, where: str, out: MinistryL
 def read_ministry_file(path: Path, into: MinistryList | None = None) -> MinistryList:
     """Read the ministry's XLSX (every sheet with the list's header) or a CSV saved from one of
     its sheets (UTF-8, UTF-8 with BOM or cp932). Call again with `into` to add a second file."""
-    path = Path(path)
-    out = into if into is not None else MinistryList()
     from dxassess.files import SpecialFile, TooLarge, read_input
     from dxassess.sheets.read import MAX_SHEET_BYTES  # the list is a sheet: the sheets' bound
 
+    path = Path(path)
+    out = into if into is not None else MinistryList()
     try:
         data = read_input(path, MAX_SHEET_BYTES)
     except SpecialFile:

@@ -26,6 +26,7 @@ SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to 
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
 MANIFEST = ".dxassess-batch.json"  # the reports batch wrote into the folder, so a re-run removes stale ones
+MANIFEST_MAX_BYTES = 10_000_000  # far above 1,741 names; a larger file is not one batch wrote
 INLINE = 8  # this many inputs to score or fewer: no worker processes
 # What a cache entry keeps beside the summary row: where the report's rooms are, its size, the
 # files its questionnaire was made from, the earlier batch's entry it was compared with, its
@@ -861,7 +862,7 @@ def _reports_written_before(out: Path) -> set[str]:
     from dxassess.files import read_input
 
     try:
-        data = json.loads(read_input(out / MANIFEST, 10_000_000).decode("utf-8"))
+        data = json.loads(read_input(out / MANIFEST, MANIFEST_MAX_BYTES).decode("utf-8"))
     except Exception:  # missing, unreadable or damaged: nothing on record
         return set()
     names = data.get("reports", []) if isinstance(data, dict) else []
@@ -876,7 +877,7 @@ def _record_reports(out: Path, names: set[str], protect: set[Path]) -> None:
     payload = {"written_by": "dxassess batch", "reports": sorted(names)}
     text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
     try:
-        if read_input(out / MANIFEST, 10_000_000) == text.encode("utf-8"):
+        if read_input(out / MANIFEST, MANIFEST_MAX_BYTES) == text.encode("utf-8"):
             return  # a re-run that changed nothing writes nothing
     except (OSError, TooLarge):
         pass
