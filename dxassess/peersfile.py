@@ -3,59 +3,21 @@ read by `report --peers`), and the "who to ask" report data made from it.
 
 Only municipalities with `sharing: {named: true, contact}` are ever in it: their per-question
 levels, the questions where they reached their target, their public notes and their contact.
-The shape is `PeersDoc` (JSON Schema in docs/peers-format.md).
+The shape is `dxassess.model.peers.PeersDoc` (JSON Schema in docs/peers-format.md), loaded only
+to read a file: writing one needs no pydantic model.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field, ValidationError
-
-from dxassess.model.answers import MAX_NOTE, MAX_POPULATION, QuestionnaireRef
-from dxassess.model.questionnaire import Strict
 from dxassess.sharing import Named, PeerIndex
 
-BandName = Literal[
-    "designated_city",
-    "core_city",
-    "special_ward",
-    "city_100k_plus",
-    "city_50k_100k",
-    "city_under_50k",
-    "town_village_20k_plus",
-    "town_village_5k_20k",
-    "town_village_under_5k",
-]  # the values of model.size.Band (a test keeps them equal)
 FORMAT = "dxassess-peers"
 VERSION = 1
 MAX_BYTES = 50_000_000  # every municipality of Japan with long notes fits in a fraction of this
-
-
-class PeerEntry(Strict):
-    """One consenting municipality."""
-
-    code: str = Field(pattern=r"^[0-9]{6}$", description="全国地方公共団体コード.")
-    name: str = Field(min_length=1, max_length=100)
-    prefecture: str | None = None
-    population: int = Field(ge=1, le=MAX_POPULATION)
-    band: BandName = Field(description="Its size band (dxassess.model.size).")
-    assessed: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="Date of its assessment.")
-    questionnaire: QuestionnaireRef
-    contact: str = Field(min_length=1, max_length=200, description="The department to contact.")
-    levels: dict[str, float] = Field(description="Question id → the level reached (0–5).")
-    public_notes: dict[str, str] = Field(default_factory=dict, description="Question id → what it did.")
-    reached: list[str] = Field(default_factory=list, description="Question ids at or above its own target.")
-
-
-class PeersDoc(Strict):
-    """The whole file."""
-
-    format: Literal["dxassess-peers"]
-    version: Literal[1]
-    municipalities: list[PeerEntry]
 
 
 def peers_json(named: list[Named]) -> bytes:
@@ -68,19 +30,15 @@ def peers_json(named: list[Named]) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _check_notes(doc: PeersDoc) -> str | None:
-    for i, m in enumerate(doc.municipalities):
-        for qid, note in m.public_notes.items():
-            if len(note) > MAX_NOTE:
-                return f"municipalities.{i}.public_notes.{qid}"
-    return None
-
-
 def load_peers(path: Path) -> list[Named]:
     """The consenting municipalities of a peers.json; an InputError (one line: the file and the
     fix) when it cannot be read or is not one."""
+    from pydantic import ValidationError
+
     from dxassess.errors import InputError
     from dxassess.files import SpecialFile, TooLarge, read_input
+    from dxassess.model.answers import MAX_NOTE
+    from dxassess.model.peers import PeersDoc, too_long_note
     from dxassess.text import msg
     from dxassess.text.problems import os_reason
 
@@ -105,7 +63,7 @@ def load_peers(path: Path) -> list[Named]:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "-"
         raise InputError(msg("peers.invalid", where=where, reason=first["msg"]), str(path), code="DX604") from None
-    too_long = _check_notes(doc)
+    too_long = too_long_note(doc)
     if too_long:
         reason = f"longer than {MAX_NOTE} characters"
         raise InputError(msg("peers.invalid", where=too_long, reason=reason), str(path), code="DX604")

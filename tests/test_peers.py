@@ -95,14 +95,15 @@ def test_practices_group_consenting_peers_by_band() -> None:
 def test_the_bands_of_peers_json_are_the_size_bands() -> None:
     from typing import get_args
 
+    from dxassess.model.peers import BandName
     from dxassess.model.size import BAND_ORDER
-    from dxassess.peersfile import BandName
 
     assert get_args(BandName) == tuple(b.value for b in BAND_ORDER)
 
 
 def test_peers_json_reads_back() -> None:
-    from dxassess.peersfile import PeersDoc, peers_json
+    from dxassess.model.peers import PeersDoc
+    from dxassess.peersfile import peers_json
 
     n = _named("472018", "city_100k_plus", 300_000, {"x.y": 4.0}, notes={"x.y": "実施した"})
     doc = PeersDoc.model_validate(json.loads(peers_json([n])))
@@ -397,7 +398,7 @@ def test_gap_cards_batch_writes_in_python_equal_the_templates_own_with_who_to_as
 
 
 def test_the_documented_schema_is_the_one_read() -> None:
-    from dxassess.peersfile import PeersDoc
+    from dxassess.model.peers import PeersDoc
 
     page = (ROOT / "docs" / "peers-format.md").read_text("utf-8")
     schema = page.split("## JSON Schema", 1)[1].split("```json", 1)[1].split("```", 1)[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,71 @@ def test_commands_import_only_what_they_use(args, allowed):
     proc_args = [a if not a.startswith("questionnaires/") else str(ROOT / a) for a in args]
     heavy = imported(*proc_args) & set(HEAVY)
     assert heavy <= allowed, heavy - allowed
+
+
+def test_the_rerun_path_builds_no_pydantic_model():
+    """A batch re-run reads its cache, compares the summaries and writes peers.json in the main
+    process: none of the modules it uses there may build the pydantic models (a tenth of a
+    second) just to get at a band name or a spreadsheet rule."""
+    code = (
+        "import sys\n"
+        "import dxassess.model.size, dxassess.sharing, dxassess.peersfile\n"
+        "import dxassess.batch.outputs, dxassess.batch.xlsx, dxassess.batch.prefectures, dxassess.batch.cache\n"
+        "from dxassess.sheets import safe_cell\n"
+        "from dxassess.model import Band\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'dxassess.model.'))))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "['dxassess.model.size']"
+
+
+def test_the_model_package_still_gives_every_name():
+    import dxassess.model as model
+
+    for name in model.__all__:
+        assert getattr(model, name) is not None, name
+    with pytest.raises(AttributeError):
+        model.NoSuchModel  # noqa: B018
+
+
+def _cache_files(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("_jinja2-cache-*/dxassess-*.cache"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the per-user folder is Unix's")
+def test_compiled_templates_are_kept_and_a_damaged_or_unsafe_cache_is_not_trusted(tmp_path):
+    """The shipped templates, once compiled, are kept in Jinja's per-user cache in the temporary
+    folder; a damaged entry is compiled again, and a cache folder that is not a folder only the
+    user may use is not used at all. The report is the same bytes every time."""
+    from .conftest import VALID, run_cli
+
+    answers = VALID / "flagship-answers.yaml"
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+
+    def report(name: str) -> bytes:
+        out = tmp_path / name
+        proc = run_cli("report", str(answers), "-o", str(out), env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        return out.read_bytes()
+
+    first = report("1.html")
+    kept = _cache_files(tmp)
+    assert len(kept) >= 2  # the report and its sources section
+    assert report("2.html") == first
+    from jinja2.bccache import bc_magic
+
+    for path in kept:  # damaged: garbage after the right header, and a cut file
+        path.write_bytes(bc_magic + b"garbage" if path == kept[0] else b"j2")
+    assert report("3.html") == first
+    assert all(p.read_bytes().startswith(bc_magic) and len(p.read_bytes()) > 100 for p in kept)  # compiled anew
+    # a file where the cache folder should be: no cache, the same report
+    for path in kept:
+        path.unlink()
+    folder = kept[0].parent
+    folder.rmdir()
+    folder.write_text("not a folder")
+    assert report("4.html") == first
+    assert folder.read_text() == "not a folder"

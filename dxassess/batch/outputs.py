@@ -21,7 +21,7 @@ from dxassess.batch.peers import MIN_GROUP, Benchmarks
 from dxassess.errors import DxassessError, OutputError
 from dxassess.files import write_atomic
 from dxassess.model.size import BAND_ORDER
-from dxassess.sheets.write import safe_cell
+from dxassess.sheets.cells import safe_cell
 from dxassess.text import Msg, msg, text
 
 BANDS = tuple(b.value for b in BAND_ORDER)

@@ -749,7 +749,7 @@ class _Run:
         from dxassess.batch import outputs
 
         # no summary may replace an input: the answers, and the questionnaires and catalogues read
-        read = {Path(path) for row in self.outcome.rows for path, _ in row["files"]}
+        read = {Path(path) for path in {path for row in self.outcome.rows for path, _ in row["files"]}}
         self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect | read)
 
     def _makers(self) -> dict[str, Callable[[], bytes]]:

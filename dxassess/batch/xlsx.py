@@ -5,7 +5,7 @@ summary needs, at a fraction of openpyxl's cost (a re-run after one change rewri
 under the second it has).
 
 Text is always an inline string, never a formula; text that a spreadsheet would take for the
-start of a formula (`FORMULA_START`) also gets the quote-prefix style, as `sheets.write.put_text`
+start of a formula (`FORMULA_START`) also gets the quote-prefix style, as `sheets.cells.put_text`
 gives it. The bytes are deterministic: fixed zip dates, fixed order.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dxassess.sheets.write import FORMULA_START
+from dxassess.sheets.cells import FORMULA_START
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 

@@ -55,7 +55,7 @@ def csv_bytes(entries: list[Any]) -> bytes:
     import csv
     import io
 
-    from dxassess.sheets.write import safe_cell
+    from dxassess.sheets.cells import safe_cell
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -1,5 +1,5 @@
 """Blank answer sheets (CSV, XLSX, YAML) for municipalities, answer files from sheet rows, and
-`safe_cell`, which keeps input text from ever starting a spreadsheet formula."""
+`safe_cell` (from `sheets.cells`), which keeps input text from ever starting a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from typing import Any
 
 from dxassess.answerfile import flow
 from dxassess.model import ChoiceQuestion, NumericQuestion, Part, Questionnaire, ScaleQuestion, YesNoQuestion
+from dxassess.sheets.cells import put_text, safe_cell
 from dxassess.text import pick, text
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def words(lang: str) -> dict[str, str]:
@@ -36,21 +35,6 @@ SHARING_LABELS = {  # optional columns after the questions (issue 22)
     "sharing_named": "同規模団体への団体名の公表（任意）",
     "sharing_contact": "問い合わせ先（課名。任意）",
 }
-
-
-def safe_cell(text: str) -> str:
-    """Text for a CSV cell that a spreadsheet will not run as a formula: a leading `'`."""
-    text = str(text)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def put_text(cell: Any, text: str) -> Any:
-    """Store text in an openpyxl cell as an explicit string, never a formula."""
-    cell.value = text
-    if str(text).startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 @dataclass(frozen=True)
