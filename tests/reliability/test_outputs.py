@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 import dxassess
 from dxassess import files
 from dxassess.cli import app
-from dxassess.sheets.write import FORMULA_START
+from dxassess.sheets.cells import FORMULA_START
 from tests.reliability import helpers as h
 from tests.reliability.registry import Case, tally
 
