@@ -56,13 +56,16 @@ def test_the_rerun_path_builds_no_pydantic_model():
     assert proc.stdout.strip() == "['dxassess.model.size']"
 
 
-def test_the_model_package_still_gives_every_name():
+def test_the_lazy_packages_still_give_every_name():
     import dxassess.model as model
+    import dxassess.sheets as sheets
 
-    for name in model.__all__:
-        assert getattr(model, name) is not None, name
-    with pytest.raises(AttributeError):
-        model.NoSuchModel  # noqa: B018
+    assert set(model.__all__) == set(model._WHERE)  # the list of names and where each lives agree
+    for package in (model, sheets):
+        for name in package.__all__:
+            assert getattr(package, name) is not None, name
+        with pytest.raises(AttributeError):
+            package.NoSuchName  # noqa: B018
 
 
 def _cache_files(tmp: Path) -> list[Path]:
