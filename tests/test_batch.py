@@ -341,7 +341,7 @@ def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samp
         "規模区分",
         "規模帯",
         "総合スコア",
-        "規模帯内順位",
+        "規模帯内パーセンタイル",
         "回答率",
         "診断日",
         "設問票",

@@ -59,7 +59,7 @@ def test_index_prints_on_a4_with_the_whole_table_header_on_every_page_and_rows_w
     for i in table_pages:
         width, height = map(float, sizes[i])
         assert width > height, f"page {i + 1}: the table is printed on landscape pages"
-        assert "団体コード" in pages[i] and "規模帯内順位" in pages[i], f"page {i + 1} has no table header"
+        assert "団体コード" in pages[i] and "規模帯内パーセンタイル" in pages[i], f"page {i + 1} has no table header"
     last_domain = rows[0]["domains"]
     for row in rows:
         code = row["municipality"]["code"]

@@ -107,7 +107,7 @@ def test_both_charts_have_text_alternatives() -> None:
         assert f'aria-labelledby="{prefix}-title {prefix}-desc"' in svg
         assert f'<title id="{prefix}-title">' in svg and f'<desc id="{prefix}-desc">' in svg
     assert "Current score and target by domain" in svgs[0]
-    assert "Largest gaps (top 4)" in svgs[1]
+    assert "Gaps by priority (top 4)" in svgs[1]
     assert "Has a DX policy been adopted and published?" in svgs[1]  # gap labels in the chart
     assert 'id="domain-table"' in html  # the data table beside the chart
 

@@ -263,12 +263,7 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
                 "phase": p.key,
                 "label": text(f"report.{p.key}", lang),
                 "fiscal_year": p.fiscal_year,
-                "period": text(
-                    "report.fy_later" if p.key == "later" else "report.fy",
-                    lang,
-                    fy=p.fiscal_year,
-                    reiwa=gapmod.reiwa(p.fiscal_year),
-                ),
+                "period": parts.fy_label(p.fiscal_year, lang, later=p.key == "later"),
                 "gaps": list(p.question_ids),
             }
             for p in result.roadmap

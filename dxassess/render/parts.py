@@ -13,9 +13,20 @@ from dxassess.model import ChoiceQuestion, NumericQuestion, ScaleQuestion, YesNo
 from dxassess.text import pick, text
 
 
-def fy_label(fy: int, lang: str) -> str:
-    """A fiscal year as officers write it: 令和9年度（2027年度） / FY2027."""
-    return text("report.fy", lang, fy=fy, reiwa=reiwa(fy))
+def era_label(fy: int, lang: str) -> str:
+    """The Japanese era name and year of a fiscal year, as officers write it: 令和8, 令和元 for
+    FY2019 (the year 令和 began), 平成30 for FY2018 and earlier. A fiscal year is named by the era
+    in force at its end, as budgets since 令和元年度 are."""
+    if fy >= 2019:
+        return text("report.era_reiwa", lang, n=reiwa(fy)) if fy > 2019 else text("report.era_reiwa_first", lang)
+    if fy >= 1989:
+        return text("report.era_heisei", lang, n=fy - 1988) if fy > 1989 else text("report.era_heisei_first", lang)
+    return text("report.era_western", lang, n=fy)  # before 平成: no assessment of a DX plan dates from then
+
+
+def fy_label(fy: int, lang: str, later: bool = False) -> str:
+    """A fiscal year as officers write it: 2027年度（令和9年度） / FY2027; `later`: that year onward."""
+    return text("report.fy_later" if later else "report.fy", lang, fy=fy, era=era_label(fy, lang))
 
 
 def date_label(day: dt.date | str, lang: str) -> str:

@@ -9,7 +9,13 @@ from typing import Any
 from dxassess.render.parts import date_label
 from dxassess.text import sentences, text
 
-STRENGTHS = 3  # domains named as already strong
+STRENGTHS = 3  # domains named as already strong (or, when none meets its target, as closest to it)
+
+
+def _unconfirmed(lang: str) -> str:
+    """The mark after a scheme not confirmed against its source, wherever it is named (the first
+    page too): spaced in English only."""
+    return ("" if lang == "ja" else " ") + text("report.unconfirmed", lang)
 
 
 def _num(value: float | None) -> str:
@@ -52,7 +58,7 @@ def _first(gap: dict[str, Any], lang: str) -> dict[str, Any]:
         "duration_label": gap["duration_label"],
         "needs_budget": gap["needs_budget"],
         "budget": gap["budget_label"],
-        "support": [s["name"] for s in gap["support"]],
+        "support": [s["name"] + (_unconfirmed(lang) if s["unconfirmed"] else "") for s in gap["support"]],
     }
 
 
@@ -67,17 +73,22 @@ def summary(result: Any, data: dict[str, Any], gaps_by_id: dict[str, dict[str, A
     else:
         key = "report.sum_standing_met" if overall >= target else "report.sum_standing_below"
         standing.append(text(key, lang, overall=_num(overall), target=_num(target), band=data["band_label"]))
-        standing.append(text("report.sum_domains", lang, met=len(met), total=len(scored), gaps=len(data["gaps"])))
+        key = "report.sum_domains" if met else "report.sum_domains_none"
+        standing.append(text(key, lang, met=len(met), total=len(scored), gaps=len(data["gaps"])))
     ranked = sorted(scored, key=lambda d: (d["score"] - d["target"], d["score"]), reverse=True)
+    # Only a domain at its target is called strong; with none, the closest are named as such.
+    shown = [d for d in ranked if d["score"] >= d["target"]] or ranked
     strengths = [
         {"title": d["title"], "score": d["score"], "target": d["target"], "met": d["score"] >= d["target"]}
-        for d in ranked[:STRENGTHS]
+        for d in shown[:STRENGTHS]
     ]
+    strengths_label = text("report.strengths" if met else "report.strengths_closest", lang)
     return {
         "standing": standing,
         "standing_text": sentences(standing, lang),
         "first": [_first(gaps_by_id[qid], lang) for qid in result.first if qid in gaps_by_id],
         "strengths": strengths,
+        "strengths_label": strengths_label,
         "completeness": data["completeness"],
         "assessed": data["assessed"],
     }
