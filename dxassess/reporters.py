@@ -6,7 +6,7 @@ import json
 
 from dxassess import __version__
 from dxassess.controls import json_for_terminal, printable
-from dxassess.problems import CODES, WARNING_CODES, Problem, rule_name
+from dxassess.problems import CODES, WARNING_CODES, Problem
 
 INFO_URI = "https://github.com/dxassess/dxassess/blob/main/docs/validation-codes.md"
 
@@ -28,7 +28,6 @@ def github(problems: list[Problem], lang: str = "en") -> str:
     lines = []
     for p in problems:
         props = f"file={_escape_property(p.path)},line={max(p.line, 1)},col={max(p.col, 1)}"
-        props += f",title={_escape_property(p.code + ' ' + rule_name(p.code))}"
         lines.append(f"::{p.severity} {props}::{_escape_data(p.code + ' ' + p.text(lang))}\n")
     return "".join(lines)
 

@@ -240,7 +240,35 @@ def test_rerun_into_the_same_folder_completes_it(samples: Path, tmp_path: Path):
 def test_output_as_file_is_refused(samples: Path, tmp_path: Path):
     target = tmp_path / "file"
     target.write_text("x")
-    assert_clean_error(_batch(str(samples), "-o", str(target)), 2)
+    proc = _batch(str(samples), "-o", str(target))
+    assert_clean_error(proc, 1)  # an output that cannot be written (the contract's exit 1)
+    assert proc.stderr.startswith(f"{target}: error: DX901 ") and target.read_text() == "x"
+
+
+def test_the_summary_json_of_a_municipality_has_the_shape_of_score_json(samples: Path, tmp_path: Path):
+    """The contract: batch's per-municipality JSON has the shape of `score --json`: the same
+    municipality, scores and domains, and gaps in the same order with their manual section ids,
+    `needs_budget`, `duration` and `owner`."""
+    out = tmp_path / "out"
+    assert _batch(str(samples), "-o", str(out)).returncode == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    for path in sorted(samples.glob("*.yaml"))[:5]:
+        proc = run_cli("score", str(path), "--json", "--questionnaire", str(MINI), "--lang", "en")
+        assert proc.returncode == 0, proc.stderr
+        scored = json.loads(proc.stdout)
+        code = scored["municipality"]["code"]
+        mine = next(m for m in summary["municipalities"] if m["municipality"]["code"] == code)
+        for key in ("assessed", "overall", "completeness", "tier"):
+            assert mine[key] == scored[key], key
+        assert mine["questionnaire"] == {k: scored["questionnaire"][k] for k in ("id", "version")}
+        assert mine["municipality"] == scored["municipality"]
+        assert {d: {k: v[k] for k in ("score", "target", "gap")} for d, v in scored["domains"].items()} == mine[
+            "domains"
+        ]
+        assert [g["question_id"] for g in mine["gaps"]] == [g["question_id"] for g in scored["gaps"]]
+        for batch_gap, score_gap in zip(mine["gaps"], scored["gaps"]):
+            for key in ("manual", "needs_budget", "duration", "owner", "gap", "priority"):
+                assert batch_gap[key] == score_gap[key], (code, batch_gap["question_id"], key)
 
 
 @pytest.mark.parametrize("blocked", ["summary.xlsx", "summary.json"])

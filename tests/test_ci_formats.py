@@ -70,7 +70,8 @@ def test_github_annotations():
     result = invoke("validate", "--format", "github", str(path))
     assert result.exit_code == 1
     line = result.stdout.strip()
-    assert re.fullmatch(r"::error file=[^,]+q-unknown-key\.yaml,line=26,col=9,title=DX101 unknown-key::DX101 .+", line)
+    # exactly the contract's form: ::error file=PATH,line=LINE,col=COL::CODE message
+    assert re.fullmatch(r"::error file=[^,]+q-unknown-key\.yaml,line=26,col=9::DX101 .+", line)
 
 
 def test_github_annotations_escape_separators(tmp_path: Path):

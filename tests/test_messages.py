@@ -276,7 +276,7 @@ def test_text_github_and_sarif_in_japanese():
     )
     assert proc.stderr == "1 件のファイルを検査しました: エラー 1 件、警告 0 件\n"
     proc = run_cli("validate", path, "--format", "github", cwd=ROOT, env=env)
-    assert proc.stdout.startswith(f"::error file={path},line=26,col=9,title=DX006 duplicate-key::DX006 キー 'text'")
+    assert proc.stdout.startswith(f"::error file={path},line=26,col=9::DX006 キー 'text'")
     proc = run_cli("validate", path, "--format", "sarif", cwd=ROOT, env=env)
     result = json.loads(proc.stdout)["runs"][0]["results"][0]
     assert result["ruleId"] == "DX006" and result["message"]["text"].startswith("キー 'text' が重複")
@@ -368,7 +368,15 @@ def test_sheet_import_problems_in_japanese(tmp_path: Path):
 
 
 def test_usage_error_without_lang_option_uses_the_locale(tmp_path: Path):
+    proc = run_cli("batch", "-o", "out", cwd=tmp_path, env={"DXASSESS_LANG": "ja"})
+    assert_clean_error(proc, 2)
+    assert "error: DX000 " in proc.stderr and "コマンドラインの誤りです" in proc.stderr
+
+
+def test_a_batch_output_that_is_a_file_cannot_be_written_exit_1_in_the_locale(tmp_path: Path):
+    """The contract: an output that cannot be written is exit 1 (as `sample` and `import` say it)."""
     (tmp_path / "out").write_text("x")
     proc = run_cli("batch", str(MINI_ANSWERS), "-o", "out", cwd=tmp_path, env={"DXASSESS_LANG": "ja"})
-    assert_clean_error(proc, 2)
-    assert "error: DX000 -o out はファイルです。一括採点の出力先にはフォルダを指定してください。" in proc.stderr
+    assert_clean_error(proc, 1)
+    assert proc.stderr == "out: error: DX901 ファイルです。フォルダのパスを指定してください。\n"
+    assert (tmp_path / "out").read_text() == "x"  # left as it was

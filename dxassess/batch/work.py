@@ -168,6 +168,10 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
                 "gap": rounded(g.gap),
                 "priority": rounded(g.priority),
                 "manual": list(g.manual),
+                # the contract's keys of a gap in `score --json`, with the same values
+                "needs_budget": g.needs_budget,
+                "duration": g.months,
+                "owner": g.owner.value if g.owner else None,
             }
             for g in result.gaps
         ],

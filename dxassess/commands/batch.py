@@ -7,7 +7,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from dxassess.errors import UsageError
+from dxassess.errors import OutputError, UsageError
 from dxassess.text import msg, text
 
 
@@ -52,7 +52,7 @@ def run_batch(
     if not inputs:
         raise UsageError(msg("cmd.batch_nothing"))
     if output.exists() and not output.is_dir():
-        raise UsageError(msg("cmd.batch_output_file", output=output))
+        raise OutputError(msg("output.file_not_folder"), path=str(output))
     with ExitStack() as stack:
         outcome = batch(inputs, output, jobs, lang, questionnaire, _progress(stack), cutoff, previous, fresh)
     lines = ProblemLines(lang)

@@ -858,10 +858,6 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "give answer files, folders or sheets to score",
         "採点する回答ファイル、フォルダまたはシートを指定してください。",
     ),
-    "cmd.batch_output_file": (
-        "-o {output} is a file; give a folder for the batch output",
-        "-o {output} はファイルです。一括採点の出力先にはフォルダを指定してください。",
-    ),
     "cmd.count_too_large": (
         "--count {count} is over {limit}: there are not enough distinct codes",
         "--count {count} は上限の {limit} を超えています。異なる団体コードが足りません。",
