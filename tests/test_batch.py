@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -168,6 +169,37 @@ def test_a_sheet_row_warning_reaches_the_batch_at_its_row(tmp_path: Path):
     warning = [ln for ln in proc.stderr.splitlines() if ": warning: " in ln]
     assert len(warning) == 1 and warning[0].startswith(f"{sheet}:2:2: warning: DX310"), proc.stderr
     assert len(_csv(out)) == 2
+
+
+def test_problems_the_checker_finds_in_a_sheet_row_name_its_cell(tmp_path: Path):
+    """PATH:LINE:COL for a sheet row too (the contract's form): the checker's warning names the
+    row and the column of the answer, and a code repeated across inputs names the sheet's row."""
+    sheet = tmp_path / "sheet.csv"
+    rows = [
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment,infrastructure.wifi,"
+        "infrastructure.wifi_secured",
+        "011002,札幌市,北海道,1973395,2026-11-27,3,none,true",
+        "012025,函館市,北海道,240000,2026-11-27,2,everywhere,true",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    answers = tmp_path / "hakodate.yaml"
+    answers.write_text(
+        (VALID / "mini-answers.yaml")
+        .read_text(encoding="utf-8")
+        .replace('"011002"', '"012025"')
+        .replace("札幌市", "函館市"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = _batch(str(sheet), str(answers), "-o", str(out))
+    assert_clean_error(proc)
+    lines = proc.stderr.splitlines()
+    hidden = [ln for ln in lines if "DX307" in ln]
+    assert len(hidden) == 1 and hidden[0].startswith(f"{sheet}:2:8: warning: DX307 "), proc.stderr
+    twice = [ln for ln in lines if "DX308" in ln]
+    assert len(twice) == 1, proc.stderr
+    assert twice[0].startswith((f"{answers}:1:1: error: DX308 ", f"{sheet}:3:1: error: DX308 ")), proc.stderr
+    assert not any(re.match(r"^.+:\d+:\d+:\d+: ", ln) for ln in lines), proc.stderr  # never PATH:ROW:1:1
 
 
 def test_what_the_c_parser_refuses_is_read_again_by_the_round_trip_parser(tmp_path: Path):

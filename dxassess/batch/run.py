@@ -70,8 +70,12 @@ class Outcome:
 
 
 def _problem(path: Path | str, code: str, message: Msg) -> Any:
+    """A problem of an input: a file, or a sheet's row ("sheet.csv:4", named at that row)."""
     from dxassess.problems import Problem
 
+    sheet, _, row = str(path).rpartition(":")
+    if sheet and row.isdigit() and Path(sheet).suffix.lower() in SHEET_SUFFIXES:
+        return Problem(sheet, int(row), 1, "error", code, message)
     return Problem(str(path), 1, 1, "error", code, message)
 
 
@@ -142,14 +146,22 @@ def jobs_from(
                     rejected += [Rejection(index, row.source, problem) for problem in row.problems]
                 else:
                     # the row's warnings follow from its cells: in the key with its data
-                    content = json.dumps(
-                        [row.data, [p.as_dict("en") for p in row.warnings]],
+                    content = json.dumps(  # the columns too: a problem names its cell
+                        [row.data, [p.as_dict("en") for p in row.warnings], row.columns],
                         sort_keys=True,
                         default=str,
                         ensure_ascii=False,
                     ).encode()
                     key = input_key(run_key, row.source, content)
-                    yield Job(index, row.source, data=row.data, key=key, warnings=tuple(row.warnings))
+                    yield Job(
+                        index,
+                        row.source,
+                        data=row.data,
+                        key=key,
+                        warnings=tuple(row.warnings),
+                        sheet=row.path,
+                        positions=row.positions(),
+                    )
                 index += 1
         elif not read:
             yield Job(index, str(path))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ class Job:
     data: dict[str, Any] | None = None  # or a sheet row already in the answer-file shape
     key: str = ""  # its cache key
     warnings: tuple[Problem, ...] = ()  # a sheet row's warnings, at its row and column
+    sheet: str = ""  # a sheet row's file, and where each of its values came from (row, column):
+    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)  # the checker names the cell
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def _assessment(job: Job, search: Path | None) -> Any:
     from dxassess.inputs import assessment_from_document
     from dxassess.load import Document, parse
 
-    if job.data is not None:
-        return assessment_from_document(Document(job.source, job.data), search, resolver())
+    if job.data is not None:  # a sheet row: problems name the sheet, the row and the cell's column
+        return assessment_from_document(Document(job.sheet or job.source, job.data, job.positions), search, resolver())
     assert job.raw is not None
     raw = job.raw
     doc = parse_fast(job.source, raw)

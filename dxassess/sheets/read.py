@@ -59,6 +59,22 @@ class SheetRow:
     code: str | None = None
     warnings: list[Problem] = field(default_factory=list)  # reported, but the row is still read
     questions: tuple[str, ...] = ()  # the sheet's question columns (what a part sheet hands out)
+    columns: dict[str, int] = field(default_factory=dict)  # column id → 0-based index (the header's)
+    path: str = ""  # the sheet
+
+    def positions(self) -> dict[tuple[Any, ...], tuple[int, int]]:
+        """Where each value of `data` came from, as (row, 1-based column): a problem found in the
+        row's answers later (the checker's) names the sheet's cell, `sheet.xlsx:6:12`."""
+        out: dict[tuple[Any, ...], tuple[int, int]] = {(): (self.line, 1)}
+        out[("municipality",)] = out[("answers",)] = (self.line, 1)
+        for key, index in self.columns.items():
+            if key == "assessed":
+                out[("assessed",)] = (self.line, index + 1)
+            elif key in FIXED:
+                out[("municipality", key)] = (self.line, index + 1)
+            elif key not in PART_COLUMNS and key not in SHARING:
+                out[("answers", key)] = (self.line, index + 1)
+        return out
 
     @property
     def errors(self) -> list[Problem]:
@@ -566,7 +582,7 @@ class _Reader:
         return "code" in filled and filled <= PREFILLED
 
     def row(self, line: int, cells: list[Any]) -> SheetRow:
-        result = SheetRow(f"{self.name}:{line}", line)
+        result = SheetRow(f"{self.name}:{line}", line, columns=self.index, path=self.name)
         fixed: dict[str, Any] = {}
         answers: dict[str, Any] = {}
         warnings: list[Problem] = []
