@@ -202,6 +202,29 @@ def test_problems_the_checker_finds_in_a_sheet_row_name_its_cell(tmp_path: Path)
     assert not any(re.match(r"^.+:\d+:\d+:\d+: ", ln) for ln in lines), proc.stderr  # never PATH:ROW:1:1
 
 
+def test_rejected_counts_inputs_not_problems(tmp_path: Path):
+    """A sheet row with two bad cells is one rejected input, on the terminal and in index.html;
+    each problem is still listed."""
+    sheet = tmp_path / "sheet.csv"
+    rows = [
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment",
+        "011002,札幌市,北海道,many,2026-11-27,9",
+        "012025,函館市,北海道,240000,2026-11-27,2",
+    ]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an answer file\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _batch(str(sheet), str(notes), "-o", str(out))
+    assert_clean_error(proc)
+    assert "1 scored, 2 rejected" in proc.stderr, proc.stderr
+    row_problems = [ln for ln in proc.stderr.splitlines() if ln.startswith(f"{sheet}:2:")]
+    assert len(row_problems) == 2, proc.stderr  # both cells named
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"Inputs rejected<br><b>2</b>", index)
+    assert len(json.loads((out / "summary.json").read_text(encoding="utf-8"))["rejected"]) == 3
+
+
 def test_what_the_c_parser_refuses_is_read_again_by_the_round_trip_parser(tmp_path: Path):
     """YAML 1.2 allows `:` inside a plain scalar of a flow mapping; libyaml (the C parser) does not.
     `validate` accepts such a file through the round-trip parser, so batch must score it too."""

@@ -380,3 +380,27 @@ def test_a_batch_output_that_is_a_file_cannot_be_written_exit_1_in_the_locale(tm
     assert_clean_error(proc, 1)
     assert proc.stderr == "out: error: DX901 ファイルです。フォルダのパスを指定してください。\n"
     assert (tmp_path / "out").read_text() == "x"  # left as it was
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("import", "fake.xlsx", "-o", "out"), "is named .xlsx but is not an Excel workbook"),
+        (("import", "folder", "-o", "out"), "is a folder, not a file; give the path of a file"),
+        (("score", "folder"), "is a folder, not a file; give the path of a file"),
+        (("score", "notes.yaml"), "not a mapping of `key: value` lines; give a questionnaire, an answer file"),
+        (("score", "broken.yaml"), "; check the brackets, quotes and indentation here"),
+    ],
+)
+def test_errors_a_user_hits_first_name_the_fix(tmp_path: Path, args: tuple[str, ...], expected: str):
+    """Found by a black-box audit against the contract: each of these named the problem but not
+    what to do (and a damaged .xlsx was called a CSV)."""
+    (tmp_path / "fake.xlsx").write_bytes(bytes(range(256)) * 2)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "notes.yaml").write_text("just some text\n", encoding="utf-8")
+    (tmp_path / "broken.yaml").write_text("a: [1,\n", encoding="utf-8")
+    proc = run_cli(*args, cwd=tmp_path, env={"DXASSESS_LANG": "en"})
+    assert_clean_error(proc, 1)
+    lines = [ln for ln in proc.stderr.splitlines() if " error: " in ln]
+    assert len(lines) == 1 and expected in lines[0], proc.stderr
+    assert "CSV" not in lines[0] or "CSV UTF-8" in lines[0]

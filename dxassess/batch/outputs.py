@@ -365,6 +365,7 @@ def index_html(
         "benchmarks": bench_view,
         "missed": missed,
         "rejected": _rejected(rejected, lang),
+        "rejected_inputs": len({r.index for r in rejected}),  # a sheet row with two bad cells is one input
         "warned": _rejected(warnings, lang),
         "warned_title": text("report.batch_warnings", lang),
         "min_group": MIN_GROUP,

@@ -68,6 +68,11 @@ class Outcome:
     refreshed: int = 0  # kept reports whose peer sections were rewritten
     change: dict[str, Any] | None = None  # with --previous: the change across the batch
 
+    @property
+    def rejected_inputs(self) -> int:
+        """How many inputs (files, sheet rows) were not scored: a row with two bad cells is one."""
+        return len({r.index for r in self.rejected})
+
 
 def _problem(path: Path | str, code: str, message: Msg) -> Any:
     """A problem of an input: a file, or a sheet's row ("sheet.csv:4", named at that row)."""

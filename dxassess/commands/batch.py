@@ -65,7 +65,7 @@ def run_batch(
         lang,
         scored=len(outcome.rows),
         kept=kept,
-        rejected=len(outcome.rejected),
+        rejected=outcome.rejected_inputs,
         output=output,
     )
     sys.stderr.write(summary + "\n")

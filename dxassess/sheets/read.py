@@ -256,6 +256,8 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
             magic = fh.read(100)
     except SpecialFile:
         raise InputError(msg("read.special_file"), str(path), code="DX009") from None
+    except IsADirectoryError:
+        raise InputError(msg("read.is_folder"), str(path), code="DX009") from None
     except OSError as exc:
         reason = (
             msg("read.not_found") if isinstance(exc, FileNotFoundError) else Msg(str(exc.strerror), os_reason(exc).ja)
@@ -268,6 +270,8 @@ def raw_rows(path: Path) -> Iterator[list[Any]]:
         raise InputError(msg("sheet.ods"), str(path), code="DX009")  # its first entry names its type
     if magic.startswith(b"PK\x03\x04"):
         return _xlsx_rows(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # not a workbook: saying "the CSV ..." would mislead
+        raise InputError(msg("sheet.not_xlsx", suffix=path.suffix), str(path), code="DX009")
     return _csv_rows(path)
 
 

@@ -42,7 +42,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "nesting is deeper than {limit} levels",
         "入れ子が {limit} 階層より深くなっています。構造を浅くしてください。",
     ),
-    "load.yaml_syntax": ("YAML syntax: {problem}", "YAML の構文に誤りがあります: {problem}"),
+    "load.yaml_syntax": (
+        "YAML syntax: {problem}; check the brackets, quotes and indentation here (text holding `: `, `#` "
+        "or a bracket goes in double quotes)",
+        "YAML の構文に誤りがあります: {problem}。この箇所の括弧、引用符、字下げを確認してください"
+        "（「: 」「#」や括弧を含む文字列は二重引用符で囲みます）。",
+    ),
     "load.yaml_value": ("YAML value: {reason}", "YAML の値を読み取れません: {reason}"),
     "load.alias_bomb": (
         "aliases expand beyond the limit (alias bomb?)",
@@ -65,8 +70,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "キー {key!r} が重複しています。どちらかを削除するか、名前を変えてください。",
     ),
     "load.top_not_mapping": (
-        "the top level is {found}, not a mapping of `key: value` lines",
-        "最上位が{found}になっています。`key: value` の行によるマッピングで書いてください。",
+        "the top level is {found}, not a mapping of `key: value` lines; give a questionnaire, an answer file "
+        "or a catalogue (`dxassess template --format yaml` writes an answer file to start from)",
+        "最上位が{found}になっています。設問票、回答ファイルまたは手順書カタログを指定し、`key: value` の行で"
+        "書いてください（`dxassess template --format yaml` で回答ファイルのひな形を作成できます）。",
     ),
     "load.found_list": ("a list", "リスト"),
     "load.found_text": ("plain text", "単なるテキスト"),
@@ -77,7 +84,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "手順書カタログには `sections` が必要です。",
     ),
     # --- validate.py: reading files, pydantic errors
-    "read.is_folder": ("is a folder, not a file", "フォルダです。ファイルを指定してください。"),
+    "read.is_folder": (
+        "is a folder, not a file; give the path of a file (`validate` and `batch` also take folders)",
+        "フォルダです。ファイルを指定してください（`validate` と `batch` にはフォルダも指定できます）。",
+    ),
     "read.not_found": ("file not found; check the path", "ファイルが見つかりません。パスを確認してください。"),
     "read.cannot_read": ("cannot read the file: {reason}", "ファイルを読み取れません: {reason}"),
     "read.folder_denied": ("permission denied on the folder", "フォルダへのアクセスが拒否されました"),
@@ -314,8 +324,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{qid} の回答は整数です。{value:g} は使えません。",
     ),
     "check.prefecture": (
-        "prefecture {prefecture!r} does not match code {code} ({expected})",
-        "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。",
+        "prefecture {prefecture!r} does not match code {code} ({expected}); correct the prefecture or the code",
+        "都道府県 {prefecture!r} が団体コード {code}（{expected}）と一致しません。都道府県か団体コードを直してください。",
     ),
     "check.name_mismatch": (
         "name {name!r} does not match code {code}, which is {expected} ({prefecture}); correct the name or the code",
@@ -536,6 +546,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
     ),
     "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
+    "sheet.not_xlsx": (
+        "is named {suffix} but is not an Excel workbook (damaged, or another kind of file); open it in your "
+        "spreadsheet program and save it again as .xlsx, or as CSV UTF-8",
+        "拡張子は {suffix} ですが、Excel ブックではありません（破損しているか、別の種類のファイルです）。"
+        "表計算ソフトで開き、.xlsx または「CSV UTF-8」として保存し直してください。",
+    ),
     "sheet.ods": (
         "an OpenDocument spreadsheet (.ods) is not read: in LibreOffice Calc, choose File > Save As, "
         "file type Excel 2007-365 (.xlsx) or Text CSV (.csv), and give that file",
