@@ -703,8 +703,41 @@ def _usage_line(exc: Exception) -> str:
     command = getattr(context, "command_path", None) or "dxassess"
     format_message = getattr(exc, "format_message", None)
     message = format_message() if callable(format_message) else str(exc)
-    error = UsageError(msg("cmd.usage_error", message=message.rstrip("."), command=command), command)
+    error = UsageError(msg("cmd.usage_error", message=_parser_message(message), command=command), command)
     return error.one_line(_lang())
+
+
+# The command-line parser's messages (typer's copy of click), in the catalogue's words: the English
+# is the parser's own; a message not listed here is shown as the parser wrote it.
+_PARSER_MESSAGES = (
+    (
+        r"No such option: (?P<name>\S+?)(?:\s+\(Possible options: (?P<near>.+)\)|\s+Did you mean (?P<alt>.+?)\?)?",
+        "cmd.parser_no_such_option",
+    ),
+    (r"Missing argument '(?P<name>.+)'", "cmd.parser_missing_argument"),
+    (r"Missing option '(?P<name>.+)'", "cmd.parser_missing_option"),
+    (r"Option '(?P<name>.+)' requires (?:an argument|\d+ arguments)", "cmd.parser_needs_value"),
+    (r"Invalid value for (?P<name>'.+?'(?: / '.+?')?): (?P<detail>.+)", "cmd.parser_invalid_value"),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((?P<detail>.+)\)", "cmd.parser_extra_arguments"),
+)
+
+
+def _parser_message(message: str) -> Any:
+    """The parser's message as a catalogue text (so it reads in Japanese too), else as it is."""
+    import re
+
+    from dxassess.text import Msg, msg
+
+    message = message.rstrip(".")
+    for pattern, key in _PARSER_MESSAGES:
+        found = re.fullmatch(pattern, message, re.S)
+        if found:
+            values = {k: v or "" for k, v in found.groupdict().items()}
+            near = values.pop("near", "") or values.pop("alt", "")
+            values.pop("alt", None)
+            ja = msg(key, **values).ja + (msg("cmd.parser_did_you_mean", near=near).ja if near else "")
+            return Msg(message, ja)  # the English stays the parser's own words
+    return message
 
 
 def main() -> None:

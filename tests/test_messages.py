@@ -404,3 +404,23 @@ def test_errors_a_user_hits_first_name_the_fix(tmp_path: Path, args: tuple[str, 
     lines = [ln for ln in proc.stderr.splitlines() if " error: " in ln]
     assert len(lines) == 1 and expected in lines[0], proc.stderr
     assert "CSV" not in lines[0] or "CSV UTF-8" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "ja", "en"),
+    [
+        (("score", "--bogus", "x.yaml"), "オプション --bogus はありません", "No such option: --bogus"),
+        (("score", "--jsn", "x.yaml"), "（--json の誤りではありませんか）", "Possible options: --json"),
+        (("batch", "-o", "out"), "引数 inputs を指定してください", "Missing argument 'inputs'"),
+        (("sample", "--count", "many", "-o", "x"), "の値が正しくありません", "Invalid value for '--count'"),
+        (("compare", "a", "b", "c"), "余分な引数があります（c）", "Got unexpected extra argument"),
+    ],
+)
+def test_command_line_errors_read_in_japanese_too(tmp_path: Path, args: tuple[str, ...], ja: str, en: str):
+    """A Japanese-only officer gets the parser's complaint in Japanese, still one line, exit 2."""
+    for lang, expected, absent in (("ja", ja, en), ("en", en, ja)):
+        proc = run_cli(*args, cwd=tmp_path, env={"DXASSESS_LANG": lang})
+        assert_clean_error(proc, 2)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and " error: DX000 " in lines[0] and expected in lines[0], proc.stderr
+        assert absent not in lines[0], proc.stderr

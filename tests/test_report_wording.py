@@ -124,3 +124,19 @@ def test_the_report_names_no_command_line_option(lang: str) -> None:
         prose = re.sub(r"<!--.*?-->|<style.*?</style>|<svg.*?</svg>", "", page, flags=re.S)  # not CSS variables
         found = re.search(r"(?<![\w-])--[a-z][a-z-]+", prose)
         assert found is None, (fmt, prose[max(found.start() - 80, 0) : found.end() + 40] if found else "")
+
+
+def test_dates_and_budgets_read_as_officers_write_them(tmp_path: Path) -> None:
+    """The page title and the printed running head give the date as 2026年11月27日, not ISO; a
+    budget past the request deadline names the year it goes in first, then why."""
+    text = FLAGSHIP.read_text(encoding="utf-8")
+    late = tmp_path / "late.yaml"
+    late.write_text(re.sub(r"(?m)^assessed: .*$", "assessed: 2026-11-27", text, count=1), encoding="utf-8")
+    result = assess(late)
+    html = report(result, "html", "ja")
+    title = re.search(r"<title>(.*?)</title>", html)
+    assert title and title.group(1).endswith("（2026年11月27日）")
+    assert '（2026年11月27日）"; font-size' in html  # the running head of every printed page
+    assert "当初予算に計上（来年度予算の要求締切（10月末と想定）を過ぎているため）。" in html
+    assert "補正予算で対応" in html
+    assert "2026-11-27" not in title.group(1)

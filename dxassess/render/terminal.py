@@ -56,7 +56,7 @@ def print_score_table(data: dict[str, Any], lang: str, console: Any = None) -> N
     console = console or Console()
     m = data["municipality"]
     title = _plain(
-        f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed']}"
+        f"{m['name']} ({m['code']}) — {data['tier_label']} — {text('report.assessed', lang)} {data['assessed_label']}"
     )
     table = Table(title=title, title_justify="left")
     table.add_column(text("report.domain", lang))

@@ -835,6 +835,13 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "出力名 {name!r} は出力フォルダの外を指しています。別の名前にしてください。",
     ),
     # --- commands
+    "cmd.parser_no_such_option": ("No such option: {name}", "オプション {name} はありません"),
+    "cmd.parser_did_you_mean": (" (did you mean {near}?)", "（{near} の誤りではありませんか）"),
+    "cmd.parser_missing_argument": ("Missing argument '{name}'", "引数 {name} を指定してください"),
+    "cmd.parser_missing_option": ("Missing option '{name}'", "オプション {name} を指定してください"),
+    "cmd.parser_needs_value": ("Option '{name}' requires an argument", "オプション {name} には値を指定してください"),
+    "cmd.parser_invalid_value": ("Invalid value for {name}: {detail}", "{name} の値が正しくありません（{detail}）"),
+    "cmd.parser_extra_arguments": ("Got unexpected extra arguments ({detail})", "余分な引数があります（{detail}）"),
     "cmd.usage_error": (
         "{message}; see `{command} --help`",
         "{message}（コマンドラインの誤りです。`{command} --help` を参照してください）",

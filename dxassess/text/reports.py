@@ -39,13 +39,13 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.later": ("Later years", "再来年度以降"),
     "report.quick_win": ("Quick win", "すぐに着手できる"),
     "report.policy": ("How the score is computed", "採点方法"),
-    "report.sections_cited": ("Manual sections cited", "引用した手順書・計画"),
+    "report.sections_cited": ("Manual sections cited", "引用した資料"),
     "report.unconfirmed": ("(not confirmed against the source)", "（記載内容は原典で要確認）"),
     "report.answers": ("All answers", "回答一覧"),
     "report.answer": ("Answer", "回答"),
     "report.level": ("Level", "レベル"),
     "report.note": ("Note / evidence", "メモ・根拠"),
-    "report.review": ("For review", "要確認"),
+    "report.review": ("For review", "回答要確認"),
     "report.state_na": ("N/A", "該当なし"),
     "report.state_skipped": ("Skipped", "スキップ"),
     "report.state_unanswered": ("Not answered", "未回答"),
@@ -103,7 +103,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.open_source": ("open the source", "原典を開く"),
     "report.nothing_planned": ("Nothing planned for this period.", "この期間に予定する取組はありません。"),
     "report.question_id": ("Question id", "設問ID"),
-    "report.review_mark": ("review", "要確認"),
+    "report.review_mark": ("review", "回答要確認"),
     "report.stale_mark": ("to confirm", "要再確認"),
     "report.stale_title": ("Answers to confirm", "再確認が必要な回答"),
     "report.stale_expired": ("evidence expired on {date}", "{date}に根拠資料の有効期限切れ"),
@@ -352,8 +352,8 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.budget_initial_late": (
         "needs budget: the request deadline for next year (assumed end of month {cutoff}) has passed, so "
         "the {fy} initial budget — or a supplementary budget in {supplementary} if it cannot wait",
-        "要予算: 来年度予算の要求締切（{cutoff}月末と想定）を過ぎたため{fy}当初予算。"
-        "急ぐ場合は{supplementary}の補正予算",
+        "要予算: {fy}当初予算に計上（来年度予算の要求締切（{cutoff}月末と想定）を過ぎているため）。"
+        "急ぐ場合は{supplementary}の補正予算で対応",
     ),
     "report.budget_overdue": (
         "needs budget: the deadline has passed, so start now with a supplementary budget in {supplementary}",
@@ -427,7 +427,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.if_overdue": ("Past the deadline", "期限超過時の対応"),
     "report.support": ("Support that fits", "活用できる支援"),
     "report.national": ("Nationally", "全国の状況"),
-    "report.citations": ("Where the manual and plan say so", "根拠（手順書・計画）"),
+    "report.citations": ("Where the manual and plan say so", "根拠・参考資料"),
     "report.catalogue_actions": ("What the manual asks", "手順書・計画が求める取組"),
     "report.overdue": ("Overdue", "期限超過"),
     "report.deadline": ("Deadline", "期限"),
@@ -445,7 +445,8 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.peer_summary": (
         "Among the {n} municipalities of its size group ({group}) in this comparison, its overall score is at "
         "the {percentile}th percentile (group median {median}).",
-        "この比較に含まれる同規模の団体（{group}、{n}団体）の中で、総合スコアはパーセンタイル{percentile}です（中央値 {median}）。",
+        "この比較に含まれる同規模の団体（{group}、{n}団体）の中で、総合スコアの位置はパーセンタイル{percentile}"
+        "（高いほど進んでいる）です（中央値 {median}）。",
     ),
     "report.peer_summary_none": (
         "Too few municipalities of its size group ({group}) were compared to show its position.",
