@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dxassess import expr, lgcode, register
+from dxassess.gaps import fiscal_year
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, Tier, YesNoQuestion
 
 # Municipality numbers of sample codes: used by no municipality (see the module's docstring).
@@ -103,7 +104,7 @@ _NOTES = {
         "他団体からの視察も受けている。",
     ),
     "mid": (
-        "一部の課で実施中。来年度に全庁展開を予定。",
+        "取組は進んでいるが、課によって差がある。",
         "方針はあるが、実施は担当課任せになっている。",
         "取組は始めたが、効果の測定はこれから。",
     ),
@@ -115,8 +116,8 @@ _NOTES = {
     "yes": ("要綱・決裁文書で確認済み。", "例規集に掲載済み。", "庁議資料で確認した。"),
     "no": ("未整備。次年度の検討課題とする。", "現時点では予定なし。", "必要性は認識しているが未着手。"),
     "numeric": (
-        "{value}（{year}年度の庁内調査より）。",
-        "{value}（資産台帳・契約書から算出）。",
+        "{value}（{year}年度の庁内調査より）。",  # the last fiscal year completed before the assessment
+        "{value}（所管課の集計による）。",
         "{value}（担当課への照会結果）。",
     ),
     "na": ("本団体には該当する施設・業務がないため。", "業務を一部事務組合で処理しているため。"),
@@ -286,7 +287,7 @@ def answers_for(
                 out[question.id] = {"skipped": True, "note": rng.choice(_NOTES["skipped"])}
             else:
                 propensity = max(0.0, min(1.0, base + domain_effect[domain.id]))
-                out[question.id] = _answer(question, propensity, rng, assessed.year)
+                out[question.id] = _answer(question, propensity, rng, fiscal_year(assessed) - 1)
                 values[question.id] = out[question.id]["value"]
     return out
 

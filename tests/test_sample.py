@@ -101,3 +101,19 @@ def test_bad_count_is_a_usage_error(tmp_path: Path):
     assert_clean_error(run_cli("sample", "--count", "0", "-o", str(tmp_path)), 2)
     assert_clean_error(run_cli("sample", "--count", "5"), 2)
     assert_clean_error(run_cli("sample", "--count", str(MAX_COUNT + 1), "-o", str(tmp_path)), 2)
+
+
+def test_notes_cite_the_last_fiscal_year_completed_before_the_assessment(tmp_path: Path):
+    """A survey quoted in an answer's note is of a year already over (an assessment of June 2026
+    cannot cite the FY2026 survey), as an officer would write it."""
+    from dxassess.gaps import fiscal_year
+
+    proc = run_cli("sample", "--count", "12", "--seed", "3", "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    cited = 0
+    for path in tmp_path.glob("*.yaml"):
+        sheet = load_assessment(path).sheet
+        for year in re.findall(r"(\d{4})年度の庁内調査", path.read_text(encoding="utf-8")):
+            assert int(year) == fiscal_year(sheet.assessed) - 1, (path.name, year, sheet.assessed)
+            cited += 1
+    assert cited
