@@ -140,3 +140,18 @@ def test_dates_and_budgets_read_as_officers_write_them(tmp_path: Path) -> None:
     assert "当初予算に計上（来年度予算の要求締切（10月末と想定）を過ぎているため）。" in html
     assert "補正予算で対応" in html
     assert "2026-11-27" not in title.group(1)
+
+
+def test_national_figures_are_whole_sentences(samples: list[Path]) -> None:
+    """「全国では、…市区町村は1,741団体中898団体（51.6%）です（…）。」: a predicate, no slash."""
+    whys = [
+        why
+        for path in samples[:4]
+        for action in build(assess(path), "ja")["summary"]["first"]
+        for why in action["why"]
+        if why.startswith("全国")
+    ]
+    assert whys
+    for why in whys:
+        assert why.startswith("全国では、") and "です（" in why and why.endswith("。"), why
+        assert not re.search(r"\d/\d", why), why

@@ -361,7 +361,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     "report.pages": (" ({pages})", "（{pages}）"),
     # --- national figures and support schemes
-    "report.figure_count": ("{count} of {total}", "{count}/{total}団体"),
+    "report.figure_count": ("{count} of {total}", "{total}団体中{count}団体"),
     "report.figure_count_only": ("{count}", "{count}団体"),
     "report.figure_share_after": (" ({share})", "（{share}）"),
     "report.figure_size": ("; {group}: {share}", "。{group}では{share}"),
@@ -369,7 +369,7 @@ REPORTS: dict[str, tuple[str, str]] = {
         "National figure — {what}: {value}{size} ({year}, {source})",
         "全国: {what} {value}{size}（{year}、{source}）",
     ),
-    "report.figure_short": ("National figure — {what}: {value} ({year}).", "全国では{what}が{value}（{year}）。"),
+    "report.figure_short": ("National figure — {what}: {value} ({year}).", "全国では、{what}は{value}です（{year}）。"),
     "report.scheme_line": ("{name} ({by}, {year})", "{name}（{by}、{year}）"),
     # --- size bands
     "report.band_designated_city": ("Designated city", "政令指定都市"),
