@@ -189,6 +189,8 @@ def _schema_problems(doc: Document, exc: Any, kind_of_file: str) -> list[Problem
                 Msg("", "") if isinstance(given, (dict, list)) or given is None else msg("schema.found", given=given)
             )
             shown = _with_quoting_hint(shown, kind, loc, given)
+            if given is None or given == "":  # left blank (a blank template): say to fill it in
+                shown = Msg(shown.en + msg("schema.fill_in").en, shown.ja + msg("schema.fill_in").ja)
             text = msg("schema.value", field=field, message=pydantic_message(err), shown=shown)
             problems.append(Problem(doc.path, line, col, "error", "DX100", text))
     return problems

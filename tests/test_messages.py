@@ -424,3 +424,16 @@ def test_command_line_errors_read_in_japanese_too(tmp_path: Path, args: tuple[st
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and " error: DX000 " in lines[0] and expected in lines[0], proc.stderr
         assert absent not in lines[0], proc.stderr
+
+
+def test_a_blank_template_says_what_to_fill_in(tmp_path: Path):
+    """`template --format yaml` leaves the municipality blank; validating it before filling it in
+    says, for each blank field, that it is blank and to fill it in."""
+    blank = tmp_path / "blank.yaml"
+    assert run_cli("template", "--format", "yaml", "-o", str(blank)).returncode == 0
+    for lang, mark in (("en", "it is blank: fill it in"), ("ja", "空欄です。記入してください。")):
+        proc = run_cli("validate", str(blank), env={"DXASSESS_LANG": lang})
+        assert_clean_error(proc, 1)
+        lines = [ln for ln in proc.stdout.splitlines() if "DX100" in ln and "municipality." in ln]
+        assert lines and all(ln.endswith(mark) for ln in lines), proc.stdout
+        assert "。。" not in proc.stdout

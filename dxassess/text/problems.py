@@ -117,6 +117,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     ),
     "schema.value": ("{field}: {message}{shown}", "{field}: {message}{shown}"),
     "schema.found": (" (found {given!r})", "（現在の値: {given!r}）"),
+    "schema.fill_in": ("; it is blank: fill it in", "空欄です。記入してください。"),
     "schema.quote_code": (
         '; an unquoted code is read as a number and loses its leading 0: write {key}: "{text}"',
         '引用符のないコードは数値として読まれ、先頭の 0 が失われます。{key}: "{text}" と引用符で囲んで書いてください。',
