@@ -259,8 +259,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "DX503": (
         "other-municipality",
-        "Parts given to `merge` are for different municipalities.",
-        "Merge the parts of one municipality; with sheets, choose it with `--code`.",
+        "Parts given to `merge`, or the two assessments given to `compare`, are for different municipalities.",
+        "Merge the parts of one municipality (with sheets, choose it with `--code`); compare two assessments "
+        "of the same municipality.",
     ),
     "DX504": (
         "other-questionnaire",
@@ -337,7 +338,7 @@ CODES_JA: dict[str, str] = {
     "DX312": "架空のデータ（synthetic: true）に、実在の団体のコードが使われています。",
     "DX501": "部分回答の間で回答が異なる設問があり、決まるまで採点しません。",
     "DX502": "部分回答の間で異なる回答を、--prefer の指定により選びました（黙って選ばないよう表示します）。",
-    "DX503": "統合する部分回答の団体が異なります。",
+    "DX503": "統合する部分回答、または比較する2つの診断の団体が異なります。",
     "DX504": "統合する部分回答の設問票または版が異なります。",
     "DX505": "統合する部分回答に同じ名前のものがあります。",
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",

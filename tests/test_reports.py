@@ -133,8 +133,11 @@ def test_broken_yaml_answer_file(tmp_path: Path):
 
 
 def test_compare_refuses_two_municipalities(tmp_path: Path):
+    """The inputs do not go together (exit 1, as the contract has it for inputs with problems); the
+    command line itself was right."""
     proc = run_cli("compare", str(VALID / "mini-answers.yaml"), str(FLAGSHIP_ANSWERS))
-    assert_clean_error(proc, 2)
+    assert_clean_error(proc, 1)
+    assert "DX503" in proc.stderr and str(FLAGSHIP_ANSWERS) in proc.stderr and len(proc.stderr.splitlines()) == 1
 
 
 def test_report_to_file_and_unwritable_output(tmp_path: Path):

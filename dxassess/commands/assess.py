@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.controls import json_for_terminal, printable
-from dxassess.errors import InvalidFile, UsageError
+from dxassess.errors import InputError, InvalidFile, UsageError
 from dxassess.text import msg, text
 
 
@@ -99,15 +99,16 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
     from dxassess.render.terminal import print_change_table
 
     old, new = assess(old_path, questionnaire), assess(new_path, questionnaire)
-    if old.municipality.code != new.municipality.code:
-        raise UsageError(
+    if old.municipality.code != new.municipality.code:  # the inputs do not go together: exit 1
+        raise InputError(
             msg(
                 "cmd.compare_other",
                 old_path=old_path,
                 old=old.municipality.code,
                 new_path=new_path,
                 new=new.municipality.code,
-            )
+            ),
+            code="DX503",
         )
     _warn_if_reversed(old_path, old.assessed, new_path, new.assessed, lang)
     result = assess(new_path, questionnaire, old)
