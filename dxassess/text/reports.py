@@ -728,15 +728,15 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.ask_intro": (
         "Municipalities of the same size group ({band}) that have reached the target on this question and agreed "
         "to be named:",
-        "同じ規模区分（{band}）で本設問の目標水準に達し、団体名の公表に同意した団体です。",
+        "同じ規模帯（{band}）で本設問の目標水準に達し、団体名の公表に同意した団体です。",
     ),
     "report.ask_fallback": (
         "No municipality of the same size group ({band}) that agreed to be named has reached the target; these "
         "are of the nearest larger group ({larger}):",
-        "同じ規模区分（{band}）には、目標水準に達し団体名の公表に同意した団体がないため、一つ上の規模区分"
+        "同じ規模帯（{band}）には、目標水準に達し団体名の公表に同意した団体がないため、一つ上の規模帯"
         "（{larger}）の団体を掲げます。",
     ),
-    "report.ask_level": ("Level {level}", "水準 {level}"),
+    "report.ask_level": ("Level {level}", "レベル{level}"),
     "report.ask_contact": ("Contact", "問い合わせ先"),
     "report.ask_note": ("What they did", "取組内容"),
     "report.ask_assessed": ("Assessed on", "診断日"),
@@ -756,7 +756,7 @@ REPORTS: dict[str, tuple[str, str]] = {
         "target on it and agreed to be named, by size group, with what they did and whom to contact. "
         "Municipalities that did not agree are never listed.",
         "この比較で目標水準に達していない団体が多い設問ごとに、目標水準に達し団体名の公表に同意した団体を、"
-        "規模区分別に取組内容・問い合わせ先とともに掲げます。同意のない団体は掲載しません。",
+        "規模帯別に取組内容・問い合わせ先とともに掲げます。同意のない団体は掲載しません。",
     ),
     "report.practices_none": (
         "No municipality of this comparison that agreed to be named has reached the target on these questions.",
