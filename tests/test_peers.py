@@ -194,7 +194,7 @@ def test_an_empty_band_falls_back_to_the_nearest_larger_one_saying_so(batch_out:
     _, who = people
     asks = _asks_of(_report(batch_out, who, "戊町"))
     assert "庚町" in asks and "己町" not in asks
-    assert "一つ上の規模区分" in asks
+    assert "一つ上の規模帯" in asks
 
 
 def test_no_one_to_ask_leaves_the_report_without_the_section(batch_out: Path, people) -> None:
