@@ -184,7 +184,7 @@ def test_who_to_ask_names_only_consenting_peers_of_the_band_that_reached_the_tar
     asks = _asks_of(_report(batch_out, who, "丁市"))
     assert "甲市" in asks and "乙市" in asks  # the same band, reached, consented
     assert "丙市" not in asks  # reached but did not consent
-    assert "甲市情報政策課" in asks and "甲市の取組" in asks and "2026-10-01" in asks
+    assert "甲市情報政策課" in asks and "甲市の取組" in asks and "診断日 2026年10月1日" in asks
     assert "&lt;b&gt;&amp;" in asks  # public notes are escaped
     assert asks.index("甲市") < asks.index("乙市")  # 120,000 is nearer 110,000 than 150,000
     assert "同規模団体の取組事例" in _report(batch_out, who, "丁市")  # and on the first page

@@ -130,6 +130,7 @@ def report_change(before: Before, result: Any, texts: Any, lang: str) -> dict[st
     `report --previous` puts there (render/context.py), from the earlier summary."""
     from dxassess.compare import compare
     from dxassess.render.context import _comparison
+    from dxassess.render.parts import date_label
     from dxassess.text import text
 
     comparison = compare(score_of(before, result.score), result.score)
@@ -138,7 +139,11 @@ def report_change(before: Before, result: Any, texts: Any, lang: str) -> dict[st
 
         comparison = replace(comparison, questions=())
     titles = {**texts.domains, **texts.questions, "overall": text("report.overall", lang)}
-    return {"assessed": before.assessed, **_comparison(comparison, titles, lang)}
+    return {
+        "assessed": before.assessed,
+        "assessed_label": date_label(before.assessed, lang),
+        **_comparison(comparison, titles, lang),
+    }
 
 
 # --- the change across the batch (index and summaries) -----------------------------------------

@@ -283,6 +283,7 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
         titles = {**texts.domains, **texts.questions, "overall": text("report.overall", lang)}
         data["previous"] = {
             "assessed": result.previous.assessed.isoformat(),
+            "assessed_label": parts.date_label(result.previous.assessed, lang),
             **_comparison(result.comparison, titles, lang),
         }
     data["summary"] = summary(result, data, gaps_by_id, lang)
