@@ -31,6 +31,13 @@ def _batch(*args: str) -> object:
     return run_cli("batch", *args, "--questionnaire", str(MINI), "--lang", "en")
 
 
+def _sheet(tmp_path: Path, *rows: str) -> Path:
+    """A CSV sheet in the template layout (row 1: the ids), one row per line given."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return sheet
+
+
 def _csv(out: Path) -> list[dict[str, str]]:
     raw = (out / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
@@ -156,13 +163,12 @@ def test_register_warnings_are_listed_and_unknown_codes_rejected(samples: Path, 
 
 
 def test_a_sheet_row_warning_reaches_the_batch_at_its_row(tmp_path: Path):
-    sheet = tmp_path / "sheet.csv"
-    rows = [
+    sheet = _sheet(
+        tmp_path,
         "code,name,prefecture,population,assessed,leadership.mayor_commitment",
         "011002,札幌町,北海道,1973395,2026-11-27,3",
         "012025,函館市,北海道,240000,2026-11-27,2",
-    ]
-    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    )
     out = tmp_path / "out"
     proc = _batch(str(sheet), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
@@ -174,14 +180,13 @@ def test_a_sheet_row_warning_reaches_the_batch_at_its_row(tmp_path: Path):
 def test_problems_the_checker_finds_in_a_sheet_row_name_its_cell(tmp_path: Path):
     """PATH:LINE:COL for a sheet row too (the contract's form): the checker's warning names the
     row and the column of the answer, and a code repeated across inputs names the sheet's row."""
-    sheet = tmp_path / "sheet.csv"
-    rows = [
+    sheet = _sheet(
+        tmp_path,
         "code,name,prefecture,population,assessed,leadership.mayor_commitment,infrastructure.wifi,"
         "infrastructure.wifi_secured",
         "011002,札幌市,北海道,1973395,2026-11-27,3,none,true",
         "012025,函館市,北海道,240000,2026-11-27,2,everywhere,true",
-    ]
-    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    )
     answers = tmp_path / "hakodate.yaml"
     answers.write_text(
         (VALID / "mini-answers.yaml")
@@ -205,13 +210,12 @@ def test_problems_the_checker_finds_in_a_sheet_row_name_its_cell(tmp_path: Path)
 def test_rejected_counts_inputs_not_problems(tmp_path: Path):
     """A sheet row with two bad cells is one rejected input, on the terminal and in index.html;
     each problem is still listed."""
-    sheet = tmp_path / "sheet.csv"
-    rows = [
+    sheet = _sheet(
+        tmp_path,
         "code,name,prefecture,population,assessed,leadership.mayor_commitment",
         "011002,札幌市,北海道,many,2026-11-27,9",
         "012025,函館市,北海道,240000,2026-11-27,2",
-    ]
-    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    )
     notes = tmp_path / "notes.txt"
     notes.write_text("not an answer file\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -37,11 +37,11 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 @pytest.mark.parametrize(
     ("fy", "ja", "en"),
     [
-        (2026, "2026年度（令和8年度）", "FY2026"),
-        (2020, "2020年度（令和2年度）", "FY2020"),
-        (2019, "2019年度（令和元年度）", "FY2019"),
-        (2018, "2018年度（平成30年度）", "FY2018"),
-        (1989, "1989年度（平成元年度）", "FY1989"),
+        (2026, "令和8年度（2026年度）", "FY2026"),
+        (2020, "令和2年度（2020年度）", "FY2020"),
+        (2019, "令和元年度（2019年度）", "FY2019"),
+        (2018, "平成30年度（2018年度）", "FY2018"),
+        (1989, "平成元年度（1989年度）", "FY1989"),
     ],
 )
 def test_fiscal_years_are_named_in_the_era_officers_write(fy: int, ja: str, en: str) -> None:
@@ -54,7 +54,7 @@ def test_a_report_of_an_early_assessment_says_reiwa_gannen_and_heisei(tmp_path: 
     early = tmp_path / "early.yaml"
     early.write_text(re.sub(r"(?m)^assessed: .*$", "assessed: 2019-02-01", text, count=1), encoding="utf-8")
     page = report(assess(early), "md", "ja")
-    assert "2018年度（平成30年度）" in page and "令和元年度" in page
+    assert "平成30年度（2018年度）" in page and "令和元年度" in page
     assert "令和0年度" not in page and "令和1年度" not in page and "令和-" not in page
 
 

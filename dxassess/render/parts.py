@@ -25,7 +25,7 @@ def era_label(fy: int, lang: str) -> str:
 
 
 def fy_label(fy: int, lang: str, later: bool = False) -> str:
-    """A fiscal year as officers write it: 2027年度（令和9年度） / FY2027; `later`: that year onward."""
+    """A fiscal year as officers write it: 令和9年度（2027年度） / FY2027; `later`: that year onward."""
     return text("report.fy_later" if later else "report.fy", lang, fy=fy, era=era_label(fy, lang))
 
 

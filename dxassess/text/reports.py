@@ -63,8 +63,8 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.removed": ("removed", "削除"),
     "report.not_comparable": ("not comparable", "比較不可"),
     "report.summary": ("Summary", "概要"),
-    "report.fy": ("FY{fy}", "{fy}年度（{era}年度）"),
-    "report.fy_later": ("FY{fy} onward", "{fy}年度（{era}年度）以降"),
+    "report.fy": ("FY{fy}", "{era}年度（{fy}年度）"),  # officers write the era first
+    "report.fy_later": ("FY{fy} onward", "{era}年度（{fy}年度）以降"),
     # the era part of a fiscal year ({era} above); the English names no era
     "report.era_reiwa": ("Reiwa {n}", "令和{n}"),
     "report.era_reiwa_first": ("Reiwa 1", "令和元"),
