@@ -42,6 +42,7 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         (2019, "令和元年度（2019年度）", "FY2019"),
         (2018, "平成30年度（2018年度）", "FY2018"),
         (1989, "平成元年度（1989年度）", "FY1989"),
+        (1988, "昭和63年度（1988年度）", "FY1988"),
     ],
 )
 def test_fiscal_years_are_named_in_the_era_officers_write(fy: int, ja: str, en: str) -> None:

@@ -108,6 +108,7 @@ def run_compare(old_path: Path, new_path: Path, as_json: bool, lang: str, questi
                 new_path=new_path,
                 new=new.municipality.code,
             ),
+            path=str(new_path),
             code="DX503",
         )
     _warn_if_reversed(old_path, old.assessed, new_path, new.assessed, lang)

@@ -21,7 +21,9 @@ def era_label(fy: int, lang: str) -> str:
         return text("report.era_reiwa", lang, n=reiwa(fy)) if fy > 2019 else text("report.era_reiwa_first", lang)
     if fy >= 1989:
         return text("report.era_heisei", lang, n=fy - 1988) if fy > 1989 else text("report.era_heisei_first", lang)
-    return text("report.era_western", lang, n=fy)  # before 平成: no assessment of a DX plan dates from then
+    if fy >= 1926:  # no assessment of a DX plan dates from then; a typo in a date still reads right
+        return text("report.era_showa", lang, n=fy - 1925)
+    return text("report.era_western", lang, n=fy)
 
 
 def fy_label(fy: int, lang: str, later: bool = False) -> str:
