@@ -296,6 +296,14 @@ def test_report_with_a_peers_file_shows_who_to_ask(batch_out: Path, people, fmt:
         data = json.loads(proc.stdout)
         (ask,) = [a for a in data["peers"]["asks"] if a["question_id"] == MAYOR]
         assert [p["name"] for p in ask["peers"]] == ["甲市", "乙市"] and ask["fallback"] is False
+        return
+    # a peer's assessment date is written as the report writes dates, in Markdown as in HTML
+    named = json.loads((batch_out / "peers.json").read_text("utf-8"))["municipalities"]
+    for peer in (m for m in named if m["name"] in ("甲市", "乙市")):
+        year, month, day = (int(part) for part in peer["assessed"].split("-"))
+        lines = [line for line in proc.stdout.splitlines() if peer["name"] in line and "2" in line]
+        assert any(f"{year}年{month}月{day}日" in line for line in lines), peer
+        assert not any(peer["assessed"] in line for line in lines), peer
 
 
 def test_report_without_peers_has_no_peers_key(people) -> None:

@@ -43,21 +43,12 @@ def _level(value: float) -> str:
     return f"{value:g}"
 
 
-def _date(day: str, lang: str) -> str:
-    """A peer's assessment date as the report writes dates (2026年10月1日); a date the calendar
-    does not have (peers.json only checks its shape) as it was written."""
-    from dxassess.render.parts import date_label
-
-    try:
-        return date_label(day, lang)
-    except ValueError:
-        return day
-
-
 def card_section(ask: dict[str, Any], lang: str) -> str:
     """The "who to ask" of one gap (an item of dxassess.peersfile.ask_items)."""
     if not ask["peers"]:
         return ""
+    from dxassess.render.parts import written_date
+
     po, pc, sep = (text(f"report.{k}", lang) for k in ("paren_open", "paren_close", "list_sep"))
     intro = ask["intro"]
     lines = [
@@ -69,7 +60,7 @@ def card_section(ask: dict[str, Any], lang: str) -> str:
     for p in ask["peers"]:
         where = p["prefecture"] + sep if p.get("prefecture") else ""
         level = text("report.ask_level", lang, level=_level(p["level"]))
-        facts = f"{po}{where}{level}{sep}{text('report.ask_assessed', lang)} {_date(p['assessed'], lang)}{pc}"
+        facts = f"{po}{where}{level}{sep}{text('report.ask_assessed', lang)} {written_date(p['assessed'], lang)}{pc}"
         item = [f"<b>{escape(p['name'])}</b>{escape(facts)}"]
         item.append(f"{escape(text('report.ask_contact', lang))}: {escape(p['contact'])}")
         if p.get("public_note"):

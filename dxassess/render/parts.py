@@ -37,6 +37,15 @@ def date_label(day: dt.date | str, lang: str) -> str:
     return text("report.date", lang, year=value.year, month=value.month, day=value.day)
 
 
+def written_date(day: str, lang: str) -> str:
+    """A date given as text (a peer's assessment date in peers.json, whose shape alone is
+    checked) as the report writes dates; one the calendar does not have, as it was written."""
+    try:
+        return date_label(day, lang)
+    except ValueError:
+        return day
+
+
 def month_label(day: dt.date, lang: str) -> str:
     return text("report.month", lang, year=day.year, month=day.month)
 

@@ -34,7 +34,9 @@ def report_text(
     if fmt == "json":
         return render_json(data)
     if fmt == "md":
-        return render_shipped("report.md.j2", data)
+        from dxassess.render.parts import written_date
+
+        return render_shipped("report.md.j2", data, day=lambda value: written_date(value, lang))
     from dxassess.render.html import render_html
 
     return render_html(data)
