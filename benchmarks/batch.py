@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_package
+
 FLOOR = """
 import sys
 from pathlib import Path
@@ -80,6 +82,7 @@ def main() -> None:
     args = parser.parse_args()
     py = sys.executable
     dx = [py, "-m", "dxassess"]
+    compile_package()  # as pip install does: no run pays for compiling the sources
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
