@@ -232,3 +232,26 @@ def test_sheet_rows_are_kept_by_their_content(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     _batch(sheet, fresh)
     assert _files(out) == _files(fresh)
+
+
+def test_the_run_key_names_the_installed_library_versions() -> None:
+    """The versions in the run key, read from the installed dist-info folders' names, are the
+    ones importlib.metadata gives (a library upgraded between two runs changes the key)."""
+    from importlib import metadata
+
+    expected = ";".join(f"{name}={metadata.version(name)}" for name in cachemod._LIBRARIES)
+    assert cachemod._versions() == expected
+
+
+def test_answer_files_are_in_the_order_of_sorted_paths(tmp_path: Path) -> None:
+    """Folders are walked in the order sorting the paths gives (part by part: "a/…" before
+    "a-b/…", though "-" sorts before "/"): the order of the inputs, the summaries' rows."""
+    from dxassess.batch.run import expand
+
+    names = ["a/x.yaml", "a-b/x.yaml", "a.b/y.yml", "a/b/z.YAML", "ab.yaml", "a b/x.yaml", "A/x.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    files, bad = expand([tmp_path])
+    assert not bad and files == sorted(tmp_path / name for name in names)
+    assert files.index(tmp_path / "a/x.yaml") < files.index(tmp_path / "a-b/x.yaml")

@@ -85,16 +85,43 @@ def fingerprint() -> str:
     return h.hexdigest()[:32]
 
 
-def _versions() -> str:
-    from importlib import metadata
+_LIBRARIES = ("jinja2", "markupsafe", "pydantic", "pydantic-core", "ruamel.yaml", "openpyxl")
 
-    found = []
-    for name in ("jinja2", "markupsafe", "pydantic", "pydantic-core", "ruamel.yaml", "openpyxl"):
+
+def _versions() -> str:
+    """The versions of the libraries an output depends on, from the names of their installed
+    `*.dist-info` folders (one listing per folder on the path; importing importlib.metadata
+    and asking it costs a re-run about 0.1 s). A library not found that way is asked for."""
+    wanted = {_normal(name): name for name in _LIBRARIES}
+    found: dict[str, str] = {}
+    for folder in sys.path:
         try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=-")
-    return ";".join(found)
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in names:
+            if entry.endswith(".dist-info"):
+                project, _, version = entry[: -len(".dist-info")].partition("-")
+                name = wanted.get(_normal(project))
+                if name is not None and name not in found:
+                    found[name] = version
+        if len(found) == len(wanted):
+            break
+    if len(found) < len(wanted):
+        from importlib import metadata
+
+        for name in _LIBRARIES:
+            if name not in found:
+                try:
+                    found[name] = metadata.version(name)
+                except metadata.PackageNotFoundError:
+                    found[name] = "-"
+    return ";".join(f"{name}={found[name]}" for name in _LIBRARIES)
+
+
+def _normal(project: str) -> str:
+    """A project's name as the packaging standards compare it (case and - _ . alike)."""
+    return project.lower().replace("-", "_").replace(".", "_")
 
 
 def run_key(lang: str, budget_cutoff: int, search: str | None) -> str:
@@ -192,7 +219,7 @@ class Cache:
         if found is None and key in self.lines:
             try:
                 data, fragment = self.lines[key].split(b"\t")
-                found = decode(json.loads(data), fragment, self.texts)
+                found = decode(json.loads(data.decode()), fragment, self.texts)  # str: no encoding sniffing
             except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError, IndexError):
                 found = None
             if found is None:

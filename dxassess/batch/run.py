@@ -86,7 +86,7 @@ def _problem(path: Path | str, code: str, message: Msg) -> Any:
 
 def _answer_files(folder: Path) -> list[Path]:
     """Every *.yaml / *.yml file under `folder` (not in a batch's work folder), sorted."""
-    found: list[Path] = []
+    found: list[str] = []
     stack = [folder]
     while stack:
         current = stack.pop()
@@ -99,8 +99,9 @@ def _answer_files(folder: Path) -> list[Path]:
                 if entry.name != WORK_DIR:
                     stack.append(Path(entry.path))
             elif os.path.splitext(entry.name)[1].lower() in YAML_SUFFIXES and entry.is_file():
-                found.append(Path(entry.path))
-    return sorted(found)
+                found.append(entry.path)
+    # the order of sorted Paths (part by part), without comparing Path objects (slow for many)
+    return [Path(path) for path in sorted(found, key=lambda path: os.path.normcase(path).split(os.sep))]
 
 
 def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
