@@ -96,16 +96,10 @@ class Benchmarks:
         group = row[self.by]
         self.counts[group] += 1
         by_key = self.scores.setdefault(group, {})
-        domains = row["domains"]  # `_value`, inline: a batch adds every row, some twice
-        for key in ("overall", *self.extra):
-            value = row.get(key)
+        for key in self.keys:
+            value = self._value(row, key)
             if value is not None:
                 by_key.setdefault(key, []).append(value)
-        for key in self.domain_ids:
-            if key not in self.extra:
-                value = domains.get(key)
-                if value is not None:
-                    by_key.setdefault(key, []).append(value)
         self.missed.setdefault(group, Counter()).update(row["gaps"])  # question ids below target
         self._sorted.clear()
         self._stats.clear()
