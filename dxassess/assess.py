@@ -80,6 +80,7 @@ def assess(
     scored = score(questionnaire, sheet)
     found = gapmod.find_gaps(questionnaire, catalogue, scored, sheet.assessed)
     phases = plan.schedule(found, sheet.assessed, budget_cutoff, scored.band)
+    found = plan.quick_wins(found, phases)
     first = plan.first_actions(found, phases)
     if comparison is None and previous is not None:
         comparison = compare(previous.score, scored)

@@ -416,17 +416,15 @@ def check_references(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
 
 
 def _reachable_gap_levels(q: Questionnaire, question: Any) -> list[int]:
-    """The levels a gap of this question can ask to reach: every answer level above the lowest,
-    up to the highest target any band sets."""
+    """The levels a gap of this question can ask to reach: each answer level whose level below
+    falls short of the highest target any band sets (levels need not be consecutive: a choice
+    of levels 0, 1, 3, 5 with a target of 4 can ask for 5)."""
     from dxassess.model.size import Band
 
     domain = q.domain_of(question.id)
-    targets = [
-        (question.targets.for_band(b) if question.targets else None) or domain.targets.for_band(b) or 0.0 for b in Band
-    ]
-    top = max(targets, default=0.0)
+    top = max((question.target_for(domain.targets, b) for b in Band), default=0.0)
     levels = question.answer_levels()
-    return [lv for lv in levels if lv > levels[0] and (lv - 1 < top)]
+    return [high for low, high in zip(levels, levels[1:]) if low < top - 1e-9]
 
 
 def check_steps(q: Questionnaire, ctx: Context) -> Iterator[Problem]:

@@ -53,7 +53,7 @@ class Gap:
     after: tuple[str, ...]  # question ids whose gaps come first
     deadline: Deadline | None
     overdue: bool  # the deadline has passed on the assessment date
-    quick_win: bool  # no budget, short, can start at once
+    quick_win: bool  # no budget and short; `roadmap.quick_wins` keeps it only where the action starts at once
 
 
 def fiscal_year(day: dt.date) -> int:

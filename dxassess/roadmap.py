@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right, insort
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from dxassess.gaps import Gap, fiscal_year
@@ -55,6 +55,7 @@ class Item:
     supplementary_fy: int | None  # the fiscal year whose 補正予算 is the faster alternative
     overdue: bool
     waits_for: tuple[str, ...]  # gaps that must be closed first
+    delayed: bool  # starts later than it could: the actions it waits for, or its department's others, come first
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ def schedule(
             start = dt.date(funded_fy, 4, 1)
             budget, budget_fy = ("initial_late" if late else "initial"), funded_fy
             supplementary = funded_fy - 1
+        could_start = start
         for other in waits:
             before = place(by_id[other])
             end = _add_months(before.start, by_id[other].months or DEFAULT_MONTHS)
@@ -179,6 +181,7 @@ def schedule(
             supplementary,
             gap.overdue,
             waits,
+            start > could_start,
         )
         visiting.discard(gap.question_id)
         placed[gap.question_id] = item
@@ -207,10 +210,19 @@ def schedule(
     return phases
 
 
+def quick_wins(gaps: list[Gap], phases: list[Phase]) -> list[Gap]:
+    """`gaps`, each a quick win only where the calendar also starts it at once: an action with
+    no cost and a short duration (`Gap.quick_win`) that waits for nothing and for no other
+    action of its department. So a ★ never marks an action the roadmap puts a year later."""
+    items = {item.question_id: item for phase in phases for item in phase.items}
+    return [g if not g.quick_win or not items[g.question_id].delayed else replace(g, quick_win=False) for g in gaps]
+
+
 def first_actions(gaps: list[Gap], phases: list[Phase]) -> list[str]:
     """The three to five actions to start with: overdue deadlines, then other deadlines, then
-    the highest priorities; not one that waits for another gap; at most one per domain while
-    others remain."""
+    the highest priorities; not one that waits for another gap, nor one the calendar starts late
+    because its department is busy with others (unless too few are left); at most one per domain
+    while others remain."""
     if not gaps:
         return []
     items = {item.question_id: item for phase in phases for item in phase.items}
@@ -219,7 +231,10 @@ def first_actions(gaps: list[Gap], phases: list[Phase]) -> list[str]:
     def key(gap: Gap) -> tuple[int, float]:
         return (0 if gap.overdue else 1 if gap.deadline is not None else 2, -gap.priority)
 
-    ready = [g for g in sorted(gaps, key=key) if not items[g.question_id].waits_for]
+    free = [g for g in sorted(gaps, key=key) if not items[g.question_id].waits_for]
+    ready = [g for g in free if not items[g.question_id].delayed]
+    if len(ready) < low:  # too few start on time: then those that start soonest
+        ready += sorted((g for g in free if g not in ready), key=lambda g: items[g.question_id].start)
     chosen: list[Gap] = []
     for gap in ready:
         if len(chosen) == high:

@@ -76,11 +76,9 @@ def tier_of(sheet: AnswerSheet) -> Tier:
     return lgcode.tier_of(m.code, m.name, m.population, m.kind)
 
 
-def _target(own: Any, domain: Any, band: Band) -> float:
-    """A question's target for a band: its own where set, else its domain's."""
-    value = own.for_band(band) if own is not None else None
-    if value is None:
-        value = domain.for_band(band)
+def _target(domain: Any, band: Band) -> float:
+    """A domain's target for a band (0 when it sets none)."""
+    value = domain.for_band(band)
     return 0.0 if value is None else value
 
 
@@ -110,7 +108,7 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
         pairs: list[tuple[float, float]] = []
         answered = applicable = 0
         for question in domain.questions:
-            target = _target(question.targets, domain.targets, band)
+            target = question.target_for(domain.targets, band)
             answer = sheet.answers.get(question.id)
             level = None
             if question.id not in visible:
@@ -130,7 +128,7 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
                 answered += state in ("answered", "na")
             question_scores.append(QuestionScore(question.id, domain.id, state, level, question.weight, target))
         domain_score = _weighted_mean(pairs)
-        target = _target(None, domain.targets, band)
+        target = _target(domain.targets, band)
         gap = None if domain_score is None else max(0.0, target - domain_score)
         domain_scores.append(DomainScore(domain.id, domain_score, target, gap, answered, applicable))
         answered_total += answered

@@ -130,3 +130,28 @@ def test_first_actions_are_three_to_five_one_per_domain_deadlines_first():
     assert 3 <= len(first) <= 5
     assert first_actions(gaps[:2], schedule(gaps[:2], dt.date(2026, 11, 1))) == ["a.x", "a.y"]
     assert first_actions([], []) == []
+
+
+def test_a_quick_win_the_calendar_starts_late_is_no_quick_win_nor_a_first_action():
+    """★ (start at once) and the first page agree with the roadmap: in a village a department runs
+    two actions at once, so its third short, free action starts later and is neither marked a quick
+    win nor listed first while others start on time."""
+    from dxassess.roadmap import quick_wins
+
+    gaps = [
+        gap("a.x", priority=9, months=3),
+        gap("b.x", priority=8, months=3),
+        gap("c.x", priority=7, months=3),  # same department: waits for a.x or b.x to finish
+        gap("d.x", priority=6, months=3, owner=Owner.personnel),
+        gap("e.x", priority=5, months=3, owner=Owner.finance),
+    ]
+    phases = schedule(gaps, dt.date(2026, 6, 1), band=Band.town_village_under_5k)
+    assert where(phases, "c.x")[1].delayed and where(phases, "c.x")[1].start == dt.date(2026, 9, 1)
+    assert not where(phases, "a.x")[1].delayed
+    marked = {g.question_id: g.quick_win for g in quick_wins(gaps, phases)}
+    assert marked == {"a.x": True, "b.x": True, "c.x": False, "d.x": True, "e.x": True}
+    assert first_actions(gaps, phases) == ["a.x", "b.x", "d.x", "e.x"]
+    # too few start on time: the one that starts soonest fills the minimum of three
+    few = gaps[:3]
+    few_phases = schedule(few, dt.date(2026, 6, 1), band=Band.town_village_under_5k)
+    assert first_actions(few, few_phases) == ["a.x", "b.x", "c.x"]

@@ -248,3 +248,28 @@ def test_answer_model_needs_exactly_one_state():
         Answer.model_validate({"value": 1, "skipped": True})
     with pytest.raises(ValueError):
         Answer.model_validate({"note": "only a note"})
+
+
+def test_a_question_target_never_exceeds_its_highest_answer_level():
+    """A yes/no question whose yes is level 3 is met by yes, even where its domain aims at 4 (a
+    designated city): the report never asks a city to do again what it has done."""
+    q, catalogue = flagship()
+    audit = q.question_map()["security.audit"]
+    assert max(audit.answer_levels()) == 3
+    designated = sheet(
+        {"security.audit": {"value": True}, "organisation.cio": {"value": False}},
+        code="141003",
+        name="横浜市",
+        population=3_770_000,
+        qid="municipal-dx",
+        version="1.1.0",
+    )
+    result = score(q, designated)
+    assert result.tier is Tier.designated_city
+    targets = {qs.question_id: qs.target for qs in result.questions}
+    assert targets["security.audit"] == 3.0 and targets["organisation.cio"] == 3.0
+    domain = next(d for d in q.domains if d.id == "security")
+    assert domain.targets.for_band(result.band) == 4.0  # the domain's own target is unchanged
+    gaps = {g.question_id for g in find_gaps(q, catalogue, result, designated.assessed)}
+    assert "security.audit" not in gaps  # yes: nothing left to do
+    assert "organisation.cio" in gaps  # no: still a gap, up to level 3

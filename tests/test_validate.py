@@ -247,3 +247,19 @@ def test_the_broken_corpus_is_what_its_generator_writes(tmp_path):
     written = {p.relative_to(tmp_path / "broken"): p.read_bytes() for p in (tmp_path / "broken").rglob("*.yaml")}
     committed = {p.relative_to(BROKEN): p.read_bytes() for p in BROKEN.rglob("*.yaml")}
     assert written == committed
+
+
+def test_a_step_missing_above_a_skipped_level_is_warned(tmp_path: Path):
+    """DX218 follows the levels a question really has: a choice of levels 0, 1, 3 and 5 whose
+    target is 4 can ask for level 5, so a missing step for 5 is reported (it once slipped through
+    because 5 − 1 is not below 4, and reports said 「設問票に取組の記載なし」)."""
+    source = (ROOT / "questionnaires" / "municipal-dx.yaml").read_text(encoding="utf-8")
+    start = source.index("      - id: organisation.dx_unit\n")
+    step5 = source.index("          5: {", start)
+    copy = source[:step5] + source[source.index("\n", step5) + 1 :]
+    (tmp_path / "dx-manual.yaml").write_bytes((ROOT / "questionnaires" / "dx-manual.yaml").read_bytes())
+    path = tmp_path / "municipal-dx.yaml"
+    path.write_text(copy, encoding="utf-8")
+    problems = [p for p in check_file(path) if p.code == "DX218"]
+    assert [(p.line, p.severity) for p in problems] == [(source[:start].count("\n") + 1, "warning")]
+    assert "organisation.dx_unit" in problems[0].message and "5" in problems[0].message

@@ -217,6 +217,15 @@ class QuestionBase(Strict):
         found = [lv for lv in self.steps if lv >= level]
         return self.steps[min(found)] if found else None
 
+    def target_for(self, domain_targets: Targets, band: Band) -> float:
+        """This question's target for a band: its own where set, else its domain's (0 when
+        neither sets one), but never above the highest level an answer can have: a yes/no
+        question whose yes is level 3 is met by yes even where its domain aims at 4."""
+        value = self.targets.for_band(band) if self.targets is not None else None
+        if value is None:
+            value = domain_targets.for_band(band)
+        return min(0.0 if value is None else value, float(self.answer_levels()[-1]))
+
 
 class _Shown:
     """A number for a message's `{value:g}`: an int too large for a float (10**400) is shown by

@@ -695,8 +695,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "回答率は、対象となる設問のうち回答（該当なしを含む）した設問の割合です。",
     ),
     "report.policy_6": (
-        "Targets are set per size tier in the questionnaire; a gap is the target minus the current level.",
-        "目標値は団体規模区分ごとに設問票で定めています。差（ギャップ）は目標値から現状を引いた値です。",
+        "Targets are set per size tier in the questionnaire, a question's never above the highest level its answers "
+        "can have; a gap is the target minus the current level.",
+        "目標値は団体規模区分ごとに設問票で定めています（設問の目標は、その設問で回答できる最も高いレベルを上限とします）。"
+        "差（ギャップ）は目標値から現状を引いた値です。",
     ),
     "report.policy_7": (
         "Priority is gap × weight (question weight × domain weight); ties follow the manual's order.",
@@ -720,9 +722,12 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     "report.policy_10": (
         "The first page names three to five actions to start with: overdue deadlines, then other deadlines, then "
-        "the highest priorities, one per domain, none that waits for another gap.",
-        "最初のページには、まず取り組む3〜5件を示します（期限超過、期限あり、優先度の高い順。1分野1件まで、"
-        "先行する取組を待つものは除く）。",
+        "the highest priorities, one per domain; none that waits for another gap, and none that its department "
+        "can start only later because of its other actions, unless too few would be left. ★ marks an action "
+        "without cost and of short duration that starts at once.",
+        "最初のページには、まず取り組む3〜5件を示します（期限超過、期限あり、優先度の高い順。1分野1件まで。"
+        "先行する取組を待つものと、担当課の他の取組のために着手が後になるものは、件数が足りる限り除きます）。"
+        "★は、予算が不要で短期間で終わり、直ちに着手できる取組です。",
     ),
     # --- peers to learn from (issue 22): who to ask under each gap, the first page, the index
     "report.ask_title": ("Peers to ask", "同規模団体の取組事例（問い合わせ先）"),
