@@ -280,8 +280,8 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "DX315": (
         "previous-summary",
-        "`batch --previous` names something that is not the summary of an earlier batch.",
-        "Give the output folder of an earlier `dxassess batch` (it holds summary.json).",
+        "`batch --previous` names something that is not the summary of an earlier batch, or the folder this run writes to.",
+        "Give the output folder of an earlier `dxassess batch` (it holds summary.json), kept apart from this run's `-o`.",
     ),
 }
 
@@ -344,7 +344,7 @@ CODES_JA: dict[str, str] = {
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
     "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
     "DX314": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
-    "DX315": "`batch --previous` の指定先が、以前の一括採点の集計ではありません。",
+    "DX315": "`batch --previous` の指定先が、以前の一括採点の集計ではないか、今回の出力先です。",
     "DX601": "団体名の公表に同意（`sharing.named: true`）していますが、問い合わせ先がありません。",
     "DX602": "問い合わせ先が個人の携帯電話番号または私用メールアドレスのようです。",
     "DX603": "団体名の公表に同意せずに公開用メモがあります（他団体には表示されません）。",

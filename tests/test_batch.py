@@ -455,3 +455,39 @@ def test_summary_xlsx_is_localised_and_formatted_for_people(tmp_path: Path, samp
         run_cli("batch", str(samples), "-o", str(again), "--lang", "ja", "--jobs", "1", "-q", str(MINI)).returncode == 0
     )
     assert (again / "summary.xlsx").read_bytes() == (out / "summary.xlsx").read_bytes()
+
+
+def test_one_file_of_another_questionnaire_is_rejected_not_the_many(tmp_path: Path):
+    """The batch's questionnaire is the one most inputs answer, not the first file's: an archived
+    1.0.0 file sorted first is the one rejected (DX309), and the current files are all scored."""
+    current, old = tmp_path / "in", tmp_path / "old"
+    assert run_cli("sample", "--count", "5", "--seed", "3", "-o", str(current)).returncode == 0
+    assert run_cli("sample", "--count", "1", "--seed", "9", "-q", "municipal-dx@1.0.0", "-o", str(old)).returncode == 0
+    archived = current / "000-archive.yaml"
+    archived.write_bytes(next(old.glob("*.yaml")).read_bytes())
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(current), "-o", str(out), "--lang", "en")
+    assert_clean_error(proc)
+    rejected = [ln for ln in proc.stderr.splitlines() if "DX309" in ln]
+    assert len(rejected) == 1 and rejected[0].startswith(f"{archived}:"), proc.stderr
+    assert "municipal-dx 1.0.0" in rejected[0] and "migrate" in rejected[0]
+    assert len(_csv(out)) == 5
+
+
+def test_a_file_named_twice_is_scored_once(samples: Path, tmp_path: Path):
+    first = sorted(samples.glob("*.yaml"))[0]
+    out = tmp_path / "out"
+    proc = _batch(str(samples), str(first), str(samples / "." / first.name), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "DX308" not in proc.stderr
+    assert len(_csv(out)) == len(list(samples.glob("*.yaml")))
+
+
+def test_previous_may_not_be_the_folder_this_run_replaces(samples: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert _batch(str(samples), "-o", str(out)).returncode == 0
+    before = (out / "summary.json").read_bytes()
+    proc = _batch(str(samples), "-o", str(out), "--previous", str(out))
+    assert_clean_error(proc)
+    assert "DX315" in proc.stderr and "copy" in proc.stderr, proc.stderr
+    assert (out / "summary.json").read_bytes() == before  # last year's figures are kept

@@ -538,3 +538,17 @@ def test_a_part_of_a_team_assessment_is_not_asked_for_consent(tmp_path: Path) ->
     interview.answers.doc["part"] = {"name": "人事"}
     interview.finish(FakeEnd())
     assert "May peers see" not in out.getvalue() and "Sharing with peers" not in out.getvalue()
+
+
+@pytest.mark.parametrize("stop", ["eof", "intr"])
+def test_pty_stopping_at_the_profile_is_one_line_and_exit_0(tmp_path: Path, stop: str) -> None:
+    """Ctrl-D or Ctrl-C at the population prompt, before any answer file exists: a sentence
+    saying nothing was written, exit 0 (once a traceback of typer's Abort for Ctrl-D)."""
+    child = spawn(tmp_path, "--code", "011002", "--answers", "a.yaml")
+    child.expect("人口")
+    waiting_for_input(child)
+    child.sendeof() if stop == "eof" else child.sendintr()
+    child.expect("最初の設問の前に終了しました。回答ファイルは作成していません。")
+    output = child.before or ""
+    assert finish(child) == 0
+    assert "Traceback" not in output and not (tmp_path / "a.yaml").exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -105,7 +106,8 @@ def _answer_files(folder: Path) -> list[Path]:
 
 
 def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
-    """Input paths → files (folders searched for answer files); the problems of unusable paths."""
+    """Input paths → files (folders searched for answer files), each file once however often it
+    is named (`batch a a/x.yaml`); the problems of unusable paths."""
     files: list[Path] = []
     bad: list[Any] = []
     for path in inputs:
@@ -120,6 +122,11 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
             bad.append(_problem(path, "DX009", msg("read.special_file")))
         else:
             bad.append(_problem(path, "DX009", msg("read.not_found")))
+    if len(inputs) > 1:  # one folder cannot name a file twice
+        once: dict[str, Path] = {}
+        for path in files:
+            once.setdefault(os.path.normcase(os.path.abspath(path)), path)
+        files = list(once.values())
     return files, bad
 
 
@@ -367,6 +374,10 @@ def run(
         from dxassess.batch.previous import read_previous
 
         earlier = read_previous(previous)
+        if os.path.exists(out / "summary.json") and os.path.samefile(earlier.path, out / "summary.json"):
+            from dxassess.errors import InputError
+
+            raise InputError(msg("batch.previous_is_output"), path=earlier.path, code="DX315")
     from dxassess import register
 
     register.get_register()  # a broken register of the user's is one error now, before any work
@@ -562,9 +573,13 @@ class _Run:
             self.outcome.scored += 1
 
     def _accept(self, rows: dict[int, dict[str, Any]]) -> None:
-        """Rows in input order; a repeated code or a questionnaire with other domains is rejected."""
+        """Rows in input order; a repeated code, or a questionnaire with other domains than most
+        inputs' (ties: the first input's), is rejected: one odd file never turns the others away."""
         outcome = self.outcome
         by_code: dict[str, dict[str, Any]] = {}
+        shapes = Counter(tuple(rows[index]["domains"]) for index in sorted(rows))
+        common = max(shapes, key=lambda shape: shapes[shape], default=())  # the first seen wins a tie
+        model = next((rows[index] for index in sorted(rows) if tuple(rows[index]["domains"]) == common), None)
         for index in sorted(rows):
             row = rows[index]
             first = by_code.get(row["code"])
@@ -573,8 +588,8 @@ class _Run:
                 reason = _problem(
                     row["source"], "DX308", msg("batch.duplicate_code", code=row["code"], other=first["source"])
                 )
-            elif outcome.rows and list(row["domains"]) != list(outcome.rows[0]["domains"]):
-                first = outcome.rows[0]
+            elif model is not None and tuple(row["domains"]) != common:
+                first = model
                 reason = _problem(
                     row["source"],
                     "DX309",

@@ -200,8 +200,11 @@ def run_interview(
                 )
             finally:
                 lock.release()
-    except KeyboardInterrupt:
-        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D (input ended) at a question before the first
+        if answers_path is not None and not Path(answers_path).exists():
+            _farewell(term, "stopped_early", None, lang, questionnaire_ref)
+        else:
+            _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
         return 0
     except Hangup as stop:
         _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)

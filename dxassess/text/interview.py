@@ -187,6 +187,10 @@ INTERVIEW: dict[str, tuple[str, str]] = {
     "interview.resume_hint": ("To resume, run:", "続きから再開するには、次のコマンドを実行してください:"),
     "interview.quit": ("Answers saved; stopped.", "回答を保存して終了しました。"),
     "interview.interrupted": ("Interrupted. Every answer is saved.", "中断しました。回答は保存済みです。"),
+    "interview.stopped_early": (
+        "Stopped before the first question; no answer file was written.",
+        "最初の設問の前に終了しました。回答ファイルは作成していません。",
+    ),
     "interview.not_tty": (
         "stdin is not a terminal and the answers are incomplete ({n} unanswered); run in a terminal, or complete the answer file first",
         "標準入力が端末ではないため対話できません（未回答 {n}問）。端末で実行するか、回答ファイルをすべて記入してから実行してください",

@@ -434,8 +434,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "団体コード {code!r} の都道府県番号 {number} は 01–47 の範囲にありません。",
     ),
     "code.check_digit": (
-        "code {code!r} has check digit {digit}, expected {expected}",
-        "団体コード {code!r} の検査数字が {digit} になっています。正しくは {expected} です。",
+        "code {code!r} has check digit {digit}, expected {expected}; find the right code with `dxassess municipalities NAME`",
+        "団体コード {code!r} の検査数字が {digit} になっています（先頭5桁が正しければ {expected}）。`dxassess municipalities 団体名` で正しいコードを確認してください。",
     ),
     "code.prefecture_code": (
         "code {code!r} is a prefecture's code, not a municipality's",
@@ -698,9 +698,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "団体コード {code} は {other} にもあります。1回の一括採点には、同じ団体を1度だけ含めてください。",
     ),
     "batch.other_domains": (
-        "questionnaire {questionnaire} has other domains than {first} of {source}; "
-        "score each questionnaire in its own batch",
-        "設問票 {questionnaire} は、{source} の {first} と分野の構成が異なります。設問票ごとに分けて一括採点してください。",
+        "questionnaire {questionnaire} has other domains than {first}, which most inputs use (e.g. {source}); "
+        "score each questionnaire in its own batch, or, if this file answers an earlier version, bring it "
+        "up to date with `dxassess migrate`",
+        "設問票 {questionnaire} は、多くの入力が使う {first}（例: {source}）と分野の構成が異なります。"
+        "設問票ごとに分けて一括採点するか、このファイルが以前の版の回答であれば `dxassess migrate` で新しい版に移行してください。",
     ),
     "answerfile.not_generated": (
         "was not written by dxassess",
@@ -757,6 +759,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "batch.previous_missing": (
         "no summary.json here; give --previous the output folder of an earlier `dxassess batch`",
         "summary.json がありません。--previous には、以前の `dxassess batch` の出力フォルダを指定してください。",
+    ),
+    "batch.previous_is_output": (
+        "--previous names this run's own output folder, whose summary.json this run replaces; copy the folder "
+        "first (e.g. to out-2025) and give --previous the copy",
+        "--previous に今回の出力フォルダを指定しています。summary.json は今回の実行で置き換わるため、先にフォルダを"
+        "コピーし（例: out-2025）、--previous にはコピーを指定してください。",
     ),
     "batch.previous_not_summary": (
         "not the summary.json of a `dxassess batch`; give --previous the output folder of an earlier batch",
