@@ -599,3 +599,45 @@ def test_the_flagship_split_by_department_merges_back_to_the_same_score(tmp_path
     before, after = assess(original), assess(merged)
     assert (after.overall, after.completeness) == (before.overall, before.completeness)
     assert [g.question_id for g in after.gaps] == [g.question_id for g in before.gaps]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_sheet_template_carries_its_part_and_respondent_into_the_answers(tmp_path: Path, suffix: str):
+    """`--part` and `--respondent` are written into the sheet's own cells (a blank template: one
+    starting row; pre-filled rows: each), so the part read back is named as handed out."""
+    template = tmp_path / f"p.{suffix}"
+    args = ("--owner", "dx", "--part", "情報班", "--respondent", "情報政策課")
+    assert run_cli("template", "-o", str(template), "-q", Q, *args).returncode == 0
+    if suffix == "csv":
+        rows = list(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
+        header, starter = rows[0], rows[2]
+        assert starter[header.index("part")] == "情報班" and starter[header.index("respondent")] == "情報政策課"
+        assert not any(starter[i] for i, key in enumerate(header) if key not in ("part", "respondent"))
+        # returned as it was: nobody answered, so no row and no error
+        proc = run_cli("import", str(template), "-o", str(tmp_path / "none"), "-q", Q, "--lang", "en")
+        assert proc.returncode == 0 and "1 pre-filled row(s) with nothing filled in were skipped" in proc.stderr
+        starter[:5] = ["011002", "札幌市", "北海道", "1973395", "2026-10-01"]
+        starter[header.index("leadership.policy")] = "はい"
+        returned = tmp_path / "returned.csv"
+        returned.write_text("\n".join(",".join(r) for r in [header, rows[1], starter]) + "\n", encoding="utf-8")
+    else:
+        book = openpyxl.load_workbook(template)
+        sheet = book.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        assert sheet.cell(3, header.index("part") + 1).value == "情報班"
+        assert sheet.cell(3, header.index("respondent") + 1).value == "情報政策課"
+        for key, value in zip(header[:5], ["011002", "札幌市", "北海道", 1973395, "2026-10-01"]):
+            sheet.cell(3, header.index(key) + 1).value = value
+        sheet.cell(3, header.index("leadership.policy") + 1).value = "はい"
+        returned = tmp_path / "returned.xlsx"
+        book.save(returned)
+    proc = run_cli("import", str(returned), "-o", str(tmp_path / "out"), "-q", Q)
+    assert proc.returncode == 0, proc.stderr
+    part = load_assessment(tmp_path / "out" / "011002.yaml", MINI).sheet.part
+    assert part is not None and (part.name, part.respondent) == ("情報班", "情報政策課")
+    pre = tmp_path / f"pre.{suffix}"
+    proc = run_cli("template", "-o", str(pre), "-q", Q, *args, "--prefecture", "福井県")
+    assert proc.returncode == 0, proc.stderr
+    if suffix == "csv":
+        rows = list(csv.reader(io.StringIO(pre.read_text(encoding="utf-8-sig"))))
+        assert len(rows) > 10 and all(r[rows[0].index("part")] == "情報班" for r in rows[2:])

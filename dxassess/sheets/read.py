@@ -32,7 +32,7 @@ PART_COLUMNS = ("part", "respondent")  # optional, after the questions: which pa
 # Optional columns after the questions: consent to be named to peers, and the contact (issue 22).
 SHARING = ("sharing_named", "sharing_contact")
 REQUIRED = ("code", "name", "population", "assessed")
-PREFILLED = frozenset({"code", "name", "prefecture", "population"})  # what `template --prefecture` writes
+PREFILLED = frozenset({"code", "name", "prefecture", "population", "part", "respondent"})  # what `template` writes
 _NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)$")
 _PERCENT_SIGN = re.compile(r"%$")
 _GROUPED = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -580,10 +580,11 @@ class _Reader:
         return problems, not missing
 
     def unfilled(self, cells: list[Any]) -> bool:
-        """Whether only the cells `template --prefecture` fills are filled: the municipality has not
-        answered (each returns the whole pre-filled sheet with its own row filled in)."""
+        """Whether only the cells `template` fills are filled (a municipality's code and name with
+        `--prefecture`, a part's name and respondent): nobody has answered in this row (each
+        municipality returns the whole pre-filled sheet with its own row filled in)."""
         filled = {key for index, key in self.columns.items() if index < len(cells) and not _blank([cells[index]])}
-        return "code" in filled and filled <= PREFILLED
+        return bool(filled & {"code", "part", "respondent"}) and filled <= PREFILLED
 
     def row(self, line: int, cells: list[Any]) -> SheetRow:
         result = SheetRow(f"{self.name}:{line}", line, columns=self.index, path=self.name)

@@ -165,10 +165,21 @@ def prefilled_rows(entries: Any) -> list[Prefilled]:
     return [{"code": e.code, "name": e.name, "prefecture": e.prefecture, "population": e.population} for e in entries]
 
 
+def _with_part(rows: list[Prefilled] | None, part: Part | None) -> list[Prefilled]:
+    """The pre-filled rows, each carrying a part's name and respondent; a part's blank template
+    gets one row holding only those, for the first municipality to fill in (the reader skips a
+    row that holds nothing else, as it skips pre-filled rows nobody answered)."""
+    if part is None:
+        return list(rows or [])
+    own = {"part": part.name, "respondent": part.respondent}
+    return [{**row, **own} for row in rows] if rows else [own]
+
+
 def csv_template(q: Questionnaire, lang: str, part: Part | None = None, rows: list[Prefilled] | None = None) -> bytes:
     """Row 1 ids, row 2 Japanese labels, then the pre-filled `rows` (one per municipality);
     UTF-8 with BOM so spreadsheet software shows Japanese."""
     cols = columns(q, lang, part)
+    rows = _with_part(rows, part)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_cell(c.id) for c in cols])
@@ -272,6 +283,7 @@ def xlsx_template(q: Questionnaire, lang: str, part: Part | None = None, rows: l
     from openpyxl.utils import get_column_letter
 
     cols = columns(q, lang, part, drop_down=True)
+    rows = _with_part(rows, part)
     book = Workbook()
     ws = book.active
     ws.title = text("sheet.answers_title", lang)
