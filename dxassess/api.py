@@ -73,7 +73,7 @@ def assess(
     answer file names. `budget_cutoff`: the month by whose end next year's budget requests are
     in (default: October), which decides when actions that need money can start."""
     from dxassess.assess import assess as assess_sheet
-    from dxassess.errors import UsageError
+    from dxassess.errors import InputError
     from dxassess.inputs import load_assessment
     from dxassess.resolver import RESOLVER
     from dxassess.roadmap import DEFAULT_BUDGET_CUTOFF
@@ -84,7 +84,16 @@ def assess(
     cutoff = budget_cutoff or DEFAULT_BUDGET_CUTOFF
     earlier = assess(previous, questionnaire, None, cutoff) if isinstance(previous, (str, Path)) else previous
     if earlier is not None and earlier.municipality.code != current.sheet.municipality.code:
-        raise UsageError(msg("cmd.previous_other", old=earlier.municipality.code, new=current.sheet.municipality.code))
+        # the inputs do not go together (exit 1, as `compare` of the same two files)
+        old_path = previous if isinstance(previous, (str, Path)) else earlier.municipality.code
+        what = msg(
+            "cmd.compare_other",
+            old_path=old_path,
+            old=earlier.municipality.code,
+            new_path=answers,
+            new=current.sheet.municipality.code,
+        )
+        raise InputError(what, path=str(answers), code="DX503")
     result = assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
     if earlier is not None:
         result = _across(result, earlier, Path(answers).parent)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dxassess.scoring import Score
-
-EPSILON = 1e-9
+from dxassess.scoring import Score, rounded
 
 
 @dataclass(frozen=True)
@@ -20,7 +18,8 @@ class Change:
 
 def change_status(old: float | None, new: float | None) -> tuple[float | None, str]:
     """The change from `old` to `new` and its status (improved, worsened, unchanged; new or
-    removed when one side is missing, not_comparable when both are)."""
+    removed when one side is missing, not_comparable when both are). Scores are shown to two
+    decimals, so a change that shows as 0.00 is unchanged, never "worsened by +0.00"."""
     if old is None and new is None:
         return None, "not_comparable"
     if old is None:
@@ -28,9 +27,10 @@ def change_status(old: float | None, new: float | None) -> tuple[float | None, s
     if new is None:
         return None, "removed"
     delta = new - old
-    if delta > EPSILON:
+    shown = rounded(delta) or 0.0
+    if shown > 0:
         return delta, "improved"
-    if delta < -EPSILON:
+    if shown < 0:
         return delta, "worsened"
     return 0.0, "unchanged"
 

@@ -157,3 +157,14 @@ def test_report_never_overwrites_its_input(tmp_path: Path):
     proc = run_cli("report", str(answers), "-f", "md", "-o", str(answers))
     assert_clean_error(proc)
     assert answers.read_bytes() == FLAGSHIP_ANSWERS.read_bytes()
+
+
+def test_report_previous_of_another_municipality_is_an_input_problem(tmp_path: Path):
+    """The same two files as `compare` refuses: exit 1, DX503, one line naming both files."""
+    proc = run_cli(
+        "report", str(FLAGSHIP_ANSWERS), "--previous", str(VALID / "mini-answers.yaml"), "-o", str(tmp_path / "r.md")
+    )
+    assert_clean_error(proc, 1)
+    line = proc.stderr.strip()
+    assert "DX503" in line and str(FLAGSHIP_ANSWERS) in line and "mini-answers.yaml" in line
+    assert len(line.splitlines()) == 1 and not (tmp_path / "r.md").exists()

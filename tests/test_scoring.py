@@ -273,3 +273,13 @@ def test_a_question_target_never_exceeds_its_highest_answer_level():
     gaps = {g.question_id for g in find_gaps(q, catalogue, result, designated.assessed)}
     assert "security.audit" not in gaps  # yes: nothing left to do
     assert "organisation.cio" in gaps  # no: still a gap, up to level 3
+
+
+def test_a_change_that_shows_as_0_00_is_unchanged():
+    """Scores are shown to two decimals: 3.083 → 3.080 is "unchanged", not "worsened +0.00"."""
+    from dxassess.compare import change_status
+
+    assert change_status(3.083, 3.080) == (0.0, "unchanged")
+    assert change_status(3.08, 3.07)[1] == "worsened"
+    assert change_status(3.0, 3.006)[1] == "improved"
+    assert change_status(None, 3.0) == (None, "new")

@@ -872,10 +872,6 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{files} 件のファイルを検査しました: エラー {errors} 件、警告 {warnings} 件",
     ),
     "cmd.score_nothing": ("give at least one answer file", "回答ファイルを一つ以上指定してください。"),
-    "cmd.previous_other": (
-        "--previous is for {old}, the answers for {new}; compare one municipality with itself",
-        "--previous は {old}、回答ファイルは {new} の団体です。同じ団体の診断どうしを比べてください。",
-    ),
     "cmd.compare_other": (
         "{old_path} is for {old} and {new_path} for {new}; compare one municipality with itself",
         "{old_path} は {old}、{new_path} は {new} の団体です。同じ団体の診断どうしを比べてください。",
