@@ -93,7 +93,8 @@ def citation(catalogue: Any, section: Any, lang: str) -> dict[str, Any]:
 
 
 def _share(value: float) -> str:
-    return f"{value * 100:.1f}%".replace(".0%", "%")
+    """A share as the sources print it, to one decimal everywhere (30.0%, 64.3%)."""
+    return f"{value * 100:.1f}%"
 
 
 def figure_view(figure: Any, band: str, tier: str, lang: str) -> dict[str, Any]:

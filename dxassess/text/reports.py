@@ -11,6 +11,7 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.code": ("Local government code", "団体コード"),
     "report.prefecture": ("Prefecture", "都道府県"),
     "report.population": ("Population", "人口"),
+    "report.people": ("{n}", "{n}人"),
     "report.tier": ("Size tier", "規模区分"),
     "report.synthetic_notice": (
         "Synthetic data (made by dxassess sample): this municipality does not exist, and its code belongs to no municipality.",
