@@ -272,3 +272,20 @@ def test_the_rows_batch_writes_in_python_equal_the_templates_own(lang: str) -> N
         fast = render_html(data, prerendered=rows.prerendered(data))
         assert fast == plain
         assert len(data["gaps"]) > 10 or result.questionnaire.id == "mini"
+
+
+def test_a_label_on_the_bottom_axis_fits_between_its_neighbours() -> None:
+    """14 domains (municipal-dx 1.1.0): the centred label of the bottom axis is wrapped narrower
+    than the space between its neighbours' labels, which start at their own axes (their figures
+    once ran into 「情報システムの標準化・共通化」 in print)."""
+    import math
+
+    from dxassess.render.charts import UNIT_PX, _radar_labels, text_units
+
+    titles = tuple(["情報システムの標準化・共通化" * 2] * 14)
+    distance = 189.0
+    layout = _radar_labels(titles, 360.0, 300.0, distance, 14.0)
+    bottom = layout[7][0]
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", bottom)
+    between = 2 * distance * math.sin(2 * math.pi / 14)
+    assert lines and all(text_units(line) * UNIT_PX < between for line in lines), lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,32 @@ def test_the_report_reads_on_a_phone_without_horizontal_scrolling(tmp_path: Path
     found = re.search(r"<title>W(\d+)([^<]*)</title>", dom)
     assert found, dom[:300]
     assert int(found.group(1)) <= 390, found.group(0)
+
+
+@pytest.mark.parametrize("population", [500, 30_000, 740_000])
+def test_the_domains_page_holds_the_whole_table_and_the_annex_is_readable(tmp_path: Path, population: int) -> None:
+    """The 14 domains of municipal-dx 1.1.0 printed on A4 (a Japanese-reading review, 2026-12-05):
+    the radar and the whole domain table, total row included, on one page (the total once went
+    alone onto the next); the annex's narrow columns (owner, start) no longer break every two
+    characters, so a page holds several gaps."""
+    folder = tmp_path / "in"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dxassess", "sample", "--count", "1", "--seed", "2", "-o", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    answers = next(folder.glob("*.yaml"))
+    assert 'version: "1.1.0"' in answers.read_text(encoding="utf-8")
+    text = re.sub(r"population: \d+", f"population: {population}", answers.read_text(encoding="utf-8"), count=1)
+    answers.write_text(text, encoding="utf-8")
+    result = assess(answers)
+    assert len(result.domains) == 14
+    pages = [squeeze(p) for p in printed(tmp_path, report(result, "html", "ja"))]
+    radar = next(i for i, p in enumerate(pages) if "分野別の状況" in p)
+    domain_titles = [d.title["ja"] for d in result.questionnaire.domains]
+    assert all(squeeze(t) in pages[radar] for t in domain_titles)
+    assert "総合スコア" in pages[radar] and "総合スコア" not in pages[radar + 1]
+    annex = [p for p in pages if "別表:目標を下回る設問の一覧" in p]
+    gaps_on_first = len(re.findall(r"\d\.\d\d→\d\.\d\d", annex[0])) if annex else 0
+    assert gaps_on_first >= 6, annex[:1]

@@ -27,6 +27,10 @@ HALO = 'paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="
 FONT = "font-family=\"'Hiragino Sans','Yu Gothic','Meiryo','Noto Sans CJK JP',sans-serif\""
 
 
+UNIT_PX = 6.0  # a half-width unit of the 12 px label font (a CJK character is two)
+LABEL_MARGIN = 8.0  # px kept clear between a centred radar label and its neighbours'
+
+
 def fmt(value: float) -> str:
     """Fixed formatting for coordinates: deterministic bytes on every platform."""
     text = f"{value:.1f}"
@@ -212,15 +216,19 @@ def _radar_labels(
     titles: tuple[str, ...], cx: float, cy: float, distance: float, line_h: float
 ) -> tuple[tuple[str, str, str], ...]:
     """Per axis: the opening of its label (title lines) and where its figures line goes. Labels
-    near the top grow upwards, near the bottom downwards, elsewhere centred on the axis."""
+    near the top grow upwards, near the bottom downwards, elsewhere centred on the axis. A label
+    centred on the top or bottom axis is wrapped to fit between its neighbours' labels (which
+    start at their own axes and run outwards), so the two never overlap."""
     n = len(titles)
     layout = []
+    between = 2 * distance * math.sin(2 * math.pi / n) - 2 * LABEL_MARGIN  # px between the neighbours
+    middle_units = max(12, min(28, int(between / UNIT_PX)))
     for k, title in enumerate(titles):
         angle = 2 * math.pi * k / n
         lx = cx + distance * math.sin(angle)
         ly = cy - distance * math.cos(angle)
         anchor = "start" if math.sin(angle) > 0.15 else "end" if math.sin(angle) < -0.15 else "middle"
-        lines = wrap(title, 24 if anchor != "middle" else 28, max_lines=3)
+        lines = wrap(title, 24 if anchor != "middle" else middle_units, max_lines=3)
         count = len(lines) + 1  # the title lines and the figures
         cos = math.cos(angle)
         top = ly - count * line_h + 4 if cos > 0.8 else ly + 10 if cos < -0.8 else ly - count * line_h / 2 + 6
