@@ -664,8 +664,12 @@ def check_hidden_answers(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     if not any(questions[qid].when for qid in a.answers if qid in questions):
         return
     visible = visible_questions(q, answer_values(a))
+    undecided = set(a.conflicts)  # parts answered these differently: a condition on them is not false yet
     for qid, answer in a.answers.items():
         if qid in questions and qid not in visible and answer.value is not None:
+            when = questions[qid].when
+            if undecided and when and any(r.question_id in undecided for r in expr.references(expr.compiled(when))):
+                continue
             yield ctx.problem(
                 ("answers", qid),
                 "DX307",

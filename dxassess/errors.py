@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from dxassess.text import Msg, msg
+from dxassess.text import Msg
 
 
 class ExitCode(IntEnum):
@@ -86,5 +86,7 @@ class InvalidFile(InputError):
     def one_line(self, lang: str | None = "en") -> str:
         first = next((p for p in self.problems if p.severity == "error"), self.problems[0])
         more = len([p for p in self.problems if p.severity == "error"]) - 1
-        suffix = msg("error.more", more=more, path=first.path).get(lang) if more > 0 else ""
+        from dxassess.text.problems import more_problems
+
+        suffix = more_problems(more, first.path).get(lang) if more > 0 else ""
         return str(first.format_text(lang)) + suffix

@@ -255,3 +255,18 @@ def test_answer_files_are_in_the_order_of_sorted_paths(tmp_path: Path) -> None:
     files, bad = expand([tmp_path])
     assert not bad and files == sorted(tmp_path / name for name in names)
     assert files.index(tmp_path / "a/x.yaml") < files.index(tmp_path / "a-b/x.yaml")
+
+
+def test_a_result_warned_about_a_date_in_the_future_is_checked_again(samples: Path, tmp_path: Path):
+    """ "In the future" (DX314) depends on the day of the run, which is not in the cache key: such
+    a result is scored again on every run, so a re-run the day after the date has come says what
+    a fresh run says. The others are kept."""
+    inputs = tmp_path / "in"
+    shutil.copytree(samples, inputs)
+    first = sorted(inputs.glob("*.yaml"))[0]
+    text = first.read_text(encoding="utf-8")
+    first.write_text(re.sub(r"(?m)^assessed: .*$", 'assessed: "2099-04-01"', text, count=1), encoding="utf-8")
+    out = tmp_path / "out"
+    assert "DX314" in _batch(inputs, out)
+    again = _batch(inputs, out)
+    assert "DX314" in again and _kept(again) == len(list(inputs.glob("*.yaml"))) - 1

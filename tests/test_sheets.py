@@ -796,3 +796,19 @@ def test_the_optional_sharing_columns_are_read(tmp_path):
     code, err, out = import_(tmp_path, path)
     assert code == 0, err
     assert load_assessment(out / "011002.yaml", MINI).sheet.sharing is None
+
+
+def test_the_more_problems_hint_of_a_sheet_names_a_command_that_reads_sheets(tmp_path: Path):
+    """`validate` reads YAML, so the "+N more" of a sheet's row points to `import`, which lists
+    every problem of a sheet."""
+    sheet = tmp_path / "two.csv"
+    sheet.write_text(
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment,infrastructure.wifi\n"
+        "011002,札幌市,北海道,1973395,2026-10-01,9,bogus\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("score", "--progress", str(sheet), "-q", str(MINI), "--lang", "en")
+    assert_clean_error(proc)
+    assert f"(+1 more: `dxassess import {sheet} -o FOLDER` lists them all)" in proc.stderr, proc.stderr
+    listed = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", str(MINI), "--lang", "en")
+    assert len([ln for ln in listed.stderr.splitlines() if "DX303" in ln]) == 2, listed.stderr

@@ -641,3 +641,23 @@ def test_a_sheet_template_carries_its_part_and_respondent_into_the_answers(tmp_p
     if suffix == "csv":
         rows = list(csv.reader(io.StringIO(pre.read_text(encoding="utf-8-sig"))))
         assert len(rows) > 10 and all(r[rows[0].index("part")] == "情報班" for r in rows[2:])
+
+
+def test_a_condition_on_a_question_in_conflict_is_undecided_not_false(tmp_path: Path):
+    """Two parts answer Wi-Fi differently (both not "none"); the secured-Wi-Fi answer that
+    depends on it is not called hidden (DX307) while the conflict is open: its condition is
+    undecided, and removing the answer, as DX307 advises, would lose it."""
+    dx = tmp_path / "dx.yaml"
+    dx.write_text(DX_PART, encoding="utf-8")
+    other = tmp_path / "network.yaml"
+    other.write_text(
+        DX_PART.replace('name: "dx", owners: ["dx"]', 'name: "network", owners: ["dx"]')
+        .replace("value: meeting_rooms", "value: everywhere")
+        .replace('respondent: "情報政策課"', 'respondent: "情報システム係"'),
+        encoding="utf-8",
+    )
+    merged = tmp_path / "merged.yaml"
+    proc = _merge(str(dx), str(other), "-o", str(merged))
+    assert proc.returncode == 1 and "DX501" in proc.stderr and "infrastructure.wifi" in proc.stderr, proc.stderr
+    assert "DX307" not in proc.stderr, proc.stderr
+    assert "infrastructure.wifi_secured" in merged.read_text(encoding="utf-8")

@@ -452,11 +452,15 @@ class _Run:
     def _usable(self, job: Job, entry: dict[str, Any]) -> bool:
         """Whether an earlier run's result for this very input still holds: the questionnaire it
         was scored with is still the one found and its files are unchanged, it was compared with
-        the same entry of the earlier batch, and its report is the one that run left."""
+        the same entry of the earlier batch, and its report is the one that run left. A result
+        warned about its dates (DX314: before the DX plan, or in the future) is not kept: "in the
+        future" depends on the day of the run, so it is checked again (such files are rare)."""
         from dxassess.batch.cache import file_digest
 
         row = entry["row"]
         files = entry["files"]
+        if any(w.get("code") == "DX314" for w in row.get("warnings", ())):
+            return False
         if (
             row["source"] != job.source
             or self._resolve(row["questionnaire"], os.path.dirname(job.source)) != files[0][0]

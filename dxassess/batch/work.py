@@ -84,7 +84,7 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
     from dxassess.errors import DxassessError, InvalidFile
     from dxassess.load import LoadFailure
     from dxassess.problems import Problem
-    from dxassess.text.problems import os_reason
+    from dxassess.text.problems import more_problems, os_reason
 
     if isinstance(exc, LoadFailure):
         return exc.problem
@@ -93,7 +93,7 @@ def rejection(source: str, exc: BaseException, lang: str) -> Problem:
         more = sum(p.severity == "error" for p in exc.problems) - 1
         if more <= 0:
             return first
-        suffix = msg("error.more", more=more, path=first.path)
+        suffix = more_problems(more, first.path)
         message = Msg(first.message + suffix.en, (first.message_ja or first.message) + suffix.ja)
         return Problem(first.path, first.line, first.col, "error", first.code, message)
     if isinstance(exc, DxassessError):

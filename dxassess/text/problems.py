@@ -777,6 +777,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         " (+{more} more: run `dxassess validate {path}`)",
         "（ほか {more} 件。`dxassess validate {path}` で確認してください）",
     ),
+    "error.more_sheet": (
+        " (+{more} more: `dxassess import {path} -o FOLDER` lists them all)",
+        "（ほか {more} 件。`dxassess import {path} -o 出力フォルダ` ですべて確認できます）",
+    ),
     # --- files.py: outputs
     "output.disk_full": (
         "the disk is full; free some space and run again",
@@ -1086,6 +1090,15 @@ _OS_JA = {
     "EROFS": "読み取り専用のファイルシステムです",
     "EFBIG": "ファイルサイズの上限を超えています",
 }
+
+
+def more_problems(more: int, path: Any) -> Msg:
+    """The hint after the first of several problems of a file: the command that lists them all
+    (`validate` reads answer files and questionnaires; a sheet's rows are listed by `import`)."""
+    from dxassess.text import msg
+
+    sheet = str(path).lower().endswith((".csv", ".xlsx"))
+    return msg("error.more_sheet" if sheet else "error.more", more=more, path=path)
 
 
 def os_reason(exc: BaseException) -> Msg:
