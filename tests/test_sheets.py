@@ -812,3 +812,16 @@ def test_the_more_problems_hint_of_a_sheet_names_a_command_that_reads_sheets(tmp
     assert f"(+1 more: `dxassess import {sheet} -o FOLDER` lists them all)" in proc.stderr, proc.stderr
     listed = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", str(MINI), "--lang", "en")
     assert len([ln for ln in listed.stderr.splitlines() if "DX303" in ln]) == 2, listed.stderr
+
+
+def test_a_workbook_whose_first_sheet_is_empty_says_which_sheet_is_read(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.title = "メモ"
+    answers = book.create_sheet("回答")
+    answers.append(["code", "name", "prefecture", "population", "assessed"])
+    answers.append(["011002", "札幌市", "北海道", 1973395, "2026-10-01"])
+    path = tmp_path / "emptyfirst.xlsx"
+    book.save(path)
+    proc = run_cli("import", str(path), "-o", str(tmp_path / "out"), "-q", str(MINI), "--lang", "en")
+    assert_clean_error(proc)
+    assert "DX010" in proc.stderr and "first sheet" in proc.stderr and "move the answers sheet" in proc.stderr

@@ -571,7 +571,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "the CSV cannot be read ({error}); save it again as CSV UTF-8",
         "CSV を読み取れません（{error}）。「CSV UTF-8」として保存し直してください。",
     ),
-    "sheet.empty": ("the sheet is empty", "シートが空です。"),
+    "sheet.empty": (
+        "the sheet is empty (a workbook is read from its first sheet: move the answers sheet to the front, "
+        "or save it as CSV UTF-8)",
+        "シートが空です（ブックは先頭のシートを読み込みます。回答のシートを先頭に移すか、CSV UTF-8 で保存してください）。",
+    ),
     "sheet.unpacked_too_large": (
         "the workbook unpacks to {mb:.1f} MB, over the {limit} MB limit (a huge cell or a zip bomb?); "
         "save only the answer sheet as .xlsx or CSV UTF-8",
