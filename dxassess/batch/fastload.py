@@ -150,7 +150,9 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _VAL = r'"[^"\\]*"|[^\s,{}\[\]"\'#][^,{}\[\]"#]*?'
 _FLOW = re.compile(rf"\{{{_KEY}: (?:{_VAL})(?:, {_KEY}: (?:{_VAL}))*\}}")
 _PAIRS = re.compile(rf"({_KEY}): ({_VAL})(?=, |$)")
-_WORD = re.compile(r"[^\x00-\x40\[\\\]^`{|}~][^\s:,{}\[\]\"\'#]*")  # starts with a letter or a wide character
+# starts with a letter or a wide character; no `?` (in a flow mapping ruamel ends the word there
+# and refuses the rest, so such a value is left to it and its error)
+_WORD = re.compile(r"[^\x00-\x40\[\\\]^`{|}~][^\s:,{}\[\]\"\'#?]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?")
 _AMBIGUOUS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}  # in some YAML version or case
