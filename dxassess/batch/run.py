@@ -21,9 +21,9 @@ from typing import Any
 from dxassess.batch import cache as cachemod
 from dxassess.batch.peers import Benchmarks
 from dxassess.batch.work import Job, Settings, finish_job, refresh_job, score_job
+from dxassess.filekinds import SHEET_SUFFIXES
 from dxassess.text import Msg, msg, text
 
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".ods")  # .ods: read_sheet says to save it as .xlsx
 YAML_SUFFIXES = (".yaml", ".yml")
 WORK_DIR = ".dxassess-work"
 MANIFEST = ".dxassess-batch.json"  # the reports batch wrote into the folder, so a re-run removes stale ones

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from dxassess.errors import InputError, InvalidFile, UsageError
+from dxassess.filekinds import SHEET_SUFFIXES
 from dxassess.text import msg, text
-
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
 @dataclass

@@ -1099,10 +1099,10 @@ _OS_JA = {
 def more_problems(more: int, path: Any) -> Msg:
     """The hint after the first of several problems of a file: the command that lists them all
     (`validate` reads answer files and questionnaires; a sheet's rows are listed by `import`)."""
+    from dxassess.filekinds import is_sheet
     from dxassess.text import msg
 
-    sheet = str(path).lower().endswith((".csv", ".xlsx"))
-    return msg("error.more_sheet" if sheet else "error.more", more=more, path=path)
+    return msg("error.more_sheet" if is_sheet(path) else "error.more", more=more, path=path)
 
 
 def os_reason(exc: BaseException) -> Msg:
