@@ -480,7 +480,11 @@ def template(
     ],
     fmt: Annotated[
         SheetFormat | None,
-        typer.Option("--format", "-f", help="csv, xlsx or yaml (default: from the file name, else xlsx)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, xlsx or yaml (default: from the file name's .csv, .xlsx or .yaml; xlsx when it has none).",
+        ),
     ] = None,
     questionnaire: QuestionnaireOpt = None,
     prefecture: Annotated[
@@ -502,7 +506,12 @@ def template(
     output = Path(_given(output_text) or ".")
     if fmt is None:
         suffix = output.suffix.lower()
-        chosen = next((f for f, ends in SUFFIXES.items() if suffix in ends), "xlsx")
+        found = next((f for f, ends in SUFFIXES.items() if suffix in ends), None)
+        if found is None and suffix:  # t.pdf, t.ods: XLSX bytes under that name would not open
+            from dxassess.text import msg
+
+            raise UsageError(msg("cmd.suffix_unknown", suffix=output.suffix), str(output))
+        chosen = found or "xlsx"
     else:
         chosen = fmt.value
     raise typer.Exit(
@@ -743,6 +752,12 @@ def _parser_message(message: str) -> Any:
 def main() -> None:
     """Console-script entry point. Standard output is watched here too, for what is printed
     outside a command (`--help`, `--version`)."""
+    import warnings
+
+    # openpyxl warns on stderr about parts of a workbook it drops (a missing default style, a
+    # data validation extension, a defined name without its sheet): nothing the user can act on,
+    # and not one line. The problems dxassess finds in a sheet are its own lines.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
     stdout = _Stdout(sys.stdout)
     sys.stdout = stdout
     try:

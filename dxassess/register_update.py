@@ -236,7 +236,9 @@ def read_ministry_file(path: Path, into: MinistryList | None = None) -> Ministry
         except InputError:
             raise
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise _fail("update.bad_xlsx", str(path), "DX009", error=type(exc).__name__) from None
+            from dxassess.text.problems import xlsx_damage
+
+            raise _fail("update.bad_xlsx", str(path), "DX009", error=xlsx_damage(exc)) from None
     else:
         text = decode(data, str(path))
         first = text.split("\n", 1)[0]

@@ -160,6 +160,18 @@ def test_template_format_follows_the_file_name(tmp_path):
         assert (tmp_path / name).read_bytes().startswith(start)
 
 
+def test_template_refuses_a_file_name_it_cannot_write(tmp_path):
+    """`-o t.pdf` used to get XLSX bytes under a name no program opens them by; no suffix at all
+    still means xlsx, and --format overrides the name."""
+    result = runner.invoke(app, ["template", "-o", str(tmp_path / "t.pdf"), "-q", Q])
+    assert result.exit_code == 2 and ".pdf" in result.stderr and "--format" in result.stderr
+    assert not (tmp_path / "t.pdf").exists()
+    assert runner.invoke(app, ["template", "-o", str(tmp_path / "blank"), "-q", Q]).exit_code == 0
+    assert (tmp_path / "blank").read_bytes().startswith(b"PK")
+    assert runner.invoke(app, ["template", "-f", "csv", "-o", str(tmp_path / "t.txt"), "-q", Q]).exit_code == 0
+    assert (tmp_path / "t.txt").read_bytes().startswith(b"\xef\xbb\xbfcode,")
+
+
 def test_template_unknown_questionnaire_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["template", "-f", "csv", "-o", str(tmp_path / "t.csv"), "-q", "no-such-id"])
     assert result.exit_code == 2 and "no-such-id" in result.stderr
@@ -774,6 +786,43 @@ def test_an_ods_saved_by_calc_gets_the_fix_not_a_parser_error(tmp_path):
     proc = run_cli("batch", str(ods), "-o", str(tmp_path / "out"), "-q", Q)
     assert_clean_error(proc, 1)
     assert "OpenDocument spreadsheet (.ods)" in proc.stderr
+
+
+def test_a_damaged_workbook_is_named_in_words_not_a_python_exception(tmp_path):
+    """Cut short, a sheet's XML broken, the answer sheet missing: one line each, saying what is wrong in
+    words (it named KeyError or BadZipFile), and nothing of openpyxl's own warnings on stderr."""
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    assert runner.invoke(app, ["template", "-o", str(good), "-q", Q]).exit_code == 0
+    source = zipfile.ZipFile(good)
+    sheet = next(n for n in source.namelist() if n.startswith("xl/worksheets/"))
+
+    def rebuilt(name: str, change: Any) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as book:
+            for info in source.infolist():
+                data = change(info.filename, source.read(info))
+                if data is not None:
+                    book.writestr(info.filename, data)
+        return path
+
+    (tmp_path / "cut.xlsx").write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    rebuilt("xml.xlsx", lambda name, data: data[: len(data) // 2] if name == sheet else data)
+    # the answer sheet's part missing: openpyxl warns on stderr about the names defined on it
+    rebuilt("nosheet.xlsx", lambda name, data: None if name == sheet else data)
+    expected = {
+        "cut.xlsx": "damaged, or cut short",
+        "xml.xlsx": "contents inside the file are damaged",
+    }
+    for name, words in expected.items():
+        proc = run_cli("import", str(tmp_path / name), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "en")
+        assert_clean_error(proc, 1)
+        assert words in proc.stderr and "DX009" in proc.stderr, proc.stderr
+        assert not any(w in proc.stderr for w in ("Error)", "Exception", "KeyError", "BadZip")), proc.stderr
+    proc = run_cli("import", str(tmp_path / "nosheet.xlsx"), "-o", str(tmp_path / "out"), "-q", Q)
+    assert_clean_error(proc, 1)
+    assert "Warning" not in proc.stderr and "warn(" not in proc.stderr, proc.stderr
 
 
 def test_the_optional_sharing_columns_are_read(tmp_path):

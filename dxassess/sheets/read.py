@@ -25,7 +25,7 @@ from dxassess.errors import InputError
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.problems import Problem
 from dxassess.text import Msg, msg, pick
-from dxassess.text.problems import os_reason
+from dxassess.text.problems import os_reason, xlsx_damage
 
 FIXED = ("code", "name", "prefecture", "population", "assessed")
 PART_COLUMNS = ("part", "respondent")  # optional, after the questions: which part of a team assessment
@@ -200,7 +200,7 @@ def _check_unpacked(path: Path) -> None:
         with zipfile.ZipFile(path) as book:
             unpacked = sum(max(0, info.file_size) for info in book.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(msg("sheet.bad_xlsx", error=type(exc).__name__), str(path), code="DX009") from None
+        raise InputError(msg("sheet.bad_xlsx", error=xlsx_damage(exc)), str(path), code="DX009") from None
     if unpacked > MAX_UNPACKED:
         limit = MAX_UNPACKED // (1024 * 1024)
         raise InputError(msg("sheet.unpacked_too_large", mb=unpacked / 1e6, limit=limit), str(path), code="DX001")
@@ -230,7 +230,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        what = msg("sheet.bad_xlsx", error=type(exc).__name__)
+        what = msg("sheet.bad_xlsx", error=xlsx_damage(exc))
         raise InputError(what, str(path), code="DX009") from None
     try:
         sheet = book.worksheets[0]
@@ -241,7 +241,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
                 width = max((i + 1 for i, cell in enumerate(row) if cell.value is not None), default=0)
             yield [_xlsx_cell(cell) for cell in row[:width]]
     except Exception as exc:  # a damaged sheet is found while reading its rows (XML, zip, values)
-        what = msg("sheet.bad_xlsx", error=type(exc).__name__)
+        what = msg("sheet.bad_xlsx", error=xlsx_damage(exc))
         raise InputError(what, str(path), code="DX009") from None
     finally:
         book.close()

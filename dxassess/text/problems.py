@@ -546,6 +546,23 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "cannot read the XLSX file ({error}); open it and save it again as .xlsx",
         "XLSX ファイルを読み取れません（{error}）。表計算ソフトで開き、.xlsx として保存し直してください。",
     ),
+    "sheet.xlsx_not_zip": (
+        "it is not a complete workbook archive: damaged, or cut short while copying",
+        "ブックのファイルが壊れているか、コピーの途中で欠けています",
+    ),
+    "sheet.xlsx_part_missing": (
+        "a part of the workbook is missing from the file",
+        "ブックを構成する部品の一部がファイルにありません",
+    ),
+    "sheet.xlsx_other_format": (
+        "it is another kind of file saved under an .xlsx name (an old .xls, say)",
+        "拡張子は .xlsx ですが、別の形式（旧形式の .xls など）で保存されています",
+    ),
+    "sheet.xlsx_xml": (
+        "the sheet's contents inside the file are damaged",
+        "ファイル内のシートの内容が壊れています",
+    ),
+    "sheet.xlsx_damaged": ("the file is damaged", "ファイルが壊れています"),
     "sheet.cannot_read": ("cannot read the sheet: {reason}", "シートを読み取れません: {reason}"),
     "sheet.not_xlsx": (
         "is named {suffix} but is not an Excel workbook (damaged, or another kind of file); open it in your "
@@ -914,6 +931,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "the file name ends in {suffix} but the format is {fmt}; pass --format {wanted}",
         "ファイル名の拡張子は {suffix} ですが、形式は {fmt} です。--format {wanted} を指定してください。",
     ),
+    "cmd.suffix_unknown": (
+        "cannot tell the format from the file name ending in {suffix}; name it .xlsx, .csv or .yaml, or pass --format",
+        "ファイル名の拡張子 {suffix} からは形式が分かりません。拡張子を .xlsx・.csv・.yaml のいずれかにするか、"
+        "--format を指定してください。",
+    ),
     "cmd.migrate_no_version": (
         "questionnaire {id!r} has no version {version!r}; see `dxassess questionnaires`",
         "設問票 {id!r} のバージョン {version!r} はありません。`dxassess questionnaires` で確認してください。",
@@ -1112,6 +1134,23 @@ def os_reason(exc: BaseException) -> Msg:
     english = getattr(exc, "strerror", None) or str(exc)
     name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
     return Msg(english, _OS_JA.get(name, english))
+
+
+def xlsx_damage(exc: BaseException) -> Msg:
+    """What is wrong with a workbook that cannot be read, told from the exception in words an
+    officer can act on (the name of a Python exception means nothing to them)."""
+    from dxassess.text import msg
+
+    names = {c.__name__ for c in type(exc).__mro__}
+    if names & {"BadZipFile", "EOFError", "LargeZipFile"}:
+        return msg("sheet.xlsx_not_zip")
+    if "KeyError" in names:  # a part the workbook lists, or needs, is not in the archive
+        return msg("sheet.xlsx_part_missing")
+    if "InvalidFileException" in names:
+        return msg("sheet.xlsx_other_format")
+    if names & {"ParseError", "XMLSyntaxError", "SyntaxError", "ExpatError"}:
+        return msg("sheet.xlsx_xml")
+    return msg("sheet.xlsx_damaged")
 
 
 # ---- pydantic's errors (DX100), translated by error type with its context
