@@ -136,6 +136,29 @@ def test_bad_inputs_are_rejected_and_the_rest_scored(samples: Path, tmp_path: Pa
     assert len(data["rejected"]) == 4
 
 
+def test_a_folder_of_returned_sheets_says_how_to_name_them(tmp_path: Path):
+    """A folder is searched for answer files only; one holding only sheets used to say "no answer
+    files" and stop there. Named as the message says, the sheets are scored."""
+    folder = tmp_path / "returned"
+    folder.mkdir()
+    _sheet(
+        folder,
+        "code,name,prefecture,population,assessed,leadership.mayor_commitment",
+        "011002,札幌市,北海道,1973395,2026-11-27,3",
+    )
+    (folder / "notes.txt").write_text("not a sheet", encoding="utf-8")
+    proc = _batch(str(folder), "-o", str(tmp_path / "out"))
+    assert_clean_error(proc)
+    assert f"name them, as in {folder / '*.csv'}" in proc.stderr, proc.stderr
+    proc = _batch(*(str(p) for p in sorted(folder.glob("*.csv"))), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = _batch(str(empty), "-o", str(tmp_path / "out2"))
+    assert_clean_error(proc)
+    assert "no *.yaml or *.yml answer files in this folder" in proc.stderr and "name them" not in proc.stderr
+
+
 def test_register_warnings_are_listed_and_unknown_codes_rejected(samples: Path, tmp_path: Path):
     """A name that does not match its code is a warning: the input is scored and the warning listed
     (stderr, summary.json, index.html); a code of no municipality is rejected unless synthetic."""

@@ -21,7 +21,7 @@ from typing import Any
 from dxassess.batch import cache as cachemod
 from dxassess.batch.peers import Benchmarks
 from dxassess.batch.work import Job, Settings, finish_job, refresh_job, score_job
-from dxassess.filekinds import SHEET_SUFFIXES
+from dxassess.filekinds import SHEET_SUFFIXES, is_sheet
 from dxassess.text import Msg, msg, text
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -105,6 +105,20 @@ def _answer_files(folder: Path) -> list[Path]:
     return [Path(path) for path in sorted(found, key=lambda path: os.path.normcase(path).split(os.sep))]
 
 
+def _no_answer_files(folder: Path) -> Msg:
+    """Why a folder gave nothing to score; if it holds returned sheets (which a folder is not
+    searched for: a batch's own summary.xlsx or a blank template may lie beside them), how to
+    name them."""
+    try:
+        sheets = sorted({os.path.splitext(e.name)[1].lower() for e in os.scandir(folder) if is_sheet(e.name)})
+    except OSError:
+        sheets = []
+    if not sheets:
+        return msg("batch.no_answer_files")
+    named = " ".join(str(folder / f"*{suffix}") for suffix in sheets)
+    return msg("batch.no_answer_files_sheets", named=named)
+
+
 def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
     """Input paths → files (folders searched for answer files), each file once however often it
     is named (`batch a a/x.yaml`); the problems of unusable paths."""
@@ -114,7 +128,7 @@ def expand(inputs: list[Path]) -> tuple[list[Path], list[Any]]:
         if path.is_dir():
             found = _answer_files(path)
             if not found:
-                bad.append(_problem(path, "DX009", msg("batch.no_answer_files")))
+                bad.append(_problem(path, "DX009", _no_answer_files(path)))
             files += found
         elif path.is_file():
             files.append(path)

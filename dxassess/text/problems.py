@@ -749,6 +749,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "no *.yaml or *.yml answer files in this folder",
         "このフォルダには回答ファイル（*.yaml、*.yml）がありません。",
     ),
+    "batch.no_answer_files_sheets": (
+        "no *.yaml or *.yml answer files in this folder, but it holds sheets: name them, as in {named}",
+        "このフォルダには回答ファイル（*.yaml、*.yml）がありませんが、回答シートがあります。{named} のようにシートを指定してください。",
+    ),
     "batch.sheet_questionnaire": (
         "questionnaire not found for this sheet",
         "このシートの設問票が見つかりません。--questionnaire で指定してください。",
