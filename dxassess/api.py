@@ -97,6 +97,10 @@ def assess(
     result = assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
     if earlier is not None:
         result = _across(result, earlier, Path(answers).parent)
+    if current.warnings:
+        from dataclasses import replace
+
+        result = replace(result, warnings=current.warnings)
     return result
 
 

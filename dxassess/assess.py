@@ -15,6 +15,7 @@ from dxassess import gaps as gapmod
 from dxassess import roadmap as plan
 from dxassess.compare import Comparison, compare
 from dxassess.model import AnswerSheet, Band, Catalogue, Municipality, Questionnaire, Tier
+from dxassess.problems import Problem
 from dxassess.scoring import DomainScore, Score, score
 
 
@@ -32,6 +33,7 @@ class Result:
     budget_cutoff: int  # the month by whose end next year's budget requests are in
     previous: Result | None = None
     comparison: Comparison | None = None
+    warnings: tuple[Problem, ...] = ()  # what checking the answer file warned about (api.assess)
 
     @property
     def municipality(self) -> Municipality:

@@ -743,6 +743,14 @@ def check_private_notes(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
         )
 
 
+def check_part_alone(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """A part of a team assessment scored on its own gives the municipality's scores from one
+    department's questions (its overall reads as if the others answered nothing): say so, and
+    how to merge, wherever the file is checked."""
+    if a.part is not None:
+        yield ctx.problem(("part",), "DX507", msg("check.part_alone", part=a.part.name), severity="warning")
+
+
 def check_conflicts(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     """A merged file where parts answered a question differently is not scored until someone
     decides: a score must never rest on an answer nobody chose."""
@@ -784,6 +792,7 @@ ANSWER_RULES: list[Rule] = [
     check_answers,
     check_hidden_answers,
     check_conflicts,
+    check_part_alone,
     check_dates,
     check_sharing_contact,
     check_contact_personal,

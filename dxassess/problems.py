@@ -278,6 +278,11 @@ CODES: dict[str, tuple[str, str, str]] = {
         "Parts given to `merge` give different municipality details (name, population).",
         "Correct the part that is wrong, or choose with `--prefer`.",
     ),
+    "DX507": (
+        "part-alone",
+        "The file holds one part of a team assessment: its scores cover only that part's questions.",
+        "Merge the parts first (`dxassess merge PARTS... -o ANSWERS`) and score the merged file.",
+    ),
     "DX315": (
         "previous-summary",
         "`batch --previous` names something that is not the summary of an earlier batch, or the folder this run writes to.",
@@ -342,6 +347,7 @@ CODES_JA: dict[str, str] = {
     "DX504": "統合する部分回答の設問票または版が異なります。",
     "DX505": "統合する部分回答に同じ名前のものがあります。",
     "DX506": "統合する部分回答の間で団体情報（団体名、人口）が異なります。",
+    "DX507": "部署分担による診断の部分回答です。点数はこの部分の設問だけで計算されます。",
     "DX313": "百分率の列に 0.45 のような小数があります（45% の意味である可能性があります）。",
     "DX314": "日付が自治体DX推進計画（2020-12-25）より前か、未来の日付です。",
     "DX315": "`batch --previous` の指定先が、以前の一括採点の集計ではないか、今回の出力先です。",

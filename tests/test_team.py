@@ -661,3 +661,35 @@ def test_a_condition_on_a_question_in_conflict_is_undecided_not_false(tmp_path: 
     assert proc.returncode == 1 and "DX501" in proc.stderr and "infrastructure.wifi" in proc.stderr, proc.stderr
     assert "DX307" not in proc.stderr, proc.stderr
     assert "infrastructure.wifi_secured" in merged.read_text(encoding="utf-8")
+
+
+def test_a_part_scored_alone_says_to_merge_and_the_merged_file_drops_the_part_header(tmp_path: Path):
+    """A part's scores count every other part's question as unanswered: `validate`, `score`,
+    `report` and `batch` say so (DX507) and how to merge. The merged file, built on the first
+    part's file, no longer opens with "part X of a team assessment: answer these N questions"."""
+    dx = tmp_path / "dx.yaml"
+    proc = run_cli("template", "-f", "yaml", "-o", str(dx), "-q", Q, "--owner", "dx", "--part", "dx", "--lang", "ja")
+    assert proc.returncode == 0, proc.stderr
+    text = dx.read_text(encoding="utf-8")
+    assert "部分回答「dx」です。" in text
+    body = DX_PART.split("\n", 1)[1].split("answers:\n", 1)[1]
+    head = [line for line in text.splitlines() if line.startswith("#") and "部分回答" in line]
+    dx.write_text("\n".join([*head, DX_PART.split("\n", 1)[1]]), encoding="utf-8")
+    assert body in dx.read_text(encoding="utf-8")
+    for command in (["validate"], ["score"], ["report", "-o", str(tmp_path / "r.html")]):
+        proc = run_cli(*command, str(dx), "-q", Q, "--lang", "en")
+        assert proc.returncode == 0, proc.stderr
+        said = proc.stdout + proc.stderr  # validate lists problems on stdout, score and report warn on stderr
+        assert "DX507" in said and "dxassess merge" in said, said
+    proc = run_cli("batch", str(dx), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "en")
+    assert proc.returncode == 0 and "DX507" in (tmp_path / "out" / "summary.json").read_text(encoding="utf-8")
+    executive = _csv(tmp_path / "executive.csv", [EXEC_HEADER, EXEC_ROW])
+    merged = tmp_path / "merged.yaml"
+    proc = _merge(str(dx), str(executive), "-o", str(merged))
+    assert proc.returncode == 0, proc.stderr
+    text = merged.read_text(encoding="utf-8")
+    assert "部分回答「dx」です" not in text and "dxassess merge で統合" in text.splitlines()[0]
+    assert "# 庁議決定 R7.4" in text  # the officer's own comments stay
+    for command in (["validate"], ["score"]):
+        proc = run_cli(*command, str(merged), "-q", Q, "--lang", "en")
+        assert proc.returncode == 0 and "DX507" not in proc.stdout + proc.stderr, proc.stderr

@@ -30,7 +30,9 @@ def run_score(
     failed = 0
     for path in paths:
         try:
-            results.append(build(assess(path, questionnaire, None, cutoff), lang, max_age=max_age))
+            result = assess(path, questionnaire, None, cutoff)
+            _warn_scored_alone(result, lang)
+            results.append(build(result, lang, max_age=max_age))
         except InvalidFile as exc:
             sys.stderr.write(exc.one_line(lang) + "\n")
             failed += 1
@@ -64,6 +66,7 @@ def run_report(
     from dxassess.files import write_atomic
 
     result = assess(path, questionnaire, previous, cutoff)
+    _warn_scored_alone(result, lang)
     if previous is not None and result.previous is not None:
         _warn_if_reversed(previous, result.previous.assessed, path, result.assessed, lang)
     rendered = report(result, fmt, lang, template, max_age=max_age, peers=peers)
@@ -80,6 +83,15 @@ def run_report(
         title = text("report.report_title", lang)
         sys.stderr.write(text("report.report_written", lang, title=title, output=output) + "\n")
     return 0
+
+
+def _warn_scored_alone(result: Any, lang: str) -> None:
+    """A part of a team assessment scored on its own (DX507): its scores read as if the other
+    parts answered nothing, so say so beside them. The checker's other warnings are `validate`'s
+    to list; this one changes what the scores printed here mean."""
+    for problem in result.warnings:
+        if problem.code == "DX507":
+            sys.stderr.write(problem.format_text(lang) + "\n")
 
 
 def _warn_if_reversed(old_path: Path, old: Any, new_path: Path, new: Any, lang: str) -> None:

@@ -135,7 +135,30 @@ def _write_merged(output: Path, merged: Any, found: PartFiles, inputs: set[Path]
         write_atomic(output, answer_text(data, [msg("sheet.merged_header").ja, msg("sheet.merged_header").en]), inputs)
         return
     base.apply_merge(data, merged.mentioned, order)
-    write_atomic(output, base.text(), protect=inputs)
+    write_atomic(output, _merged_header(base.text()), protect=inputs)
+
+
+def _merged_header(body: str) -> str:
+    """The first part's file as the merged file's base: its header line saying it is a part
+    ("Part X of a team assessment: answer these N questions") would mislead there, so it becomes
+    the merged file's header, in the same language. The officer's own comments stay."""
+    import re
+
+    from dxassess.text import catalogue
+
+    english, japanese = catalogue()["sheet.yaml_part"]
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if not line.startswith("#"):
+            break  # only the header: comments further down are the officer's
+        for template, lang in ((english, "en"), (japanese, "ja")):
+            pattern = (
+                re.escape("# " + template).replace(re.escape("{name}"), ".+").replace(re.escape("{count}"), r"\d+")
+            )
+            if re.fullmatch(pattern, line):
+                lines[i] = "# " + text("sheet.merged_header", lang)
+                break
+    return "\n".join(lines)
 
 
 def run_merge(

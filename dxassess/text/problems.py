@@ -396,6 +396,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "official address",
         "問い合わせ先が個人のメールアドレス（{found}）のようです。他団体に表示されるため、課の公式アドレスを記入してください。",
     ),
+    "check.part_alone": (
+        "this file is the part {part!r} of a team assessment: scored alone, the questions of the other parts count "
+        "as unanswered; merge the parts first (dxassess merge PARTS... -o ANSWERS)",
+        "このファイルは部署分担による診断の部分回答「{part}」です。単独で採点すると、他の部分の設問は未回答として"
+        "扱われます。先に部分回答を統合してください（dxassess merge 部分回答... -o 回答ファイル）。",
+    ),
     "check.public_note_private": (
         "{count} public note(s) but no consent to be named (`sharing: {{named: true, contact: ...}}`): they stay "
         "private and no other municipality sees them",
