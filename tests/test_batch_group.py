@@ -137,6 +137,42 @@ def test_an_older_summary_gives_domain_and_overall_change(two_years: dict, tmp_p
     assert set(summary["change"]["most_improved"][:4]) == set(two_years["up"])
 
 
+def test_an_earlier_batch_of_another_questionnaire_version_is_compared_with_a_caveat(
+    two_years: dict, tmp_path: Path
+) -> None:
+    """Last year's municipalities answered another version: the earlier summary has their scores
+    but not their answers, so they cannot be carried over as `report --previous` does. The change
+    is still given (the scores each version gave) but says so, in the summary, the index and each
+    report, and claims no question-by-question change."""
+    data = json.loads((two_years["old"] / "summary.json").read_text(encoding="utf-8"))
+    older = {two_years["up"][0], two_years["down"][0]}
+    for m in data["municipalities"]:
+        if m["municipality"]["code"] in older:
+            m["questionnaire"]["version"] = "0.9.0"
+    old = tmp_path / "older"
+    old.mkdir()
+    (old / "summary.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    _batch(two_years["this"], out, "--previous", str(old))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["change"]["other_versions"] == {"n": 2, "versions": ["mini 0.9.0"]}
+    by_code = {m["municipality"]["code"]: m for m in summary["municipalities"]}
+    assert by_code[two_years["up"][0]]["change"]["questionnaire"] == "mini 0.9.0"
+    assert by_code[two_years["up"][0]]["change"]["delta"] > 0  # still given
+    assert "questionnaire" not in by_code[two_years["up"][1]]["change"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2 of them answered another version of the questionnaire last time (mini 0.9.0)" in index
+    report = (out / "reports" / f"{two_years['up'][0]}.html").read_text(encoding="utf-8")
+    section = report[report.index('<section id="change">') : report.index("</section>", report.index('id="change"'))]
+    assert "answered version 0.9.0 of the questionnaire and this one 1.0.0" in section
+    assert "No question changed." not in section and "change-table" not in section
+    same = (out / "reports" / f"{two_years['up'][1]}.html").read_text(encoding="utf-8")
+    assert "another version" not in same and "version 0.9.0" not in same
+    # the batch from the same earlier summary without the edit says nothing of versions
+    plain = json.loads((two_years["new"] / "summary.json").read_text(encoding="utf-8"))
+    assert "other_versions" not in plain["change"]
+
+
 def test_peers_are_grouped_by_size_band(two_years: dict) -> None:
     data = json.loads((two_years["new"] / "summary.json").read_text(encoding="utf-8"))
     bands = {m["band"] for m in data["municipalities"]}

@@ -229,6 +229,8 @@ def summary_json(
             "new": [r["code"] for r in change["new"]],
             "missing": change["missing"],
         }
+        if change["other_versions"]["n"]:  # compared with scores of another questionnaire version
+            rest["change"]["other_versions"] = change["other_versions"]
     rest["rejected"] = _rejected(rejected, lang)
     rest["warnings"] = _rejected(warnings, lang)
     return b'{"municipalities":[' + b",".join(parts) + b"]," + _dumps(rest)[1:].encode("utf-8") + b"\n"

@@ -38,6 +38,7 @@ class Before:
     questions: dict[str, float | None] | None  # None: the earlier summary kept no levels
     gaps: frozenset[str]
     digest: str  # of its entry in the earlier summary: what a cached report depends on
+    questionnaire: str = ""  # "id version" it answered ("" when the summary does not say)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def _before(m: dict[str, Any]) -> Before:
         domains = {str(k): _number(v["score"]) for k, v in m["domains"].items()}
         questions = None
     digest = hashlib.blake2b(json.dumps(m, sort_keys=True, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+    q = m.get("questionnaire")
+    answered = f"{q.get('id')} {q.get('version')}" if isinstance(q, dict) and q.get("id") and q.get("version") else ""
     return Before(
         code,
         str(who.get("name") or ""),
@@ -81,6 +84,7 @@ def _before(m: dict[str, Any]) -> Before:
         questions,
         frozenset(str(g["question_id"]) for g in m.get("gaps") or []),
         digest,
+        answered,
     )
 
 
@@ -125,25 +129,43 @@ def score_of(before: Before, like: Any) -> Any:
     return Score(like.tier, like.band, before.overall, 0.0, 0.0, domains, questions)
 
 
+def other_version(before: Before, questionnaire: str) -> str | None:
+    """The version of the questionnaire `before` answered, when it is not the one answered now
+    (`questionnaire`: "id version"); None when they are the same or the summary does not say."""
+    if not before.questionnaire or before.questionnaire == questionnaire:
+        return None
+    return before.questionnaire.partition(" ")[2] or before.questionnaire
+
+
 def report_change(before: Before, result: Any, texts: Any, lang: str) -> dict[str, Any]:
     """The report data's `previous` key for a municipality scored now and `before`: what
-    `report --previous` puts there (render/context.py), from the earlier summary."""
+    `report --previous` puts there (render/context.py), from the earlier summary. Answered for
+    another version of the questionnaire, the earlier summary holds its scores but not its
+    answers, so they cannot be carried to this version as `report --previous` does: the change
+    is of the scores each version gave, without the questions, and says so (`scored_apart`)."""
+    from dataclasses import replace
+
     from dxassess.compare import compare
     from dxassess.render.context import _comparison
     from dxassess.render.parts import date_label
     from dxassess.text import text
 
+    q = result.questionnaire
+    old_version = other_version(before, f"{q.id} {q.version}")
     comparison = compare(score_of(before, result.score), result.score)
-    if before.questions is None:  # no question levels were kept: domain and overall change only
-        from dataclasses import replace
-
+    if before.questions is None or old_version is not None:  # domain and overall change only
         comparison = replace(comparison, questions=())
+    if old_version is not None:
+        comparison = replace(comparison, versions=(old_version, q.version))
     titles = {**texts.domains, **texts.questions, "overall": text("report.overall", lang)}
-    return {
+    data = {
         "assessed": before.assessed,
         "assessed_label": date_label(before.assessed, lang),
         **_comparison(comparison, titles, lang),
     }
+    if old_version is not None:
+        data["scored_apart"] = True
+    return data
 
 
 # --- the change across the batch (index and summaries) -----------------------------------------
@@ -167,13 +189,16 @@ def row_change(row: dict[str, Any], before: Before) -> dict[str, Any]:
     for d in row["domains"]:
         d_delta, _ = _status(before.domains.get(d), row["exact"]["domains"].get(d))
         domains[d] = rounded(d_delta)
-    return {
+    change = {
         "assessed": before.assessed,
         "overall": rounded(before.overall),
         "delta": rounded(delta),
         "status": status,
         "domains": domains,
     }
+    if other_version(before, row["questionnaire"]) is not None:  # the scores each version gave
+        change["questionnaire"] = before.questionnaire
+    return change
 
 
 def _median(values: list[float]) -> float | None:
@@ -227,8 +252,10 @@ def group_change(rows: list[dict[str, Any]], previous: Previous, domain_ids: lis
     ranked = sorted(still.items(), key=lambda kv: (-kv[1], kv[0]))[:STILL_MISSED] if n >= MIN_GROUP else []
     present = {r["code"] for r in rows}
     missing = sorted((b for code, b in previous.municipalities.items() if code not in present), key=lambda b: b.code)
+    apart = Counter(r["change"]["questionnaire"] for r in compared if "questionnaire" in r["change"])
     return {
         "compared": n,
+        "other_versions": {"n": sum(apart.values()), "versions": sorted(apart)},
         "counts": {k: status[k] for k in ("improved", "worsened", "unchanged", "not_comparable")},
         "improved": up[:MOVERS],
         "worsened": down[:MOVERS],

@@ -459,6 +459,15 @@ REPORTS: dict[str, tuple[str, str]] = {
         "compared where the question means the same; these could not be compared: {questions}.",
         "前回は設問票 {old}、今回は {new} への回答です。内容が同じ設問だけを比較し、次の設問は比較していません: {questions}。",
     ),
+    "report.other_version_apart": (
+        "The earlier assessment answered version {old} of the questionnaire and this one {new}. The earlier "
+        "batch kept its scores but not its answers, so the change is of the overall scores each version gave "
+        "(not question by question) and only indicative where the questions changed; "
+        "dxassess report --previous with the earlier answer file compares like with like.",
+        "前回は設問票 {old}、今回は {new} への回答です。前回の一括採点には点数だけが残り回答は残っていないため、"
+        "変化は各版で計算した総合スコアの差（設問ごとの比較は行いません）で、設問が変わった部分については"
+        "参考値です。前回の回答ファイルがあれば、dxassess report --previous で同じ設問どうしを比較できます。",
+    ),
     "report.details": ("Details of the top gaps", "優先度の高い課題の詳細"),
     # --- the batch index (index.html): size groups, change since the previous batch, prefectures
     "report.idx_title": (
@@ -516,6 +525,12 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.idx_change_intro": (
         "Compared with {path}: {n} municipalities are in both. A change is the difference of the overall score (0–5); medians are shown for groups of {min} or more.",
         "前回の集計（{path}）と比較しました。両方に含まれる団体は{n}団体です。変化は総合スコア（0〜5）の差で、中央値は{min}団体以上の区分について示します。",
+    ),
+    "report.idx_other_versions": (
+        "{n} of them answered another version of the questionnaire last time ({versions}): their change is "
+        "of the scores each version gave, and only indicative where the questions changed.",
+        "このうち{n}団体は、前回は別の版の設問票（{versions}）に回答しています。これらの団体の変化は各版で"
+        "計算した点数の差であり、設問が変わった部分については参考値です。",
     ),
     "report.idx_counts": (
         "Improved {improved} · worsened {worsened} · unchanged {unchanged}",
