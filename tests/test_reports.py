@@ -168,3 +168,21 @@ def test_report_previous_of_another_municipality_is_an_input_problem(tmp_path: P
     line = proc.stderr.strip()
     assert "DX503" in line and str(FLAGSHIP_ANSWERS) in line and "mini-answers.yaml" in line
     assert len(line.splitlines()) == 1 and not (tmp_path / "r.md").exists()
+
+
+def test_score_and_report_say_what_validate_would_warn_about(tmp_path: Path):
+    """A warning qualifies the scores printed beside it (a date in the future, a name that does
+    not match its code): `score` and `report` print the checker's warnings on stderr, as `batch`
+    lists them, and still score (exit 0). A clean file prints none."""
+    answers = tmp_path / "answers.yaml"
+    text = (VALID / "mini-answers.yaml").read_text(encoding="utf-8")
+    future = text.replace("assessed: 2026-", "assessed: 2099-", 1)
+    assert future != text
+    answers.write_text(future, encoding="utf-8")
+    for command in (["score"], ["score", "--json"], ["report", "-o", str(tmp_path / "r.html")]):
+        proc = run_cli(*command, str(answers), "-q", str(MINI))
+        assert proc.returncode == 0, proc.stderr
+        warned = [line for line in proc.stderr.splitlines() if ": warning: " in line]
+        assert len(warned) == 1 and warned[0].startswith(f"{answers}:") and "DX314" in warned[0], proc.stderr
+    clean = run_cli("score", str(VALID / "mini-answers.yaml"), "-q", str(MINI))
+    assert clean.returncode == 0 and ": warning: " not in clean.stderr, clean.stderr

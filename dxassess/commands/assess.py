@@ -31,7 +31,7 @@ def run_score(
     for path in paths:
         try:
             result = assess(path, questionnaire, None, cutoff)
-            _warn_scored_alone(result, lang)
+            _warnings(result, lang)
             results.append(build(result, lang, max_age=max_age))
         except InvalidFile as exc:
             sys.stderr.write(exc.one_line(lang) + "\n")
@@ -66,7 +66,7 @@ def run_report(
     from dxassess.files import write_atomic
 
     result = assess(path, questionnaire, previous, cutoff)
-    _warn_scored_alone(result, lang)
+    _warnings(result, lang)
     if previous is not None and result.previous is not None:
         _warn_if_reversed(previous, result.previous.assessed, path, result.assessed, lang)
     rendered = report(result, fmt, lang, template, max_age=max_age, peers=peers)
@@ -85,13 +85,12 @@ def run_report(
     return 0
 
 
-def _warn_scored_alone(result: Any, lang: str) -> None:
-    """A part of a team assessment scored on its own (DX507): its scores read as if the other
-    parts answered nothing, so say so beside them. The checker's other warnings are `validate`'s
-    to list; this one changes what the scores printed here mean."""
+def _warnings(result: Any, lang: str) -> None:
+    """What checking the answer file warned about (`validate`'s warnings), one line each on
+    stderr beside the scores they qualify (a part scored alone, a date in the future, a name that
+    does not match its code), as `batch` lists them for its inputs."""
     for problem in result.warnings:
-        if problem.code == "DX507":
-            sys.stderr.write(problem.format_text(lang) + "\n")
+        sys.stderr.write(problem.format_text(lang) + "\n")
 
 
 def _warn_if_reversed(old_path: Path, old: Any, new_path: Path, new: Any, lang: str) -> None:
