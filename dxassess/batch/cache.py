@@ -231,14 +231,20 @@ class Cache:
     def payload(self) -> bytes:
         """The file's bytes: the same content gives the same bytes (a questionnaire's texts come
         before the entries that need its domain ids)."""
-        lines = [b"Q\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.questionnaires.items())]
-        lines += [b"D\t" + k.encode() + b"\t" + dumps(v) for k, v in sorted(self.texts.items())]
-        keys = sorted(set(self.entries) | set(self.lines))
-        lines += [b"E\t" + k.encode() + b"\t" + (self.lines.get(k) or encode(self.entries[k])) for k in keys]
-        body = b"".join(line + b"\n" for line in lines)
+        # pieces joined once (the entries are some 24 MB for 1,741 inputs): no line is copied twice
+        pieces: list[bytes] = []
+        for kind, table in ((b"Q", self.questionnaires), (b"D", self.texts)):
+            for k, v in sorted(table.items()):
+                pieces += (kind, b"\t", k.encode(), b"\t", dumps(v), b"\n")
+        for k in sorted(set(self.entries) | set(self.lines)):
+            pieces += (b"E\t", k.encode(), b"\t", self.lines.get(k) or encode(self.entries[k]), b"\n")
+        crc = 0
+        for piece in pieces:
+            crc = zlib.crc32(piece, crc)
+        check = b"%08x-%d" % (crc, sum(map(len, pieces)))  # checksum() of the body, without making it
         summaries = self.summaries.encode() or b"-"
-        head = b" ".join([MAGIC, str(FORMAT).encode(), self.run.encode(), summaries, checksum(body)])
-        return head + b"\n" + body
+        head = b" ".join([MAGIC, str(FORMAT).encode(), self.run.encode(), summaries, check])
+        return b"".join([head, b"\n", *pieces])
 
 
 def dumps(value: Any) -> bytes:

@@ -190,12 +190,14 @@ def summary_json(
     """summary.json: each municipality's object (made by the worker, `row["json"]`) with its
     position in its size group (and its change, with --previous) added; the benchmarks per size
     band and per prefecture; the change across the batch; the rejected inputs."""
-    parts = []
+    pieces = [b'{"municipalities":[']  # joined once: 20 MB for 1,741 municipalities, copied once
     for row in rows:
         tail = ',"band_percentile":' + _dumps(row["percentile"])
         if change is not None:
             tail += ',"change":' + _dumps(row.get("change"))
-        parts.append(row["json"] + tail.encode("utf-8") + b"}")
+        pieces += (row["json"], tail.encode("utf-8"), b"},")
+    if rows:
+        pieces[-1] = b"}"
     benchmarks = {
         band: {key: s.as_dict() for key, s in bench.group_stats(band).items()} for band in BANDS if bench.counts[band]
     }
@@ -233,7 +235,8 @@ def summary_json(
             rest["change"]["other_versions"] = change["other_versions"]
     rest["rejected"] = _rejected(rejected, lang)
     rest["warnings"] = _rejected(warnings, lang)
-    return b'{"municipalities":[' + b",".join(parts) + b"]," + _dumps(rest)[1:].encode("utf-8") + b"\n"
+    pieces += (b"],", _dumps(rest)[1:].encode("utf-8"), b"\n")
+    return b"".join(pieces)
 
 
 def _rejected(rejected: Sequence[Any], lang: str) -> list[dict[str, str]]:
