@@ -365,7 +365,9 @@ CODES_JA: dict[str, str] = {
 
 
 # Codes that are warnings (they fail a run only with --strict).
-WARNING_CODES = frozenset({"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313", "DX314", "DX602", "DX603"})
+WARNING_CODES = frozenset(
+    {"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313", "DX314", "DX507", "DX602", "DX603"}
+)
 
 
 def rule_name(code: str) -> str:

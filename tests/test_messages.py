@@ -265,6 +265,7 @@ def test_every_corpus_file_in_japanese_same_positions_japanese_message():
         assert ja["message"] == ja["message_ja"] and ja["message_en"] == en["message"]
         assert JAPANESE.search(ja["message"]), ja
         assert english_sentence(ja["message"]) is None, ja
+        assert "。。" not in ja["message"] and "。）" not in ja["message"], ja  # a sentence ends once
 
 
 def test_text_github_and_sarif_in_japanese():

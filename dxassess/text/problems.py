@@ -48,7 +48,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "YAML の構文に誤りがあります: {problem}。この箇所の括弧、引用符、字下げを確認してください"
         "（「: 」「#」や括弧を含む文字列は二重引用符で囲みます）。",
     ),
-    "load.yaml_value": ("YAML value: {reason}", "YAML の値を読み取れません: {reason}"),
+    "load.yaml_value": (
+        "YAML value: {reason}; correct the value here",
+        "YAML の値を読み取れません: {reason}。この箇所の値を直してください。",
+    ),
     "load.alias_bomb": (
         "aliases expand beyond the limit (alias bomb?)",
         "エイリアスの展開が上限を超えています（エイリアス爆弾の可能性があります）。",
@@ -1070,28 +1073,30 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 # ruamel.yaml's and Python's own texts that a broken file commonly produces, with their
-# Japanese. Anything not listed stays as the parser wrote it, inside a Japanese sentence.
+# Japanese (without the closing 。: the sentence they are put in ends them). Anything not listed
+# stays as the parser wrote it, inside a Japanese sentence.
 _FOREIGN: list[tuple[str, str]] = [  # (pattern, Japanese): compiled on first use
     (
-        r"found character (.+) that cannot start any token",
-        "この位置に文字 {0} は書けません（インデントにはタブではなく空白を使ってください）。",
+        r"found character '\\t' that cannot start any token",
+        "この位置にタブ文字は書けません（インデントにはタブではなく空白を使ってください）",
     ),
-    (r"expected (.+), but got (.+)", "{0} が必要な位置に {1} があります。"),
-    (r"expected (.+), but found (.+)", "{0} が必要な位置に {1} があります。"),
-    (r"did not find expected (.+)", "{0} が見つかりません。"),
+    (r"found character (.+) that cannot start any token", "この位置に文字 {0} は書けません"),
+    (r"expected (.+), but got (.+)", "{0} が必要な位置に {1} があります"),
+    (r"expected (.+), but found (.+)", "{0} が必要な位置に {1} があります"),
+    (r"did not find expected (.+)", "{0} が見つかりません"),
     (
         r"mapping values are not allowed here",
-        "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）。",
+        "ここにはマッピングの値を書けません（`:` の位置やインデントを確認してください）",
     ),
-    (r"found undefined alias (.+)", "定義されていないエイリアス {0} があります。"),
-    (r"found unknown escape character (.+)", "不明なエスケープ文字 {0} があります。"),
-    (r"found unexpected end of stream", "ファイルが途中で終わっています。"),
-    (r"found duplicate anchor (.+)", "アンカー {0} が重複しています。"),
-    (r"could not find expected ':'", "`:` が見つかりません。"),
-    (r"could not determine a constructor for the tag (.+)", "タグ {0} は使えません。"),
-    (r"month must be in 1\.\.12", "月は 1 から 12 にしてください。"),
-    (r"day is out of range for month", "日がその月の範囲外です。"),
-    (r"year (.+) is out of range", "年 {0} が範囲外です。"),
+    (r"found undefined alias (.+)", "定義されていないエイリアス {0} があります"),
+    (r"found unknown escape character (.+)", "不明なエスケープ文字 {0} があります"),
+    (r"found unexpected end of stream", "ファイルが途中で終わっています"),
+    (r"found duplicate anchor (.+)", "アンカー {0} が重複しています"),
+    (r"could not find expected ':'", "`:` が見つかりません"),
+    (r"could not determine a constructor for the tag (.+)", "タグ {0} は使えません"),
+    (r"month must be in 1\.\.12", "月は 1 から 12 にしてください"),
+    (r"day is out of range for month", "日がその月の範囲外です"),
+    (r"year (.+) is out of range", "年 {0} が範囲外です"),
 ]
 
 
@@ -1104,7 +1109,8 @@ def foreign(text: str) -> Msg:
                 group.replace(", ", "、").replace(" or ", " または ") if "'" in group else group
                 for group in match.groups()
             ]
-            return Msg(text, ja.format(*parts))
+            english = text + (" (indent with spaces, not tabs)" if "'\\t'" in text else "")
+            return Msg(english, ja.format(*parts))
     return Msg(text, text)
 
 
