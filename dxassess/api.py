@@ -96,7 +96,10 @@ def assess(
         raise InputError(what, path=str(answers), code="DX503")
     result = assess_sheet(current.sheet, current.questionnaire, current.catalogue, earlier, cutoff)
     if earlier is not None:
-        result = _across(result, earlier, Path(answers).parent)
+        places = [search, Path(answers).parent]
+        if isinstance(previous, (str, Path)):
+            places.append(Path(previous).parent)
+        result = _across(result, earlier, places)
     if current.warnings:
         from dataclasses import replace
 
@@ -104,7 +107,7 @@ def assess(
     return result
 
 
-def _across(result: Result, earlier: Result, near: Path) -> Result:
+def _across(result: Result, earlier: Result, places: list[Path | None]) -> Result:
     """Where the two assessments answer different versions of one questionnaire, compare like
     with like (the earlier answers carried to the later version) and name what is not comparable."""
     from dxassess.assess import across_versions, with_previous
@@ -113,7 +116,7 @@ def _across(result: Result, earlier: Result, near: Path) -> Result:
     new_q, old_q = result.questionnaire, earlier.questionnaire
     if old_q.id != new_q.id or old_q.version == new_q.version:
         return result
-    chain = RESOLVER.chain(new_q, old_q.version, near)
+    chain = RESOLVER.chain(new_q, old_q.version, *places)
     if chain is None:  # compared from the later one back: carry the later answers is not possible
         return result
     return with_previous(result, earlier, across_versions(result, earlier, chain))

@@ -481,6 +481,17 @@ def check_migration(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
         for i, target in enumerate(move.to):
             if target not in new_ids:
                 yield ctx.problem(where + ("to", i), "DX220", msg("check.migration_unknown_new", qid=target))
+        kept = [new_ids[t] for t in move.to if t in new_ids]
+        for value_key, value in move.values.items():
+            for new_q in kept:
+                if not new_q.accepts(value):
+                    yield ctx.problem(
+                        where + ("values", value_key),
+                        "DX220",
+                        msg("check.migration_bad_value", value=value, old=old, new=new_q.id),
+                    )
+        if old in old_ids and not move.removed and not move.changed:
+            yield from _unmapped_values(old_ids[old], move, kept, where, ctx)
     for old in old_ids:
         if old not in q.migration.questions:
             yield ctx.problem(
@@ -488,6 +499,31 @@ def check_migration(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                 "DX220",
                 msg("check.migration_missing", qid=old, version=q.migration.previous),
             )
+
+
+def _unmapped_values(old_q: Any, move: Any, kept: list[Any], where: tuple[Any, ...], ctx: Context) -> Iterator[Problem]:
+    """The answers the previous question could take (its options, yes and no) that the new one
+    cannot, with no `values` entry to map them: such an answer is asked again on migration (kept
+    under `migrated.dropped`). Usually an option renamed and its `values` forgotten."""
+    from dxassess.migrate import as_text
+
+    if isinstance(old_q, ChoiceQuestion):
+        possible: list[Any] = [o.key for o in old_q.options]
+    elif isinstance(old_q, YesNoQuestion):
+        possible = [True, False]
+    else:
+        return
+    for value in possible:
+        if as_text(value) in move.values:  # mapped: the mapped value is checked on its own (DX220)
+            continue
+        for new_q in kept:
+            if not new_q.accepts(value):
+                yield ctx.problem(
+                    where,
+                    "DX222",
+                    msg("check.migration_unmapped", value=as_text(value), old=old_q.id, new=new_q.id),
+                    severity="warning",
+                )
 
 
 QUESTIONNAIRE_RULES: list[Rule] = [
@@ -743,6 +779,21 @@ def check_private_notes(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
         )
 
 
+def check_carried_to_confirm(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """Answers carried from an earlier version whose question changed meaning (`migrated.ask_again`)
+    are the defaults `run` asks again; until then they are scored as given, which may read an old
+    answer in a new sense (years as a percentage): say so wherever the file is checked."""
+    waiting = [qid for qid in (a.migrated.ask_again if a.migrated else []) if qid in a.answers]
+    if waiting:
+        what = msg(
+            "check.carried_to_confirm",
+            count=len(waiting),
+            qids=", ".join(waiting[:3]),
+            version=a.migrated.previous if a.migrated else "",
+        )
+        yield ctx.problem(("migrated", "ask_again"), "DX316", what, severity="warning")
+
+
 def check_part_alone(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
     """A part of a team assessment scored on its own gives the municipality's scores from one
     department's questions (its overall reads as if the others answered nothing): say so, and
@@ -792,6 +843,7 @@ ANSWER_RULES: list[Rule] = [
     check_answers,
     check_hidden_answers,
     check_conflicts,
+    check_carried_to_confirm,
     check_part_alone,
     check_dates,
     check_sharing_contact,

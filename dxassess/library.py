@@ -73,17 +73,41 @@ def _nearest_first(folder: Path) -> list[Path]:
     return sorted(yaml_files(folder), key=lambda p: len(p.relative_to(folder).parts))
 
 
-def find_questionnaire(qid: str, version: str, search: Path | None = None) -> Path | None:
-    """The questionnaire file with this id and version: in `search` (file or folder), then built-in."""
+def find_questionnaire(qid: str, version: str, search: Path | None = None, builtin: bool = True) -> Path | None:
+    """The questionnaire file with this id and version: in `search` (file or folder), then
+    built-in (unless `builtin` is false)."""
     paths: list[Path] = []
     if search is not None:
         paths += [search] if search.is_file() else _nearest_first(search)
-    paths += yaml_files(data_dir("questionnaires"))
+    if builtin:
+        paths += yaml_files(data_dir("questionnaires"))
     for path in paths:
         head = header(path)
         if "domains" in head and head.get("id") == qid and head.get("version") == version:
             return path
     return None
+
+
+def newest_questionnaire(qid: str, search: Path | None = None) -> Path | None:
+    """The newest version of the questionnaire `qid` in `search` (file or folder) and among the
+    built-ins; of two files with the same version, the one in `search`."""
+    paths: list[Path] = []
+    if search is not None:
+        paths += [search] if search.is_file() else _nearest_first(search)
+    paths += yaml_files(data_dir("questionnaires"))
+    best: tuple[tuple[int, ...], Path] | None = None
+    for path in paths:
+        head = header(path)
+        if "domains" in head and head.get("id") == qid:
+            key = version_key(head.get("version", "0"))
+            if best is None or key > best[0]:
+                best = (key, path)
+    return None if best is None else best[1]
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A version as numbers to compare ("1.10.0" after "1.9.2")."""
+    return tuple(int(x) for x in re.findall(r"\d+", version))
 
 
 def builtin_questionnaires() -> list[Path]:

@@ -6,8 +6,9 @@ version declares (pure: data in, data out).
 Every question of the older version is accounted for (validation checks the mapping): an answer
 is kept (same id), renamed, split (copied to each new question that accepts it), merged (several
 old answers into one: kept when they agree, asked again when they differ) or dropped (removed
-questions: kept aside so nothing is silently lost). Where the meaning changed, or a value does not
-fit the new question, the answer is carried as the default but asked again. What is asked again,
+questions: kept aside so nothing is silently lost). Where the meaning changed the answer is carried
+as the default but asked again; a value the new question cannot take is asked again and kept aside
+with the dropped answers. What is asked again,
 new or dropped cannot be compared across the versions.
 """
 
@@ -59,7 +60,8 @@ def chain_to(target: Questionnaire, version: str, find: Any) -> list[Questionnai
     return list(reversed(path))
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """An answer value as `values` keys write it (`true`, `3`, `slogan`)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -84,7 +86,7 @@ def _one_step(answers: dict[str, dict[str, Any]], new_q: Questionnaire) -> Plan:
                 continue
             carried = dict(answer)
             if "value" in carried and move.values:
-                mapped = move.values.get(_as_text(carried["value"]))
+                mapped = move.values.get(as_text(carried["value"]))
                 if mapped is not None:
                     carried["value"] = mapped
             reached[new_id].append((old_id, carried))
@@ -99,7 +101,7 @@ def _one_step(answers: dict[str, dict[str, Any]], new_q: Questionnaire) -> Plan:
         if not given or new_id not in questions:
             continue
         question = questions[new_id]
-        values = {(_as_text(a.get("value")), bool(a.get("na")), bool(a.get("skipped"))) for _, a in given}
+        values = {(as_text(a.get("value")), bool(a.get("na")), bool(a.get("skipped"))) for _, a in given}
         old_id, carried = given[0]
         if len(values) > 1:  # merged answers that disagree: keep the first as the default, ask again
             notes = [a.get("note") for _, a in given if a.get("note")]
@@ -108,7 +110,10 @@ def _one_step(answers: dict[str, dict[str, Any]], new_q: Questionnaire) -> Plan:
             if new_id not in plan.ask_again:
                 plan.ask_again.append(new_id)
         if "value" in carried and not question.accepts(carried["value"]):
-            carried.pop("value")  # no longer an answer to the question: asked again, no default
+            # no longer an answer to the question: asked again, no default; the answer as it
+            # was given is kept aside (an option renamed without its `values` entry loses nothing)
+            plan.dropped.setdefault(old_id, dict(answers[old_id]))
+            carried.pop("value")
             if not any(key in carried for key in STATE):
                 carried["skipped"] = True
             if new_id not in plan.ask_again:

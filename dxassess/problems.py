@@ -154,6 +154,18 @@ CODES: dict[str, tuple[str, str, str]] = {
         "A text holds control characters (escape sequences, carriage returns, bidirectional overrides).",
         "Remove them: they would act on the terminal of whoever reads the text.",
     ),
+    "DX222": (
+        "migration-unmapped",
+        "An answer the previous version's question could take is not an answer to the question it maps to, and "
+        "`values` does not map it: such answers are asked again on migration.",
+        "Add the old value to the move's `values` (an option renamed), or mark the move `changed`.",
+    ),
+    "DX316": (
+        "carried-to-confirm",
+        "Answers carried from an earlier questionnaire version whose question changed are scored as they were "
+        "given until someone answers them again.",
+        "Answer them again (`dxassess run --answers FILE` asks exactly these), then the mark goes.",
+    ),
     "DX301": (
         "unknown-questionnaire",
         "The answer file names an unknown questionnaire or version.",
@@ -329,6 +341,8 @@ CODES_JA: dict[str, str] = {
     "DX219": "分野の目標に、規模帯の目標がないものがあります。",
     "DX220": "前のバージョンからの移行表に、設問の漏れか存在しない設問があります。",
     "DX221": "テキストに制御文字（エスケープシーケンス、復帰、双方向制御文字）が含まれています。",
+    "DX222": "前の版の設問で選べた回答が移行先の設問では回答にならず、values にも対応がありません（移行時に再確認となります）。",
+    "DX316": "設問の内容が変わった前の版からの引き継ぎ回答を、回答し直すまでそのまま採点しています。",
     "DX301": "回答ファイルが不明な設問票かバージョンを指しています。",
     "DX302": "設問票にない設問への回答があります。",
     "DX303": "回答の値が設問に合いません。",
@@ -366,7 +380,21 @@ CODES_JA: dict[str, str] = {
 
 # Codes that are warnings (they fail a run only with --strict).
 WARNING_CODES = frozenset(
-    {"DX213", "DX216", "DX218", "DX307", "DX310", "DX312", "DX313", "DX314", "DX507", "DX602", "DX603"}
+    {
+        "DX213",
+        "DX216",
+        "DX218",
+        "DX307",
+        "DX310",
+        "DX312",
+        "DX313",
+        "DX314",
+        "DX316",
+        "DX222",
+        "DX507",
+        "DX602",
+        "DX603",
+    }
 )
 
 

@@ -12,7 +12,6 @@ an interview loads each once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,14 +157,7 @@ class Resolver:
 
     @staticmethod
     def _newest(qid: str) -> Path | None:
-        matches = [p for p in library.builtin_questionnaires() if library.header(p).get("id") == qid]
-        if not matches:
-            return None
-
-        def version_key(p: Path) -> tuple[int, ...]:
-            return tuple(int(x) for x in re.findall(r"\d+", library.header(p).get("version", "0")))
-
-        return max(matches, key=version_key)
+        return library.newest_questionnaire(qid, None)
 
     def _only_one_in(self, folder: Path) -> Source:
         found: list[Source] = []
@@ -210,13 +202,27 @@ class Resolver:
         found = library.find_questionnaire(qid, version, near)
         return None if found is None else self.load(found)
 
-    def chain(self, target: Questionnaire, version: str, near: Path | None = None) -> list[Questionnaire] | None:
-        """The questionnaires from `version` to `target` along their migrations, or None."""
+    def newest(self, qid: str, near: Path | None = None) -> Source | None:
+        """The newest version of a questionnaire: beside `near` (a file or folder) or built-in."""
+        found = library.newest_questionnaire(qid, near)
+        return None if found is None else self.load(found)
+
+    def chain(self, target: Questionnaire, version: str, *places: Path | None) -> list[Questionnaire] | None:
+        """The questionnaires from `version` to `target` along their migrations, or None. Each
+        earlier version is looked for in `places` (files or folders: the `--questionnaire`
+        given, the answer files' folders), in that order, then among the built-ins."""
         from dxassess.migrate import chain_to
 
         def find(wanted: str) -> Questionnaire | None:
+            for near in [p for p in places if p is not None]:
+                found = library.find_questionnaire(target.id, wanted, near, builtin=False)
+                if found is not None:
+                    try:
+                        return self.load(found).questionnaire
+                    except InvalidFile:
+                        continue
             try:
-                source = self.version(target.id, wanted, near)
+                source = self.version(target.id, wanted, None)
             except InvalidFile:
                 return None
             return None if source is None else source.questionnaire

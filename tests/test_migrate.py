@@ -118,3 +118,89 @@ def test_run_resumes_an_old_file_on_the_new_version_asking_only_what_is_new_or_c
     term, _ = scripted([""])
     Interview(questionnaire, answers, "ja", term, catalogue).ask(first_again)
     assert first_again not in AnswerFile.load(old_file).ask_again()
+
+
+# -- a maintainer's own questionnaire in two versions ------------------------------------------
+
+MIGRATION = """
+migration:
+  previous: "1.0.0"
+  questions:
+    leadership.mayor_commitment: {to: [leadership.mayor_commitment]}
+    leadership.policy: {to: [leadership.dx_policy]}
+    infrastructure.pc_age: {to: [infrastructure.pc_age], changed: true, reason: {ja: 単位を改めました。, en: The unit changed.}}
+    infrastructure.wifi: {to: [infrastructure.wifi]}
+    infrastructure.wifi_secured: {to: [infrastructure.wifi_secured]}
+"""
+
+
+@pytest.fixture()
+def own_versions(tmp_path: Path) -> dict[str, Path]:
+    """The mini questionnaire as a maintainer's own, 1.0.0 and 1.1.0 side by side in one folder
+    (a question renamed, one whose meaning changed, an option renamed without its `values`), and
+    an answer file of 1.0.0 in another folder."""
+    folder = tmp_path / "qs"
+    folder.mkdir()
+    mini = (VALID / "mini.yaml").read_text(encoding="utf-8")
+    (folder / "mini-1.0.0.yaml").write_text(mini, encoding="utf-8")
+    newer = (
+        mini.replace('version: "1.0.0"', 'version: "1.1.0"', 1)
+        .replace("id: leadership.policy", "id: leadership.dx_policy", 1)
+        .replace("key: meeting_rooms", "key: rooms", 1)
+    )
+    (folder / "mini.yaml").write_text(newer + MIGRATION, encoding="utf-8")
+    (folder / "mini-catalogue.yaml").write_text(
+        (VALID / "mini-catalogue.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    answers = tmp_path / "answers" / "dx-2025.yaml"
+    answers.parent.mkdir()
+    answers.write_text((VALID / "mini-answers.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return {"qs": folder, "answers": answers}
+
+
+def test_a_maintainers_own_versions_migrate_without_to_and_lose_no_answer(own_versions, tmp_path: Path) -> None:
+    """`migrate -q FOLDER` finds the newest version of the file's own questionnaire (it looked
+    among the built-ins only: "neither a file nor a built-in id", exit 2); a renamed option without
+    its `values` entry is flagged by validate (DX222) and its answer is kept under
+    migrated.dropped (it became {skipped: true}, the value gone); the carried answer whose meaning
+    changed is flagged wherever the file is checked (DX316) until answered again."""
+    qs, answers = own_versions["qs"], own_versions["answers"]
+    check = run_cli("validate", str(qs), "--format", "json")
+    found = json.loads(check.stdout)
+    assert [p["code"] for p in found] == ["DX222"] and "meeting_rooms" in found[0]["message"], found
+    out = tmp_path / "dx-2025-v11.yaml"
+    proc = run_cli("migrate", "-q", str(qs), str(answers), "-o", str(out), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    migrated = load_assessment(out, qs).sheet
+    assert migrated.questionnaire.version == "1.1.0"
+    assert migrated.migrated is not None
+    assert migrated.migrated.dropped["infrastructure.wifi"].value == "meeting_rooms"
+    assert set(migrated.migrated.ask_again) == {"infrastructure.pc_age", "infrastructure.wifi"}
+    assert migrated.answers["leadership.dx_policy"].value is False  # renamed, carried
+    proc = run_cli("score", "-q", str(qs), str(out), "--lang", "en")
+    assert proc.returncode == 0 and "DX316" in proc.stderr and "infrastructure.pc_age" in proc.stderr
+    # the versions beside the answer file: found there too, with and without --to
+    beside = tmp_path / "beside"
+    beside.mkdir()
+    for path in [*qs.iterdir(), answers]:
+        (beside / path.name).write_bytes(path.read_bytes())
+    for extra in ([], ["--to", "1.1.0"]):
+        target = tmp_path / f"beside-{len(extra)}.yaml"
+        proc = run_cli("migrate", str(beside / answers.name), "-o", str(target), *extra)
+        assert proc.returncode == 0, proc.stderr
+        assert 'version: "1.1.0"' in target.read_text(encoding="utf-8")
+
+
+def test_report_previous_across_a_maintainers_own_versions_compares_like_with_like(
+    own_versions, tmp_path: Path
+) -> None:
+    """The earlier version is looked for where `--questionnaire` points too (it was looked for
+    beside the answer file only, and the comparison silently matched questions by id)."""
+    qs, answers = own_versions["qs"], own_versions["answers"]
+    out = tmp_path / "dx-2026.yaml"
+    assert run_cli("migrate", "-q", str(qs), str(answers), "-o", str(out)).returncode == 0
+    proc = run_cli("report", "-q", str(qs), str(out), "--previous", str(answers), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    previous = json.loads(proc.stdout)["previous"]
+    assert previous["versions"] == ["1.0.0", "1.1.0"]
+    assert {"infrastructure.pc_age", "infrastructure.wifi"} <= {q["id"] for q in previous["not_comparable"]}

@@ -18,12 +18,15 @@ def run_migrate(answers: Path, output: Path, to: str | None, questionnaire: str 
     search = RESOLVER.search_path(questionnaire)
     assessment = load_assessment(answers, search)
     old = assessment.questionnaire
-    target = RESOLVER.version(old.id, to, search) if to else RESOLVER.select(old.id)
+    # where the versions are: the --questionnaire given, else beside the answer file (as the
+    # answer file's own questionnaire is found), and the built-ins
+    near = search or answers.parent
+    target = RESOLVER.version(old.id, to, near) if to else RESOLVER.newest(old.id, near)
     if target is None:
         raise UsageError(msg("cmd.migrate_no_version", id=old.id, version=to))
     if target.questionnaire.version == old.version:
         raise UsageError(msg("cmd.migrate_same", path=answers, version=old.version))
-    chain = RESOLVER.chain(target.questionnaire, old.version, search or answers.parent)
+    chain = RESOLVER.chain(target.questionnaire, old.version, search, answers.parent)
     if chain is None:
         raise UsageError(msg("cmd.migrate_no_path", old=old.version, new=target.questionnaire.version, id=old.id))
     plan = migrate(answers_of(assessment.sheet), chain)

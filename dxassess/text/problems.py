@@ -285,6 +285,16 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "{qid!r} is not a question of this version; fix the id",
         "{qid!r} はこのバージョンの設問ではありません。id を直してください。",
     ),
+    "check.migration_bad_value": (
+        "`values` gives {value!r} for {old!r}, which is not an answer to {new!r}; use one of its values",
+        "values で {old!r} の回答を {value!r} に対応付けていますが、{new!r} の回答になりません。{new!r} で選べる値にしてください。",
+    ),
+    "check.migration_unmapped": (
+        "an answer {value!r} to {old!r} is not an answer to {new!r} and `values` does not map it: it would be "
+        "asked again on migration; add it to `values` (an option renamed?) or mark the move `changed`",
+        "{old!r} の回答 {value!r} は {new!r} の回答にならず、values にも対応がないため、移行時に再確認となります。"
+        "values に対応を加える（選択肢の名前を変えた場合）か、changed を付けてください。",
+    ),
     "check.migration_removed_to": (
         "{qid} is marked removed and also given a `to`; keep one of them",
         "{qid} に removed と to の両方があります。どちらか一方にしてください。",
@@ -398,6 +408,12 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "the contact looks like a private e-mail address ({found}); peers see it: give the department's "
         "official address",
         "問い合わせ先が個人のメールアドレス（{found}）のようです。他団体に表示されるため、課の公式アドレスを記入してください。",
+    ),
+    "check.carried_to_confirm": (
+        "{count} answer(s) carried from version {version} to a question whose meaning changed ({qids}) are scored "
+        "as given until answered again; dxassess run --answers THIS-FILE asks exactly these",
+        "版 {version} から引き継いだ回答のうち、設問の内容が変わった {count}問（{qids}）は、回答し直すまで"
+        "引き継いだ値のまま採点しています。dxassess run --answers このファイル で、該当する設問だけを尋ねます。",
     ),
     "check.part_alone": (
         "this file is the part {part!r} of a team assessment: scored alone, the questions of the other parts count "

@@ -302,9 +302,10 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.interrupted": ("interrupted", "中断しました"),
     "report.migrate_summary": (
         "{output}: answers of version {old} carried to {new}: {carried} kept, {again} to ask again, "
-        "{new_questions} new questions, {dropped} answers of removed questions kept under migrated.dropped",
+        "{new_questions} new questions, {dropped} answers of removed questions or with values the new version "
+        "cannot take kept under migrated.dropped",
         "{output}: 設問票 {old} の回答を {new} に移行しました（引き継ぎ {carried}問、再確認 {again}問、新しい設問 {new_questions}問、"
-        "削除された設問の回答 {dropped}件は migrated.dropped に保存）",
+        "削除された設問の回答と新しい版では選べない回答 {dropped}件は migrated.dropped に保存）",
     ),
     # --- next steps of gaps: the questionnaire's action, or the goal where none is written
     "report.step": ("{text}", "{text}"),
