@@ -307,6 +307,11 @@ class AnswerFile:
             return False
         return found.get("value") is not None or found.get("na") is True or found.get("skipped") is True
 
+    def is_skipped(self, question_id: str) -> bool:
+        """Skipped ("answer later"), with no value given."""
+        found = self.answers.get(question_id)
+        return isinstance(found, dict) and found.get("skipped") is True and found.get("value") is None
+
     def municipality(self) -> dict[str, Any]:
         return dict(self.doc.get("municipality") or {})
 

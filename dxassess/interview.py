@@ -142,6 +142,8 @@ class Interview:
         self.domain_ids = [d.id for d in questionnaire.domains]
         self.domain_of = {q.id: d.id for d in questionnaire.domains for q in d.questions}
         self.last: str | None = None  # the answer `n` and `r` apply to
+        # skipped ("answer later") in an earlier session: asked once more, after the unanswered
+        self.revisit = {qid for qid in self.order if answers.is_skipped(qid)}
 
     # -- state ------------------------------------------------------------------------------
 
@@ -175,16 +177,30 @@ class Interview:
 
     # -- the loop ---------------------------------------------------------------------------
 
+    def skipped(self) -> list[str]:
+        return [qid for qid in self.visible() if self.answers.is_skipped(qid)]
+
     def run(self, start: str | None = None) -> str:
-        """Ask until every visible question is answered ("done") or the user quits ("quit")."""
+        """Ask until every visible question is answered ("done") or the user quits ("quit").
+        After an answer comes the next question that needs one (a resumed file is not walked
+        through again; `b` goes back one by one); once none is left, the questions skipped in an
+        earlier session are asked once more (`s` skips them again)."""
         current = start or next(iter(self.unanswered()), None)
+        told = False
         while True:
             if current is None:
                 missing = self.unanswered()
-                if not missing:
+                again = [qid for qid in self.visible() if qid in self.revisit]
+                if not missing and not again:
                     return "done"
-                self.term.say(text("interview.unanswered_left", self.lang, n=len(missing)))
-                current = missing[0]
+                if missing:
+                    self.term.say(text("interview.unanswered_left", self.lang, n=len(missing)))
+                    current = missing[0]
+                else:
+                    if not told:
+                        self.term.say(text("interview.revisit_skipped", self.lang, n=len(again)))
+                        told = True
+                    current = again[0]
             action = self.ask(current)
             if action == "quit":
                 return "quit"
@@ -196,7 +212,9 @@ class Interview:
                 else:
                     self.term.say(text("interview.first_question", self.lang))
             else:
-                current = next((qid for qid in visible if self.rank[qid] > self.rank[current]), None)
+                self.revisit.discard(current)
+                later = (qid for qid in visible if self.rank[qid] > self.rank[current])
+                current = next((qid for qid in later if self.answers.needs_answer(qid)), None)
 
     def ask(self, qid: str) -> str:
         """Show one question and read keys until it is answered: "next", "back" or "quit"."""
@@ -386,7 +404,11 @@ class Interview:
     def finish(self, end: Finish, offer_report: bool = True) -> str:
         """Score table and the offer of a report. Returns "done", or "back" to revise answers."""
         self.prune_hidden()
-        self.term.say(text("interview.all_done", self.lang), style="bold")
+        skipped = self.skipped()
+        if skipped:
+            self.term.say(text("interview.all_done_skipped", self.lang, n=len(skipped)), style="bold")
+        else:
+            self.term.say(text("interview.all_done", self.lang), style="bold")
         self.ask_sharing()
         end.summary(self.term)
         if not offer_report:

@@ -151,6 +151,45 @@ def test_end_of_input_saves_and_quits(tmp_path: Path) -> None:
     assert saved(tmp_path) == {"leadership.mayor_commitment": {"value": 2}}
 
 
+def test_a_resumed_file_goes_from_one_unanswered_question_to_the_next(tmp_path: Path) -> None:
+    """After answering the first unanswered question of a resumed file, the next question asked
+    is the next unanswered one: it walked through every answered question in between, each to be
+    confirmed with Enter."""
+    interview, _ = session(tmp_path, ["3", "2", "6.5", "2", "1"])
+    assert interview.run() == "done"
+    path = tmp_path / "dx.yaml"
+    text = path.read_text(encoding="utf-8")
+    kept = [ln for ln in text.splitlines() if "mayor_commitment:" not in ln and "pc_age:" not in ln]
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    interview, out = session(tmp_path, ["4", "7"], lang="en")
+    assert interview.run() == "done"
+    transcript = out.getvalue()
+    assert "Is the mayor personally involved" in transcript and "average age of staff PCs" in transcript
+    assert "DX policy" not in transcript and "Wi-Fi" not in transcript  # answered: not asked again
+    assert saved(tmp_path)["leadership.mayor_commitment"]["value"] == 4
+    assert saved(tmp_path)["infrastructure.pc_age"]["value"] == 7
+
+
+def test_a_question_skipped_earlier_is_asked_once_more_after_the_unanswered(tmp_path: Path) -> None:
+    """`s` means "answer later": a later session asks the skipped questions again, after the
+    unanswered ones (the file still resumes at the first unanswered question); `s` skips again.
+    The end says how many are still skipped instead of "all questions are answered"."""
+    interview, _ = session(tmp_path, ["3", "s", "6.5", "2"])  # wifi_secured left unanswered
+    assert interview.run() == "quit"
+    assert saved(tmp_path)["leadership.policy"] == {"skipped": True}
+    interview, out = session(tmp_path, ["1", "s"], lang="en")
+    assert interview.run() == "done"
+    transcript = out.getvalue()
+    assert transcript.index("protected by authentication") < transcript.index("skipped earlier")
+    assert "DX policy" in transcript.split("skipped earlier", 1)[1]
+    assert saved(tmp_path)["leadership.policy"] == {"skipped": True}  # skipped again
+    interview.finish(FakeEnd(), offer_report=False)
+    assert "1 skipped" in out.getvalue() and "All questions are answered." not in out.getvalue()
+    interview, out = session(tmp_path, ["1"], lang="en")
+    assert interview.run() == "done"
+    assert saved(tmp_path)["leadership.policy"]["value"] is True
+
+
 class FakeEnd:
     def __init__(self, fail: bool = False) -> None:
         self.fail, self.written = fail, []
@@ -321,7 +360,7 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     child.expect("leadership.mayor_commitment のメモ・根拠")
     child.sendline("庁議資料")
     answer(child, "r", "1", "s", "2", "1")
-    child.expect("すべての設問に回答しました。")
+    child.expect("すべての設問に回答またはスキップしました")  # one skipped: asked again on resume
     child.expect("同規模団体への取組事例の提供")
     child.expect("同意しますか")
     child.sendline("1")
@@ -538,6 +577,20 @@ def test_a_part_of_a_team_assessment_is_not_asked_for_consent(tmp_path: Path) ->
     interview.answers.doc["part"] = {"name": "人事"}
     interview.finish(FakeEnd())
     assert "May peers see" not in out.getvalue() and "Sharing with peers" not in out.getvalue()
+
+
+@pytest.mark.parametrize("stop", ["eof", "intr"])
+def test_pty_stopping_at_the_code_prompt_does_not_say_the_answers_are_saved(tmp_path: Path, stop: str) -> None:
+    """Before the code is known there is no answer file, not even its name: it said 「中断しました。
+    回答は保存済みです。」 there."""
+    child = spawn(tmp_path)
+    child.expect("団体コード")
+    waiting_for_input(child)
+    child.sendeof() if stop == "eof" else child.sendintr()
+    child.expect("最初の設問の前に終了しました。回答ファイルは作成していません。")
+    output = child.before or ""
+    assert finish(child) == 0
+    assert "保存済み" not in output and not list(tmp_path.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("stop", ["eof", "intr"])

@@ -201,17 +201,23 @@ def run_interview(
             finally:
                 lock.release()
     except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D (input ended) at a question before the first
-        if answers_path is not None and not Path(answers_path).exists():
-            _farewell(term, "stopped_early", None, lang, questionnaire_ref)
-        else:
-            _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        _stopped(term, answers_path, lang, questionnaire_ref)
         return 0
     except Hangup as stop:
-        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        _stopped(term, answers_path, lang, questionnaire_ref)
         return 128 + stop.signum
     except OSError:  # the terminal went away (a read or write failed before SIGHUP came): as a hangup
-        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
+        _stopped(term, answers_path, lang, questionnaire_ref)
         return 0
+
+
+def _stopped(term: Any, answers_path: Path | None, lang: str, questionnaire_ref: str | None) -> None:
+    """Stopped from outside the question loop: "every answer is saved" only when there is a file
+    (before the code is known, at the code prompt, there is not even its name)."""
+    if answers_path is None or not Path(answers_path).exists():
+        _farewell(term, "stopped_early", None, lang, questionnaire_ref)
+    else:
+        _farewell(term, "interrupted", answers_path, lang, questionnaire_ref)
 
 
 def _farewell(term: Any, key: str, path: Path | None, lang: str, questionnaire_ref: str | None) -> None:
@@ -359,7 +365,12 @@ def _session(
         return 0
     if existed:
         total = len(interview.visible())
-        term.say(text("interview.resumed", lang, path=path, done=total - len(missing), total=total))
+        skipped = len(interview.skipped())
+        done = total - len(missing) - skipped
+        if skipped:
+            term.say(text("interview.resumed_skipped", lang, path=path, done=done, total=total, skipped=skipped))
+        else:
+            term.say(text("interview.resumed", lang, path=path, done=done, total=total))
     term.say(text("interview.intro", lang), style="dim")
     if only is not None:
         by = respondent or (answers.doc.get("part") or {}).get("name") or "—"

@@ -56,6 +56,10 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "Opened the answer file: {path} ({done} of {total} questions answered)",
         "回答ファイルを読み込みました: {path}（{done}/{total}問 回答済み）",
     ),
+    "interview.resumed_skipped": (
+        "Opened the answer file: {path} ({done} of {total} questions answered, {skipped} skipped)",
+        "回答ファイルを読み込みました: {path}（{done}/{total}問 回答済み、スキップ {skipped}問）",
+    ),
     "interview.updated_profile": (
         "Updated the municipality's details ({fields}).",
         "団体情報を更新しました（{fields}）。",
@@ -128,6 +132,14 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "条件により対象外となった設問の回答を削除しました: {ids}",
     ),
     "interview.all_done": ("All questions are answered.", "すべての設問に回答しました。"),
+    "interview.all_done_skipped": (
+        "All questions are answered or skipped ({n} skipped: they are asked again when you resume this file).",
+        "すべての設問に回答またはスキップしました（スキップ {n}問は、このファイルで再開したときにもう一度尋ねます）。",
+    ),
+    "interview.revisit_skipped": (
+        "{n} question(s) skipped earlier: asked once more now (s skips again).",
+        "前回スキップした設問が{n}問あります。もう一度尋ねます（s で再びスキップできます）。",
+    ),
     "interview.sharing_title": (
         "Sharing with municipalities of your size (optional)",
         "同規模団体への取組事例の提供（任意）",
