@@ -456,7 +456,7 @@ class AnswerFile:
         """Set the note of an existing answer; None or "" removes it."""
         entry = self._existing(question_id)
         if note:
-            entry["note"] = note
+            entry["note"] = _written(note)
         elif "note" in entry:
             del entry["note"]
         self.save()
@@ -479,7 +479,7 @@ class AnswerFile:
     def set_sharing(self, named: bool, contact: str | None = None) -> None:
         """Record the consent to be named to peers (with the department to contact), placed
         after `questionnaire` as new files have it."""
-        entry = _flow(named=named, **({"contact": contact} if contact else {}))
+        entry = _flow(named=named, **({"contact": _written(contact)} if contact else {}))
         if "sharing" in self.doc:
             self.doc["sharing"] = entry
         else:
@@ -514,6 +514,7 @@ class AnswerFile:
     def _set_state(
         self, question_id: str, key: str, value: Any, order: list[str] | None, stamp: dict[str, Any] | None = None
     ) -> None:
+        value = _written(value)
         entry: Any = self.answers.get(question_id)
         if isinstance(entry, dict):
             for other in STATE_KEYS:
@@ -537,7 +538,7 @@ class AnswerFile:
             value = stamp.get(key)
             if value is None:
                 continue
-            value = _quoted(value) if isinstance(value, dt.date) else value
+            value = _quoted(value) if isinstance(value, dt.date) else _written(value)
             if key in entry:
                 entry[key] = value
             else:
@@ -565,6 +566,15 @@ def _quoted(value: str | dt.date) -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return DoubleQuotedScalarString(value.isoformat() if isinstance(value, dt.date) else value)
+
+
+def _written(value: Any) -> Any:
+    """A value the interview writes into a round-trip document, as answer_text writes it: text
+    in double quotes, so that no YAML reader takes a note `10:30` for a number of minutes or `No`
+    for false, and a flow mapping stays readable by every parser."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(value) if isinstance(value, str) and not hasattr(value, "style") else value
 
 
 def _flow_answer(answer: dict[str, Any]) -> Any:

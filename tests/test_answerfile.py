@@ -86,6 +86,28 @@ def test_every_edit_is_on_disk_at_once_and_valid(tmp_path: Path) -> None:
     assert sheet.answers["leadership.mayor_commitment"].skipped is True
 
 
+def test_text_the_interview_writes_reads_the_same_in_every_yaml_reader(tmp_path: Path) -> None:
+    """Notes such as `10:30` or `No` were written bare: libyaml-based readers refuse `10:30` in a
+    flow mapping and YAML 1.1 readers take `No` for false. Written as answer_text writes text (in
+    double quotes), every reader gets the string typed."""
+    from ruamel.yaml import YAML
+
+    af = new_file(tmp_path)
+    af.set_value("infrastructure.wifi", "meeting_rooms", ORDER)
+    af.set_note("infrastructure.wifi", "10:30")
+    af.set_value("leadership.policy", True, ORDER)
+    af.set_note("leadership.policy", "No")
+    af.set_sharing(True, "情報政策課 011-000-0000")
+    text = af.path.read_text(encoding="utf-8")
+    assert 'note: "10:30"' in text and 'note: "No"' in text and 'value: "meeting_rooms"' in text
+    safe = YAML(typ="safe")
+    assert safe.Parser.__name__ == "CParser"  # the C parser, as other tools read files
+    data = safe.load(text)
+    assert data["answers"]["infrastructure.wifi"] == {"value": "meeting_rooms", "note": "10:30"}
+    assert data["answers"]["leadership.policy"] == {"value": True, "note": "No"}
+    assert load_assessment(af.path, MINI).sheet.answers["leadership.policy"].note == "No"
+
+
 def test_changing_the_state_keeps_note_and_review(tmp_path: Path) -> None:
     af = new_file(tmp_path)
     af.set_value("infrastructure.wifi", "none", ORDER)

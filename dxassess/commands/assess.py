@@ -66,10 +66,10 @@ def run_report(
     from dxassess.files import write_atomic
 
     result = assess(path, questionnaire, previous, cutoff)
-    _warnings(result, lang)
+    rendered = report(result, fmt, lang, template, max_age=max_age, peers=peers)
+    _warnings(result, lang)  # once the report is made: a failure stays one line
     if previous is not None and result.previous is not None:
         _warn_if_reversed(previous, result.previous.assessed, path, result.assessed, lang)
-    rendered = report(result, fmt, lang, template, max_age=max_age, peers=peers)
     if output is None:
         if sys.stdout.isatty():  # nothing from the input may act on the terminal
             rendered = printable(json_for_terminal(rendered), multiline=True)
