@@ -33,8 +33,8 @@ def _first(gap: dict[str, Any], lang: str) -> dict[str, Any]:
             "report.sum_why_gap",
             lang,
             answer=gap["answer"] or "—",
-            current=_num(gap["current"]),
-            target=_num(gap["target"]),
+            current=_level(gap["current"]),
+            target=_level(gap["target"]),
         )
     ]
     deadline = gap["deadline"]
