@@ -745,21 +745,26 @@ _FREEMAIL = (
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 
 
-def check_contact_personal(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
-    """The contact is shown to other municipalities: warn where it is plainly a person's own
-    (a mobile number, a free or carrier mail address), never on a department's number or address."""
-    contact = (a.sharing.contact or "") if a.sharing is not None else ""
+def personal_contact(contact: str) -> list[Msg]:
+    """What in a contact is plainly a person's own (a mobile number, a free or carrier mail
+    address), never a department's number or address: the rule DX602, and the interview's check
+    as the contact is typed."""
+    found = []
     mobile = _MOBILE.search(contact)
     if mobile:
-        yield ctx.problem(
-            ("sharing", "contact"), "DX602", msg("check.contact_mobile", found=mobile.group(0)), "warning"
-        )
+        found.append(msg("check.contact_mobile", found=mobile.group(0)))
     for m in _EMAIL.finditer(contact):
         if m.group(1).lower() in _FREEMAIL:
-            yield ctx.problem(
-                ("sharing", "contact"), "DX602", msg("check.contact_freemail", found=m.group(0)), "warning"
-            )
+            found.append(msg("check.contact_freemail", found=m.group(0)))
             break
+    return found
+
+
+def check_contact_personal(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:
+    """The contact is shown to other municipalities: warn where it is plainly a person's own."""
+    contact = (a.sharing.contact or "") if a.sharing is not None else ""
+    for what in personal_contact(contact):
+        yield ctx.problem(("sharing", "contact"), "DX602", what, "warning")
 
 
 def check_private_notes(a: AnswerSheet, ctx: Context) -> Iterator[Problem]:

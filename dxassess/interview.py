@@ -474,10 +474,21 @@ class Interview:
             if key == "1" or said is True:
                 break
             self.term.say(text("interview.sharing_pick", lang))
-        try:
-            contact = self.term.ask(text("interview.sharing_contact", lang)).strip()
-        except EOFError:
-            contact = ""
+        from dxassess.checks import personal_contact
+
+        warned = None
+        while True:
+            try:
+                contact = self.term.ask(text("interview.sharing_contact", lang)).strip()
+            except EOFError:
+                contact = ""
+            personal = personal_contact(contact)
+            if not personal or contact == warned:  # the same again: kept as given
+                break
+            for what in personal:  # shown to other municipalities: say so before it is saved
+                self.term.say(what.get(lang))
+            self.term.say(text("interview.sharing_contact_again", lang))
+            warned = contact
         if not contact:
             self.term.say(text("interview.sharing_no_contact", lang))
             return

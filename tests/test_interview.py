@@ -226,6 +226,24 @@ def test_consent_is_asked_once_at_the_end_and_then_only_shown(tmp_path: Path) ->
     assert "May peers see" not in out.getvalue() and "consented (contact: DX推進課 011-000-0000)" in out.getvalue()
 
 
+def test_a_personal_contact_is_questioned_before_it_is_saved(tmp_path: Path) -> None:
+    """A mobile number typed as the contact was saved and announced as shown to other towns;
+    only a later validate warned (DX602). Now the same warning comes at once, and the contact is
+    asked again: a department's number replaces it, the same text again keeps it."""
+    interview, out = session(tmp_path, ["1", "総務課 090-1234-5678", "総務課 0776-61-0000", ""], lang="ja")
+    interview.finish(FakeEnd())
+    said = out.getvalue()
+    assert said.index("携帯電話の番号（090-1234-5678）") < said.index("保存しました")
+    sheet = load_assessment(tmp_path / "dx.yaml", MINI).sheet
+    assert sheet.sharing is not None and sheet.sharing.contact == "総務課 0776-61-0000"
+    (tmp_path / "dx.yaml").unlink()
+    interview, out = session(tmp_path, ["1", "総務課 090-1234-5678", "総務課 090-1234-5678", ""], lang="en")
+    interview.finish(FakeEnd())
+    sheet = load_assessment(tmp_path / "dx.yaml", MINI).sheet
+    assert sheet.sharing is not None and sheet.sharing.contact == "総務課 090-1234-5678"  # kept as given
+    assert out.getvalue().count("looks like a mobile phone number") == 1
+
+
 def test_consent_refused_skipped_or_without_contact(tmp_path: Path) -> None:
     interview, out = session(tmp_path, ["1", "", ""], lang="en")  # yes, then no contact: not saved
     interview.finish(FakeEnd())

@@ -161,6 +161,10 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "Department to contact (its public phone or official e-mail may follow; never a person's own): ",
         "問い合わせ先の課名（課の代表電話・公式メールアドレスを添えても可。個人の連絡先は不可）: ",
     ),
+    "interview.sharing_contact_again": (
+        "Give the department's number or address instead, or enter the same again to keep it.",
+        "課の代表番号や課のメールアドレスを入力し直してください（同じ内容をもう一度入力すると、そのまま登録します）。",
+    ),
     "interview.sharing_no_contact": (
         "No contact given, so the consent was not saved; you are asked again next time.",
         "問い合わせ先の入力がないため、同意は保存していません。次回もう一度お尋ねします。",
