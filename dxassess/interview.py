@@ -544,14 +544,46 @@ def identified(code: str, lang: str) -> str:
     return text("interview.identified", lang, name=entry.name, prefecture=entry.prefecture, kind=entry.label(lang))
 
 
+NAME_MATCHES = 10  # municipalities listed for a name typed at the code prompt
+
+
 def ask_code(term: Terminal, lang: str) -> str:
-    """A municipality's code of the register, asked until one is given."""
+    """A municipality's code of the register, asked until one is given. A name (or part of it,
+    in kana too) may be typed instead: one match is taken, a few are listed with their codes."""
     while True:
-        code = lgcode.normalise(term.ask(text("interview.ask_code", lang)))
+        raw = term.ask(text("interview.ask_code", lang))
+        code = lgcode.normalise(raw)
+        if code and not any(c.isdigit() for c in code):
+            found = by_name(code, lang)
+            if isinstance(found, str):
+                return found
+            term.say(found[0])
+            for line in found[1:]:
+                term.say(line, clip=True)
+            continue
         reason = code_reason(code, lang) or register_reason(code, lang)
         if reason is None:
             return code
         term.say(reason)
+
+
+def by_name(name: str, lang: str) -> str | list[str]:
+    """The code of the one municipality whose name (or reading) holds `name`, or the lines to
+    show: the matches with their codes, or why there is none."""
+    matches = [e for e in register.search(name) if e.is_municipality]
+    if len(matches) == 1:
+        return matches[0].code
+    if not matches:
+        return [text("interview.name_none", lang, name=name)]
+    if len(matches) > NAME_MATCHES:
+        return [text("interview.name_many", lang, name=name, n=len(matches))]
+    lines = [text("interview.name_some", lang, name=name, n=len(matches))]
+    for e in matches:
+        lines.append(
+            f"  {e.code}  "
+            + text("interview.identified", lang, name=e.name, prefecture=e.prefecture, kind=e.label(lang))
+        )
+    return lines
 
 
 def ask_name(term: Terminal, lang: str) -> str:

@@ -257,6 +257,21 @@ def test_consent_refused_skipped_or_without_contact(tmp_path: Path) -> None:
     assert lines[0].startswith("questionnaire:") and lines[1] == "sharing: {named: false}"
 
 
+def test_a_name_at_the_code_prompt_finds_the_code() -> None:
+    """An officer who does not know the code types the name: one match is taken, a few are
+    listed with their codes, none or too many say what to do (it only said the code has six digits)."""
+    from dxassess.interview import ask_code
+
+    term, out = scripted(["永平寺", "府中", "342084"])
+    assert ask_code(term, "ja") == "183229"
+    assert ask_code(term, "ja") == "342084"
+    said = out.getvalue()
+    assert "「府中」を含む名前の団体が3件あります" in said and "132063  府中市（東京都・一般市）" in said
+    term, out = scripted(["ｘｙｚ", "川", "えいへいじ"])
+    assert ask_code(term, "en") == "183229"
+    assert "No municipality's name holds “xyz”" in out.getvalue() and "type more of the name" in out.getvalue()
+
+
 def test_profile_inputs_are_checked_in_both_languages() -> None:
     assert code_reason("011002", "ja") is None
     assert "検査数字" in code_reason("011003", "ja")

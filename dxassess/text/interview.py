@@ -10,7 +10,22 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "設問票 {old} の回答を {new} に引き継ぎました（元のファイルは {kept} に保存）。新しい設問と、内容が変わった"
         "{again}問を尋ねます。引き継いだ回答のままでよければ Enter を押してください。",
     ),
-    "interview.ask_code": ("Local government code (6 digits, e.g. 011002): ", "団体コード（6桁、例: 011002）: "),
+    "interview.ask_code": (
+        "Local government code (6 digits, e.g. 011002) or the municipality's name: ",
+        "団体コード（6桁、例: 011002）または団体名: ",
+    ),
+    "interview.name_none": (
+        "No municipality's name holds “{name}”; check it, or give the 6-digit code.",
+        "「{name}」を含む名前の団体はありません。名前を確かめるか、6桁の団体コードを入力してください。",
+    ),
+    "interview.name_many": (
+        "{n} municipalities' names hold “{name}”; type more of the name, or the code.",
+        "「{name}」を含む名前の団体が{n}件あります。名前をもう少し詳しく入力するか、団体コードを入力してください。",
+    ),
+    "interview.name_some": (
+        "{n} municipalities' names hold “{name}”; type the code of yours:",
+        "「{name}」を含む名前の団体が{n}件あります。該当する団体コードを入力してください。",
+    ),
     "interview.code_digits": (
         "The code has 6 digits (e.g. 011002).",
         "団体コードは6桁の数字で入力してください（例: 011002）。",
