@@ -74,6 +74,17 @@ def _number_of(key: str) -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
+def _without_unit(key: str, question: NumericQuestion) -> str:
+    """A typed number without the question's own unit after it (45%, 6.5年, 100 Mbps; 4回 for
+    回／年: the unit's first part too)."""
+    units = {typed.normalised(u) for u in question.unit.values() if u.strip()}
+    units |= {u.split("/")[0].strip() for u in units if "/" in u}
+    for unit in sorted(units | ({"%"} if question.percentage else set()), key=len, reverse=True):
+        if key.endswith(unit):
+            return key[: -len(unit)].strip()
+    return key
+
+
 class Finish(Protocol):
     """What happens when every question is answered (score table, report); injected."""
 
@@ -85,7 +96,7 @@ class Finish(Protocol):
 def parse_answer(questionnaire: Questionnaire, question: Any, key: str, lang: str) -> tuple[Any, str | None]:
     """A typed key (already normalised) → (value, None), or (None, why it does not fit)."""
     if isinstance(question, NumericQuestion):
-        found = _number_of(key)
+        found = _number_of(_without_unit(key, question))
         value: Any = None if found is None else (int(found) if found.is_integer() else found)
         if value is None or not question.min <= value <= question.max:
             unit = question.unit.get(lang, "")
@@ -220,6 +231,7 @@ class Interview:
         """Show one question and read keys until it is answered: "next", "back" or "quit"."""
         question = self.questions[qid]
         self.show(question)
+        doubted = None  # a share such as 0.45 typed for a percentage, asked about once
         while True:
             answer = self.answers.answer(qid)
             default = default_key(question, answer)
@@ -265,6 +277,11 @@ class Interview:
                 value, problem = parse_answer(self.questionnaire, question, key, self.lang)
                 if problem:
                     self.term.say(problem)
+                    continue
+                if isinstance(question, NumericQuestion) and question.looks_like_share(value) and key != doubted:
+                    meant = number(round(value * 100, 9))
+                    self.term.say(text("interview.percent_share", self.lang, value=number(value), meant=meant))
+                    doubted = key  # the same again: kept as typed
                     continue
                 self.answers.set_value(qid, value, self.order, self.stamp(qid))
                 return self.saved(question)

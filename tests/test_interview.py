@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from dxassess import typed
 from dxassess.answerfile import AnswerFile
 from dxassess.inputs import load_assessment, load_questionnaire
 from dxassess.interview import Interview, Terminal, code_reason, parse_answer, parse_population
@@ -255,6 +256,34 @@ def test_consent_refused_skipped_or_without_contact(tmp_path: Path) -> None:
     assert sheet.sharing is not None and sheet.sharing.named is False and sheet.sharing.contact is None
     lines = [line for line in (tmp_path / "dx.yaml").read_text("utf-8").splitlines() if not line.startswith("#")]
     assert lines[0].startswith("questionnaire:") and lines[1] == "sharing: {named: false}"
+
+
+def test_numbers_are_taken_with_their_unit_and_a_share_for_a_percentage_is_questioned(tmp_path: Path) -> None:
+    """`45%`, `４５％`, `4回`, `100 Mbps` were refused ("enter a number 0–100"); 0.45 typed for a
+    percentage was saved as 0.45% without a word (a sheet warns DX313). Now the unit is read off,
+    and a share is questioned once: 45 replaces it, the same again keeps it."""
+    from dxassess.interview import parse_answer
+    from dxassess.resolver import RESOLVER
+
+    flagship = RESOLVER.select(None)
+    questions = flagship.questionnaire.question_map()
+    for qid, raw, value in (
+        ("skills.trained_share", "45%", 45),
+        ("skills.trained_share", "４５％", 45),
+        ("leadership.hq_meetings", "4回", 4),
+        ("infrastructure.bandwidth_measured", "100 Mbps", 100),
+    ):
+        assert parse_answer(flagship.questionnaire, questions[qid], typed.normalised(raw), "ja") == (value, None)
+    answers = AnswerFile.create(
+        tmp_path / "dx.yaml", "municipal-dx", flagship.questionnaire.version, "011002", "札幌市", "北海道",
+        1973395, dt.date(2026, 11, 27),
+    )  # fmt: skip
+    for typed_in, kept in ((["0.45", "45"], 45), (["0.45", "0.45"], 0.45)):
+        term, out = scripted(typed_in)
+        interview = Interview(flagship.questionnaire, answers, "ja", term, flagship.catalogue)
+        assert interview.ask("skills.trained_share") == "next"
+        assert "0.45 は 0.45% として記録されます。45% の意味であれば 45" in out.getvalue()
+        assert answers.answer("skills.trained_share")["value"] == kept
 
 
 def test_a_name_at_the_code_prompt_finds_the_code() -> None:

@@ -312,6 +312,12 @@ class NumericQuestion(QuestionBase):
         as 45% or 0.45 where 45 is meant."""
         return any(unit.strip() in ("%", "％") for unit in self.unit.values())
 
+    def looks_like_share(self, value: float) -> bool:
+        """Whether `value` in a 0–100 percentage looks like a share typed as 0–1 (0.45 where 45%
+        is meant). Narrower or signed ranges (IT staff 0–20%, a change of -100–1000%) are left
+        alone: small values are real there."""
+        return self.percentage and self.min >= 0 and self.max >= 100 and 0 < value <= 1
+
     def threshold_for(self, level: int) -> float:
         """The value at which `level` (1–5) is reached."""
         return self.thresholds[max(1, min(level, 5)) - 1]

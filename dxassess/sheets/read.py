@@ -440,14 +440,10 @@ def fraction_warning(question: Any, value: Any, answer: dict[str, Any] | None) -
     typed as 0–1). The value is kept as given; None when nothing looks wrong. Columns of a
     narrower or signed range (IT staff 0–20%, a change of -100–1000%) are left alone: small
     values are real there."""
-    if not isinstance(question, NumericQuestion) or not question.percentage:
-        return None
-    if question.min < 0 or question.max < 100:
-        return None
-    if not answer or "value" not in answer or _reading(value)[1]:
+    if not isinstance(question, NumericQuestion) or not answer or "value" not in answer or _reading(value)[1]:
         return None
     number = answer["value"]
-    if not 0 < number <= 1:
+    if not question.looks_like_share(number):
         return None
     meant = _tidy(round(number * 100, 9))
     return msg("cell.percent_fraction", value=number, meant=meant), msg("cell.percent_fraction_fix", meant=meant)

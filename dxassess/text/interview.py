@@ -10,6 +10,11 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "設問票 {old} の回答を {new} に引き継ぎました（元のファイルは {kept} に保存）。新しい設問と、内容が変わった"
         "{again}問を尋ねます。引き継いだ回答のままでよければ Enter を押してください。",
     ),
+    "interview.percent_share": (
+        "{value} would be {value}%. If you mean {meant}%, type {meant}; type {value} again to keep {value}%.",
+        "{value} は {value}% として記録されます。{meant}% の意味であれば {meant} と入力してください"
+        "（{value}% のままでよければ、もう一度 {value} と入力してください）。",
+    ),
     "interview.ask_code": (
         "Local government code (6 digits, e.g. 011002) or the municipality's name: ",
         "団体コード（6桁、例: 011002）または団体名: ",
