@@ -34,7 +34,7 @@ from dxassess.interview_view import (
 )
 from dxassess.model import ChoiceQuestion, NumericQuestion, Questionnaire, ScaleQuestion, YesNoQuestion
 from dxassess.scoring import visible_questions
-from dxassess.text import text
+from dxassess.text import pick, text
 
 NA_KEY = "x"  # the key the interview shows for N/A; the shared words are accepted too
 CONFIRM_KEY = "c"  # confirm that an answer still holds
@@ -311,8 +311,19 @@ class Interview:
                 self.term.console.width,
                 self.lang,
                 self.stale_label(question.id),
+                self.changed_reason(question.id),
             )
         )
+
+    def changed_reason(self, qid: str) -> str | None:
+        """For an answer carried from an earlier version to be asked again, why the question
+        changed (the migration's `reason`, "" when it gives none); None for any other answer."""
+        if qid not in self.answers.ask_again() or not self.answers.is_answered(qid):
+            return None
+        migration = self.questionnaire.migration
+        moves = migration.questions.values() if migration is not None else []
+        reasons = [pick(m.reason, self.lang) for m in moves if qid in m.to and m.reason]
+        return reasons[0] if reasons else ""
 
     # -- confirming answers whose evidence expired or that are old ---------------------------
 

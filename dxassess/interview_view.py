@@ -157,9 +157,11 @@ def question_screen(
     width: int,
     lang: str,
     stale: str | None = None,
+    changed: str | None = None,
 ) -> RenderableType:
     """Everything shown for one question, top to bottom; `stale` says why the answer needs
-    confirming (evidence expired, or old), with the key that confirms it."""
+    confirming (evidence expired, or old), with the key that confirms it; `changed`, for an
+    answer carried from an earlier version whose question changed, why (or "" without a reason)."""
     domain = questionnaire.domain_of(question.id)
     parts: list[RenderableType] = [Rule(Text(question.id, style="dim"), align="right")]
     head = Text(text("interview.progress", lang, i=position[0], n=position[1]), style="bold")
@@ -194,6 +196,9 @@ def question_screen(
         parts.append(Text(status))
     if stale:
         parts.append(Text(text("interview.stale_line", lang, why=stale), style="bold"))
+    if changed is not None:
+        why = text("interview.changed_why", lang, why=changed) if changed else ""
+        parts.append(Text(text("interview.changed_line", lang, why=why), style="bold"))
     parts.append(Text(text("interview.keys", lang), style="dim"))
     return Group(*parts)
 

@@ -204,3 +204,22 @@ def test_report_previous_across_a_maintainers_own_versions_compares_like_with_li
     previous = json.loads(proc.stdout)["previous"]
     assert previous["versions"] == ["1.0.0", "1.1.0"]
     assert {"infrastructure.pc_age", "infrastructure.wifi"} <= {q["id"] for q in previous["not_comparable"]}
+
+
+def test_the_interview_says_why_a_carried_answer_is_asked_again(own_versions, tmp_path: Path) -> None:
+    """The migration's `reason` was written in the questionnaire but never shown: `run` asked the
+    carried answer again with nothing but its default."""
+    qs, answers = own_versions["qs"], own_versions["answers"]
+    out = tmp_path / "dx-2026.yaml"
+    assert run_cli("migrate", "-q", str(qs), str(answers), "-o", str(out)).returncode == 0
+    source = RESOLVER.version("mini", "1.1.0", qs)
+    assert source is not None
+    term, said = scripted([""])
+    interview = Interview(source.questionnaire, AnswerFile.load(out), "ja", term, source.catalogue)
+    assert interview.ask("infrastructure.pc_age") == "next"
+    assert "前の版の設問票から内容が変わった設問です（単位を改めました。）" in said.getvalue()
+    assert "infrastructure.pc_age" not in AnswerFile.load(out).ask_again()  # confirmed with Enter
+    term, said = scripted([""])
+    interview = Interview(source.questionnaire, AnswerFile.load(out), "en", term, source.catalogue)
+    interview.ask("leadership.mayor_commitment")  # carried unchanged: nothing to say
+    assert "question changed" not in said.getvalue()

@@ -254,6 +254,12 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "answered on {date}, more than {months} months ago",
         "{date}の回答で、{months}か月より前です",
     ),
+    "interview.changed_line": (
+        "The question changed since the version this answer was given for{why}. Enter keeps the carried "
+        "answer; or give a new one.",
+        "前の版の設問票から内容が変わった設問です{why}。Enter で引き継いだ回答をそのまま使うか、回答し直してください。",
+    ),
+    "interview.changed_why": (": {why}", "（{why}）"),
     "interview.stale_line": (
         "To confirm: {why}. c = the answer still holds; or give a new answer.",
         "要再確認: {why}。c = 回答は現在も有効（確認済みにする）、または回答し直してください。",
