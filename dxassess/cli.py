@@ -731,6 +731,32 @@ _PARSER_MESSAGES = (
 )
 
 
+# What typer (through pydantic) says of a bad option value, in Japanese (keys of the catalogue).
+_DETAILS = (
+    (r"Input should be a valid integer.*", "cmd.detail_integer"),
+    (r"Input should be a valid number.*", "cmd.detail_number"),
+    (r"Input should be greater than or equal to (?P<n>\S+)", "cmd.detail_at_least"),
+    (r"Input should be less than or equal to (?P<n>\S+)", "cmd.detail_at_most"),
+    (r"(?:Value error, )?(?P<value>'.*?') is not one of (?P<choices>.+)", "cmd.detail_choice"),
+)
+
+
+def _detail_ja(detail: str) -> str:
+    """The reason a value was refused, in Japanese where it is one typer gives; else as it is."""
+    import re
+
+    from dxassess.text import msg
+
+    for pattern, key in _DETAILS:
+        found = re.fullmatch(pattern, detail.strip(), re.S)
+        if found:
+            values = found.groupdict()
+            if "choices" in values:
+                values["choices"] = values["choices"].replace(", ", "、").replace(" or ", "、")
+            return msg(key, **values).ja
+    return detail
+
+
 def _parser_message(message: str) -> Any:
     """The parser's message as a catalogue text (so it reads in Japanese too), else as it is."""
     import re
@@ -744,6 +770,8 @@ def _parser_message(message: str) -> Any:
             values = {k: v or "" for k, v in found.groupdict().items()}
             near = values.pop("near", "") or values.pop("alt", "")
             values.pop("alt", None)
+            if "detail" in values and key == "cmd.parser_invalid_value":
+                values["detail"] = _detail_ja(values["detail"])
             ja = msg(key, **values).ja + (msg("cmd.parser_did_you_mean", near=near).ja if near else "")
             return Msg(message, ja)  # the English stays the parser's own words
     return message

@@ -413,7 +413,17 @@ def test_errors_a_user_hits_first_name_the_fix(tmp_path: Path, args: tuple[str, 
         (("score", "--bogus", "x.yaml"), "オプション --bogus はありません", "No such option: --bogus"),
         (("score", "--jsn", "x.yaml"), "（--json の誤りではありませんか）", "Possible options: --json"),
         (("batch", "-o", "out"), "引数 inputs を指定してください", "Missing argument 'inputs'"),
-        (("sample", "--count", "many", "-o", "x"), "の値が正しくありません", "Invalid value for '--count'"),
+        (
+            ("sample", "--count", "many", "-o", "x"),
+            "の値が正しくありません（整数で指定してください）",
+            "Invalid value for '--count'",
+        ),
+        (("batch", "a", "-o", "b", "--jobs", "0"), "（1 以上にしてください）", "greater than or equal to 1"),
+        (
+            ("report", "x.yaml", "--format", "pdf"),
+            "（'pdf' は指定できません。'html'、'md'、'json' のいずれかにしてください）",
+            "'pdf' is not one of 'html', 'md', 'json'",
+        ),
         (("compare", "a", "b", "c"), "余分な引数があります（c）", "Got unexpected extra argument"),
     ],
 )

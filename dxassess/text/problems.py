@@ -904,6 +904,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.parser_missing_option": ("Missing option '{name}'", "オプション {name} を指定してください"),
     "cmd.parser_needs_value": ("Option '{name}' requires an argument", "オプション {name} には値を指定してください"),
     "cmd.parser_invalid_value": ("Invalid value for {name}: {detail}", "{name} の値が正しくありません（{detail}）"),
+    "cmd.detail_integer": ("a whole number", "整数で指定してください"),
+    "cmd.detail_number": ("a number", "数値で指定してください"),
+    "cmd.detail_at_least": ("{n} or more", "{n} 以上にしてください"),
+    "cmd.detail_at_most": ("{n} or less", "{n} 以下にしてください"),
+    "cmd.detail_choice": (
+        "{value} is not one of {choices}",
+        "{value} は指定できません。{choices} のいずれかにしてください",
+    ),
     "cmd.parser_extra_arguments": ("Got unexpected extra arguments ({detail})", "余分な引数があります（{detail}）"),
     "cmd.usage_error": (
         "{message}; see `{command} --help`",
