@@ -35,6 +35,13 @@ def change_status(old: float | None, new: float | None) -> tuple[float | None, s
     return 0.0, "unchanged"
 
 
+def _both_sides(delta: float | None, status: str) -> tuple[float | None, str]:
+    """A domain or question both assessments have, with a score on one side only (nothing
+    answered there, or all skipped): not comparable, never "new" or "removed", which say the
+    questionnaire gained or lost it (set by the caller from the ids)."""
+    return (None, "not_comparable") if status in ("new", "removed") else (delta, status)
+
+
 @dataclass(frozen=True)
 class Comparison:
     overall: Change
@@ -56,14 +63,14 @@ def compare(
 ) -> Comparison:
     """Compare two scores; questions and domains match by id. Across questionnaire versions the
     caller first makes both comparable (dxassess.migrate.comparable) and names what is not."""
-    delta, status = change_status(old.overall, new.overall)
+    delta, status = _both_sides(*change_status(old.overall, new.overall))
     overall = Change("overall", old.overall, new.overall, delta, status)
     old_domains = {d.domain_id: d.score for d in old.domains}
     new_domains = {d.domain_id: d.score for d in new.domains}
     domains = []
     for did in list(new_domains) + [d for d in old_domains if d not in new_domains]:
         o, n = old_domains.get(did), new_domains.get(did)
-        delta, status = change_status(o, n)
+        delta, status = _both_sides(*change_status(o, n))
         if did not in old_domains:
             status = "new"
         elif did not in new_domains:
@@ -74,7 +81,7 @@ def compare(
     questions = []
     for qid in list(new_q) + [q for q in old_q if q not in new_q]:
         o, n = old_q.get(qid), new_q.get(qid)
-        delta, status = change_status(o, n)
+        delta, status = _both_sides(*change_status(o, n))
         if qid not in old_q:
             status = "new"
         elif qid not in new_q:

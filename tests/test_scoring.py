@@ -283,3 +283,29 @@ def test_a_change_that_shows_as_0_00_is_unchanged():
     assert change_status(3.08, 3.07)[1] == "worsened"
     assert change_status(3.0, 3.006)[1] == "improved"
     assert change_status(None, 3.0) == (None, "new")
+
+
+def test_a_domain_answered_before_and_all_skipped_now_is_not_comparable_not_removed(tmp_path):
+    """`report --previous` listed a domain whose questions were all skipped this time as
+    "removed", as if the questionnaire had dropped it. "new" and "removed" are for ids one side
+    lacks; a score missing on one side is not comparable."""
+    from dxassess.api import assess
+
+    from .conftest import MINI, MINI_ANSWERS
+
+    text = MINI_ANSWERS.read_text(encoding="utf-8")
+    now = tmp_path / "now.yaml"
+    skipped = "\n".join(
+        f"  {qid}: {{skipped: true}}" if line.startswith(f"  {qid}:") else line
+        for line in text.splitlines()
+        for qid in [line.split(":")[0].strip()]
+    )
+    now.write_text(skipped.replace("assessed: 2026-11-27", "assessed: 2027-11-27") + "\n", encoding="utf-8")
+    lines = [ln for ln in now.read_text(encoding="utf-8").splitlines() if ln.startswith("  infrastructure.")]
+    assert lines and all("{skipped: true}" in ln for ln in lines)
+    result = assess(now, MINI, MINI_ANSWERS)
+    assert result.comparison is not None
+    by_id = {c.id: c for c in result.comparison.domains}
+    assert by_id["infrastructure"].status == "not_comparable" and by_id["infrastructure"].new is None
+    assert result.comparison.overall.status == "not_comparable"
+    assert all(c.status != "removed" for c in result.comparison.questions)
