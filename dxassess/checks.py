@@ -298,6 +298,15 @@ def _compared_literals(node: Any) -> Iterator[tuple[expr.Ref, str, Any]]:
         yield from _compared_literals(node.operand)
 
 
+def _not_options(question: Any, value: Any) -> list[Any]:
+    """The text values compared with a choice question that are none of its option keys."""
+    if not isinstance(question, ChoiceQuestion):
+        return []
+    keys = {o.key for o in question.options}
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str) and v not in keys]
+
+
 def _holds(question: Any, op: str, value: Any) -> bool:
     if op == "in":
         return any(_can_hold(question, "==", v) for v in value)
@@ -356,12 +365,24 @@ def check_when(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
                 named = False
                 for ref, op, value in _compared_literals(tree):
                     target = earlier.get(ref.question_id)
-                    if target is not None and not _holds(target, op, value):
+                    if target is None:
+                        continue
+                    if not _holds(target, op, value):
                         named = True
                         yield ctx.problem(
                             loc + ("when",),
                             "DX213",
                             msg("check.when_never", ref=ref.question_id, value=value),
+                            severity="warning",
+                        )
+                        continue
+                    # `!=` and a list hold for some answer whatever a typo in a value; a value
+                    # that is no option of the question is still a typo (`!= "adoptd"`)
+                    for typo in _not_options(target, value):
+                        yield ctx.problem(
+                            loc + ("when",),
+                            "DX213",
+                            msg("check.when_not_option", ref=ref.question_id, value=typo),
                             severity="warning",
                         )
                 if not named and not _can_be_true(tree, earlier):

@@ -263,3 +263,22 @@ def test_a_step_missing_above_a_skipped_level_is_warned(tmp_path: Path):
     problems = [p for p in check_file(path) if p.code == "DX218"]
     assert [(p.line, p.severity) for p in problems] == [(source[:start].count("\n") + 1, "warning")]
     assert "organisation.dx_unit" in problems[0].message and "5" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("when", "typo"),
+    [
+        ('infrastructure.wifi != "nonee"', "nonee"),
+        ('infrastructure.wifi in ["meeting_rooms", "everywher"]', "everywher"),
+        ('not infrastructure.wifi == "meeting_room"', "meeting_room"),
+    ],
+)
+def test_a_misspelt_option_key_in_a_condition_is_warned_whatever_the_operator(tmp_path: Path, when: str, typo: str):
+    """`== "adoptd"` was caught (always false); `!= "adoptd"` and a list holding one good key
+    were not, since they can still hold, and the typo passed CI."""
+    text = MINI.read_text(encoding="utf-8").replace('when: infrastructure.wifi != "none"', f"when: '{when}'")
+    (tmp_path / "mini.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "mini-catalogue.yaml").write_bytes((VALID / "mini-catalogue.yaml").read_bytes())
+    problems = [p for p in check_file(tmp_path / "mini.yaml") if p.code == "DX213"]
+    assert len(problems) == 1 and repr(typo) in problems[0].message and problems[0].severity == "warning"
+    assert [p for p in check_file(MINI) if p.code == "DX213"] == []

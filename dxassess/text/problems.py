@@ -221,6 +221,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "`when` compares {ref} with {value!r}, a value it can never have; the comparison is always false",
         "`when` が {ref} を {value!r} と比べていますが、その値になることはありません。この比較は常に偽になります。",
     ),
+    "check.when_not_option": (
+        "`when` compares {ref} with {value!r}, which is none of its options; fix the key",
+        "`when` が {ref} を {value!r} と比べていますが、その選択肢はありません。選択肢のキーを直してください。",
+    ),
     "check.when_never_true": (
         "`when` can never be true ({when}), so the question is never asked; correct the condition",
         "`when` の条件（{when}）は常に偽になるため、この設問は尋ねられません。条件を直してください。",
