@@ -461,7 +461,7 @@ def check_steps(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(
                 loc + ("id",),
                 "DX218",
-                msg("check.step_missing", qid=question.id, levels=", ".join(str(lv) for lv in gaps)),
+                msg("check.step_missing", qid=question.id, levels=", ".join(str(lv) for lv in gaps), top=gaps[-1]),
                 severity="warning",
             )
         for level in question.steps:

@@ -262,7 +262,7 @@ def test_a_step_missing_above_a_skipped_level_is_warned(tmp_path: Path):
     path.write_text(copy, encoding="utf-8")
     problems = [p for p in check_file(path) if p.code == "DX218"]
     assert [(p.line, p.severity) for p in problems] == [(source[:start].count("\n") + 1, "warning")]
-    assert "organisation.dx_unit" in problems[0].message and "5" in problems[0].message
+    assert "organisation.dx_unit" in problems[0].message and "add one for level 5" in problems[0].message
 
 
 @pytest.mark.parametrize(

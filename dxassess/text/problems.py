@@ -266,8 +266,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "`after` の {ref!r} は、この設問票のほかの設問ではありません。",
     ),
     "check.step_missing": (
-        "{qid} can fall below its target but has no step (action) for level(s) {levels}; add them under `steps`",
-        "{qid} は目標を下回ることがありますが、レベル {levels} に達するための取組（steps）がありません。`steps` に追加してください。",
+        "{qid} can fall below its target but no step (action) reaches level(s) {levels}; add one for level {top} "
+        "under `steps` (a step serves the levels below it too), or one for each",
+        "{qid} は目標を下回ることがありますが、レベル {levels} に達するための取組（steps）がありません。`steps` に"
+        "レベル {top} の取組を追加してください（取組はそれより下のレベルにも使われます。レベルごとに書くこともできます）。",
     ),
     "check.no_steps": (
         "no question has `steps`: gap reports will have no next step to show; write the action that reaches each level",
