@@ -910,6 +910,20 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "cmd.parser_missing_option": ("Missing option '{name}'", "オプション {name} を指定してください"),
     "cmd.parser_needs_value": ("Option '{name}' requires an argument", "オプション {name} には値を指定してください"),
     "cmd.parser_invalid_value": ("Invalid value for {name}: {detail}", "{name} の値が正しくありません（{detail}）"),
+    "model.text_each_language": (
+        "a text in each language is needed here, as {{ja: ..., en: ...}}",
+        "ここには言語ごとの文を {{ja: ..., en: ...}} の形で書いてください。",
+    ),
+    "model.targets_mapping": (
+        "targets are a mapping by size tier, as {{designated_city: 4, core_city: 4, city: 3, special_ward: 4, "
+        "town_village: 3}}",
+        "目標は規模区分ごとに {{designated_city: 4, core_city: 4, city: 3, special_ward: 4, town_village: 3}} の形で"
+        "書いてください。",
+    ),
+    "model.mapping": (
+        "write a mapping of `key: value` lines here",
+        "`key: value` の行によるマッピングで書いてください。",
+    ),
     "cmd.detail_integer": ("a whole number", "整数で指定してください"),
     "cmd.detail_number": ("a number", "数値で指定してください"),
     "cmd.detail_at_least": ("{n} or more", "{n} 以上にしてください"),
@@ -1246,12 +1260,45 @@ PYDANTIC_JA: dict[str, str] = {
 _VALUE_ERRORS: dict[str, str] = {PROBLEMS["model.answer_one_of"][0]: "model.answer_one_of"}
 
 
+# The keys whose value is a text in each language ({ja: ..., en: ...}) in the questionnaire and
+# catalogue models (tests/test_messages.py keeps this list equal to the models' own).
+TEXT_KEYS = frozenset(
+    {
+        "basis",
+        "by",
+        "description",
+        "edition",
+        "label",
+        "name",
+        "source",
+        "summary",
+        "text",
+        "title",
+        "unit",
+        "what",
+        "year",
+    }
+)
+
+
 def pydantic_message(err: dict[str, Any]) -> Msg:
     """pydantic's message of one error (English as pydantic words it) and its Japanese; an error
-    type without a translation is English in both languages."""
+    type without a translation is English in both languages. A mapping expected where plain text
+    or a list was written says which mapping (a text in each language, targets by size), never
+    the name of a class inside dxassess."""
     english = err["msg"].replace("Value error, ", "")
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
+    loc = err.get("loc") or ()
+    if kind in ("dict_type", "model_type"):
+        from dxassess.text import msg
+
+        last = loc[-1] if loc else ""
+        if kind == "dict_type" and isinstance(err.get("input"), str) and last in TEXT_KEYS:
+            return msg("model.text_each_language")
+        if kind == "model_type" and ctx.get("class_name") == "Targets":
+            return msg("model.targets_mapping")
+        return msg("model.mapping")
     if kind in ("value_error", "assertion_error"):
         key = _VALUE_ERRORS.get(english)
         return Msg(english, PROBLEMS[key][1]) if key else Msg(english, english)
