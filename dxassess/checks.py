@@ -168,11 +168,18 @@ def check_weights(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
 def check_manual_refs(q: Questionnaire, ctx: Context) -> Iterator[Problem]:
     """Every manual reference resolves, so every gap cites a real section."""
     if ctx.catalogue is None:
-        yield ctx.problem(
-            ("catalogue",),
-            "DX214",
-            msg("check.catalogue_missing", name=q.catalogue),
+        from pathlib import Path
+
+        from dxassess import library
+
+        # there but unreadable or invalid is not "missing": say which file to fix
+        found = library.find_catalogue(q.catalogue, Path(ctx.doc.path).parent) if ctx.doc.path else None
+        what = (
+            msg("check.catalogue_broken", name=q.catalogue, path=str(found))
+            if found is not None
+            else msg("check.catalogue_missing", name=q.catalogue)
         )
+        yield ctx.problem(("catalogue",), "DX214", what)
         return
     sections = ctx.catalogue.section_map()
     for loc, question in _questions(q):

@@ -282,3 +282,18 @@ def test_a_misspelt_option_key_in_a_condition_is_warned_whatever_the_operator(tm
     problems = [p for p in check_file(tmp_path / "mini.yaml") if p.code == "DX213"]
     assert len(problems) == 1 and repr(typo) in problems[0].message and problems[0].severity == "warning"
     assert [p for p in check_file(MINI) if p.code == "DX213"] == []
+
+
+def test_a_catalogue_beside_with_errors_is_named_not_called_missing(tmp_path: Path):
+    """The questionnaire said its catalogue was "not found; put its file beside", while the file
+    was there with an error of its own."""
+    (tmp_path / "mini.yaml").write_bytes(MINI.read_bytes())
+    catalogue = (VALID / "mini-catalogue.yaml").read_text(encoding="utf-8")
+    broken = catalogue.replace("id: S", "id: P", 1)
+    assert broken != catalogue
+    (tmp_path / "mini-catalogue.yaml").write_text(broken, encoding="utf-8")
+    problems = [p for p in check_file(tmp_path / "mini.yaml") if p.code == "DX214"]
+    assert len(problems) == 1 and "mini-catalogue.yaml" in problems[0].message and "has errors" in problems[0].message
+    (tmp_path / "mini-catalogue.yaml").unlink()
+    missing = [p for p in check_file(tmp_path / "mini.yaml") if p.code == "DX214"]
+    assert len(missing) == 1 and "not found" in missing[0].message

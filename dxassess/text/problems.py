@@ -175,6 +175,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "manual catalogue {name!r} not found; put its file beside the questionnaire or use a built-in catalogue id",
         "手順書カタログ {name!r} が見つかりません。設問票と同じフォルダに置くか、同梱のカタログの id を使ってください。",
     ),
+    "check.catalogue_broken": (
+        "manual catalogue {name!r} is in {path} but has errors; fix them (dxassess validate {path})",
+        "手順書カタログ {name!r} は {path} にありますが、誤りがあります。誤りを直してください（dxassess validate {path}）。",
+    ),
     "check.unknown_section": (
         "manual section {ref!r} is not in catalogue {catalogue!r}; use one of its section ids",
         "手順書の節 {ref!r} はカタログ {catalogue!r} にありません。カタログにある節の id を使ってください。",
