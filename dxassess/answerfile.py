@@ -347,10 +347,13 @@ class AnswerFile:
         targets: dict[str, list[str]] = {}
         for new_id, old_id in plan.renamed.items():
             targets.setdefault(old_id, []).append(new_id)
+        aside: dict[str, Any] = {}  # comments of answers that go to `migrated.dropped`
         for old_id in list(answers.keys()):
             keys = list(answers.keys())
             position = keys.index(old_id)
             comment = answers.ca.items.pop(old_id, None)
+            if comment is not None and not targets.get(old_id):
+                aside[old_id] = comment
             entry = answers.pop(old_id)
             for offset, new_id in enumerate(targets.get(old_id, [])):
                 fresh = entry if offset == 0 else _flow()
@@ -366,6 +369,8 @@ class AnswerFile:
             dropped = CommentedMap()
             for old_id, answer in plan.dropped.items():
                 dropped[old_id] = _fill(_flow(), answer)
+                if old_id in aside:  # the officer's comment goes with the answer kept aside
+                    dropped.ca.items[old_id] = aside[old_id]
             migrated["dropped"] = dropped
         position = list(self.doc.keys()).index("questionnaire") + 1
         if "migrated" in self.doc:

@@ -223,3 +223,29 @@ def test_the_interview_says_why_a_carried_answer_is_asked_again(own_versions, tm
     interview = Interview(source.questionnaire, AnswerFile.load(out), "en", term, source.catalogue)
     interview.ask("leadership.mayor_commitment")  # carried unchanged: nothing to say
     assert "question changed" not in said.getvalue()
+
+
+def test_the_comment_of_an_answer_to_a_removed_question_goes_with_it(own_versions, tmp_path: Path) -> None:
+    """The answer of a removed question is kept under migrated.dropped; its comment was lost
+    (the contract: notes and comments kept)."""
+    qs, answers = own_versions["qs"], own_versions["answers"]
+    newer = (qs / "mini.yaml").read_text(encoding="utf-8")
+    start = newer.index("      - id: infrastructure.wifi_secured\n")
+    end = newer.index("\nmigration:")
+    newer = newer[:start] + newer[end + 1 :].replace(
+        "infrastructure.wifi_secured: {to: [infrastructure.wifi_secured]}",
+        "infrastructure.wifi_secured: {removed: true}",
+    )
+    (qs / "mini.yaml").write_text(newer, encoding="utf-8")
+    text = answers.read_text(encoding="utf-8").replace(
+        "infrastructure.wifi_secured: {skipped: true}",
+        "infrastructure.wifi_secured: {value: true}  # 認証あり（R7点検）",
+    )
+    answers.write_text(text, encoding="utf-8")
+    out = tmp_path / "new.yaml"
+    proc = run_cli("migrate", "-q", str(qs), str(answers), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = out.read_text(encoding="utf-8")
+    dropped = written[written.index("  dropped:") : written.index("municipality:")]
+    assert "infrastructure.wifi_secured: {value: true}" in dropped and "# 認証あり（R7点検）" in dropped
+    assert load_assessment(out, qs).sheet.migrated.dropped["infrastructure.wifi_secured"].value is True
