@@ -14,19 +14,45 @@ NO_LINE_START = frozenset(
 NO_LINE_END = frozenset("（「『【〔〈《([{")
 
 
+NUMBER_PARTS = frozenset("0123456789.,%０１２３４５６７８９．，％")
+LONGEST_NUMBER = 12  # characters a number is kept whole over (2026.11.27, 1,973,395)
+
+
+def _number_start(text: str, offset: int, previous: int) -> int:
+    """`offset` moved back to the start of the number it would cut (2.9 / 7); unchanged when it
+    cuts none, or when the number fills the line (then it is folded where it must be)."""
+    start = offset
+    while (
+        previous < start - 1
+        and offset - start < LONGEST_NUMBER
+        and start < len(text)
+        and text[start] in NUMBER_PARTS
+        and text[start - 1] in NUMBER_PARTS
+    ):
+        start -= 1
+    return start if start < len(text) and text[start - 1] not in NUMBER_PARTS else offset
+
+
 def better_break(text: str, offset: int, previous: int) -> int:
     """A line-break offset (character index) moved back a character or two where a line would
-    start or end badly; the line before it is never left empty."""
-    moved = offset
+    start or end badly, and to the start of a number it would cut (目標（2. / 97）); the line
+    before it is never left empty."""
+    moved = _number_start(text, offset, previous)
+    base = moved
     while (
         moved - 1 > previous
-        and offset - moved < 2
+        and base - moved < 2
         and moved < len(text)
         and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END)
     ):
         moved -= 1
     if moved < len(text) and (text[moved] in NO_LINE_START or text[moved - 1] in NO_LINE_END):
-        return offset  # nowhere better within two characters: keep the break
+        return base  # nowhere better within two characters: keep the break
+    again = _number_start(text, moved, previous)  # moved back into a number: take it whole
+    if again != moved and not (again - 1 > previous and text[again - 1] in NO_LINE_END):
+        return again
+    if again != moved and again - 2 > previous:
+        return again - 1  # with the bracket that opens it
     return moved
 
 

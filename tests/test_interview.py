@@ -634,6 +634,27 @@ def test_japanese_lines_never_start_with_closing_punctuation() -> None:
     assert getattr(rich.text.divide_line, "_kinsoku", False)
 
 
+def test_a_number_is_never_cut_at_the_end_of_a_line() -> None:
+    """At 60 and 40 columns the summary read 「目標（2.」 / 「71）」 and 「（2」 / 「026年12月）」."""
+    import re
+
+    from dxassess.kinsoku import better_break, use_japanese_line_breaking
+
+    assert better_break("目標（2.97）", 5, 0) == 2  # the number goes down whole, with its bracket
+    use_japanese_line_breaking()
+    sample = (
+        "総合スコアは2.53で、一般市（人口5万人以上10万人未満）の目標（2.97）を下回っています。今すぐ着手（2026年12月）"
+    )
+    numbers = re.findall(r"[0-9][0-9.,]*", sample)
+    for width in range(30, 66):
+        out = io.StringIO()
+        Console(file=out, width=width, no_color=True).print(Text(sample))
+        lines = out.getvalue().splitlines()
+        assert "".join(lines) == sample
+        assert all(cell_len(line) <= width for line in lines), lines
+        assert [n for line in lines for n in re.findall(r"[0-9][0-9.,]*", line)] == numbers, (width, lines)
+
+
 def test_a_part_of_a_team_assessment_is_not_asked_for_consent(tmp_path: Path) -> None:
     interview, out = session(tmp_path, [""], lang="en")
     interview.answers.doc["part"] = {"name": "人事"}
