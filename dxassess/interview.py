@@ -188,6 +188,14 @@ class Interview:
 
     # -- the loop ---------------------------------------------------------------------------
 
+    def named(self, qid: str) -> str:
+        """A question as the screen numbers it, with its id (for whoever edits the file):
+        設問10（skills.trained_share）."""
+        visible = self.visible()
+        if qid not in visible:
+            return qid
+        return text("interview.question_named", self.lang, n=visible.index(qid) + 1, qid=qid)
+
     def skipped(self) -> list[str]:
         return [qid for qid in self.visible() if self.answers.is_skipped(qid)]
 
@@ -290,7 +298,9 @@ class Interview:
         self.last = question.id
         self.answers.asked(question.id)
         shown = value_text(self.questionnaire, question, self.answers.answer(question.id), self.lang)
-        self.term.say(text("interview.saved", self.lang, qid=question.id, value=shown), style="dim", clip=True)
+        self.term.say(
+            text("interview.saved", self.lang, qid=self.named(question.id), value=shown), style="dim", clip=True
+        )
         return "next"
 
     def show(self, question: Any) -> None:
@@ -348,7 +358,9 @@ class Interview:
             expires = self.ask_expiry()
         self.answers.confirm(qid, stamp, expires)
         self.last = qid
-        self.term.say(text("interview.confirmed", self.lang, qid=qid, date=self.today.isoformat()), style="dim")
+        self.term.say(
+            text("interview.confirmed", self.lang, qid=self.named(qid), date=self.today.isoformat()), style="dim"
+        )
         return True
 
     def ask_expiry(self) -> dt.date | None:
@@ -398,17 +410,17 @@ class Interview:
         if current:
             self.term.say(text("interview.note_current", self.lang, note=current), style="dim")
         try:
-            typed = self.term.ask(text("interview.note_prompt", self.lang, qid=target)).strip()
+            typed = self.term.ask(text("interview.note_prompt", self.lang, qid=self.named(target))).strip()
         except EOFError:
             typed = ""
         if not typed:
             self.term.say(text("interview.note_unchanged", self.lang), style="dim")
         elif typed in ("-", "ー", "－"):
             self.answers.set_note(target, None)
-            self.term.say(text("interview.note_removed", self.lang, qid=target), style="dim")
+            self.term.say(text("interview.note_removed", self.lang, qid=self.named(target)), style="dim")
         else:
             self.answers.set_note(target, typed)
-            self.term.say(text("interview.note_saved", self.lang, qid=target), style="dim")
+            self.term.say(text("interview.note_saved", self.lang, qid=self.named(target)), style="dim")
 
     def review(self, qid: str) -> None:
         target = self._target(qid)
@@ -417,7 +429,9 @@ class Interview:
             return
         marked = not (self.answers.answer(target) or {}).get("review")
         self.answers.set_review(target, marked)
-        self.term.say(text("interview.review_on" if marked else "interview.review_off", self.lang, qid=target))
+        self.term.say(
+            text("interview.review_on" if marked else "interview.review_off", self.lang, qid=self.named(target))
+        )
 
     # -- the end ----------------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ def test_a_whole_questionnaire_is_answered_and_saved(tmp_path: Path) -> None:
     }
     text = out.getvalue()
     assert "設問 1/4" in text and "設問 5/5" in text  # the skip condition adds a question once wifi is known
-    assert "保存しました: infrastructure.pc_age = 6.5年" in text
+    assert "保存しました: 設問3（infrastructure.pc_age） = 6.5年" in text  # numbered as on screen
 
 
 def test_skip_logic_is_applied_as_answers_come_and_going_back_re_evaluates(tmp_path: Path) -> None:
@@ -419,7 +419,7 @@ def test_pty_a_whole_session_in_japanese_from_the_profile_to_the_report(tmp_path
     answer(child, "?")
     child.expect("庁議の議事録などが根拠になります。")
     answer(child, "3", "n")
-    child.expect("leadership.mayor_commitment のメモ・根拠")
+    child.expect("設問1（leadership.mayor_commitment）のメモ・根拠")
     child.sendline("庁議資料")
     answer(child, "r", "1", "s", "2", "1")
     child.expect("すべての設問に回答またはスキップしました")  # one skipped: asked again on resume

@@ -499,7 +499,7 @@ def test_c_confirms_an_answer_whose_evidence_expired(tmp_path: Path):
     text = out.getvalue()
     assert "要再確認: 根拠資料の有効期限（2026-03-31）が過ぎています" in text
     assert "日付は YYYY-MM-DD の形で入力する" in text  # 2027/03/31 is refused
-    assert "確認しました: leadership.policy（2026-11-30付け）" in text
+    assert "設問2（leadership.policy）の回答を確認しました（2026-11-30付け）" in text
     sheet = load_assessment(path, MINI).sheet
     policy = sheet.answers["leadership.policy"]
     assert policy.answered_on == dt.date(2026, 11, 30) and policy.evidence.expires == dt.date(2027, 3, 31)

@@ -107,6 +107,7 @@ INTERVIEW: dict[str, tuple[str, str]] = {
     ),
     "interview.prompt": ("Answer: ", "回答: "),
     "interview.prompt_default": ("Answer [Enter={default}]: ", "回答 [Enter={default}]: "),
+    "interview.question_named": ("question {n} ({qid})", "設問{n}（{qid}）"),
     "interview.saved": ("Saved: {qid} = {value}", "保存しました: {qid} = {value}"),
     "interview.pick_one": ("Enter one of {keys} (? for help).", "{keys} のいずれかを入力してください（?=説明）。"),
     "interview.pick_number": (
@@ -132,7 +133,7 @@ INTERVIEW: dict[str, tuple[str, str]] = {
     ),
     "interview.note_prompt": (
         "Note or evidence for {qid} (Enter=cancel, -=remove the note): ",
-        "{qid} のメモ・根拠（Enter=取り消し、-=メモを削除）: ",
+        "{qid}のメモ・根拠（Enter=取り消し、-=メモを削除）: ",
     ),
     "interview.note_current": ("Current note: {note}", "現在のメモ: {note}"),
     "interview.note_saved": ("Note saved: {qid}", "メモを保存しました: {qid}"),
@@ -140,9 +141,9 @@ INTERVIEW: dict[str, tuple[str, str]] = {
     "interview.note_unchanged": ("Note unchanged.", "メモは変更していません。"),
     "interview.review_on": (
         "Marked {qid} for review (r again removes the mark).",
-        "{qid} に要確認の印を付けました（もう一度 r で外せます）。",
+        "{qid}に要確認の印を付けました（もう一度 r で外せます）。",
     ),
-    "interview.review_off": ("Removed the review mark from {qid}.", "{qid} の要確認の印を外しました。"),
+    "interview.review_off": ("Removed the review mark from {qid}.", "{qid}の要確認の印を外しました。"),
     "interview.unanswered_left": (
         "{n} question(s) still unanswered; back to the first of them.",
         "未回答の設問が{n}問あります。最初の未回答の設問に戻ります。",
@@ -270,7 +271,7 @@ INTERVIEW: dict[str, tuple[str, str]] = {
         "確認が必要な回答が{n}件あります（根拠資料の有効期限切れ、または{months}か月より前の回答）。"
         "未回答の設問の後に表示しますので、c で確認、Enter でそのまま、または回答し直してください。",
     ),
-    "interview.confirmed": ("Confirmed: {qid} (dated {date})", "確認しました: {qid}（{date}付け）"),
+    "interview.confirmed": ("Confirmed {qid}, dated {date}", "{qid}の回答を確認しました（{date}付け）"),
     "interview.no_answer_to_confirm": (
         "There is no answer to confirm yet; answer first.",
         "確認する回答がまだありません。先に回答してください。",
