@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -75,7 +76,7 @@ def test_kill_9_during_the_interview_loses_no_confirmed_answer() -> None:
             for qid, key in plan[:answered]:
                 child.expect(PROMPT)
                 child.sendline(key)
-                child.expect(f"保存しました: {qid}")
+                child.expect(rf"保存しました: 設問\d+（{re.escape(qid)}）")  # numbered as on screen
                 confirmed[qid] = dict(QUESTIONS)[qid][key]
             child.expect(PROMPT)
             qid, key = plan[answered]
