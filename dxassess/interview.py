@@ -25,6 +25,7 @@ from dxassess import lgcode, parts, provenance, register, typed
 from dxassess.answerfile import AnswerFile
 from dxassess.controls import printable
 from dxassess.interview_view import (
+    NARROW,
     default_key,
     help_screen,
     number,
@@ -254,7 +255,9 @@ class Interview:
                 return "quit"
             key = typed.normalised(raw)
             if key == "?":
-                self.term.say(help_screen(question, self.catalogue, self.lang))
+                narrow = self.term.console.width < NARROW  # the options were shown without descriptions
+                rows = option_rows(self.questionnaire, question, self.lang) if narrow else None
+                self.term.say(help_screen(question, self.catalogue, self.lang, rows))
             elif key == "b":
                 return "back"
             elif key == "q":

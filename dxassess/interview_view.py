@@ -130,13 +130,18 @@ def progress_line(domains: list[tuple[str, int, int]], current: int, width: int,
     return head + _bars(domains, current, 1 / total, False)
 
 
+NARROW = 50  # columns below which a question shows its options without their descriptions
+
+
 def options_grid(rows: list[tuple[str, str, str]], current: str | None, width: int) -> Table:
     """Options as aligned columns: marker, key, label and description; long texts fold onto
-    the next line under their own column (Japanese has no spaces to break at)."""
+    the next line under their own column (Japanese has no spaces to break at). On a narrow
+    screen, key and label only: the descriptions would push the question off the top (`?`
+    shows them)."""
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=1, no_wrap=True)
     grid.add_column(justify="right", width=max(len(key) for key, _, _ in rows), no_wrap=True)
-    described = any(description for _, _, description in rows)
+    described = width >= NARROW and any(description for _, _, description in rows)
     if described:
         label_width = min(max(cell_len(name) for _, name, _ in rows), max(8, width // 4))
         grid.add_column(width=label_width, overflow="fold")
@@ -172,7 +177,8 @@ def question_screen(
     done, count = domains[domain_index[0]][1:]
     head.append(text("interview.domain_done", lang, done=done, n=count))
     parts.append(head)
-    parts.append(progress_line(domains, domain_index[0], width, lang))
+    if width >= NARROW:  # on a narrow screen the question must stay in sight
+        parts.append(progress_line(domains, domain_index[0], width, lang))
     parts.append(Text(""))
     parts.append(Text(pick(question.text, lang), style="bold"))
     if isinstance(question, NumericQuestion):
@@ -185,6 +191,8 @@ def question_screen(
     current = default_key(question, answer)
     if rows:
         parts.append(options_grid(rows, current, width))
+        if width < NARROW and any(description for _, _, description in rows):
+            parts.append(Text(text("interview.narrow_hint", lang), style="dim"))
     if answer:
         status = text("interview.current_value", lang, value=value_text(questionnaire, question, answer, lang))
         if answer.get("note"):
@@ -203,9 +211,15 @@ def question_screen(
     return Group(*parts)
 
 
-def help_screen(question: Any, catalogue: Any, lang: str) -> RenderableType:
-    """What `?` shows: the question's help, what yes means, and the manual sections it assesses."""
+def help_screen(
+    question: Any, catalogue: Any, lang: str, rows: list[tuple[str, str, str]] | None = None
+) -> RenderableType:
+    """What `?` shows: the question's help, what yes means, and the manual sections it assesses;
+    with `rows` (a narrow screen, whose question shows labels only), each option's description."""
     parts: list[RenderableType] = []
+    for key, name, description in rows or []:
+        if description:
+            parts.append(Text(f"{key} {name}: {description}"))
     help_text = pick(question.help, lang)
     parts.append(Text(help_text or text("interview.no_help", lang)))
     if isinstance(question, YesNoQuestion) and question.yes_description:

@@ -286,6 +286,22 @@ def test_numbers_are_taken_with_their_unit_and_a_share_for_a_percentage_is_quest
         assert answers.answer("skills.trained_share")["value"] == kept
 
 
+def test_on_a_narrow_screen_the_question_stays_in_sight(tmp_path: Path) -> None:
+    """At 40 columns a six-level question took 32 lines, and on a 24-row screen the question
+    scrolled off the top before the prompt. Below 50 columns the options show their labels only
+    (and no progress bar); `?` shows what each level means."""
+    interview, out = session(tmp_path, ["?", "3"], width=40)
+    assert interview.ask("leadership.mayor_commitment") == "next"
+    screen = out.getvalue().split("回答:", 1)[0]
+    assert len(screen.splitlines()) <= 20, screen
+    assert "首長はDXに自ら関与していますか。" in screen and "3 全庁" in screen and "全庁で取り組む。" not in screen
+    assert "（各選択肢の説明は ? で表示します）" in screen
+    assert "3 全庁: 全庁で取り組む。" in out.getvalue()  # after ?
+    interview, out = session(tmp_path, ["3"], width=80)
+    interview.ask("leadership.mayor_commitment")
+    assert "全庁で取り組む。" in out.getvalue() and "? で表示します" not in out.getvalue()
+
+
 def test_a_name_at_the_code_prompt_finds_the_code() -> None:
     """An officer who does not know the code types the name: one match is taken, a few are
     listed with their codes, none or too many say what to do (it only said the code has six digits)."""

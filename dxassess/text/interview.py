@@ -107,6 +107,10 @@ INTERVIEW: dict[str, tuple[str, str]] = {
     ),
     "interview.prompt": ("Answer: ", "回答: "),
     "interview.prompt_default": ("Answer [Enter={default}]: ", "回答 [Enter={default}]: "),
+    "interview.narrow_hint": (
+        "(? shows what each option means)",
+        "（各選択肢の説明は ? で表示します）",
+    ),
     "interview.question_named": ("question {n} ({qid})", "設問{n}（{qid}）"),
     "interview.saved": ("Saved: {qid} = {value}", "保存しました: {qid} = {value}"),
     "interview.pick_one": ("Enter one of {keys} (? for help).", "{keys} のいずれかを入力してください（?=説明）。"),
