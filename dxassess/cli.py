@@ -70,33 +70,45 @@ class OwnerChoice(str, Enum):
 
 # -- options every command shares, defined once ---------------------------------------------
 
-LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Language (ja|en); default from the locale.")]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="Language (ja|en); default from the locale. 表示言語（既定は環境の言語）。"),
+]
 QuestionnaireOpt = Annotated[
     str | None,
     typer.Option(
         "--questionnaire",
         "-q",
         help="A questionnaire: built-in id (municipal-dx), id@version, a file, or a folder of them. "
-        "Commands that read answer files search it first for the id and version each file names.",
+        "Commands that read answer files search it first for the id and version each file names. "
+        "設問票（同梱の id、ファイル、またはフォルダ）。",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
 # -- team assessment: a part of the questionnaire, handed out by domain or by owner
 DomainOpt = Annotated[
     list[str] | None,
-    typer.Option("--domain", help="A part: the questions of this domain (repeatable).", show_default=False),
+    typer.Option(
+        "--domain",
+        help="A part: the questions of this domain (repeatable). 部署分担: この分野の設問（複数指定可）。",
+        show_default=False,
+    ),
 ]
 OwnerOpt = Annotated[
     list[OwnerChoice] | None,
     typer.Option(
         "--owner",
-        help="A part: the questions this department usually owns (repeatable); with --domain, both must match.",
+        help="A part: the questions this department usually owns (repeatable); with --domain, both must match. "
+        "部署分担: この部署が担当する設問（複数指定可）。",
         show_default=False,
     ),
 ]
-PartOpt = Annotated[str | None, typer.Option("--part", help="Name of the part (default: from the selection).")]
+PartOpt = Annotated[
+    str | None, typer.Option("--part", help="Name of the part (default: from the selection). 部分回答の名前。")
+]
 RespondentOpt = Annotated[
-    str | None, typer.Option("--respondent", help="Who answers the part: a section or post, e.g. 人事課.")
+    str | None,
+    typer.Option("--respondent", help="Who answers the part: a section or post, e.g. 人事課. 回答する課・係。"),
 ]
 MaxAgeOpt = Annotated[
     int | None,
@@ -104,7 +116,8 @@ MaxAgeOpt = Annotated[
         "--max-age",
         min=1,
         max=120,
-        help="Flag answers given more than this many months ago (default: 12); expired evidence is always flagged.",
+        help="Flag answers given more than this many months ago (default: 12); expired evidence is always flagged. "
+        "この月数より前の回答に再確認の印を付けます（既定は12）。",
     ),
 ]
 CutoffOpt = Annotated[
@@ -445,12 +458,16 @@ def run(
             "--answers",
             "-a",
             help="Answer file to create or resume. A symbolic link, or a file with other hard links, "
-            "is written through: every name sees the answers.",
+            "is written through: every name sees the answers. 作成または再開する回答ファイル。",
         ),
     ] = None,
-    municipality: Annotated[str | None, typer.Option("--municipality", help="Name of the municipality.")] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Local government code (6 digits).")] = None,
-    population: Annotated[int | None, typer.Option("--population", min=1, help="Population.")] = None,
+    municipality: Annotated[
+        str | None, typer.Option("--municipality", help="Name of the municipality. 団体名。")
+    ] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="Local government code (6 digits). 団体コード（6桁）。")
+    ] = None,
+    population: Annotated[int | None, typer.Option("--population", min=1, help="Population. 人口。")] = None,
     lang: LangOpt = None,
     domain: DomainOpt = None,
     owner: OwnerOpt = None,

@@ -488,3 +488,12 @@ def test_a_mapping_written_as_text_or_a_list_says_which_mapping(tmp_path: Path):
     assert "targets: targets are a mapping by size tier" in proc.stdout and "Targets" not in proc.stdout
     ja = run_cli("validate", str(path), env={"DXASSESS_LANG": "ja"}).stdout
     assert "言語ごとの文を {ja: ..., en: ...} の形で" in ja and "目標は規模区分ごとに" in ja
+
+
+def test_the_interview_options_are_explained_in_japanese_too():
+    """`dxassess run --help` was English only beyond its first line, for officers who read
+    Japanese only."""
+    proc = run_cli("run", "--help", env={"COLUMNS": "120"})
+    assert proc.returncode == 0
+    for words in ("作成または再開する回答ファイル", "団体コード（6桁）", "人口", "表示言語", "部署分担"):
+        assert words in proc.stdout, words
