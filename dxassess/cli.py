@@ -84,7 +84,7 @@ QuestionnaireOpt = Annotated[
         "設問票（同梱の id、ファイル、またはフォルダ）。",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Output JSON. JSON で出力します。")]
 # -- team assessment: a part of the questionnaire, handed out by domain or by owner
 DomainOpt = Annotated[
     list[str] | None,
@@ -294,9 +294,16 @@ def _root(
 @app.command()
 @handled
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched for *.yaml, *.yml).", readable=False)],
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the run too.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders (searched for *.yaml, *.yml). 検査するファイルまたはフォルダ。", readable=False
+        ),
+    ],
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format. 出力形式。")] = CheckFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Warnings fail the run too. 警告も失敗として扱います。")
+    ] = False,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -331,7 +338,8 @@ def questionnaires(as_json: JsonOpt = False, lang: LangOpt = None) -> None:
 @handled
 def score(
     answers: Annotated[
-        list[Path], typer.Argument(help="Answer files (with --progress: part files and sheets).", readable=False)
+        list[Path],
+        typer.Argument(help="Answer files (with --progress: part files and sheets). 回答ファイル。", readable=False),
     ],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
@@ -360,22 +368,30 @@ def score(
 @app.command()
 @handled
 def report(
-    answers: Annotated[Path, typer.Argument(help="The answer file.", readable=False)],
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.html,
+    answers: Annotated[Path, typer.Argument(help="The answer file. 回答ファイル。", readable=False)],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format. 報告書の形式（html、md、json）。")
+    ] = ReportFormat.html,
     output: Annotated[
         str | None,
         typer.Option(
             "--output",
             "-o",
             help="Output file (default: stdout). A symbolic link is written through to its target; "
-            "a device, FIFO or socket is refused, and so is any file the command reads.",
+            "a device, FIFO or socket is refused, and so is any file the command reads. 出力先のファイル（既定は標準出力）。",
         ),
     ] = None,
     template: Annotated[
-        Path | None, typer.Option("--template", help="Your own Jinja2 template (runs sandboxed).", readable=False)
+        Path | None,
+        typer.Option(
+            "--template", help="Your own Jinja2 template (runs sandboxed). 独自の報告書テンプレート。", readable=False
+        ),
     ] = None,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="An earlier answer file to compare.", readable=False)
+        Path | None,
+        typer.Option(
+            "--previous", help="An earlier answer file to compare. 比較する前回の回答ファイル。", readable=False
+        ),
     ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -412,8 +428,8 @@ def report(
 @app.command()
 @handled
 def compare(
-    old: Annotated[Path, typer.Argument(help="The earlier answer file.", readable=False)],
-    new: Annotated[Path, typer.Argument(help="The later answer file.", readable=False)],
+    old: Annotated[Path, typer.Argument(help="The earlier answer file. 前回の回答ファイル。", readable=False)],
+    new: Annotated[Path, typer.Argument(help="The later answer file. 今回の回答ファイル。", readable=False)],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -492,7 +508,7 @@ def template(
             "--output",
             "-o",
             help="File to write. A symbolic link is written through to its target; a device, FIFO "
-            "or socket is refused.",
+            "or socket is refused. 書き出すファイル。",
         ),
     ],
     fmt: Annotated[
@@ -541,14 +557,19 @@ def template(
 @app.command(name="import")
 @handled
 def import_(
-    sheets: Annotated[list[Path], typer.Argument(help="CSV or XLSX sheets in the template layout.", readable=False)],
+    sheets: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV or XLSX sheets in the template layout. 記入済みの回答シート（CSV、XLSX）。", readable=False
+        ),
+    ],
     output: Annotated[
         str,
         typer.Option(
             "--output",
             "-o",
             help="Folder for the answer files. A file there that dxassess did not write (or that "
-            "was edited since) is kept, unless --force.",
+            "was edited since) is kept, unless --force. 回答ファイルを書き出すフォルダ。",
         ),
     ],
     questionnaire: QuestionnaireOpt = None,
@@ -565,7 +586,11 @@ def import_(
 @handled
 def batch(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Answer files, folders of them, or CSV/XLSX sheets.", readable=False)
+        list[Path],
+        typer.Argument(
+            help="Answer files, folders of them, or CSV/XLSX sheets. 回答ファイル、そのフォルダ、または回答シート。",
+            readable=False,
+        ),
     ],
     output: Annotated[
         str,
@@ -574,11 +599,12 @@ def batch(
             "-o",
             help="Output folder. After the run it holds exactly this run's outputs: reports an "
             "earlier batch wrote for inputs no longer scored are removed (files batch did not "
-            "write are left alone).",
+            "write are left alone). 出力先のフォルダ。",
         ),
     ],
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores). 並列に処理するプロセス数。"),
     ] = None,
     lang: LangOpt = None,
     questionnaire: QuestionnaireOpt = None,
@@ -620,10 +646,16 @@ def batch(
 @handled
 def migrate(
     answers: Annotated[
-        Path, typer.Argument(help="The answer file of an earlier questionnaire version.", readable=False)
+        Path,
+        typer.Argument(
+            help="The answer file of an earlier questionnaire version. 前の版の設問票への回答ファイル。", readable=False
+        ),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="The answer file to write.")],
-    to: Annotated[str | None, typer.Option("--to", help="The version to carry it to (default: the newest).")] = None,
+    output: Annotated[str, typer.Option("--output", "-o", help="The answer file to write. 書き出す回答ファイル。")],
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="The version to carry it to (default: the newest). 移行先の版（既定は最新）。"),
+    ] = None,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -676,7 +708,10 @@ def merge(
         list[Path],
         typer.Argument(help="Part files: answer files, or CSV/XLSX sheets (a row is a part).", readable=False),
     ],
-    output: Annotated[str, typer.Option("--output", "-o", help="The merged answer file (updated if it exists).")],
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", help="The merged answer file (updated if it exists). 統合した回答ファイル。"),
+    ],
     prefer: Annotated[
         list[str] | None,
         typer.Option(
@@ -687,7 +722,10 @@ def merge(
         ),
     ] = None,
     code: Annotated[
-        str | None, typer.Option("--code", help="With sheets: the municipality whose rows to merge.")
+        str | None,
+        typer.Option(
+            "--code", help="With sheets: the municipality whose rows to merge. シートの場合、統合する団体のコード。"
+        ),
     ] = None,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,

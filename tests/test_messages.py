@@ -490,10 +490,19 @@ def test_a_mapping_written_as_text_or_a_list_says_which_mapping(tmp_path: Path):
     assert "言語ごとの文を {ja: ..., en: ...} の形で" in ja and "目標は規模区分ごとに" in ja
 
 
-def test_the_interview_options_are_explained_in_japanese_too():
-    """`dxassess run --help` was English only beyond its first line, for officers who read
-    Japanese only."""
-    proc = run_cli("run", "--help", env={"COLUMNS": "120"})
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("run", ("作成または再開する回答ファイル", "団体コード（6桁）", "人口", "表示言語", "部署分担")),
+        ("report", ("回答ファイル", "報告書の形式", "出力先のファイル", "比較する前回の回答ファイル")),
+        ("validate", ("検査するファイルまたはフォルダ", "警告も失敗として扱います")),
+        ("batch", ("回答シート", "出力先のフォルダ", "前回の一括採点の出力フォルダ")),
+        ("template", ("書き出すファイル",)),
+    ],
+)
+def test_the_officers_commands_explain_their_options_in_japanese_too(command: str, words: tuple[str, ...]):
+    """`--help` was English only beyond its first line, for officers who read Japanese only."""
+    proc = run_cli(command, "--help", env={"COLUMNS": "120"})
     assert proc.returncode == 0
-    for words in ("作成または再開する回答ファイル", "団体コード（6桁）", "人口", "表示言語", "部署分担"):
-        assert words in proc.stdout, words
+    for word in words:
+        assert word in proc.stdout, word
