@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from dxassess.memo import PerObjects
 from dxassess.model import (
     Catalogue,
     ChoiceQuestion,
@@ -22,7 +23,7 @@ from dxassess.model import (
     Step,
     YesNoQuestion,
 )
-from dxassess.scoring import Score
+from dxassess.scoring import QuestionScore, Score
 from dxassess.text import Msg
 
 Text = dict[str, str]
@@ -110,54 +111,92 @@ def _support(step: Step | None, actions: tuple[str, ...], catalogue: Catalogue |
     return tuple(dict.fromkeys(found))
 
 
+class _Made:
+    """The gaps already made for one questionnaire and catalogue, by (question, level, target,
+    weight, overdue): a gap depends on nothing else, so the 1,741 reports of a batch, whose answers
+    take few distinct levels per question, make each one once (at most `LIMIT` kept)."""
+
+    LIMIT = 50_000
+
+    def __init__(self, questionnaire: Questionnaire, catalogue: Catalogue | None) -> None:
+        self.gaps: dict[tuple[str, float, float, float, bool], Gap] = {}
+        self.ranks: dict[str, int] = {}  # question id → its place in the manual's order
+
+    def keep(self, key: tuple[str, float, float, float, bool], gap: Gap) -> None:
+        if len(self.gaps) >= self.LIMIT:
+            self.gaps.clear()
+        self.gaps[key] = gap
+
+
+_made_for = PerObjects(_Made)
+
+
+def _gap(
+    questionnaire: Questionnaire,
+    catalogue: Catalogue | None,
+    question: QuestionBase,
+    qs: QuestionScore,
+    level: float,
+    weight: float,
+    overdue: bool,
+) -> Gap:
+    """The gap of one answered question at `level`, below its target."""
+    gap = qs.target - level
+    next_level = question.next_level(level)
+    if next_level is None:  # cannot happen below a target within 0–5; be safe
+        next_level = int(math.ceil(qs.target))
+    step = question.step_for(next_level)
+    next_step = ("report.step", {"text": bilingual(step.text)}) if step else goal(question, questionnaire, qs.target)
+    needs_budget = bool(step and step.needs_budget)
+    months = step.months if step else None
+    actions = tuple(question.actions)
+    return Gap(
+        question_id=qs.question_id,
+        domain_id=qs.domain_id,
+        current=level,
+        target=qs.target,
+        gap=round(gap, 4),
+        weight=weight,
+        priority=round(gap * weight, 4),
+        next_level=next_level,
+        next_step=next_step,
+        step=step,
+        owner=(step.owner if step and step.owner else None) or question.owner,
+        needs_budget=needs_budget,
+        months=months,
+        manual=tuple(question.manual),
+        actions=actions,
+        support=_support(step, actions, catalogue),
+        national=tuple(question.national),
+        after=tuple(question.after),
+        deadline=question.deadline,
+        overdue=overdue,
+        quick_win=step is not None and not needs_budget and (months or 99) <= QUICK_MONTHS,
+    )
+
+
 def find_gaps(questionnaire: Questionnaire, catalogue: Catalogue | None, result: Score, assessed: dt.date) -> list[Gap]:
     """Every answered question below its target, highest priority first (ties: the manual's order,
     then the questionnaire's)."""
     questions = questionnaire.question_map()
     domain_weight = {d.id: d.weight for d in questionnaire.domains}
+    made = _made_for(questionnaire, catalogue)
     ranked: list[tuple[float, int, int, Gap]] = []
     for position, qs in enumerate(result.questions):
         if qs.level is None or qs.level >= qs.target:
             continue
         question = questions[qs.question_id]
-        gap = qs.target - qs.level
         weight = qs.weight * domain_weight[qs.domain_id]
-        next_level = question.next_level(qs.level)
-        if next_level is None:  # cannot happen below a target within 0–5; be safe
-            next_level = int(math.ceil(qs.target))
-        step = question.step_for(next_level)
-        next_step = (
-            ("report.step", {"text": bilingual(step.text)}) if step else goal(question, questionnaire, qs.target)
-        )
-        owner = (step.owner if step and step.owner else None) or question.owner
-        needs_budget = bool(step and step.needs_budget)
-        months = step.months if step else None
-        actions = tuple(question.actions)
         overdue = question.deadline is not None and question.deadline.date < assessed
-        item = Gap(
-            question_id=qs.question_id,
-            domain_id=qs.domain_id,
-            current=qs.level,
-            target=qs.target,
-            gap=round(gap, 4),
-            weight=weight,
-            priority=round(gap * weight, 4),
-            next_level=next_level,
-            next_step=next_step,
-            step=step,
-            owner=owner,
-            needs_budget=needs_budget,
-            months=months,
-            manual=tuple(question.manual),
-            actions=actions,
-            support=_support(step, actions, catalogue),
-            national=tuple(question.national),
-            after=tuple(question.after),
-            deadline=question.deadline,
-            overdue=overdue,
-            quick_win=step is not None and not needs_budget and (months or 99) <= QUICK_MONTHS,
-        )
-        ranked.append((-item.priority, _manual_rank(catalogue, question.manual), position, item))
+        key = (qs.question_id, qs.level, qs.target, weight, overdue)
+        item = made.gaps.get(key)
+        if item is None:
+            item = _gap(questionnaire, catalogue, question, qs, qs.level, weight, overdue)
+            made.keep(key, item)
+        rank = made.ranks.get(qs.question_id)
+        if rank is None:
+            rank = made.ranks[qs.question_id] = _manual_rank(catalogue, question.manual)
+        ranked.append((-item.priority, rank, position, item))
     ranked.sort(key=lambda r: r[:3])
     return [r[3] for r in ranked]
 

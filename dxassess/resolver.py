@@ -177,13 +177,17 @@ class Resolver:
         `--questionnaire` file or folder), else beside the answer file (`near`) when no search
         was given, else among the built-ins. None when it is not found anywhere. Raises
         InvalidFile when the one found is broken."""
-        if search is not None:
-            found = library.find_questionnaire(ref.id, ref.version, search)
-        else:
-            found = library.find_questionnaire(ref.id, ref.version, None) or (
-                library.find_questionnaire(ref.id, ref.version, near) if near is not None else None
-            )
+        found = self.find_for_answers(ref.id, ref.version, search, near)
         return None if found is None else self.load(found)
+
+    def find_for_answers(self, qid: str, version: str, search: Path | None, near: Path | None) -> Path | None:
+        """The file `for_answers` loads: the questionnaire `qid` at `version` in `search`, else
+        built-in, else beside the answer file."""
+        if search is not None:
+            return library.find_questionnaire(qid, version, search)
+        return library.find_questionnaire(qid, version, None) or (
+            library.find_questionnaire(qid, version, near) if near is not None else None
+        )
 
     def search_path(self, ref: str | Path | None) -> Path | None:
         """What `--questionnaire` means to a command that reads answer files: a file or folder

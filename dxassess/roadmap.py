@@ -115,7 +115,10 @@ class Calendar:
             end = start + months
             if self.overlapping(start, end) < limit:
                 return start
-            start = next(b for b, a in self.by_end[bisect_right(self.ends, start) :] if a < end)
+            i = bisect_right(self.ends, start)  # the first action still running at `start` ...
+            while self.by_end[i][1] >= end:  # ... that also begins before `end`
+                i += 1
+            start = self.by_end[i][0]
         return start
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dxassess import expr, lgcode
+from dxassess.memo import PerObjects
 from dxassess.model import (
     AnswerSheet,
     Band,
@@ -76,6 +77,22 @@ def tier_of(sheet: AnswerSheet) -> Tier:
     return lgcode.tier_of(m.code, m.name, m.population, m.kind)
 
 
+# questionnaire → {band: {question id: target}}
+_TARGETS: PerObjects[dict[Band, dict[str, float]]] = PerObjects(lambda questionnaire: {})
+
+
+def targets(questionnaire: Questionnaire, band: Band) -> dict[str, float]:
+    """Question id → its target for `band` (`QuestionBase.target_for`), made once per
+    questionnaire and band."""
+    by_band: dict[Band, dict[str, float]] = _TARGETS(questionnaire)
+    found = by_band.get(band)
+    if found is None:
+        found = by_band[band] = {
+            q.id: q.target_for(d.targets, band) for d in questionnaire.domains for q in d.questions
+        }
+    return found
+
+
 def _target(domain: Any, band: Band) -> float:
     """A domain's target for a band (0 when it sets none)."""
     value = domain.for_band(band)
@@ -104,11 +121,12 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
     question_scores: list[QuestionScore] = []
     domain_scores: list[DomainScore] = []
     answered_total = applicable_total = 0
+    question_targets = targets(questionnaire, band)
     for domain in questionnaire.domains:
         pairs: list[tuple[float, float]] = []
         answered = applicable = 0
         for question in domain.questions:
-            target = question.target_for(domain.targets, band)
+            target = question_targets[question.id]
             answer = sheet.answers.get(question.id)
             level = None
             if question.id not in visible:

@@ -338,13 +338,18 @@ class ChoiceQuestion(QuestionBase):
     def problem(self, value: Any) -> Any:
         from dxassess.text import msg
 
-        keys = [o.key for o in self.options]
-        if not isinstance(value, str) or value not in keys:
-            return msg("check.value_choice", qid=self.id, keys=", ".join(keys), value=value)
+        if not isinstance(value, str) or value not in self._levels:
+            keys = ", ".join(o.key for o in self.options)
+            return msg("check.value_choice", qid=self.id, keys=keys, value=value)
         return None
 
     def level_of(self, value: Any) -> float:
-        return float(next(o.level for o in self.options if o.key == value))
+        return self._levels[value]
+
+    @cached_property
+    def _levels(self) -> dict[str, float]:
+        """Option key → its level, in the options' order (computed once; do not modify)."""
+        return {o.key: float(o.level) for o in self.options}
 
     def answer_levels(self) -> tuple[int, ...]:
         return tuple(sorted({o.level for o in self.options}))

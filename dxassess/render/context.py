@@ -114,12 +114,11 @@ def texts_of(questionnaire: Any, catalogue: Any, lang: str) -> Texts:
     )
 
 
-def _gap_row(
-    g: gapmod.Gap, result: Result, texts: Texts, items: dict[str, Any], answers: dict[str, str], lang: str
-) -> dict[str, Any]:
+def _gap_fixed(g: gapmod.Gap, band: str, tier: str, texts: Texts, lang: str) -> dict[str, Any]:
+    """A gap's row without what depends on the municipality's answer and calendar (answer, quick
+    win, start, budget, phase: filled in by `_gap_row`): the same for every municipality of a band
+    with that level, so a batch makes it once per worker."""
     key, values = g.next_step
-    item = items[g.question_id]
-    band, tier = result.band.value, result.tier.value
     deadline = None
     if g.deadline is not None:
         deadline = {
@@ -133,7 +132,7 @@ def _gap_row(
         "domain": g.domain_id,
         "domain_title": texts.domains[g.domain_id],
         "text": texts.questions[g.question_id],
-        "answer": answers.get(g.question_id, ""),
+        "answer": "",
         "current": rounded(g.current),
         "target": rounded(g.target),
         "gap": rounded(g.gap),
@@ -154,12 +153,28 @@ def _gap_row(
         "deadline": deadline,
         "overdue": g.overdue,
         "after": list(g.after),
-        "quick_win": g.quick_win,
-        "start": item.start.isoformat()[:7],
-        "start_label": texts.start(item.start, result.assessed),
-        "budget_label": texts.budget(item, result.budget_cutoff),
-        "phase": next(p.key for p in result.roadmap if g.question_id in p.question_ids),
+        "quick_win": False,
+        "start": "",
+        "start_label": "",
+        "budget_label": "",
+        "phase": "",
     }
+
+
+def _gap_row(
+    g: gapmod.Gap, result: Result, texts: Texts, items: dict[str, Any], answers: dict[str, str], phases: dict[str, str]
+) -> dict[str, Any]:
+    item = items[g.question_id]
+    band, tier = result.band.value, result.tier.value
+    fixed = (g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
+    row: dict[str, Any] = texts._once(("gap", fixed), lambda: _gap_fixed(g, band, tier, texts, texts.lang)).copy()
+    row["answer"] = answers.get(g.question_id, "")
+    row["quick_win"] = g.quick_win
+    row["start"] = item.start.isoformat()[:7]
+    row["start_label"] = texts.start(item.start, result.assessed)
+    row["budget_label"] = texts.budget(item, result.budget_cutoff)
+    row["phase"] = phases[g.question_id]
+    return row
 
 
 def _evidence(answer: Any) -> dict[str, Any] | None:
@@ -231,7 +246,8 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
             }
         )
     answers: dict[str, str] = {row["id"]: row["answer"] for row in rows}
-    gaps = [_gap_row(g, result, texts, items, answers, lang) for g in result.gaps]
+    phases = {qid: p.key for p in result.roadmap for qid in p.question_ids}
+    gaps = [_gap_row(g, result, texts, items, answers, phases) for g in result.gaps]
     gaps_by_id = {g["question_id"]: g for g in gaps}
     fy = gapmod.fiscal_year(sheet.assessed)
     data: dict[str, Any] = {
