@@ -45,6 +45,28 @@ def test_prerendered_parts_equal_the_template_on_many_reports(flagship_samples: 
     assert all(seen.values()), seen  # the samples exercise every branch of a card
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_prerendered_domain_and_national_rows_cover_their_rarer_branches(
+    flagship_samples: list[Path], lang: str
+) -> None:
+    """A domain not scored (nothing answered in it), a question without an answer in the national
+    table, a change since an earlier assessment with and without a delta: the rows written in
+    Python still equal the template's."""
+    from dxassess.batch import rows
+
+    data = build(assess(flagship_samples[0], previous=flagship_samples[0]), lang)
+    first, second = list(data["domains"])[:2]
+    data["domains"][first] = {**data["domains"][first], "score": None, "gap": None}
+    data["previous"]["domains"] = [
+        {**row, "delta": None} if row["id"] == second else row
+        for row in data["previous"]["domains"]
+        if row["id"] != first
+    ]
+    national = next(q for q in data["questions"] if q["national"])
+    national.update(answer="", state_label="未回答")
+    assert render_html(data, prerendered=rows.prerendered(data)) == render_html(data)
+
+
 def _overlapping_by_scan(taken: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in taken if a < end and start < b]
 

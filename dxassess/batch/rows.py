@@ -43,6 +43,46 @@ def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
     return Markup("\n".join(out))
 
 
+def domain_rows(data: dict[str, Any], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
+    """<tr> rows of the domain table (without its overall row), with the change since the
+    previous assessment where there is one."""
+    previous = data.get("previous")
+    changes = {row["id"]: row for row in previous["domains"]} if previous else {}
+    not_scored = f' <span class="muted">{marks["po"]}{labels["not_scored"]}{marks["pc"]}</span>'
+    out = []
+    for domain_id, d in data["domains"].items():
+        row = (
+            f"<tr><td>{_fixed(d['title'])}{not_scored if d['score'] is None else ''}</td>"
+            f'<td class="num">{num(d["score"])}</td><td class="num">{num(d["target"])}</td>'
+            f'<td class="num">{num(d["gap"])}</td>'
+        )
+        if previous:
+            change = changes.get(domain_id)
+            row += f'<td class="num">{num(change["old"]) if change else "—"}</td><td class="delta">'
+            if change:
+                delta = "" if change["delta"] is None else f" {change['delta']:+.2f}"
+                row += f'<span class="status-{escape(change["status"])}">{escape(change["status_label"])}{delta}</span>'
+            row += "</td>"
+        out.append(row + "</tr>")
+    return Markup("\n".join(out))
+
+
+def national_rows(questions: list[dict[str, Any]], labels: dict[str, Markup]) -> Markup:
+    """<tr> rows of the national figures table: the questions that have any (empty when none,
+    and the template then leaves the section out)."""
+    answer, national = labels["answer"], labels["national"]
+    out = []
+    for q in questions:
+        if q["national"]:
+            shown = escape(q["answer"]) if q["answer"] else _fixed(q["state_label"])
+            figures = "<br>".join(_fixed(n["label"]) for n in q["national"])
+            out.append(
+                f'<tr><td>{_fixed(q["text"])}</td><td data-label="{answer}">{shown}</td>'
+                f'<td data-label="{national}">{figures}</td></tr>'
+            )
+    return Markup("\n".join(out))
+
+
 def annex_rows(gaps: list[dict[str, Any]], labels: dict[str, Markup]) -> Markup:
     """<tr> rows of the annex: every gap."""
     overdue = f' <span class="badge overdue">{labels["overdue"]}</span>'
@@ -193,7 +233,9 @@ def prerendered(data: dict[str, Any], asks: list[Markup] | None = None) -> dict[
     return {
         "first_items": first_items(data["summary"]["first"], labels, marks),
         "cards": gap_cards(data["gaps"][:CARD_COUNT], labels, marks, asks),
+        "domain_rows": domain_rows(data, labels, marks),
         "answer_rows": answer_rows(data, labels),
+        "national_rows": national_rows(data["questions"], labels),
         "annex_rows": annex_rows(data["gaps"], labels),
         "roadmap_items": [roadmap_items(p["gaps"], gaps_by_id, labels) for p in data["roadmap"]],
     }

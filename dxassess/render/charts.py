@@ -239,6 +239,18 @@ def _radar_labels(
     return tuple(layout)
 
 
+@lru_cache(maxsize=16384)
+def _radar_vertex(
+    n: int, k: int, value: float, cx: float, cy: float, radius: float, shape: str, colour: str
+) -> tuple[str, str]:
+    """The point of `value` on axis `k` of `n` ("x,y") and its marker: scores are rounded to two
+    decimals, so the reports of a batch draw the same few thousand again and again."""
+    angle = 2 * math.pi * k / n
+    r = radius * max(0.0, min(value, MAX_LEVEL)) / MAX_LEVEL
+    x, y = cx + r * math.sin(angle), cy - r * math.cos(angle)
+    return f"{fmt(x)},{fmt(y)}", _marker(shape, x, y, colour)
+
+
 def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     """Radar chart of the domains: current (solid), tier target (dashed), previous (dotted).
     With fewer than three domains a radar says nothing, so the same series are drawn as rows."""
@@ -265,11 +277,6 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     )
     out = _svg_open(prefix, width, height, text("report.chart_radar_title", lang), desc)
 
-    def point(k: int, value: float) -> tuple[float, float]:
-        angle = 2 * math.pi * k / n
-        r = radius * max(0.0, min(value, MAX_LEVEL)) / MAX_LEVEL
-        return cx + r * math.sin(angle), cy - r * math.cos(angle)
-
     grid, scale = _radar_frame(n, cx, cy, radius)
     out.append('<g aria-hidden="true">')
     out.append(grid)
@@ -283,14 +290,15 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
         if key not in values:
             continue
         colour, dash, shape, stroke, opacity = SERIES[key]
-        pts = " ".join(f"{fmt(x)},{fmt(y)}" for x, y in (point(k, v) for k, v in enumerate(values[key])))
+        vertices = [_radar_vertex(n, k, v, cx, cy, radius, shape, colour) for k, v in enumerate(values[key])]
+        pts = " ".join(xy for xy, _ in vertices)
         fill = f'fill="{colour}" fill-opacity="{opacity}"' if opacity else 'fill="none"'
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<polygon class="series-{key}" points="{pts}" {fill} stroke="{colour}" '
             f'stroke-width="{stroke}"{dash_attr} stroke-linejoin="round"/>'
         )
-        out.extend(_marker(shape, *point(k, v), colour) for k, v in enumerate(values[key]))
+        out.extend(marker for _, marker in vertices)
     out.append(scale)  # scale numbers on top of the series, with a halo
     out.append("</g>")
     layout = _radar_labels(tuple(d["title"] for _, d in domains), cx, cy, radius + label_gap, line_h)
@@ -376,11 +384,40 @@ def _rows_chart(data: dict[str, Any], prefix: str) -> str:
     return "\n".join(out) + "\n"
 
 
+_BAR_LABEL_W, _BAR_SCALE, _BAR_ROW_H, _BAR_TOP = 330.0, 56.0, 36.0, 12.0
+
+
+@lru_cache(maxsize=8192)
+def _bar(prefix: str, k: int, title: str, quick_win: bool, gap: Any, current: Any, target: Any) -> str:
+    """Row `k` of the gap bars (its label, bar and figures): a batch draws the same rows in many
+    reports."""
+    label_w, scale = _BAR_LABEL_W, _BAR_SCALE
+    y = _BAR_TOP + k * _BAR_ROW_H + _BAR_ROW_H / 2
+    star = "★ " if quick_win else ""
+    lines = wrap(f"{k + 1}. {star}{title}", 50)
+    first = y + 4 - (len(lines) - 1) * 7
+    out = [f'<text text-anchor="end"><title>{escape(title)}</title>']
+    for j, line in enumerate(lines):
+        out.append(f'<tspan x="{fmt(label_w - 8)}" y="{fmt(first + j * 14)}">{escape(line)}</tspan>')
+    out.append("</text>")
+    fill = f"url(#{prefix}-hatch)" if quick_win else CURRENT
+    bar = max(0.0, min(gap or 0.0, MAX_LEVEL)) * scale
+    out.append(
+        f'<rect x="{fmt(label_w)}" y="{fmt(y - 10)}" width="{fmt(bar)}" height="20" fill="{fill}" '
+        f'stroke="{CURRENT}" stroke-width="1"/>'
+    )
+    figures = f"{num(gap)} ({num(current)}→{num(target)})"
+    out.append(
+        f'<text x="{fmt(label_w + bar + 6)}" y="{fmt(y + 4)}" font-weight="bold" {HALO}>{escape(figures)}</text>'
+    )
+    return "\n".join(out)
+
+
 def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") -> str:
     """Horizontal bars of the largest gaps, in priority order; quick wins hatched and starred."""
     lang = data["lang"]
     gaps = data["gaps"][:limit]
-    label_w, scale, row_h, top = 330.0, 56.0, 36.0, 12.0
+    label_w, scale, row_h, top = _BAR_LABEL_W, _BAR_SCALE, _BAR_ROW_H, _BAR_TOP
     width = int(label_w + scale * MAX_LEVEL + 150)
     height = int(top + row_h * max(len(gaps), 1) + 58)
     quick = text("report.quick_win", lang)
@@ -402,24 +439,7 @@ def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") 
     bottom = top + row_h * max(len(gaps), 1)
     out.extend(_scale_axis(label_w, scale, top, bottom))
     for k, g in enumerate(gaps):
-        y = top + k * row_h + row_h / 2
-        star = "★ " if g["quick_win"] else ""
-        lines = wrap(f"{k + 1}. {star}{g['text']}", 50)
-        first = y + 4 - (len(lines) - 1) * 7
-        out.append(f'<text text-anchor="end"><title>{escape(g["text"])}</title>')
-        for j, line in enumerate(lines):
-            out.append(f'<tspan x="{fmt(label_w - 8)}" y="{fmt(first + j * 14)}">{escape(line)}</tspan>')
-        out.append("</text>")
-        fill = f"url(#{prefix}-hatch)" if g["quick_win"] else CURRENT
-        bar = max(0.0, min(g["gap"] or 0.0, MAX_LEVEL)) * scale
-        out.append(
-            f'<rect x="{fmt(label_w)}" y="{fmt(y - 10)}" width="{fmt(bar)}" height="20" fill="{fill}" '
-            f'stroke="{CURRENT}" stroke-width="1"/>'
-        )
-        figures = f"{num(g['gap'])} ({num(g['current'])}→{num(g['target'])})"
-        out.append(
-            f'<text x="{fmt(label_w + bar + 6)}" y="{fmt(y + 4)}" font-weight="bold" {HALO}>{escape(figures)}</text>'
-        )
+        out.append(_bar(prefix, k, g["text"], g["quick_win"], g["gap"], g["current"], g["target"]))
     legend_y = height - 18
     out.append(f'<rect x="20" y="{legend_y - 8}" width="28" height="14" fill="{CURRENT}"/>')
     out.append(f'<text x="54" y="{legend_y + 4}">{escape(text("report.gap", lang))}</text>')

@@ -143,7 +143,7 @@ def render_html(
     batch run) adds the municipality's position in its size tier; `peer_html` puts given markup
     in that place instead (and `peer_summary_html` its one-paragraph form on the first page).
     `prerendered` lets a caller that renders thousands of reports hand in
-    parts it made itself (`sources`, `answer_rows`, `more_gap_rows`, `roadmap_items`); a test
+    parts it made itself (`sources` and those of `batch.rows.prerendered`); a test
     keeps them byte-identical to the template's own. `ask_cards` (by card) and `ask_summary_html`
     are the "who to ask" sections (dxassess.render.asks); without them, those of `data["peers"]`
     (`report --peers`) are made here. Deterministic: same data, same bytes."""
