@@ -20,6 +20,20 @@ def _fixed(text: str) -> str:
     return str(escape(text))
 
 
+_HEADS: dict[tuple[Any, ...], str] = {}  # see _head
+
+
+def _head(key: tuple[Any, ...], make: Any, item: dict[str, Any]) -> str:
+    """A row's markup up to the municipality's own text (its note), by the values it is made of:
+    in a batch most rows repeat (a question, an answer, a level), the notes do not."""
+    found = _HEADS.get(key)
+    if found is None:
+        if len(_HEADS) > 50_000:
+            _HEADS.clear()
+        found = _HEADS[key] = make(item)
+    return found
+
+
 def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
     """<tr> rows of the answers table, with a heading row per domain."""
     out: list[str] = []
@@ -27,20 +41,41 @@ def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
     review = f' <span class="badge">{labels["review_mark"]}</span>'
     stale = f' <span class="badge overdue">{labels["stale_mark"]}</span>'
     answer, level, target, note = labels["answer"], labels["level"], labels["target"], labels["note"]
-    for q in data["questions"]:
-        if q["domain"] != domain:
-            domain = q["domain"]
-            out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
+    marks = ("answer", review, stale, answer, level, target, note)  # in the key: the row's own labels
+
+    def head(q: dict[str, Any]) -> str:
         shown = escape(q["answer"]) if q["answer"] else _fixed(q["state_label"])
-        out.append(
+        return (
             f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}'
             f"{stale if q.get('stale') else ''}</td>"
             f'<td data-label="{answer}">{shown}</td>'
             f'<td class="num" data-label="{level}">{num(q["level"])}</td>'
             f'<td class="num" data-label="{target}">{num(q["target"])}</td>'
-            f'<td class="note" data-label="{note}">{escape(q["note"])}</td></tr>'
+            f'<td class="note" data-label="{note}">'
         )
+
+    for q in data["questions"]:
+        if q["domain"] != domain:
+            domain = q["domain"]
+            out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
+        key = (
+            marks,
+            q["text"],
+            q["id"],
+            bool(q["review"]),
+            bool(q.get("stale")),
+            q["answer"],
+            q["state_label"],
+            _typed(q["level"]),
+            _typed(q["target"]),
+        )
+        out.append(f"{_head(key, head, q)}{escape(q['note'])}</td></tr>")
     return Markup("\n".join(out))
+
+
+def _typed(value: Any) -> tuple[type, Any]:
+    """A number with its type, as a key: `num` writes 3 and 3.0 differently."""
+    return type(value), value
 
 
 def domain_rows(data: dict[str, Any], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
@@ -87,16 +122,32 @@ def annex_rows(gaps: list[dict[str, Any]], labels: dict[str, Markup]) -> Markup:
     """<tr> rows of the annex: every gap."""
     overdue = f' <span class="badge overdue">{labels["overdue"]}</span>'
     figures = f"{labels['current']} → {labels['target']}"
-    out = []
-    for i, g in enumerate(gaps, start=1):
-        out.append(
-            f'<tr id="annex-{i}"><td class="num">{i}</td><td>{_fixed(g["text"])}{overdue if g["overdue"] else ""}</td>'
+    marks = ("annex", overdue, figures, labels["next_step"], labels["who"], labels["start"])
+
+    def rest(g: dict[str, Any]) -> str:
+        return (
+            f"<td>{_fixed(g['text'])}{overdue if g['overdue'] else ''}</td>"
             f'<td class="num" data-label="{figures}">{num(g["current"])} → {num(g["target"])}</td>'
             f'<td data-label="{labels["next_step"]}">{_fixed(g["next_step"])}</td>'
             f'<td data-label="{labels["who"]}">{_fixed(g["owner_label"] or "—")}</td>'
             f'<td data-label="{labels["start"]}">{_fixed(g["start_label"])}<br>'
             f'<span class="muted">{_fixed(g["budget_label"])}</span></td></tr>'
         )
+
+    out = []
+    for i, g in enumerate(gaps, start=1):
+        key = (
+            marks,
+            g["text"],
+            bool(g["overdue"]),
+            _typed(g["current"]),
+            _typed(g["target"]),
+            g["next_step"],
+            g["owner_label"],
+            g["start_label"],
+            g["budget_label"],
+        )
+        out.append(f'<tr id="annex-{i}"><td class="num">{i}</td>{_head(key, rest, g)}')
     return Markup("\n".join(out))
 
 

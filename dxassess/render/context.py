@@ -82,6 +82,15 @@ class Texts:
             lambda: [parts.figure_view(table[r], band, tier, self.lang) for r in refs if r in table],
         )
 
+    def answer(self, questionnaire: Any, question: Any, answer: Any) -> str:
+        """`parts.answer_text`, once per question and value (a number is written each time: few
+        numbers repeat)."""
+        if answer is None or answer.value is None or question.type == "numeric":
+            return parts.answer_text(questionnaire, question, answer, self.lang)
+        value = answer.value
+        key = ("answer", (question.id, type(value), value))
+        return self._once(key, lambda: parts.answer_text(questionnaire, question, answer, self.lang))
+
     def owner(self, owner: Any) -> str:
         return self._once(("owner", owner), lambda: parts.owner_label(owner, self.lang))
 
@@ -234,7 +243,7 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
                 "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", lang),
                 "level": rounded(qs.level),
                 "target": rounded(qs.target),
-                "answer": parts.answer_text(q, question, answer, lang),
+                "answer": texts.answer(q, question, answer),
                 "note": (answer.note or "") if answer else "",
                 "review": bool(answer and answer.review),
                 "national": texts.figures(tuple(question.national), band, tier),
