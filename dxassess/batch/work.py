@@ -73,8 +73,30 @@ def setup(stored: dict[str, Any] | None, previous: dict[str, Any]) -> None:
     PREVIOUS.update(previous)
 
 
+def _keep_freed_memory() -> None:
+    """Ask glibc's allocator to keep what a worker frees for its next report instead of handing
+    it back to the system at once: a report's text (about 180 KB) is over the size glibc maps
+    apart and unmaps when freed, so each report cost hundreds of page faults (about 470,000 in a
+    run of 1,741 reports, half the run's system time). Linux with glibc only; elsewhere, or when
+    the call is missing, nothing changes. Workers end with the run, so nothing outlives it."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: musl has it too, as a no-op
+        return
+    trim_threshold, mmap_threshold = -1, -3  # M_TRIM_THRESHOLD, M_MMAP_THRESHOLD (malloc.h)
+    mallopt(mmap_threshold, 4 * 1024 * 1024)
+    mallopt(trim_threshold, 64 * 1024 * 1024)
+
+
 def init_worker(previous: dict[str, Any]) -> None:
-    """The pool's initializer: where a worker did not inherit the previous batch, it gets it."""
+    """The pool's initializer: where a worker did not inherit the previous batch, it gets it;
+    and its allocator keeps freed memory (`_keep_freed_memory`)."""
+    _keep_freed_memory()
     if PREVIOUS is not previous and not PREVIOUS:
         PREVIOUS.update(previous)
 
