@@ -17,18 +17,27 @@ PEER_SUMMARY_SLOT = "<!-- dxassess:peer-summary -->"
 PEER_SLOT = "<!-- dxassess:peer -->"
 
 _SOURCES: dict[tuple[Any, ...], Markup] = {}
+_LAST_SOURCES: list[tuple[Any, list[str], str, Markup]] = []  # (manual, policy, lang, section) of the last report
 
 
 def _sources(data: dict[str, Any]) -> Markup:
-    """The sources section, rendered once per content (every report of a batch cites the same)."""
+    """The sources section, rendered once per content (every report of a batch cites the same).
+    The reports of a worker share one list of citations (`context.Texts`): when a report holds
+    the very list the last one did, with the same policy lines, the section is the last one's."""
     from dxassess.render.html import sources_section
 
-    key = (data["lang"], tuple(tuple(sorted(s.items())) for s in data["manual"]), tuple(data["policy"]))
+    manual, policy, lang = data["manual"], data["policy"], data["lang"]
+    if _LAST_SOURCES:
+        last_manual, last_policy, last_lang, section = _LAST_SOURCES[0]
+        if last_manual is manual and last_policy == policy and last_lang == lang:
+            return section
+    key = (lang, tuple(tuple(sorted(s.items())) for s in manual), tuple(policy))
     found = _SOURCES.get(key)
     if found is None:
         if len(_SOURCES) > 16:
             _SOURCES.clear()
         found = _SOURCES[key] = sources_section(data)
+    _LAST_SOURCES[:] = [(manual, list(policy), lang, found)]
     return found
 
 
