@@ -179,6 +179,22 @@ def test_the_cache_is_data_only(samples: Path, tmp_path: Path) -> None:
     assert b"\x80\x04" not in raw  # not a pickle
 
 
+def test_each_line_the_workers_began_reads_back_to_the_same_bytes(samples: Path, tmp_path: Path) -> None:
+    """A worker writes the start of an input's cache line and the main process closes it
+    (`encode_head`, then `encode`): every line equals the one `encode` makes of the entry read
+    back, so a kept entry is written as a fresh one is."""
+    out = tmp_path / "out"
+    _batch(samples, out)
+    key = (out / cachemod.NAME).read_bytes().split(b" ", 3)[2].decode()
+    cache = cachemod.Cache.load(out, key)
+    assert cache is not None and len(cache.lines) >= 3
+    for name, line in list(cache.lines.items()):
+        entry = cache.entry(name)
+        assert entry is not None
+        assert cachemod.encode(entry) == line
+        assert cachemod.encode(entry, cachemod.encode_head(entry["row"], entry["slot"])) == line
+
+
 def test_an_unwritable_cache_is_no_error(samples: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / cachemod.NAME).mkdir(parents=True)  # a folder where the cache file would go

@@ -258,8 +258,10 @@ def dumps(value: Any) -> bytes:
 ROW_FIELDS = ("source", "code", "name", "prefecture", "population", "tier", "band", "assessed", "questionnaire")
 
 
-def encode(entry: dict[str, Any]) -> bytes:
-    row = entry["row"]
+def encode_head(row: dict[str, Any], slot: list[list[int]]) -> bytes:
+    """The JSON array of an input's line as far as it is known once the input is scored (its
+    fields up to the report's rooms): the worker that scored it makes this part, and the main
+    process only adds what the size bands decide (`encode`)."""
     values = [row[k] for k in ROW_FIELDS] + [
         row["overall"],
         row["completeness"],
@@ -267,7 +269,17 @@ def encode(entry: dict[str, Any]) -> bytes:
         row["exact"]["overall"],
         list(row["exact"]["domains"].values()),
         " ".join(row["gaps"]),
-        entry["slot"][0] + entry["slot"][1],
+        slot[0] + slot[1],
+    ]
+    return dumps(values)
+
+
+def encode(entry: dict[str, Any], head: bytes | None = None) -> bytes:
+    """An input's line. `head`: `encode_head` of its row, made already; the array is then closed
+    with the other fields, byte for byte as one `dumps` of all of them."""
+    row = entry["row"]
+    start = head or encode_head(row, entry["slot"])
+    rest = [
         entry["size"],
         entry["files"],
         entry["prev"],
@@ -278,7 +290,7 @@ def encode(entry: dict[str, Any]) -> bytes:
         entry["ask"],
         row.get("warnings", []),
     ]
-    return dumps(values) + b"\t" + row["json"]
+    return start[:-1] + b"," + dumps(rest)[1:] + b"\t" + row["json"]
 
 
 _NUMBERS = {int, float, type(None)}

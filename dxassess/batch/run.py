@@ -33,7 +33,7 @@ INLINE = 8  # this many inputs to score or fewer: no worker processes
 # files its questionnaire was made from, the earlier batch's entry it was compared with, its
 # group's values and its position in it, and what its peer sections were made from.
 ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer", "ask")
-TRANSIENT = ("index", "key", "kept", "change", "overall_change", *ENTRY_FIELDS)
+TRANSIENT = ("index", "key", "kept", "change", "overall_change", "head", *ENTRY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -750,7 +750,7 @@ class _Run:
         self._summarise()
         for row in outcome.rows:  # the cache's lines, while the workers finish the reports
             if row["key"] not in self.lines:
-                self.lines[row["key"]] = cachemod.encode(self._entry(row))
+                self.lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
         failed = False
         for index, problem in finished:
             if problem is not None:
@@ -886,7 +886,7 @@ class _Run:
         for row in rows:
             line = self.lines.get(row["key"])
             if line is None:
-                line = self.lines[row["key"]] = cachemod.encode(self._entry(row))
+                line = self.lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
             new.lines[row["key"]] = line
         cachemod.store(self.out, new.payload(), self.protect)
 

@@ -260,6 +260,7 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     says where the report's rooms are (`slot`), the report's size, the files its questionnaire
     was made from and the earlier batch's entry it was compared with (`prev`)."""
     from dxassess.assess import assess
+    from dxassess.batch.cache import encode_head
     from dxassess.batch.reports import PEER_SLOT, PEER_SUMMARY_SLOT, render_waiting
     from dxassess.errors import DxassessError
     from dxassess.load import LoadFailure
@@ -316,6 +317,7 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     row["prev"] = before.digest if before is not None else ""
     row["titles"] = {key: d["title"] for key, d in data["domains"].items()}
     row["ask"] = ["", 0]  # no "who to ask" yet: the regions are empty
+    row["head"] = encode_head(row, rooms)  # the start of its cache line, made here in parallel
     warnings = _warnings(job, assessment.warnings)
     if warnings:  # as JSON values, so a row kept in the cache reads back the same
         row["warnings"] = [p.as_dict("en") for p in warnings]
