@@ -20,17 +20,17 @@ def _fixed(text: str) -> str:
     return str(escape(text))
 
 
-_HEADS: dict[tuple[Any, ...], str] = {}  # see _head
+_HEADS: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}  # see _heads
 
 
-def _head(key: tuple[Any, ...], make: Any, item: dict[str, Any]) -> str:
-    """A row's markup up to the municipality's own text (its note), by the values it is made of:
-    in a batch most rows repeat (a question, an answer, a level), the notes do not."""
-    found = _HEADS.get(key)
-    if found is None:
-        if len(_HEADS) > 50_000:
-            _HEADS.clear()
-        found = _HEADS[key] = make(item)
+def _heads(labels: tuple[str, ...]) -> dict[tuple[Any, ...], str]:
+    """Rows' markup up to the municipality's own text (an answer's note), by the values a row is
+    made of, for one set of labels: in a batch most rows repeat (a question, an answer, a level),
+    the notes do not. A key holds every value the markup is made of (a number with its type:
+    `num` writes 3 and 3.0 differently)."""
+    found = _HEADS.get(labels)
+    if found is None or len(found) > 50_000:
+        found = _HEADS[labels] = {}
     return found
 
 
@@ -41,41 +41,37 @@ def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
     review = f' <span class="badge">{labels["review_mark"]}</span>'
     stale = f' <span class="badge overdue">{labels["stale_mark"]}</span>'
     answer, level, target, note = labels["answer"], labels["level"], labels["target"], labels["note"]
-    marks = ("answer", review, stale, answer, level, target, note)  # in the key: the row's own labels
-
-    def head(q: dict[str, Any]) -> str:
-        shown = escape(q["answer"]) if q["answer"] else _fixed(q["state_label"])
-        return (
-            f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}'
-            f"{stale if q.get('stale') else ''}</td>"
-            f'<td data-label="{answer}">{shown}</td>'
-            f'<td class="num" data-label="{level}">{num(q["level"])}</td>'
-            f'<td class="num" data-label="{target}">{num(q["target"])}</td>'
-            f'<td class="note" data-label="{note}">'
-        )
-
+    heads = _heads(("answer", review, stale, answer, level, target, note))
     for q in data["questions"]:
         if q["domain"] != domain:
             domain = q["domain"]
             out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
+        at, aim = q["level"], q["target"]
         key = (
-            marks,
-            q["text"],
             q["id"],
-            bool(q["review"]),
-            bool(q.get("stale")),
+            q["text"],
             q["answer"],
             q["state_label"],
-            _typed(q["level"]),
-            _typed(q["target"]),
+            at,
+            at.__class__,
+            aim,
+            aim.__class__,
+            q["review"],
+            q.get("stale"),
         )
-        out.append(f"{_head(key, head, q)}{escape(q['note'])}</td></tr>")
+        head = heads.get(key)
+        if head is None:
+            shown = escape(q["answer"]) if q["answer"] else _fixed(q["state_label"])
+            head = heads[key] = (
+                f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}'
+                f"{stale if q.get('stale') else ''}</td>"
+                f'<td data-label="{answer}">{shown}</td>'
+                f'<td class="num" data-label="{level}">{num(at)}</td>'
+                f'<td class="num" data-label="{target}">{num(aim)}</td>'
+                f'<td class="note" data-label="{note}">'
+            )
+        out.append(f"{head}{escape(q['note'])}</td></tr>")
     return Markup("\n".join(out))
-
-
-def _typed(value: Any) -> tuple[type, Any]:
-    """A number with its type, as a key: `num` writes 3 and 3.0 differently."""
-    return type(value), value
 
 
 def domain_rows(data: dict[str, Any], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
@@ -122,32 +118,26 @@ def annex_rows(gaps: list[dict[str, Any]], labels: dict[str, Markup]) -> Markup:
     """<tr> rows of the annex: every gap."""
     overdue = f' <span class="badge overdue">{labels["overdue"]}</span>'
     figures = f"{labels['current']} → {labels['target']}"
-    marks = ("annex", overdue, figures, labels["next_step"], labels["who"], labels["start"])
-
-    def rest(g: dict[str, Any]) -> str:
-        return (
-            f"<td>{_fixed(g['text'])}{overdue if g['overdue'] else ''}</td>"
-            f'<td class="num" data-label="{figures}">{num(g["current"])} → {num(g["target"])}</td>'
-            f'<td data-label="{labels["next_step"]}">{_fixed(g["next_step"])}</td>'
-            f'<td data-label="{labels["who"]}">{_fixed(g["owner_label"] or "—")}</td>'
-            f'<td data-label="{labels["start"]}">{_fixed(g["start_label"])}<br>'
-            f'<span class="muted">{_fixed(g["budget_label"])}</span></td></tr>'
-        )
-
+    step, who, start = labels["next_step"], labels["who"], labels["start"]
+    rests = _heads(("annex", overdue, figures, step, who, start))
     out = []
     for i, g in enumerate(gaps, start=1):
+        now, aim = g["current"], g["target"]
         key = (
-            marks,
-            g["text"],
-            bool(g["overdue"]),
-            _typed(g["current"]),
-            _typed(g["target"]),
-            g["next_step"],
-            g["owner_label"],
-            g["start_label"],
-            g["budget_label"],
-        )
-        out.append(f'<tr id="annex-{i}"><td class="num">{i}</td>{_head(key, rest, g)}')
+            g["text"], g["overdue"], now, now.__class__, aim, aim.__class__, g["next_step"], g["owner_label"],
+            g["start_label"], g["budget_label"],
+        )  # fmt: skip
+        rest = rests.get(key)
+        if rest is None:
+            rest = rests[key] = (
+                f"<td>{_fixed(g['text'])}{overdue if g['overdue'] else ''}</td>"
+                f'<td class="num" data-label="{figures}">{num(now)} → {num(aim)}</td>'
+                f'<td data-label="{step}">{_fixed(g["next_step"])}</td>'
+                f'<td data-label="{who}">{_fixed(g["owner_label"] or "—")}</td>'
+                f'<td data-label="{start}">{_fixed(g["start_label"])}<br>'
+                f'<span class="muted">{_fixed(g["budget_label"])}</span></td></tr>'
+            )
+        out.append(f'<tr id="annex-{i}"><td class="num">{i}</td>{rest}')
     return Markup("\n".join(out))
 
 

@@ -387,30 +387,32 @@ def _rows_chart(data: dict[str, Any], prefix: str) -> str:
 _BAR_LABEL_W, _BAR_SCALE, _BAR_ROW_H, _BAR_TOP = 330.0, 56.0, 36.0, 12.0
 
 
-@lru_cache(maxsize=8192)
-def _bar(prefix: str, k: int, title: str, quick_win: bool, gap: Any, current: Any, target: Any) -> str:
-    """Row `k` of the gap bars (its label, bar and figures): a batch draws the same rows in many
-    reports."""
-    label_w, scale = _BAR_LABEL_W, _BAR_SCALE
+@lru_cache(maxsize=4096)
+def _bar_label(k: int, title: str, quick_win: bool) -> str:
+    """The label of row `k` of the gap bars: a batch draws the same few hundred again and again."""
     y = _BAR_TOP + k * _BAR_ROW_H + _BAR_ROW_H / 2
     star = "★ " if quick_win else ""
-    lines = wrap(f"{k + 1}. {star}{title}", 50)
+    lines = _wrap(f"{k + 1}. {star}{title}", 50, 2)
     first = y + 4 - (len(lines) - 1) * 7
     out = [f'<text text-anchor="end"><title>{escape(title)}</title>']
     for j, line in enumerate(lines):
-        out.append(f'<tspan x="{fmt(label_w - 8)}" y="{fmt(first + j * 14)}">{escape(line)}</tspan>')
+        out.append(f'<tspan x="{fmt(_BAR_LABEL_W - 8)}" y="{fmt(first + j * 14)}">{escape(line)}</tspan>')
     out.append("</text>")
-    fill = f"url(#{prefix}-hatch)" if quick_win else CURRENT
-    bar = max(0.0, min(gap or 0.0, MAX_LEVEL)) * scale
-    out.append(
-        f'<rect x="{fmt(label_w)}" y="{fmt(y - 10)}" width="{fmt(bar)}" height="20" fill="{fill}" '
-        f'stroke="{CURRENT}" stroke-width="1"/>'
-    )
-    figures = f"{num(gap)} ({num(current)}→{num(target)})"
-    out.append(
-        f'<text x="{fmt(label_w + bar + 6)}" y="{fmt(y + 4)}" font-weight="bold" {HALO}>{escape(figures)}</text>'
-    )
     return "\n".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _bar_figures(prefix: str, k: int, quick_win: bool, gap: Any, current: Any, target: Any) -> str:
+    """The bar and figures of row `k` of the gap bars (few distinct levels: made once each)."""
+    y = _BAR_TOP + k * _BAR_ROW_H + _BAR_ROW_H / 2
+    fill = f"url(#{prefix}-hatch)" if quick_win else CURRENT
+    bar = max(0.0, min(gap or 0.0, MAX_LEVEL)) * _BAR_SCALE
+    figures = f"{num(gap)} ({num(current)}→{num(target)})"
+    return (
+        f'<rect x="{fmt(_BAR_LABEL_W)}" y="{fmt(y - 10)}" width="{fmt(bar)}" height="20" fill="{fill}" '
+        f'stroke="{CURRENT}" stroke-width="1"/>\n'
+        f'<text x="{fmt(_BAR_LABEL_W + bar + 6)}" y="{fmt(y + 4)}" font-weight="bold" {HALO}>{escape(figures)}</text>'
+    )
 
 
 def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") -> str:
@@ -439,7 +441,8 @@ def gap_bars(data: dict[str, Any], limit: int = 10, prefix: str = "chart-gaps") 
     bottom = top + row_h * max(len(gaps), 1)
     out.extend(_scale_axis(label_w, scale, top, bottom))
     for k, g in enumerate(gaps):
-        out.append(_bar(prefix, k, g["text"], g["quick_win"], g["gap"], g["current"], g["target"]))
+        out.append(_bar_label(k, g["text"], g["quick_win"]))
+        out.append(_bar_figures(prefix, k, g["quick_win"], g["gap"], g["current"], g["target"]))
     legend_y = height - 18
     out.append(f'<rect x="20" y="{legend_y - 8}" width="28" height="14" fill="{CURRENT}"/>')
     out.append(f'<text x="54" y="{legend_y + 4}">{escape(text("report.gap", lang))}</text>')
