@@ -91,6 +91,40 @@ class Texts:
         key = ("answer", (question.id, type(value), value))
         return self._once(key, lambda: parts.answer_text(questionnaire, question, answer, self.lang))
 
+    def question_row(
+        self, questionnaire: Any, question: Any, qs: Any, answer: Any, band: str, tier: str
+    ) -> dict[str, Any]:
+        """A question's row of the report data, as for an answer without note, review, author,
+        date, evidence or age (`build` fills those in): made once per question, state, level,
+        target and answer (a number's answer each time: few numbers repeat). A new dict."""
+
+        def make() -> dict[str, Any]:
+            return {
+                "id": qs.question_id,
+                "domain": qs.domain_id,
+                "text": self.questions[qs.question_id],
+                "state": qs.state,
+                "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", self.lang),
+                "level": rounded(qs.level),
+                "target": rounded(qs.target),
+                "answer": self.answer(questionnaire, question, answer),
+                "note": "",
+                "review": False,
+                "national": self.figures(tuple(question.national), band, tier),
+                "answered_by": "",
+                "answered_on": None,
+                "evidence": None,
+                "stale": None,
+                "stale_label": "",
+            }
+
+        value = None if answer is None else answer.value
+        if value is not None and question.type == "numeric":
+            return make()
+        key = (qs.question_id, qs.state, qs.level, qs.target, value.__class__, value, band, tier)
+        found: dict[str, Any] = self._once(("question", key), make)
+        return found.copy()
+
     def owner(self, owner: Any) -> str:
         return self._once(("owner", owner), lambda: parts.owner_label(owner, self.lang))
 
@@ -234,26 +268,16 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
             stale.append(
                 {"id": qs.question_id, "text": texts.questions[qs.question_id], "reason": flag, "label": flag_label}
             )
-        rows.append(
-            {
-                "id": qs.question_id,
-                "domain": qs.domain_id,
-                "text": texts.questions[qs.question_id],
-                "state": qs.state,
-                "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", lang),
-                "level": rounded(qs.level),
-                "target": rounded(qs.target),
-                "answer": texts.answer(q, question, answer),
-                "note": (answer.note or "") if answer else "",
-                "review": bool(answer and answer.review),
-                "national": texts.figures(tuple(question.national), band, tier),
-                "answered_by": (answer.answered_by or "") if answer else "",
-                "answered_on": answer.answered_on.isoformat() if answer and answer.answered_on else None,
-                "evidence": _evidence(answer),
-                "stale": flag,
-                "stale_label": flag_label,
-            }
-        )
+        row = texts.question_row(q, question, qs, answer, band, tier)
+        if answer is not None:
+            row["note"] = answer.note or ""
+            row["review"] = bool(answer.review)
+            row["answered_by"] = answer.answered_by or ""
+            row["answered_on"] = answer.answered_on.isoformat() if answer.answered_on else None
+            row["evidence"] = _evidence(answer)
+        row["stale"] = flag
+        row["stale_label"] = flag_label
+        rows.append(row)
     answers: dict[str, str] = {row["id"]: row["answer"] for row in rows}
     phases = {qid: p.key for p in result.roadmap for qid in p.question_ids}
     gaps = [_gap_row(g, result, texts, items, answers, phases) for g in result.gaps]
