@@ -21,6 +21,7 @@ def _fixed(text: str) -> str:
 
 
 _HEADS: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {}  # see _heads
+HEADS_KEPT = 4096  # rows kept for one set of labels (about 4 MB)
 
 
 def _heads(labels: tuple[str, ...]) -> dict[tuple[Any, ...], str]:
@@ -29,7 +30,7 @@ def _heads(labels: tuple[str, ...]) -> dict[tuple[Any, ...], str]:
     the notes do not. A key holds every value the markup is made of (a number with its type:
     `num` writes 3 and 3.0 differently)."""
     found = _HEADS.get(labels)
-    if found is None or len(found) > 50_000:
+    if found is None or len(found) >= HEADS_KEPT:  # numbers and their units rarely repeat: start again
         found = _HEADS[labels] = {}
     return found
 
@@ -123,21 +124,20 @@ def annex_rows(gaps: list[dict[str, Any]], labels: dict[str, Markup]) -> Markup:
     out = []
     for i, g in enumerate(gaps, start=1):
         now, aim = g["current"], g["target"]
-        key = (
-            g["text"], g["overdue"], now, now.__class__, aim, aim.__class__, g["next_step"], g["owner_label"],
-            g["start_label"], g["budget_label"],
-        )  # fmt: skip
-        rest = rests.get(key)
-        if rest is None:
-            rest = rests[key] = (
+        key = (g["text"], g["overdue"], now, now.__class__, aim, aim.__class__, g["next_step"], g["owner_label"])
+        cells = rests.get(key)
+        if cells is None:
+            cells = rests[key] = (
                 f"<td>{_fixed(g['text'])}{overdue if g['overdue'] else ''}</td>"
                 f'<td class="num" data-label="{figures}">{num(now)} → {num(aim)}</td>'
                 f'<td data-label="{step}">{_fixed(g["next_step"])}</td>'
                 f'<td data-label="{who}">{_fixed(g["owner_label"] or "—")}</td>'
-                f'<td data-label="{start}">{_fixed(g["start_label"])}<br>'
-                f'<span class="muted">{_fixed(g["budget_label"])}</span></td></tr>'
+                f'<td data-label="{start}">'
             )
-        out.append(f'<tr id="annex-{i}"><td class="num">{i}</td>{rest}')
+        out.append(
+            f'<tr id="annex-{i}"><td class="num">{i}</td>{cells}{_fixed(g["start_label"])}<br>'
+            f'<span class="muted">{_fixed(g["budget_label"])}</span></td></tr>'
+        )
     return Markup("\n".join(out))
 
 
