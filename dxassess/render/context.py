@@ -123,7 +123,7 @@ class Texts:
             return make()
         key = (qs.question_id, qs.state, qs.level, qs.target, value.__class__, value, band, tier)
         found: dict[str, Any] = self._once(("question", key), make)
-        return found.copy()
+        return dict(found)
 
     def owner(self, owner: Any) -> str:
         return self._once(("owner", owner), lambda: parts.owner_label(owner, self.lang))
@@ -210,7 +210,7 @@ def _gap_row(
     item = items[g.question_id]
     band, tier = result.band.value, result.tier.value
     fixed = (g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
-    row: dict[str, Any] = texts._once(("gap", fixed), lambda: _gap_fixed(g, band, tier, texts, texts.lang)).copy()
+    row: dict[str, Any] = dict(texts._once(("gap", fixed), lambda: _gap_fixed(g, band, tier, texts, texts.lang)))
     row["answer"] = answers.get(g.question_id, "")
     row["quick_win"] = g.quick_win
     row["start"] = item.start.isoformat()[:7]
