@@ -136,7 +136,8 @@ ForceOpt = Annotated[
     bool,
     typer.Option(
         "--force",
-        help="Overwrite answer files that dxassess did not write, or that were edited after it wrote them.",
+        help="Overwrite answer files that dxassess did not write, or that were edited after it wrote them. "
+        "編集済みのファイルも上書きします。",
     ),
 ]
 
@@ -316,7 +317,10 @@ def validate(
 @app.command()
 @handled
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="questionnaire, answers or catalogue")],
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(help="questionnaire, answers or catalogue. ファイルの種類（設問票・回答・カタログ）。"),
+    ],
     lang: LangOpt = None,
 ) -> None:
     """Print the JSON Schema (draft 2020-12) of a file kind. 各ファイルのJSON Schemaを出力します。"""
@@ -443,17 +447,24 @@ def compare(
 @app.command()
 @handled
 def sample(
-    count: Annotated[int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities.")],
+    count: Annotated[
+        int, typer.Option("--count", "-n", min=1, max=100000, help="How many municipalities. 作成する団体数。")
+    ],
     output: Annotated[
         str,
         typer.Option(
             "--output",
             "-o",
             help="Folder to write the answer files into. A file there that dxassess did not write "
-            "(or that was edited since) is kept, unless --force.",
+            "(or that was edited since) is kept, unless --force. 回答ファイルの出力先フォルダ。",
         ),
     ],
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same files.")] = 1,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", help="Random seed; the same seed gives the same files. 乱数の種（同じ値なら同じファイル）。"
+        ),
+    ] = 1,
     questionnaire: QuestionnaireOpt = None,
     lang: LangOpt = None,
     force: ForceOpt = False,
@@ -669,27 +680,36 @@ def migrate(
 @handled
 def municipalities(
     query: Annotated[
-        str | None, typer.Argument(help="A code, or part of a name or its reading (札幌, さっぽろ).")
+        str | None,
+        typer.Argument(
+            help="A code, or part of a name or its reading (札幌, さっぽろ). 団体コード、または名称・読みの一部。"
+        ),
     ] = None,
     prefecture: Annotated[
-        str | None, typer.Option("--prefecture", help="Only this prefecture: 福井県, 福井, ふくい or 18.")
+        str | None,
+        typer.Option("--prefecture", help="Only this prefecture: 福井県, 福井, ふくい or 18. この都道府県のみ。"),
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
             "--kind",
             help="Only this kind: prefecture, designated_city, core_city, city, special_ward, town, village, "
-            "ward (or 中核市, 町 …).",
+            "ward (or 中核市, 町 …). この区分の団体のみ。",
         ),
     ] = None,
-    wards: Annotated[bool, typer.Option("--wards", help="List the wards of designated cities too.")] = False,
+    wards: Annotated[
+        bool, typer.Option("--wards", help="List the wards of designated cities too. 政令市の区も表示します。")
+    ] = False,
     as_json: JsonOpt = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Output CSV (UTF-8 with BOM).")] = False,
+    as_csv: Annotated[
+        bool, typer.Option("--csv", help="Output CSV (UTF-8 with BOM). CSV（BOM付きUTF-8）で出力します。")
+    ] = False,
     update: Annotated[
         list[Path] | None,
         typer.Option(
             "--update",
-            help="Update the register from the ministry's list (XLSX, or CSV of its sheets; repeat for both sheets).",
+            help="Update the register from the ministry's list (XLSX, or CSV of its sheets; repeat for both sheets). "
+            "総務省の全国地方公共団体コード一覧で更新します。",
             readable=False,
         ),
     ] = None,

@@ -498,6 +498,17 @@ def test_a_mapping_written_as_text_or_a_list_says_which_mapping(tmp_path: Path):
         ("validate", ("検査するファイルまたはフォルダ", "警告も失敗として扱います")),
         ("batch", ("回答シート", "出力先のフォルダ", "前回の一括採点の出力フォルダ")),
         ("template", ("書き出すファイル",)),
+        ("sample", ("作成する団体数", "回答ファイルの出力先フォルダ", "乱数の種", "編集済みのファイルも上書き")),
+        ("schema", ("ファイルの種類",)),
+        (
+            "municipalities",
+            (
+                "団体コード、または名称・読みの一部",
+                "この都道府県のみ",
+                "政令市の区も表示",
+                "全国地方公共団体コード一覧",
+            ),
+        ),
     ],
 )
 def test_the_officers_commands_explain_their_options_in_japanese_too(command: str, words: tuple[str, ...]):
