@@ -170,6 +170,29 @@ def test_report_previous_of_another_municipality_is_an_input_problem(tmp_path: P
     assert len(line.splitlines()) == 1 and not (tmp_path / "r.md").exists()
 
 
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_previous_file_with_nothing_scored_says_why_nothing_compares(tmp_path: Path, fmt: str):
+    """An earlier file whose every answer was skipped: the change section says that no question
+    was scored in both, instead of an empty table (Markdown) or "no question changed" (HTML)."""
+    import re
+
+    previous = tmp_path / "previous.yaml"
+    text, n = re.subn(r"\{value: [^}]*\}", "{skipped: true}", PREVIOUS.read_text(encoding="utf-8"))
+    assert n > 50 and "value:" not in text
+    previous.write_text(text, encoding="utf-8")
+    out = tmp_path / f"r.{fmt}"
+    proc = run_cli(
+        "report", str(FLAGSHIP_ANSWERS), "--previous", str(previous), "-f", fmt, "-o", str(out), "--lang", "ja"
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = out.read_text(encoding="utf-8")
+    change = report[report.index("前回からの変化") :]
+    assert "前回と今回の両方で採点された設問がないため" in change
+    assert "変化のあった設問はありません" not in change
+    if fmt == "md":
+        assert "| 設問 | 前回 | 現状 | 増減 |" not in change
+
+
 def test_score_and_report_say_what_validate_would_warn_about(tmp_path: Path):
     """A warning qualifies the scores printed beside it (a date in the future, a name that does
     not match its code): `score` and `report` print the checker's warnings on stderr, as `batch`

@@ -101,6 +101,12 @@ REPORTS: dict[str, tuple[str, str]] = {
     "report.overall_change": ("Overall score", "総合スコアの変化"),
     "report.questions_changed": ("Questions that changed", "変化のあった設問"),
     "report.no_changes": ("No question changed.", "変化のあった設問はありません。"),
+    "report.nothing_comparable": (
+        "No question was scored in both assessments (for example, every answer of the earlier one was "
+        "skipped or not given), so no change can be shown.",
+        "前回と今回の両方で採点された設問がないため（前回の回答がすべてスキップ・未回答の場合など）、"
+        "変化を比較できません。",
+    ),
     "report.quick_win_mark": ("★ Quick win", "★ すぐに着手できる"),
     "report.open_source": ("open the source", "原典を開く"),
     "report.nothing_planned": ("Nothing planned for this period.", "この期間に予定する取組はありません。"),
