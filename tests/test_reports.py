@@ -191,6 +191,9 @@ def test_a_previous_file_with_nothing_scored_says_why_nothing_compares(tmp_path:
     assert "変化のあった設問はありません" not in change
     if fmt == "md":
         assert "| 設問 | 前回 | 現状 | 増減 |" not in change
+    else:  # printed, the note stays on the page of the lines it explains (it was left alone on the next)
+        block = change[change.index('<div class="keep">') : change.index("</div>")]
+        assert "比較不可" in block and "前回と今回の両方で採点された設問がないため" in block
 
 
 def test_score_and_report_say_what_validate_would_warn_about(tmp_path: Path):
