@@ -118,7 +118,7 @@ class _Made:
 
     LIMIT = 50_000
 
-    def __init__(self, questionnaire: Questionnaire, catalogue: Catalogue | None) -> None:
+    def __init__(self) -> None:
         self.gaps: dict[tuple[str, float, float, float, bool], Gap] = {}
         self.ranks: dict[str, int] = {}  # question id → its place in the manual's order
 
@@ -128,7 +128,7 @@ class _Made:
         self.gaps[key] = gap
 
 
-_made_for = PerObjects(_Made)
+_made_for = PerObjects(lambda questionnaire, catalogue: _Made())  # one per questionnaire and catalogue
 
 
 def _gap(
