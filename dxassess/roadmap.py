@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from dxassess.gaps import Gap, fiscal_year
 from dxassess.model.size import Band
@@ -73,11 +73,6 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    total = day.year * 12 + day.month - 1 + months
-    return dt.date(total // 12, total % 12 + 1, 1)
-
-
 def budget_year(assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF) -> tuple[int, bool]:
     """The fiscal year whose 当初予算 can fund a new action decided on `assessed`, and whether the
     cut-off of this year's request has already passed."""
@@ -109,21 +104,32 @@ class Calendar:
 
     def free_from(self, earliest: int, months: int, limit: int) -> int:
         """The first month from `earliest` at which fewer than `limit` actions overlap an action
-        of `months`: else the earliest end among those that overlap, tried again."""
+        of `months`: else the earliest end among those that overlap, tried again. (The count
+        of `overlapping`, inline: the first action still running is found by the same bisection.)"""
+        starts, ends, by_end = self.starts, self.ends, self.by_end
         start = earliest
         while start < HORIZON:
             end = start + months
-            if self.overlapping(start, end) < limit:
+            i = bisect_right(ends, start)  # the first action still running at `start` ...
+            if bisect_left(starts, end) - i < limit:
                 return start
-            i = bisect_right(self.ends, start)  # the first action still running at `start` ...
-            while self.by_end[i][1] >= end:  # ... that also begins before `end`
+            while by_end[i][1] >= end:  # ... that also begins before `end`
                 i += 1
-            start = self.by_end[i][0]
+            start = by_end[i][0]
         return start
 
 
-def _months_between(a: dt.date, b: dt.date) -> int:
-    return (b.year - a.year) * 12 + b.month - a.month
+def _index(day: dt.date) -> int:
+    """A month as one number (year * 12 + month - 1): months apart are numbers apart."""
+    return day.year * 12 + day.month - 1
+
+
+@lru_cache(maxsize=4096)
+def _month(index: int) -> tuple[dt.date, int]:
+    """The first day of month `index` (`_index`) and its fiscal year (the few months a batch
+    plans in are made once, not once per action)."""
+    day = dt.date(index // 12, index % 12 + 1, 1)
+    return day, fiscal_year(day)
 
 
 LATEST = dt.date(9900, 1, 1)  # the latest assessment date the calendar runs from
@@ -141,54 +147,49 @@ def schedule(
     funded_fy, late = budget_year(assessed, cutoff)
     by_id = {g.question_id: g for g in gaps}
     placed: dict[str, Item] = {}
+    offsets: dict[str, int] = {}  # question → the month its action starts, counted from `now`
     visiting: set[str] = set()
     busy: dict[str, Calendar] = {}  # owner → the months its actions take
     limit = capacity(band)
+    now_index = _index(now)
+    funded = _index(dt.date(funded_fy, 4, 1)) - now_index  # the first month the 当初予算 funds
 
-    def place(gap: Gap) -> Item:
-        found = placed.get(gap.question_id)
+    def place(gap: Gap) -> int:
+        """Place `gap` (after the actions it waits for); the month its action starts."""
+        qid = gap.question_id
+        found = offsets.get(qid)
         if found is not None:
             return found
-        visiting.add(gap.question_id)
-        waits = tuple(q for q in gap.after if q in by_id and q not in visiting)
+        visiting.add(qid)
+        waits = tuple(q for q in gap.after if q in by_id and q not in visiting) if gap.after else ()
         if gap.overdue or not gap.needs_budget:
-            start, budget, budget_fy, supplementary = now, "none", None, None
+            earliest, budget, budget_fy, supplementary = 0, "none", None, None
             if gap.needs_budget:  # overdue and costly: start now, funded by a 補正予算
                 budget, budget_fy, supplementary = ("initial_late" if late else "initial"), funded_fy, fy_now
         else:
-            start = dt.date(funded_fy, 4, 1)
+            earliest = funded
             budget, budget_fy = ("initial_late" if late else "initial"), funded_fy
             supplementary = funded_fy - 1
-        could_start = start
+        could_start = earliest
         for other in waits:
-            before = place(by_id[other])
-            end = _add_months(before.start, by_id[other].months or DEFAULT_MONTHS)
-            if not gap.overdue:  # an overdue action does not wait: both run now
-                start = max(start, end)
+            end = place(by_id[other]) + (by_id[other].months or DEFAULT_MONTHS)
+            if not gap.overdue and end > earliest:  # an overdue action does not wait: both run now
+                earliest = end
         months = gap.months or DEFAULT_MONTHS
         owner = gap.owner.value if gap.owner else ""
-        earliest = _months_between(now, start)
-        calendar = busy.setdefault(owner, Calendar())
+        calendar = busy.get(owner)
+        if calendar is None:
+            calendar = busy[owner] = Calendar()
         offset = earliest if gap.overdue else calendar.free_from(earliest, months, limit)  # overdue: no waiting
         calendar.take(offset, offset + months)
-        start = _add_months(now, offset)
-        if budget != "none" and not gap.overdue and budget_fy is not None and fiscal_year(start) > budget_fy:
+        start, fy = _month(now_index + offset)
+        if budget != "none" and not gap.overdue and budget_fy is not None and fy > budget_fy:
             # pushed back by the department's other work: budget it for the year it starts
-            budget, budget_fy, supplementary = "initial", fiscal_year(start), fiscal_year(start) - 1
-        item = Item(
-            gap.question_id,
-            start,
-            fiscal_year(start),
-            budget,
-            budget_fy,
-            supplementary,
-            gap.overdue,
-            waits,
-            start > could_start,
-        )
-        visiting.discard(gap.question_id)
-        placed[gap.question_id] = item
-        return item
+            budget, budget_fy, supplementary = "initial", fy, fy - 1
+        placed[qid] = Item(qid, start, fy, budget, budget_fy, supplementary, gap.overdue, waits, offset > could_start)
+        offsets[qid] = offset
+        visiting.discard(qid)
+        return offset
 
     def urgency(gap: Gap) -> int:
         return 0 if gap.overdue else 1 if gap.deadline is not None else 2
