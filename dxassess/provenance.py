@@ -12,13 +12,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from dxassess.model import Answer, AnswerSheet
+from dxassess.model import Answer, AnswerSheet, Evidence
 
 DEFAULT_MAX_AGE = 12  # months: most evidence (a training figure, a yearly policy review) is yearly
 MAX_MAX_AGE = 120
 
 EXPIRED = "expired"  # the evidence's `expires` date has passed
 OLD = "old"  # answered more than `max_age` months before the reference date
+_MODELS = (Answer, Evidence)
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -42,6 +43,8 @@ def as_of(sheet: AnswerSheet) -> dt.date:
 
 
 def _field(answer: Answer | Mapping[str, Any], key: str) -> Any:
+    if type(answer) in _MODELS:  # the usual case, told apart without the slower Mapping check
+        return getattr(answer, key)
     if isinstance(answer, Mapping):
         return answer.get(key)
     return getattr(answer, key)
@@ -91,5 +94,8 @@ def stale_answers(sheet: AnswerSheet, max_age: int = DEFAULT_MAX_AGE, on: dt.dat
 
 def expired_count(sheet: AnswerSheet) -> int:
     """How many answers rest on evidence that has expired (for batch summaries)."""
+    with_evidence = [a for a in sheet.answers.values() if a.evidence is not None]
+    if not with_evidence:
+        return 0
     day = as_of(sheet)
-    return sum(1 for a in sheet.answers.values() if (until := expires(a)) is not None and until < day)
+    return sum(1 for a in with_evidence if (until := expires(a)) is not None and until < day)

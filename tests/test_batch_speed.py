@@ -121,3 +121,42 @@ def test_the_batch_resolver_loads_what_the_resolver_loads(tmp_path: Path) -> Non
     with pytest.raises(InvalidFile) as theirs:
         Resolver().load(broken)
     assert [p.format_text("en") for p in ours.value.problems] == [p.format_text("en") for p in theirs.value.problems]
+
+
+def test_a_summary_rows_json_is_the_plain_dump_of_its_object(flagship_samples: list[Path]) -> None:
+    """The summary row's JSON text, made with each gap's text kept from the first municipality
+    with that gap, is the plain compact dump of the whole object (gaps in place), again when the
+    same gaps come back for another municipality."""
+    import json
+
+    from dxassess.batch.work import Job, summary_row
+    from dxassess.scoring import rounded
+
+    shared = 0
+    seen: set[int] = set()
+    for path in flagship_samples:
+        result = assess(path)
+        raw = path.read_bytes()
+        row = summary_row(result, Job(0, str(path), raw=raw, key="k"))
+        doc = json.loads(row["json"] + b"}")
+        assert list(doc) == [
+            "municipality", "questionnaire", "assessed", "overall", "completeness", "tier", "band",
+            "domains", "gaps", "expired_evidence", "scores", "source",
+        ]  # fmt: skip
+        plain = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
+        assert row["json"] == plain
+        assert doc["gaps"] == [
+            {
+                "question_id": g.question_id,
+                "gap": rounded(g.gap),
+                "priority": rounded(g.priority),
+                "manual": list(g.manual),
+                "needs_budget": g.needs_budget,
+                "duration": g.months,
+                "owner": g.owner.value if g.owner else None,
+            }
+            for g in result.gaps
+        ]
+        shared += sum(id(g) in seen for g in result.gaps)
+        seen |= {id(g) for g in result.gaps}
+    assert shared  # some gaps' texts were taken from an earlier municipality

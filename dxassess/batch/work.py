@@ -170,6 +170,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
     domains: dict[str, Any] = {d.domain_id: rounded(d.score) for d in score.domains}
     targets: dict[str, Any] = {d.domain_id: rounded(d.target) for d in score.domains}
     prefecture = m.prefecture or _prefecture(m.code)
+    # summary.json's object of the municipality: these keys, its gaps, then `after`
     doc = {
         "municipality": {"code": m.code, "name": m.name, "prefecture": prefecture, "population": m.population},
         "questionnaire": {"id": q.id, "version": q.version},
@@ -186,19 +187,8 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
             }
             for d in domains
         },
-        "gaps": [
-            {
-                "question_id": g.question_id,
-                "gap": rounded(g.gap),
-                "priority": rounded(g.priority),
-                "manual": list(g.manual),
-                # the contract's keys of a gap in `score --json`, with the same values
-                "needs_budget": g.needs_budget,
-                "duration": g.months,
-                "owner": g.owner.value if g.owner else None,
-            }
-            for g in result.gaps
-        ],
+    }
+    after = {
         "expired_evidence": expired_count(result.sheet),
         # unrounded, for a later `batch --previous`
         "scores": {
@@ -225,10 +215,46 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
         "targets": targets,
         "exact": {"overall": score.overall, "domains": {d.domain_id: d.score for d in score.domains}},
         "gaps": [g.question_id for g in result.gaps],
-        "expired_evidence": doc["expired_evidence"],  # answers whose evidence has expired
-        "json": _dumps(doc)[:-1].encode("utf-8"),  # without its closing brace: the group's figures follow
+        "expired_evidence": after["expired_evidence"],  # answers whose evidence has expired
+        "json": _doc_json(doc, result.gaps, after).encode("utf-8"),
         "share": share_of(result),
     }
+
+
+_GAP_JSON: dict[int, tuple[Any, str]] = {}  # id(gap) → (the gap, its JSON text)
+GAP_JSON_KEPT = 50_000
+
+
+def _gap_json(g: Any) -> str:
+    """One gap in summary.json: the contract's keys of a gap in `score --json`, with the same
+    values. A gap is made once per question and level and shared by the municipalities with that
+    answer (dxassess.gaps), so its text is made once too (kept with the gap, for that object)."""
+    found = _GAP_JSON.get(id(g))
+    if found is not None and found[0] is g:
+        return found[1]
+    from dxassess.scoring import rounded
+
+    made = _dumps(
+        {
+            "question_id": g.question_id,
+            "gap": rounded(g.gap),
+            "priority": rounded(g.priority),
+            "manual": list(g.manual),
+            "needs_budget": g.needs_budget,
+            "duration": g.months,
+            "owner": g.owner.value if g.owner else None,
+        }
+    )
+    if len(_GAP_JSON) >= GAP_JSON_KEPT:
+        _GAP_JSON.clear()
+    _GAP_JSON[id(g)] = (g, made)
+    return made
+
+
+def _doc_json(before: dict[str, Any], gaps: list[Any], after: dict[str, Any]) -> str:
+    """The compact JSON text of `before`'s keys, "gaps", then `after`'s keys, without its closing
+    brace (the group's figures follow)."""
+    return _dumps(before)[:-1] + ',"gaps":[' + ",".join(map(_gap_json, gaps)) + "]," + _dumps(after)[1:-1]
 
 
 def share_of(result: Any) -> dict[str, Any]:
@@ -240,8 +266,9 @@ def share_of(result: Any) -> dict[str, Any]:
 
     named = named_of(result)
     cards = list(result.gaps[:CARD_COUNT])
+    carded = {g.question_id for g in cards}  # one gap per question: its id tells it apart
     by_id = {g.question_id: g for g in result.gaps}
-    asking = cards + [by_id[q] for q in result.first if q in by_id and by_id[q] not in cards]
+    asking = cards + [by_id[q] for q in result.first if q in by_id and q not in carded]
     return {
         "named": named.as_dict() if named is not None else None,
         "asking": [[g.question_id, g.target] for g in asking],
