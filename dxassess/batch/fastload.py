@@ -167,6 +167,22 @@ def _scalar(text: str) -> Any:
         if len(text) < 2 or not text.endswith('"') or '"' in text[1:-1] or "\\" in text or not text.isprintable():
             raise _NotLines
         return text[1:-1]
+    found = _PLAIN.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        found = _plain(text)
+        if len(_PLAIN) >= PLAIN_KEPT:
+            _PLAIN.clear()
+        _PLAIN[text] = found
+    return found
+
+
+_UNSEEN = object()
+_PLAIN: dict[str, Any] = {}  # unquoted scalar → its value (answer files repeat levels and option keys)
+PLAIN_KEPT = 10_000
+
+
+def _plain(text: str) -> Any:
+    """An unquoted scalar's value (immutable: int, float, bool, None, date or str)."""
     number = _NUMBER.fullmatch(text)
     if number:
         return float(text) if number.group(1) else int(text)
@@ -199,8 +215,12 @@ def _value(text: str) -> Any:
     if text[0] == "{":
         if _FLOW.fullmatch(text) is None:
             raise _NotLines
-        pairs = _PAIRS.findall(text[1:-1])
-        mapping = {_key(key): _scalar(value) for key, value in pairs}
+        pairs = _PAIRS.findall(text, 1, len(text) - 1)
+        mapping = {}
+        for key, value in pairs:
+            if key.lower() in _AMBIGUOUS:
+                raise _NotLines
+            mapping[key] = _scalar(value)
         if len(mapping) != len(pairs):
             raise _NotLines  # a key twice: the checked path names it
         return mapping
@@ -214,17 +234,21 @@ def _load_lines(text: str) -> dict[str, Any] | None:
         return None
     data: dict[str, Any] = {}
     block: dict[str, Any] | None = None
+    nested_line, top_line = _NESTED.fullmatch, _TOP.fullmatch
     try:
         for line in text.split("\n"):
-            if not line or line.startswith("#"):
+            if not line or line[0] == "#":
                 continue
-            if line.startswith("  "):
-                nested = _NESTED.fullmatch(line)
-                if block is None or nested is None or nested.group(1) in block:
+            if line[:2] == "  ":
+                nested = nested_line(line)
+                if block is None or nested is None:
                     return None
-                block[_key(nested.group(1))] = _value(nested.group(2))
+                key, value = nested.groups()
+                if key in block or key.lower() in _AMBIGUOUS:
+                    return None
+                block[key] = _value(value)
                 continue
-            top = _TOP.fullmatch(line)
+            top = top_line(line)
             if top is None or top.group(1) in data:
                 return None
             key = _key(top.group(1))
