@@ -61,14 +61,37 @@ def answer_values(sheet: AnswerSheet) -> dict[str, Any]:
 
 def visible_questions(questionnaire: Questionnaire, values: dict[str, Any]) -> set[str]:
     """Ids of the questions whose `when` holds, evaluated in order over earlier answers only."""
-    visible: set[str] = set()
-    seen: dict[str, Any] = {}
-    for question in questionnaire.questions():
-        if question.when is None or expr.evaluate(expr.compiled(question.when), seen):
-            visible.add(question.id)
-            if question.id in values:
-                seen[question.id] = values[question.id]
+    plan = _CONDITIONS(questionnaire)
+    visible = set(plan.ids)
+    seen: dict[str, Any] = {}  # the answers conditions read, of the questions shown so far
+    for qid, condition, read in plan.steps:
+        if condition is not None and not expr.evaluate(condition, seen):
+            visible.discard(qid)
+        elif read and qid in values:
+            seen[qid] = values[qid]
     return visible
+
+
+class _Conditions:
+    """A questionnaire's conditions in order: every question id, and the steps that matter for
+    `visible_questions` (a question with a `when`, or one a `when` reads), each as (id, compiled
+    condition or None, whether a condition reads its answer). A condition reads nothing else, so
+    the other questions are always shown and need no step."""
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        questions = questionnaire.questions()
+        reads = {
+            ref.question_id for q in questions if q.when is not None for ref in expr.references(expr.compiled(q.when))
+        }
+        self.ids = frozenset(q.id for q in questions)
+        self.steps = tuple(
+            (q.id, None if q.when is None else expr.compiled(q.when), q.id in reads)
+            for q in questions
+            if q.when is not None or q.id in reads
+        )
+
+
+_CONDITIONS: PerObjects[_Conditions] = PerObjects(_Conditions)
 
 
 def tier_of(sheet: AnswerSheet) -> Tier:

@@ -160,3 +160,41 @@ def test_a_summary_rows_json_is_the_plain_dump_of_its_object(flagship_samples: l
         shared += sum(id(g) in seen for g in result.gaps)
         seen |= {id(g) for g in result.gaps}
     assert shared  # some gaps' texts were taken from an earlier municipality
+
+
+def _visible_by_scan(questionnaire, values):  # type: ignore[no-untyped-def]
+    """Every question in order, each `when` over the answers of the questions shown before it."""
+    from dxassess import expr
+
+    visible, seen = set(), {}
+    for question in questionnaire.questions():
+        if question.when is None or expr.evaluate(expr.compiled(question.when), seen):
+            visible.add(question.id)
+            if question.id in values:
+                seen[question.id] = values[question.id]
+    return visible
+
+
+def test_the_questions_shown_are_those_a_scan_of_every_condition_shows() -> None:
+    """`visible_questions` steps only through the questions with a condition or read by one: the
+    same questions shown as a scan of every question, over answers that make each condition true
+    and false, numbers, options and yes/no of every type, and answers left out."""
+    from dxassess.resolver import RESOLVER
+    from dxassess.scoring import visible_questions
+
+    questionnaire = RESOLVER.select(None).questionnaire
+    questions = questionnaire.questions()
+    conditional = [q for q in questions if q.when]
+    assert len(conditional) >= 5
+    common: list[object] = [None, True, False, 0, 1, 0.0, 2.5, -1, "none", "x"]
+    pools = {q.id: common + [o.key for o in getattr(q, "options", None) or []] for q in questions}
+    rnd = random.Random(21)
+    shown_somewhere, hidden_somewhere = set(), set()
+    for _ in range(3000):
+        values = {q.id: rnd.choice(pools[q.id]) for q in questions if rnd.random() < 0.8}
+        values = {k: v for k, v in values.items() if v is not None}
+        expected = _visible_by_scan(questionnaire, values)
+        assert visible_questions(questionnaire, values) == expected
+        shown_somewhere |= {q.id for q in conditional if q.id in expected}
+        hidden_somewhere |= {q.id for q in conditional if q.id not in expected}
+    assert shown_somewhere == hidden_somewhere == {q.id for q in conditional}

@@ -99,13 +99,15 @@ def _soft_break(line: str) -> tuple[str, str]:
 def _wrap_greedy(text: str, width: int, max_lines: int) -> list[str]:
     lines: list[str] = []
     line = ""
+    used = 0  # text_units(line), kept as the line grows instead of counted again per token
     tokens = _tokens(" ".join(text.split()))
     for i, token in enumerate(tokens):
         if token == " " and not line:
             continue
-        fits = text_units(line + token) <= width or token[0] in NO_LINE_START or not line
-        if fits:
+        units = text_units(token)
+        if used + units <= width or token[0] in NO_LINE_START or not line:
             line += token
+            used += units
             continue
         carry = ""
         room = width * (max_lines - len(lines) - 1)
@@ -115,6 +117,7 @@ def _wrap_greedy(text: str, width: int, max_lines: int) -> list[str]:
                 line, carry = soft, tail
         lines.append(line.rstrip())
         line = carry + ("" if token == " " else token)
+        used = text_units(line)
         if len(lines) == max_lines:
             rest = "".join(tokens[i:]).strip()
             if rest:
