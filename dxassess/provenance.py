@@ -72,6 +72,8 @@ def staleness(answer: Answer | Mapping[str, Any], on: dt.date, max_age: int = DE
     """`expired` when the answer's evidence expired before `on`, `old` when it was answered more
     than `max_age` months before `on`, else None. An answer without dates is never stale. Takes
     a model answer or the plain mapping of an answer file being edited."""
+    if type(answer) is Answer and answer.evidence is None and answer.answered_on is None:
+        return None  # most answers: no dates, nothing to check
     until = expires(answer)
     if until is not None and until < on:
         return EXPIRED

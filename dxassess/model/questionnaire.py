@@ -260,9 +260,9 @@ class ScaleQuestion(QuestionBase):
     )
 
     def problem(self, value: Any) -> Any:
-        from dxassess.text import msg
-
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+            from dxassess.text import msg  # here, not per answer checked
+
             return msg("check.value_level", qid=self.id, value=value)
         return None
 
@@ -289,15 +289,15 @@ class NumericQuestion(QuestionBase):
     )
 
     def problem(self, value: Any) -> Any:
-        from dxassess.text import msg
+        if _is_number(value) and self.min <= value <= self.max and (not self.integer or value == int(value)):
+            return None
+        from dxassess.text import msg  # here, not per answer checked
 
         if not _is_number(value):
             return msg("check.value_number", qid=self.id, value=value)
         if not self.min <= value <= self.max:
             return msg("check.value_range", qid=self.id, min=self.min, max=self.max, value=_Shown(value))
-        if self.integer and value != int(value):
-            return msg("check.value_whole", qid=self.id, value=value)
-        return None
+        return msg("check.value_whole", qid=self.id, value=value)
 
     def level_of(self, value: Any) -> float:
         level = 0
@@ -336,9 +336,9 @@ class ChoiceQuestion(QuestionBase):
     options: list[ChoiceOption] = Field(min_length=2, description="The options, in the order shown.")
 
     def problem(self, value: Any) -> Any:
-        from dxassess.text import msg
-
         if not isinstance(value, str) or value not in self._levels:
+            from dxassess.text import msg  # here, not per answer checked
+
             keys = ", ".join(o.key for o in self.options)
             return msg("check.value_choice", qid=self.id, keys=keys, value=value)
         return None
@@ -367,9 +367,9 @@ class YesNoQuestion(QuestionBase):
     yes_description: Text | None = Field(default=None, description="What `yes` means, in the question's terms.")
 
     def problem(self, value: Any) -> Any:
-        from dxassess.text import msg
-
         if not isinstance(value, bool):
+            from dxassess.text import msg  # here, not per answer checked
+
             return msg("check.value_yesno", qid=self.id, value=value)
         return None
 

@@ -11,6 +11,7 @@ from dxassess import gaps as gapmod
 from dxassess import lgcode, provenance
 from dxassess.assess import Result
 from dxassess.compare import Comparison
+from dxassess.memo import PerObjects
 from dxassess.render import parts
 from dxassess.render.summary import summary
 from dxassess.scoring import rounded
@@ -229,6 +230,16 @@ def _evidence(answer: Any) -> dict[str, Any] | None:
     return data
 
 
+def _cited(questionnaire: Any, catalogue: Any) -> tuple[str, ...]:
+    """Every manual section the questionnaire cites, in the catalogue's order."""
+    order = catalogue.section_order() if catalogue else {}
+    refs = {ref for question in questionnaire.question_map().values() for ref in question.manual}
+    return tuple(sorted(refs, key=lambda r: order.get(r, 0)))
+
+
+_CITED: PerObjects[tuple[str, ...]] = PerObjects(_cited)  # the same for every report of a batch
+
+
 def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | None = None) -> dict[str, Any]:
     """The report data of one assessment, texts in `lang`. Deterministic: same input, same data.
     `max_age`: answers given more than this many months before the file's date are flagged."""
@@ -239,10 +250,7 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
     questions = q.question_map()
     m = sheet.municipality
     items = {item.question_id: item for phase in result.roadmap for item in phase.items}
-    order = catalogue.section_order() if catalogue else {}
-    cited = tuple(
-        sorted({ref for question in questions.values() for ref in question.manual}, key=lambda r: order.get(r, 0))
-    )
+    cited = _CITED(q, catalogue)
     domains: dict[str, Any] = {}
     for ds, domain in zip(result.score.domains, q.domains):
         domains[ds.domain_id] = {
