@@ -135,6 +135,12 @@ def rounded(value: float | None, digits: int = 2) -> float | None:
     return float(math.floor(value * 10**digits + 0.5) / 10**digits)
 
 
+# questionnaire → {(question, state, level, target): its QuestionScore}: a score is immutable, and
+# the 1,741 answer files of a batch give each question few levels, so each is made once
+_SCORES: PerObjects[dict[tuple[Any, ...], QuestionScore]] = PerObjects(lambda questionnaire: {})
+_SCORES_KEPT = 50_000
+
+
 def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
     """Score one answer sheet against its questionnaire (both already validated)."""
     tier = tier_of(sheet)
@@ -145,6 +151,9 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
     domain_scores: list[DomainScore] = []
     answered_total = applicable_total = 0
     question_targets = targets(questionnaire, band)
+    made = _SCORES(questionnaire)
+    if len(made) > _SCORES_KEPT:
+        made.clear()
     for domain in questionnaire.domains:
         pairs: list[tuple[float, float]] = []
         answered = applicable = 0
@@ -167,7 +176,11 @@ def score(questionnaire: Questionnaire, sheet: AnswerSheet) -> Score:
             if state != "hidden":
                 applicable += 1
                 answered += state in ("answered", "na")
-            question_scores.append(QuestionScore(question.id, domain.id, state, level, question.weight, target))
+            key = (question.id, state, level, level.__class__, target, target.__class__)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = QuestionScore(question.id, domain.id, state, level, question.weight, target)
+            question_scores.append(found)
         domain_score = _weighted_mean(pairs)
         target = _target(domain.targets, band)
         gap = None if domain_score is None else max(0.0, target - domain_score)

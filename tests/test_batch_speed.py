@@ -198,3 +198,22 @@ def test_the_questions_shown_are_those_a_scan_of_every_condition_shows() -> None
         shown_somewhere |= {q.id for q in conditional if q.id in expected}
         hidden_somewhere |= {q.id for q in conditional if q.id not in expected}
     assert shown_somewhere == hidden_somewhere == {q.id for q in conditional}
+
+
+def test_question_scores_kept_for_the_batch_equal_those_made_anew(flagship_samples: list[Path]) -> None:
+    """A question's score, made once per level and kept for the next answer file with that level,
+    equals (value and type) the one made for the file alone."""
+    from dxassess import scoring
+    from dxassess.inputs import load_assessment
+
+    assessments = [load_assessment(path) for path in flagship_samples]
+    kept = [scoring.score(a.questionnaire, a.sheet) for a in assessments]
+    for assessment, first in zip(assessments, kept):
+        scoring._SCORES._entries.clear()
+        alone = scoring.score(assessment.questionnaire, assessment.sheet)
+        assert first == alone
+        assert [(type(q.level), type(q.target)) for q in first.questions] == [
+            (type(q.level), type(q.target)) for q in alone.questions
+        ]
+    shared = {id(q) for s in kept for q in s.questions}
+    assert len(shared) < sum(len(s.questions) for s in kept)  # some were shared
