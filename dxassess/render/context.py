@@ -50,7 +50,7 @@ class Texts:
     domains: dict[str, str]
     questions: dict[str, str]
     catalogue: Any
-    _memo: dict[tuple[str, Any], Any] = field(default_factory=dict)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def _once(self, key: tuple[str, Any], make: Any) -> Any:
         found = self._memo.get(key)
@@ -98,33 +98,36 @@ class Texts:
         """A question's row of the report data, as for an answer without note, review, author,
         date, evidence or age (`build` fills those in): made once per question, state, level,
         target and answer (a number's answer each time: few numbers repeat). A new dict."""
-
-        def make() -> dict[str, Any]:
-            return {
-                "id": qs.question_id,
-                "domain": qs.domain_id,
-                "text": self.questions[qs.question_id],
-                "state": qs.state,
-                "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", self.lang),
-                "level": rounded(qs.level),
-                "target": rounded(qs.target),
-                "answer": self.answer(questionnaire, question, answer),
-                "note": "",
-                "review": False,
-                "national": self.figures(tuple(question.national), band, tier),
-                "answered_by": "",
-                "answered_on": None,
-                "evidence": None,
-                "stale": None,
-                "stale_label": "",
-            }
-
         value = None if answer is None else answer.value
         if value is not None and question.type == "numeric":
-            return make()
-        key = (qs.question_id, qs.state, qs.level, qs.target, value.__class__, value, band, tier)
-        found: dict[str, Any] = self._once(("question", key), make)
+            return self._question_row(questionnaire, question, qs, answer, band, tier)
+        key = ("question", qs.question_id, qs.state, qs.level, qs.target, value.__class__, value, band, tier)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._question_row(questionnaire, question, qs, answer, band, tier)
         return dict(found)
+
+    def _question_row(
+        self, questionnaire: Any, question: Any, qs: Any, answer: Any, band: str, tier: str
+    ) -> dict[str, Any]:
+        return {
+            "id": qs.question_id,
+            "domain": qs.domain_id,
+            "text": self.questions[qs.question_id],
+            "state": qs.state,
+            "state_label": "" if qs.state == "answered" else text(f"report.state_{qs.state}", self.lang),
+            "level": rounded(qs.level),
+            "target": rounded(qs.target),
+            "answer": self.answer(questionnaire, question, answer),
+            "note": "",
+            "review": False,
+            "national": self.figures(tuple(question.national), band, tier),
+            "answered_by": "",
+            "answered_on": None,
+            "evidence": None,
+            "stale": None,
+            "stale_label": "",
+        }
 
     def owner(self, owner: Any) -> str:
         return self._once(("owner", owner), lambda: parts.owner_label(owner, self.lang))
@@ -132,10 +135,14 @@ class Texts:
     def duration(self, months: int | None) -> str:
         return self._once(("duration", months), lambda: parts.duration_label(months, self.lang))
 
-    def start(self, start: Any, assessed: Any) -> str:
-        """When an action starts (it depends on the assessment's month only)."""
-        key = ("start", (start, assessed.replace(day=1)))
-        return self._once(key, lambda: parts.start_label(start, assessed, self.lang))
+    def start_of(self, start: Any, assessed: Any) -> tuple[str, str]:
+        """An action's start month as YYYY-MM and in words (which depend on the assessment's
+        month only)."""
+        key = ("start", start, assessed.year, assessed.month)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = (start.isoformat()[:7], parts.start_label(start, assessed, self.lang))
+        return found
 
     def budget(self, item: Any, cutoff: int) -> str:
         key = ("budget", (item.budget, item.budget_fy, item.supplementary_fy, item.overdue, cutoff))
@@ -206,18 +213,26 @@ def _gap_fixed(g: gapmod.Gap, band: str, tier: str, texts: Texts, lang: str) -> 
 
 
 def _gap_row(
-    g: gapmod.Gap, result: Result, texts: Texts, items: dict[str, Any], answers: dict[str, str], phases: dict[str, str]
+    g: gapmod.Gap,
+    texts: Texts,
+    item: Any,
+    answer: str,
+    phase: str,
+    band: str,
+    tier: str,
+    assessed: Any,
+    cutoff: int,
 ) -> dict[str, Any]:
-    item = items[g.question_id]
-    band, tier = result.band.value, result.tier.value
-    fixed = (g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
-    row: dict[str, Any] = dict(texts._once(("gap", fixed), lambda: _gap_fixed(g, band, tier, texts, texts.lang)))
-    row["answer"] = answers.get(g.question_id, "")
+    fixed = ("gap", g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
+    static = texts._memo.get(fixed)
+    if static is None:
+        static = texts._memo[fixed] = _gap_fixed(g, band, tier, texts, texts.lang)
+    row: dict[str, Any] = dict(static)
+    row["answer"] = answer
     row["quick_win"] = g.quick_win
-    row["start"] = item.start.isoformat()[:7]
-    row["start_label"] = texts.start(item.start, result.assessed)
-    row["budget_label"] = texts.budget(item, result.budget_cutoff)
-    row["phase"] = phases[g.question_id]
+    row["start"], row["start_label"] = texts.start_of(item.start, assessed)
+    row["budget_label"] = texts.budget(item, cutoff)
+    row["phase"] = phase
     return row
 
 
@@ -282,13 +297,27 @@ def build(result: Result, lang: str, texts: Texts | None = None, max_age: int | 
             row["review"] = bool(answer.review)
             row["answered_by"] = answer.answered_by or ""
             row["answered_on"] = answer.answered_on.isoformat() if answer.answered_on else None
-            row["evidence"] = _evidence(answer)
+            row["evidence"] = None if answer.evidence is None else _evidence(answer)
         row["stale"] = flag
         row["stale_label"] = flag_label
         rows.append(row)
     answers: dict[str, str] = {row["id"]: row["answer"] for row in rows}
     phases = {qid: p.key for p in result.roadmap for qid in p.question_ids}
-    gaps = [_gap_row(g, result, texts, items, answers, phases) for g in result.gaps]
+    assessed, cutoff = result.assessed, result.budget_cutoff
+    gaps = [
+        _gap_row(
+            g,
+            texts,
+            items[g.question_id],
+            answers.get(g.question_id, ""),
+            phases[g.question_id],
+            band,
+            tier,
+            assessed,
+            cutoff,
+        )
+        for g in result.gaps
+    ]
     gaps_by_id = {g["question_id"]: g for g in gaps}
     fy = gapmod.fiscal_year(sheet.assessed)
     data: dict[str, Any] = {
