@@ -222,7 +222,7 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
 
 
 _GAP_JSON: dict[int, tuple[Any, str]] = {}  # id(gap) → (the gap, its JSON text)
-GAP_JSON_KEPT = 50_000
+GAP_JSON_KEPT = 10_000  # far above the distinct gaps of a batch (questions × levels × bands)
 
 
 def _gap_json(g: Any) -> str:
