@@ -144,6 +144,15 @@ class Texts:
             found = self._memo[key] = (start.isoformat()[:7], parts.start_label(start, assessed, self.lang))
         return found
 
+    def gap_fixed(self, g: gapmod.Gap, band: str, tier: str) -> dict[str, Any]:
+        """`_gap_fixed`, once per question, level, target, priority, overdue and group (do not
+        modify: `_gap_row` copies it)."""
+        key = ("gap", g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = _gap_fixed(g, band, tier, self, self.lang)
+        return found
+
     def budget(self, item: Any, cutoff: int) -> str:
         key = ("budget", (item.budget, item.budget_fy, item.supplementary_fy, item.overdue, cutoff))
         return self._once(key, lambda: parts.budget_label(item, cutoff, self.lang))
@@ -223,11 +232,7 @@ def _gap_row(
     assessed: Any,
     cutoff: int,
 ) -> dict[str, Any]:
-    fixed = ("gap", g.question_id, g.current, g.target, g.priority, g.overdue, band, tier)
-    static = texts._memo.get(fixed)
-    if static is None:
-        static = texts._memo[fixed] = _gap_fixed(g, band, tier, texts, texts.lang)
-    row: dict[str, Any] = dict(static)
+    row: dict[str, Any] = dict(texts.gap_fixed(g, band, tier))
     row["answer"] = answer
     row["quick_win"] = g.quick_win
     row["start"], row["start_label"] = texts.start_of(item.start, assessed)
