@@ -444,19 +444,26 @@ def _write(path: Path, payload: bytes, protect: set[Path]) -> str:
     return digest(payload)
 
 
-def write_all(out: Path, makers: dict[str, Callable[[], bytes]], protect: set[Path]) -> dict[str, str]:
+def write_all(
+    out: Path,
+    makers: dict[str, Callable[[], bytes]],
+    protect: set[Path],
+    meanwhile: Callable[[], None] | None = None,
+) -> dict[str, str]:
     """Write the summaries and peers.json (those whose bytes changed) and return their hashes. The
     workbook and the JSON summary are made and written by forked processes (where the platform
-    forks) while this one makes the others."""
+    forks) while this one makes the others and then does `meanwhile`."""
 
     def task(name: str) -> Callable[[], str]:
         return lambda: _write(out / name, makers[name](), protect)
 
-    aside = {name: _Beside(out / name, task(name)) for name in ("summary.xlsx", "summary.json")}
+    aside = {name: _Beside(out / name, task(name)) for name in ("summary.json", "summary.xlsx")}
     written: dict[str, str] = {}
     try:
         for name in ("index.html", "summary.csv", "peers.json"):
             written[name] = _write(out / name, makers[name](), protect)
+        if meanwhile is not None:
+            meanwhile()
     finally:
         for name, child in aside.items():
             written[name] = child.wait()
@@ -495,9 +502,9 @@ class _Beside:
             _, english, japanese, path, code = message
             raise OutputError(Msg(english, japanese or english), path=path, code=code)
         if message[0] == "died" and message[1]:  # an exception, reported by the child: say which
-            raise OutputError(msg("batch.xlsx_failed", reason=message[1][:200]), path=str(self.path))
+            raise OutputError(msg("batch.summary_failed", reason=message[1][:200]), path=str(self.path))
         if message[0] == "died":
-            raise OutputError(msg("batch.xlsx_stopped", exit_code=self.child.exitcode), path=str(self.path))
+            raise OutputError(msg("batch.summary_stopped", exit_code=self.child.exitcode), path=str(self.path))
         return message[1] if len(message) > 1 else None
 
 

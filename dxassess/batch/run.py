@@ -747,10 +747,7 @@ class _Run:
         sources = {row["index"]: row["source"] for row in outcome.rows}
         tick = self.progress_factory("reports", len(tasks))
         finished = pool.map(partial(_finish, self.settings), tasks, tick)
-        self._summarise()
-        for row in outcome.rows:  # the cache's lines, while the workers finish the reports
-            if row["key"] not in self.lines:
-                self.lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
+        self._summarise(meanwhile=self._lines)  # the cache's lines while the summaries are written
         failed = False
         for index, problem in finished:
             if problem is not None:
@@ -761,6 +758,13 @@ class _Run:
             outcome.rows = [row for row in outcome.rows if row["index"] not in bad]
             outcome.rejected.sort(key=lambda r: r.index)
             self._summarise(force=True)
+
+    def _lines(self) -> None:
+        """The cache's line of every row that has none yet."""
+        lines = self.lines
+        for row in self.outcome.rows:
+            if row["key"] not in lines:
+                lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
 
     # -- summaries ---------------------------------------------------------------------------
 
@@ -782,9 +786,9 @@ class _Run:
         parts += [r.problem.format_text(self.settings.lang).encode() + r.source.encode() for r in outcome.rejected]
         return cachemod.digest(*parts)
 
-    def _summarise(self, force: bool = False) -> None:
+    def _summarise(self, force: bool = False, meanwhile: Callable[[], None] | None = None) -> None:
         """Write the four summaries, unless they are exactly what they were made from last time
-        (and still on disk as written)."""
+        (and still on disk as written); `meanwhile` is done while they are written (or after)."""
         from dxassess.batch import outputs
         from dxassess.batch.cache import file_digest
 
@@ -796,12 +800,14 @@ class _Run:
                 file_digest(self.out / name) == recorded.get(name) for name in names
             ):
                 self.summary_digests = recorded
+                if meanwhile is not None:
+                    meanwhile()
                 return
         from dxassess.batch import outputs
 
         # no summary may replace an input: the answers, and the questionnaires and catalogues read
         read = {Path(path) for path in {path for row in self.outcome.rows for path, _ in row["files"]}}
-        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect | read)
+        self.summary_digests = outputs.write_all(self.out, self._makers(), self.protect | read, meanwhile)
 
     def _makers(self) -> dict[str, Callable[[], bytes]]:
         from dxassess.batch import outputs, prefectures

@@ -792,13 +792,13 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "questionnaire not found for this sheet",
         "このシートの設問票が見つかりません。--questionnaire で指定してください。",
     ),
-    "batch.xlsx_stopped": (
+    "batch.summary_stopped": (
         "the process writing this file stopped (exit code {exit_code}); run again",
         "このファイルを書き出す処理が止まりました（終了コード {exit_code}）。もう一度実行してください。",
     ),
-    "batch.xlsx_failed": (
-        "the workbook could not be built ({reason}); this is a bug in dxassess: please report it with the inputs",
-        "ブックを作成できませんでした（{reason}）。dxassess の不具合です。入力ファイルを添えて報告してください。",
+    "batch.summary_failed": (
+        "this file could not be made ({reason}); this is a bug in dxassess: please report it with the inputs",
+        "このファイルを作成できませんでした（{reason}）。dxassess の不具合です。入力ファイルを添えて報告してください。",
     ),
     "template.unreadable": (
         "cannot read the template: {reason}; give a UTF-8 Jinja2 template",
