@@ -855,8 +855,14 @@ def _parser_message(message: str) -> Any:
 def main() -> None:
     """Console-script entry point. Standard output is watched here too, for what is printed
     outside a command (`--help`, `--version`)."""
+    import gc
     import warnings
 
+    # What a command loads lives as long as the command (the questionnaire, a batch's rows and
+    # cache): with the default young-generation threshold (700 objects) the collector scanned it
+    # again and again as it was made, a tenth of a batch re-run. dxassess makes almost no cyclic
+    # garbage (tests/test_batch_speed.py keeps a report's scoring and rendering free of it).
+    gc.set_threshold(50_000, 50, 100)
     # openpyxl warns on stderr about parts of a workbook it drops (a missing default style, a
     # data validation extension, a defined name without its sheet): nothing the user can act on,
     # and not one line. The problems dxassess finds in a sheet are its own lines.

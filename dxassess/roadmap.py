@@ -135,6 +135,64 @@ def _month(index: int) -> tuple[dt.date, int]:
 LATEST = dt.date(9900, 1, 1)  # the latest assessment date the calendar runs from
 
 
+class _Placing:
+    """One schedule's placing of actions on the calendar (`schedule`). A class rather than a
+    closure that calls itself: such a closure is a reference cycle, which kept each plan (its
+    items, calendars and tables) until the garbage collector looked."""
+
+    def __init__(self, gaps: list[Gap], assessed: dt.date, cutoff: int, band: Band) -> None:
+        self.now_index = _index(_month_start(assessed))
+        self.fy_now = fiscal_year(assessed)
+        self.funded_fy, self.late = budget_year(assessed, cutoff)
+        self.by_id = {g.question_id: g for g in gaps}
+        self.placed: dict[str, Item] = {}
+        self.offsets: dict[str, int] = {}  # question → the month its action starts, counted from now
+        self.visiting: set[str] = set()
+        self.busy: dict[str, Calendar] = {}  # owner → the months its actions take
+        self.limit = capacity(band)
+        self.funded = _index(dt.date(self.funded_fy, 4, 1)) - self.now_index  # the first month the 当初予算 funds
+
+    def place(self, gap: Gap) -> int:
+        """Place `gap` (after the actions it waits for); the month its action starts."""
+        qid = gap.question_id
+        found = self.offsets.get(qid)
+        if found is not None:
+            return found
+        by_id, funded_fy, late = self.by_id, self.funded_fy, self.late
+        self.visiting.add(qid)
+        waits = tuple(q for q in gap.after if q in by_id and q not in self.visiting) if gap.after else ()
+        if gap.overdue or not gap.needs_budget:
+            earliest, budget, budget_fy, supplementary = 0, "none", None, None
+            if gap.needs_budget:  # overdue and costly: start now, funded by a 補正予算
+                budget, budget_fy, supplementary = ("initial_late" if late else "initial"), funded_fy, self.fy_now
+        else:
+            earliest = self.funded
+            budget, budget_fy = ("initial_late" if late else "initial"), funded_fy
+            supplementary = funded_fy - 1
+        could_start = earliest
+        for other in waits:
+            end = self.place(by_id[other]) + (by_id[other].months or DEFAULT_MONTHS)
+            if not gap.overdue and end > earliest:  # an overdue action does not wait: both run now
+                earliest = end
+        months = gap.months or DEFAULT_MONTHS
+        owner = gap.owner.value if gap.owner else ""
+        calendar = self.busy.get(owner)
+        if calendar is None:
+            calendar = self.busy[owner] = Calendar()
+        offset = earliest if gap.overdue else calendar.free_from(earliest, months, self.limit)  # overdue: no waiting
+        calendar.take(offset, offset + months)
+        start, fy = _month(self.now_index + offset)
+        if budget != "none" and not gap.overdue and budget_fy is not None and fy > budget_fy:
+            # pushed back by the department's other work: budget it for the year it starts
+            budget, budget_fy, supplementary = "initial", fy, fy - 1
+        self.placed[qid] = Item(
+            qid, start, fy, budget, budget_fy, supplementary, gap.overdue, waits, offset > could_start
+        )
+        self.offsets[qid] = offset
+        self.visiting.discard(qid)
+        return offset
+
+
 def schedule(
     gaps: list[Gap], assessed: dt.date, cutoff: int = DEFAULT_BUDGET_CUTOFF, band: Band = Band.city_50k_100k
 ) -> list[Phase]:
@@ -142,60 +200,15 @@ def schedule(
     next, later); within a phase deadlines first (overdue first), then by start and priority."""
     # A date this late is a typo (warned, DX314); the calendar still has to fit in real dates.
     assessed = min(assessed, LATEST)
-    now = _month_start(assessed)
     fy_now = fiscal_year(assessed)
-    funded_fy, late = budget_year(assessed, cutoff)
-    by_id = {g.question_id: g for g in gaps}
-    placed: dict[str, Item] = {}
-    offsets: dict[str, int] = {}  # question → the month its action starts, counted from `now`
-    visiting: set[str] = set()
-    busy: dict[str, Calendar] = {}  # owner → the months its actions take
-    limit = capacity(band)
-    now_index = _index(now)
-    funded = _index(dt.date(funded_fy, 4, 1)) - now_index  # the first month the 当初予算 funds
-
-    def place(gap: Gap) -> int:
-        """Place `gap` (after the actions it waits for); the month its action starts."""
-        qid = gap.question_id
-        found = offsets.get(qid)
-        if found is not None:
-            return found
-        visiting.add(qid)
-        waits = tuple(q for q in gap.after if q in by_id and q not in visiting) if gap.after else ()
-        if gap.overdue or not gap.needs_budget:
-            earliest, budget, budget_fy, supplementary = 0, "none", None, None
-            if gap.needs_budget:  # overdue and costly: start now, funded by a 補正予算
-                budget, budget_fy, supplementary = ("initial_late" if late else "initial"), funded_fy, fy_now
-        else:
-            earliest = funded
-            budget, budget_fy = ("initial_late" if late else "initial"), funded_fy
-            supplementary = funded_fy - 1
-        could_start = earliest
-        for other in waits:
-            end = place(by_id[other]) + (by_id[other].months or DEFAULT_MONTHS)
-            if not gap.overdue and end > earliest:  # an overdue action does not wait: both run now
-                earliest = end
-        months = gap.months or DEFAULT_MONTHS
-        owner = gap.owner.value if gap.owner else ""
-        calendar = busy.get(owner)
-        if calendar is None:
-            calendar = busy[owner] = Calendar()
-        offset = earliest if gap.overdue else calendar.free_from(earliest, months, limit)  # overdue: no waiting
-        calendar.take(offset, offset + months)
-        start, fy = _month(now_index + offset)
-        if budget != "none" and not gap.overdue and budget_fy is not None and fy > budget_fy:
-            # pushed back by the department's other work: budget it for the year it starts
-            budget, budget_fy, supplementary = "initial", fy, fy - 1
-        placed[qid] = Item(qid, start, fy, budget, budget_fy, supplementary, gap.overdue, waits, offset > could_start)
-        offsets[qid] = offset
-        visiting.discard(qid)
-        return offset
+    placing = _Placing(gaps, assessed, cutoff, band)
+    by_id, placed = placing.by_id, placing.placed
 
     def urgency(gap: Gap) -> int:
         return 0 if gap.overdue else 1 if gap.deadline is not None else 2
 
     for gap in sorted(gaps, key=urgency):  # stable: priority order within; deadlines take room first
-        place(gap)
+        placing.place(gap)
     rank = {g.question_id: i for i, g in enumerate(gaps)}
 
     def order(item: Item) -> tuple[int, dt.date, int]:

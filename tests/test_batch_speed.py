@@ -232,3 +232,44 @@ def test_text_written_into_rows_is_escaped_as_markupsafe_escapes_it() -> None:
     samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))) for _ in range(2000)]
     for value in samples:
         assert _text(value) == str(escape(value))
+
+
+def test_scoring_and_rendering_reports_leave_no_cyclic_garbage(flagship_samples: list[Path], tmp_path: Path) -> None:
+    """Everything a batch worker makes for a report (scores, gaps, roadmap, report data, HTML,
+    summary row) is freed by reference counting, with no cycle such as a closure that calls
+    itself keeping a plan alive: the batch's main process pauses the cyclic collector while it
+    runs (`run._collector_paused`), and the workers' seldom runs."""
+    import gc
+
+    from dxassess.batch.work import Job, Settings, score_job
+
+    (tmp_path / "work").mkdir()
+    settings = Settings("ja", None, str(tmp_path / "work"), str(tmp_path / "reports"), 10, "k")
+    for index, path in enumerate(flagship_samples[:2]):  # the questionnaire loaded, memos filled
+        score_job(Job(index, str(path)), settings)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for index, path in enumerate(flagship_samples[2:], start=2):
+            _, row, problem = score_job(Job(index, str(path)), settings)
+            assert problem is None and row is not None
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_a_batch_leaves_the_callers_garbage_collector_as_it_was(flagship_samples: list[Path], tmp_path: Path) -> None:
+    """The Python API's `batch` pauses the collector and changes its thresholds only while it
+    runs, in an inline run and with workers."""
+    import gc
+
+    from dxassess.api import batch
+
+    before = gc.get_threshold()
+    for jobs in (1, 2):
+        outcome = batch(flagship_samples[:4], tmp_path / f"out{jobs}", jobs=jobs, lang="en")
+        assert outcome.scored == 4
+        assert gc.isenabled()
+        assert gc.get_threshold() == before

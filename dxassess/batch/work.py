@@ -95,7 +95,11 @@ def _keep_freed_memory() -> None:
 
 def init_worker(previous: dict[str, Any]) -> None:
     """The pool's initializer: where a worker did not inherit the previous batch, it gets it;
-    and its allocator keeps freed memory (`_keep_freed_memory`)."""
+    its allocator keeps freed memory (`_keep_freed_memory`); and its garbage collector is on
+    (the main process pauses its own while it forks workers, `run._collector_paused`)."""
+    import gc
+
+    gc.enable()
     _keep_freed_memory()
     if PREVIOUS is not previous and not PREVIOUS:
         PREVIOUS.update(previous)
