@@ -463,6 +463,7 @@ class _Run:
         self.summary_digests: dict[str, str] = {}
         self._resolved: dict[tuple[str, str, str], str | None] = {}
         self._digests: dict[str, str] = {}  # questionnaire files' hashes, once per run
+        self._bands: dict[str, tuple[dict[str, Any], bytes]] = {}  # see _band
 
     # -- what the cache can give -------------------------------------------------------------
 
@@ -673,17 +674,34 @@ class _Run:
 
             outcome.change = {"path": self.earlier.path, **group_change(outcome.rows, self.earlier, domain_ids)}
 
-    def _peer(self, row: dict[str, Any], bench: Benchmarks) -> tuple[dict[str, Any], dict[str, Any]]:
-        """What a municipality's peer sections show: itself, and its size band's figures."""
-        stats = bench.group_stats(row["band"])
-        label = text(f"report.band_{row['band']}", self.settings.lang)
+    def _band(self, band: str, bench: Benchmarks) -> tuple[dict[str, Any], bytes]:
+        """A size band's figures in every peer section of its municipalities (their label, count,
+        medians and quartiles), and their text for the sections' digest; once per band."""
+        found = self._bands.get(band)
+        if found is None:
+            stats = bench.group_stats(band)
+            figures = {
+                "tier_label": text(f"report.band_{band}", self.settings.lang),
+                "n": bench.counts[band],
+                "median": {key: s.median for key, s in stats.items()},
+                "q1": {key: s.q1 for key, s in stats.items()},
+                "q3": {key: s.q3 for key, s in stats.items()},
+            }
+            found = self._bands[band] = (figures, repr(figures).encode())
+        return found
+
+    def _peer(self, row: dict[str, Any], bench: Benchmarks) -> tuple[dict[str, Any], dict[str, Any], str]:
+        """What a municipality's peer sections show: itself, and its size band's figures; and
+        the digest of both (the sections are written again only when it changes)."""
+        figures, shown = self._band(row["band"], bench)
+        label = figures["tier_label"]
         peer = {
             "tier_label": label,
-            "n": bench.counts[row["band"]],
+            "n": figures["n"],
             "percentile": row["percentile"],
-            "median": {key: s.median for key, s in stats.items()},
-            "q1": {key: s.q1 for key, s in stats.items()},
-            "q3": {key: s.q3 for key, s in stats.items()},
+            "median": figures["median"],
+            "q1": figures["q1"],
+            "q3": figures["q3"],
         }
         mine = {
             "group_label": label,
@@ -691,7 +709,8 @@ class _Run:
             "scores": row["domains"],
             "titles": self._titles(row),
         }
-        return mine, peer
+        seen = cachemod.digest(repr(mine).encode(), repr(row["percentile"]).encode(), shown)  # dicts in a fixed order
+        return mine, peer, seen
 
     def _named(self) -> list[Any]:
         """The municipalities of this batch that consented to be named (peers.json's)."""
@@ -753,8 +772,7 @@ class _Run:
             row["size"] += ask[1] - row["ask"][1]
             row["ask"] = ask
             row["percentile"] = bench.position(row)
-            mine, peer = self._peer(row, bench)
-            seen = cachemod.digest(repr((mine, peer)).encode())  # dicts built in a fixed order
+            mine, peer, seen = self._peer(row, bench)
             row["group"] = group
             self.lines.pop(row["key"], None)
             if not row.get("kept"):
