@@ -13,7 +13,7 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -297,11 +297,11 @@ class _Workers:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the main process's share of a run: what it makes
-    there (every row, the cache's entries) lives to the end of the run, and it makes almost no
-    cyclic garbage (about a thousand objects in a run of 1,741 inputs), so collections only
-    scanned the rows again and again as they grew (a tenth of a re-run). Workers forked
-    meanwhile turn it on again (`work.init_worker`)."""
+    """The cyclic garbage collector off for the main process's share of a run once the inputs
+    are read: what it makes then (every row, the cache's entries) lives to the end of the run,
+    and it makes almost no cyclic garbage (about a thousand objects in a run of 1,741 inputs),
+    so collections only scanned the rows again and again as they grew (a tenth of a re-run).
+    Workers forked meanwhile turn it on again (`work.init_worker`)."""
     import gc
 
     was = gc.isenabled()
@@ -523,10 +523,10 @@ class _Run:
     # -- the run -----------------------------------------------------------------------------
 
     def go(self, files: list[Path], bad: list[Any], workers: int) -> Outcome:
-        with _collector_paused():
-            return self._go(files, bad, workers)
+        with ExitStack() as paused:
+            return self._go(files, bad, workers, paused)
 
-    def _go(self, files: list[Path], bad: list[Any], workers: int) -> Outcome:
+    def _go(self, files: list[Path], bad: list[Any], workers: int, paused: ExitStack) -> Outcome:
         outcome = self.outcome
         sheet_rejections: list[Rejection] = []
         rows: dict[int, dict[str, Any]] = {}
@@ -536,6 +536,7 @@ class _Run:
             if kept is not None:
                 pool.helper()
             jobs = list(jobs_from(files, self.ref, sheet_rejections, self.key, read=kept is not None))
+            paused.enter_context(_collector_paused())  # the inputs are read (a sheet's reader makes garbage)
             outcome.inputs = len(jobs) + len({r.index for r in sheet_rejections}) + len(bad)
             # inputs the cache has never seen go to the workers at once; the others are looked
             # at meanwhile, and any that no longer hold follow
