@@ -360,12 +360,12 @@ def test_sheet_import_problems_in_japanese(tmp_path: Path):
     assert_clean_error(proc, 1)
     lines = proc.stderr.splitlines()
     assert [line.split(": error: ")[1][:5] for line in lines[:-1]] == ["DX305", "DX100", "DX303", "DX303"]
-    assert lines[0].startswith(f"{sheet}:2:A: error: DX305 A 列（code）: 団体コード '11002' は6桁にしてください")
+    assert lines[0].startswith(f"{sheet}:2:1: error: DX305 A 列（code）: 団体コード '11002' は6桁にしてください")
     for line in lines:
         assert JAPANESE.search(line) and english_sentence(line) is None, line
     english = run_cli(*args, env={"DXASSESS_LANG": "en"}).stderr.splitlines()
     assert english[0] == (
-        f"{sheet}:2:A: error: DX305 column A (code): code '11002' must be 6 digits (e.g. \"011002\") "
+        f"{sheet}:2:1: error: DX305 column A (code): code '11002' must be 6 digits (e.g. \"011002\") "
         "(codes have 6 digits: add the check digit, or the leading 0 the spreadsheet dropped)"
     )
     assert english[-1] == f"0 answer file(s) written to {tmp_path / 'out'}; 1 row(s) or sheet(s) with problems"

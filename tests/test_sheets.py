@@ -387,7 +387,7 @@ def test_fault_is_reported_at_its_row_and_column(mini, tmp_path, column, cell, p
     assert f"column {column_letter(index + 1)}" in found.message and "(" in found.message
     code, err, out = import_(tmp_path, sheet)
     assert code == 1
-    assert f"{sheet}:4:{column_letter(index + 1)}: error: {problem} " in err
+    assert f"{sheet}:4:{index + 1}: error: {problem} column {column_letter(index + 1)} (" in err
     assert [p.name for p in out.iterdir()] == ["131016.yaml"]  # the good row is still written
 
 
@@ -405,7 +405,7 @@ def test_a_name_that_does_not_match_its_code_is_reported_at_its_row(mini, tmp_pa
     proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q, "--lang", "ja")
     assert proc.returncode == 0, proc.stderr
     assert (
-        f"{sheet}:4:B: warning: DX310 B 列（name）: '札幌町' が団体コード 011002（札幌市）と一致しません。"
+        f"{sheet}:4:2: warning: DX310 B 列（name）: '札幌町' が団体コード 011002（札幌市）と一致しません。"
         in proc.stderr
     )
     assert "北海道札幌市のものです" in proc.stderr and "警告のある行が 1 件" in proc.stderr
@@ -426,7 +426,7 @@ def test_duplicate_codes_name_both_rows_even_across_sheets(tmp_path):
     second = fill_xlsx(tmp_path, [REFERENCE_TYPED])
     code, err, out = import_(tmp_path, first, second)
     assert code == 1
-    assert f"{second}:3:A: error: DX201 column A (code): 011002 is also on {first}:3" in err
+    assert f"{second}:3:1: error: DX201 column A (code): 011002 is also on {first}:3" in err
     assert sorted(p.name for p in out.iterdir()) == ["011002.yaml", "131016.yaml"]
 
 
@@ -434,7 +434,7 @@ def test_unknown_column_is_reported_and_rows_still_imported(tmp_path):
     path = tmp_path / "extra.csv"
     path.write_text(",".join(IDS + ["leadership.mayor_comitment"]) + "\n" + ",".join(REFERENCE_TEXT + ["3"]) + "\n")
     code, err, out = import_(tmp_path, path)
-    assert code == 1 and f"{path}:1:K: error: DX302" in err and "did you mean leadership.mayor_commitment" in err
+    assert code == 1 and f"{path}:1:11: error: DX302" in err and "did you mean leadership.mayor_commitment" in err
     assert (out / "011002.yaml").exists()
 
 
@@ -464,7 +464,7 @@ def test_import_as_a_real_process(tmp_path):
     sheet = fill_csv(tmp_path, [REFERENCE_TEXT, ["011002"] + REFERENCE_TEXT[1:]], "cp932")
     proc = run_cli("import", str(sheet), "-o", str(tmp_path / "out"), "-q", Q)
     assert_clean_error(proc, 1)
-    assert f"{sheet}:4:A: error: DX201" in proc.stderr
+    assert f"{sheet}:4:1: error: DX201" in proc.stderr
     assert (tmp_path / "out" / "011002.yaml").exists()
     ok = run_cli("validate", str(tmp_path / "out"), "-q", Q)
     assert ok.returncode == 0, ok.stdout + ok.stderr

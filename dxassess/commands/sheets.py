@@ -77,16 +77,14 @@ def run_template(
 
 
 def format_problem(problem: Any, lang: str = "en") -> str:
-    """`SHEET:ROW:COL: error: CODE message`, the column named by its letter as the user sees it,
-    the message in `lang`."""
+    """`SHEET:ROW:COL: error: CODE message` with the message in `lang`, as every command writes a
+    problem (`batch` a sheet's too): the column by its number there, and by the letter the user
+    sees in the message ("column F"). A problem of the whole file names the file alone."""
     from dxassess.controls import printable
-    from dxassess.sheets.read import column_letter
 
-    message, path = printable(problem.text(lang)), printable(problem.path)
-    if not problem.line:
-        return f"{path}: {problem.severity}: {problem.code} {message}"
-    col = column_letter(problem.col) if problem.col else "A"
-    return f"{path}:{problem.line}:{col}: {problem.severity}: {problem.code} {message}"
+    if problem.line:
+        return str(problem.format_text(lang))
+    return f"{printable(problem.path)}: {problem.severity}: {problem.code} {printable(problem.text(lang))}"
 
 
 def run_import(
