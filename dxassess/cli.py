@@ -896,6 +896,11 @@ def main() -> None:
         sys.stdout = stdout._inner
         if stdout.failed:
             stdout.silence()
+        # The process ends now, and the exit frees what is left. Shutting down, Python collects
+        # garbage several times over everything still alive (a tenth of a second after a batch
+        # of 1,741); frozen, those objects are not scanned again. Nothing is lost: every file is
+        # closed by the `with` that wrote it, and a collection at exit never promised finalizers.
+        gc.freeze()
 
 
 __all__ = ["app", "main", "ExitCode", "UsageError"]

@@ -353,10 +353,11 @@ def test_the_summary_json_of_a_municipality_has_the_shape_of_score_json(samples:
                 assert batch_gap[key] == score_gap[key], (code, batch_gap["question_id"], key)
 
 
-@pytest.mark.parametrize("blocked", ["summary.xlsx", "summary.json"])
+@pytest.mark.parametrize("blocked", ["summary.xlsx", "summary.json", "summary.csv"])
 def test_a_summary_that_cannot_be_written_is_named(samples: Path, tmp_path: Path, blocked: str):
-    """summary.xlsx is written by a forked process, the others by the main one: either way the
-    error is one line naming the file, and the other summaries are still written."""
+    """summary.xlsx is written by one forked process, summary.json and summary.csv by another: the
+    error is one line naming the file, and the other summaries (the one beside it included) are
+    still written."""
     out = tmp_path / "out"
     (out / blocked).mkdir(parents=True)
     proc = _batch(*[str(p) for p in sorted(samples.glob("*.yaml"))[:6]], "-o", str(out))
@@ -388,6 +389,34 @@ def test_small_groups_are_suppressed():
     assert bench.position(rows[5])["a"] > 80
     assert bench.most_missed("core_city") == []
     assert bench.most_missed("city_under_50k") == [("q.x", 6, 1.0)]
+
+
+def test_positions_are_the_percentiles_of_the_group_as_it_is_now():
+    """A score's position is worked out once per group and key and then looked up: the same as
+    ranking each municipality on its own, repeated scores and a missing one included, and found
+    again once another member joins the group."""
+    bench = Benchmarks(["a"])
+    rows = [
+        {"band": "town", "overall": float(i % 4), "domains": {"a": None if i == 3 else float(i % 3)}, "gaps": []}
+        for i in range(12)
+    ]
+    for row in rows:
+        bench.add(row)
+
+    def ranked(row: dict) -> dict:
+        expect = {}
+        for key, value in (("overall", row["overall"]), ("a", row["domains"]["a"])):
+            values = (r["overall"] if key == "overall" else r["domains"]["a"] for r in rows)
+            group = sorted(v for v in values if v is not None)
+            expect[key] = None if value is None else round(percentile_rank(group, value), 1)
+        return expect
+
+    for row in rows:
+        assert bench.position(row) == ranked(row)
+    rows.append({"band": "town", "overall": 0.5, "domains": {"a": 2.0}, "gaps": []})
+    bench.add(rows[-1])
+    for row in rows:
+        assert bench.position(row) == ranked(row)
 
 
 def test_index_shows_suppression(samples: Path, tmp_path: Path):

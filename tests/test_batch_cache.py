@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dxassess.batch import cache as cachemod
+from dxassess.batch.run import ENTRY_FIELDS
 
 from .conftest import MINI, assert_clean_error, run_cli
 
@@ -192,7 +193,12 @@ def test_each_line_the_workers_began_reads_back_to_the_same_bytes(samples: Path,
         entry = cache.entry(name)
         assert entry is not None
         assert cachemod.encode(entry) == line
-        assert cachemod.encode(entry, cachemod.encode_head(entry["row"], entry["slot"])) == line
+        head = cachemod.encode_head(entry["row"], entry["slot"])
+        assert cachemod.encode(entry, head) == line
+        # the run's own row (its entry's fields beside the summary row's) gives the same line
+        row = {**entry["row"], **{k: entry[k] for k in ENTRY_FIELDS}, "index": 0, "key": name, "kept": True}
+        assert cachemod.line_of(row) == line
+        assert cachemod.line_of({**row, "head": head}) == line
 
 
 def test_an_unwritable_cache_is_no_error(samples: Path, tmp_path: Path) -> None:

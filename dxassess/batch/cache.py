@@ -278,7 +278,17 @@ def encode(entry: dict[str, Any], head: bytes | None = None) -> bytes:
     """An input's line. `head`: `encode_head` of its row, made already; the array is then closed
     with the other fields, byte for byte as one `dumps` of all of them."""
     row = entry["row"]
-    start = head or encode_head(row, entry["slot"])
+    return _line(head or encode_head(row, entry["slot"]), entry, row)
+
+
+def line_of(row: dict[str, Any]) -> bytes:
+    """The line of a run's row, which holds its entry's fields beside its own (and `head`, made
+    by the worker that scored it): as `encode` of the row as its entry, without making that."""
+    head = row.get("head")
+    return _line(head or encode_head(row, row["slot"]), row, row)
+
+
+def _line(start: bytes, entry: dict[str, Any], row: dict[str, Any]) -> bytes:
     rest = [
         entry["size"],
         entry["files"],
@@ -290,7 +300,7 @@ def encode(entry: dict[str, Any], head: bytes | None = None) -> bytes:
         entry["ask"],
         row.get("warnings", []),
     ]
-    return start[:-1] + b"," + dumps(rest)[1:] + b"\t" + row["json"]
+    return b"".join((start[:-1], b",", dumps(rest)[1:], b"\t", row["json"]))
 
 
 _NUMBERS = {int, float, type(None)}

@@ -451,22 +451,36 @@ def write_all(
     meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Write the summaries and peers.json (those whose bytes changed) and return their hashes. The
-    workbook and the JSON summary are made and written by forked processes (where the platform
-    forks) while this one makes the others and then does `meanwhile`."""
+    JSON and CSV summaries, and the workbook, are made and written by two forked processes (where
+    the platform forks) while this one makes the others and then does `meanwhile`."""
 
-    def task(name: str) -> Callable[[], str]:
-        return lambda: _write(out / name, makers[name](), protect)
+    def task(*names: str) -> Callable[[], dict[str, str]]:
+        def write() -> dict[str, str]:
+            written, failed = {}, None
+            for name in names:  # one that cannot be written does not keep the other from its file
+                try:
+                    written[name] = _write(out / name, makers[name](), protect)
+                except DxassessError as exc:
+                    failed = failed or exc
+            if failed is not None:
+                raise failed
+            return written
 
-    aside = {name: _Beside(out / name, task(name)) for name in ("summary.json", "summary.xlsx")}
+        return write
+
+    aside = [
+        _Beside(out / "summary.json", task("summary.json", "summary.csv")),
+        _Beside(out / "summary.xlsx", task("summary.xlsx")),
+    ]
     written: dict[str, str] = {}
     try:
-        for name in ("index.html", "summary.csv", "peers.json"):
+        for name in ("index.html", "peers.json"):
             written[name] = _write(out / name, makers[name](), protect)
         if meanwhile is not None:
             meanwhile()
     finally:
-        for name, child in aside.items():
-            written[name] = child.wait()
+        for child in aside:
+            written.update(child.wait())
     return written
 
 

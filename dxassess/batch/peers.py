@@ -81,6 +81,7 @@ class Benchmarks:
     counts: Counter[str] = field(default_factory=Counter)
     _sorted: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     _stats: dict[str, dict[str, Stats]] = field(default_factory=dict)
+    _ranks: dict[tuple[str, str], dict[float, float | None]] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
@@ -103,6 +104,7 @@ class Benchmarks:
         self.missed.setdefault(group, Counter()).update(row["gaps"])  # question ids below target
         self._sorted.clear()
         self._stats.clear()
+        self._ranks.clear()
 
     def _group(self, group: str, key: str) -> list[float]:
         """The sorted values of a group for one key (computed once after the last `add`)."""
@@ -128,12 +130,24 @@ class Benchmarks:
         return h.hexdigest()
 
     def position(self, row: dict[str, Any]) -> dict[str, float | None]:
-        """Percentile of a municipality within its group per domain (None when suppressed)."""
+        """Percentile of a municipality within its group per domain (None when suppressed). A
+        score's percentile is worked out once per group and key: scores have two decimals, so
+        most of a large group's scores repeat."""
         out: dict[str, float | None] = {}
+        group_of = row[self.by]
         for key in ["overall", *self.domain_ids]:
             value = self._value(row, key)
-            group = self._group(row[self.by], key)
-            out[key] = None if value is None or len(group) < MIN_GROUP else round(percentile_rank(group, value), 1)
+            if value is None:
+                out[key] = None
+                continue
+            ranks = self._ranks.get((group_of, key))
+            if ranks is None:
+                ranks = self._ranks[(group_of, key)] = {}
+            rank = ranks.get(value, -1.0)
+            if rank == -1.0:
+                group = self._group(group_of, key)
+                rank = ranks[value] = None if len(group) < MIN_GROUP else round(percentile_rank(group, value), 1)
+            out[key] = rank
         return out
 
     def most_missed(self, group: str, limit: int = 10) -> list[tuple[str, int, float]]:

@@ -34,7 +34,6 @@ INLINE = 8  # this many inputs to score or fewer: no worker processes
 # files its questionnaire was made from, the earlier batch's entry it was compared with, its
 # group's values and its position in it, and what its peer sections were made from.
 ENTRY_FIELDS = ("slot", "size", "files", "prev", "group", "percentile", "peer", "ask")
-TRANSIENT = ("index", "key", "kept", "change", "overall_change", "head", *ENTRY_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -255,6 +254,12 @@ class _Workers:
             if self.workers <= 1 and jobs and not self.warmed:
                 _warm(self.settings.search)
                 self.warmed = True
+            if self.workers <= 1 and jobs > INLINE:
+                # this process scores them all (`--jobs 1`, one core): its allocator keeps what it
+                # frees as a worker's does (about a tenth of such a run); it stays so afterwards
+                from dxassess.batch.work import keep_freed_memory
+
+                keep_freed_memory()
             return
         self._stop()
         if wanted > 1:  # share the loaded questionnaire and compiled templates with every worker
@@ -807,13 +812,9 @@ class _Run:
         lines = self.lines
         for row in self.outcome.rows:
             if row["key"] not in lines:
-                lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
+                lines[row["key"]] = cachemod.line_of(row)
 
     # -- summaries ---------------------------------------------------------------------------
-
-    def _entry(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A row as its cache entry."""
-        return {"row": {k: v for k, v in row.items() if k not in TRANSIENT}, **{k: row[k] for k in ENTRY_FIELDS}}
 
     def _summary_key(self) -> str:
         """What the summaries are made from: every accepted row (its input, the questionnaire
@@ -935,7 +936,7 @@ class _Run:
         for row in rows:
             line = self.lines.get(row["key"])
             if line is None:
-                line = self.lines[row["key"]] = cachemod.encode(self._entry(row), row.get("head"))
+                line = self.lines[row["key"]] = cachemod.line_of(row)
             new.lines[row["key"]] = line
         cachemod.store(self.out, new.payload(), self.protect)
 

@@ -73,12 +73,13 @@ def setup(stored: dict[str, Any] | None, previous: dict[str, Any]) -> None:
     PREVIOUS.update(previous)
 
 
-def _keep_freed_memory() -> None:
+def keep_freed_memory() -> None:
     """Ask glibc's allocator to keep what a worker frees for its next report instead of handing
     it back to the system at once: a report's text (about 180 KB) is over the size glibc maps
     apart and unmaps when freed, so each report cost hundreds of page faults (about 470,000 in a
     run of 1,741 reports, half the run's system time). Linux with glibc only; elsewhere, or when
-    the call is missing, nothing changes. Workers end with the run, so nothing outlives it."""
+    the call is missing, nothing changes. Workers end with the run; a run that scores in its own
+    process (one job) asks it of that process, which then keeps up to 64 MB it freed for reuse."""
     import ctypes
     import sys
 
@@ -95,12 +96,12 @@ def _keep_freed_memory() -> None:
 
 def init_worker(previous: dict[str, Any]) -> None:
     """The pool's initializer: where a worker did not inherit the previous batch, it gets it;
-    its allocator keeps freed memory (`_keep_freed_memory`); and its garbage collector is on
+    its allocator keeps freed memory (`keep_freed_memory`); and its garbage collector is on
     (the main process pauses its own while it forks workers, `run._collector_paused`)."""
     import gc
 
     gc.enable()
-    _keep_freed_memory()
+    keep_freed_memory()
     if PREVIOUS is not previous and not PREVIOUS:
         PREVIOUS.update(previous)
 
@@ -413,12 +414,15 @@ def finish_job(
 
     waiting = os.path.join(settings.work, f"{index}.html")
     sections = peer_sections(peer_data, peer, settings.lang)
+    moved = False
     try:
+        report = _report_path(settings.reports, code)
+        new = _absent(report)  # a fresh run's report: nothing there to keep the mode or links of
         # A link is written through to its target; a device, FIFO or socket is refused.
-        target = output_target(_report_path(settings.reports, code))
+        target = report if new else output_target(report)
         fits = all(len(section) <= room for section, (_, room) in zip(sections, slot))
         html: bytes | None = None
-        if fits and _single_link(target):
+        if fits and (new or _single_link(target)):
             if asks:  # "who to ask" changes the size: the report is written anew, then renamed
                 from dxassess.render.asks import fill
 
@@ -432,8 +436,10 @@ def finish_job(
                         fh.seek(offset)
                         fh.write(section.ljust(room))
             try:
-                _keep_mode(waiting, target)
+                if not new:
+                    _keep_mode(waiting, target)
                 os.replace(waiting, target)
+                moved = True
                 return index, None
             except OSError:  # another file system, say: copy it instead
                 pass
@@ -452,11 +458,23 @@ def finish_job(
         reason = msg("batch.cannot_finish_report", reason=os_reason(exc))
         return index, Problem(waiting, 1, 1, "error", "DX901", reason)
     finally:
-        try:
-            os.unlink(waiting)
-        except OSError:
-            pass
+        if not moved:
+            try:
+                os.unlink(waiting)
+            except OSError:
+                pass
     return index, None
+
+
+def _absent(path: Path) -> bool:
+    """Whether nothing at all is at `path` (not even a dangling link)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:  # a file in the way, say: output_target names it
+        return False
+    return False
 
 
 def refresh_job(

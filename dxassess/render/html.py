@@ -96,27 +96,50 @@ def peer_summary(data: dict[str, Any], peer: dict[str, Any]) -> str:
 def peer_section(data: dict[str, Any], peer: dict[str, Any]) -> str:
     """The "position in tier" section: {"tier_label", "percentile": {domain: 0–100|None}, "median": {...}}.
     Built in Python rather than Jinja: batch renders one per municipality after the benchmarks."""
-    from dxassess.render.templates import num
-
-    lang = data["lang"]
-    labels = _labels(lang)
-    intro = escape(text("report.peer_intro", lang, tier=peer.get("tier_label") or data["tier_label"]))
-    lines = [
-        f'<h3 id="peer">{labels["peer_title"]}</h3>',
-        f'<p class="muted">{intro}</p>',
-        '<table id="peer-table">',
-        f'<thead><tr><th>{labels["domain"]}</th><th class="num">{labels["this_municipality"]}</th>'
-        f'<th class="num">{labels["median"]}</th><th class="num">{labels["percentile"]}</th></tr></thead>',
-        "<tbody>",
-    ]
+    lines = [_peer_head(data["lang"], peer.get("tier_label") or data["tier_label"])]
     for row in _peer_rows(data, peer):
         percentile = "—" if row["percentile"] is None else f"{row['percentile']:.0f}"
         lines.append(
-            f'<tr><td>{escape(row["title"])}</td><td class="num">{escape(num(row["score"]))}</td>'
-            f'<td class="num">{escape(num(row["median"]))}</td><td class="num">{percentile}</td></tr>'
+            f'<tr><td>{_title(row["title"])}</td><td class="num">{_figure(row["score"])}</td>'
+            f'<td class="num">{_figure(row["median"])}</td><td class="num">{percentile}</td></tr>'
         )
-    lines += ["</tbody>", "</table>", ""]
+    lines.append("</tbody>\n</table>\n")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=64)
+def _peer_head(lang: str, tier: str) -> str:
+    """The peer section up to its rows: the same for every municipality of a size group."""
+    labels = _labels(lang)
+    intro = escape(text("report.peer_intro", lang, tier=tier))
+    return "\n".join(
+        [
+            f'<h3 id="peer">{labels["peer_title"]}</h3>',
+            f'<p class="muted">{intro}</p>',
+            '<table id="peer-table">',
+            f'<thead><tr><th>{labels["domain"]}</th><th class="num">{labels["this_municipality"]}</th>'
+            f'<th class="num">{labels["median"]}</th><th class="num">{labels["percentile"]}</th></tr></thead>',
+            "<tbody>",
+        ]
+    )
+
+
+def _title(value: Any) -> str:
+    """A domain's title, escaped: the same few in every peer section, so a text is escaped once."""
+    return _escaped(value) if type(value) is str else str(escape(value))
+
+
+@lru_cache(maxsize=1024)
+def _escaped(value: str) -> str:
+    return str(escape(value))
+
+
+def _figure(value: Any) -> str:
+    """`num(value)`, escaped: a number's or a missing value's text has nothing to escape."""
+    from dxassess.render.templates import num
+
+    shown = num(value)
+    return shown if value is None or type(value) in (float, int) else str(escape(shown))
 
 
 def _asks(data: dict[str, Any]) -> tuple[list[Markup], str]:
