@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,27 @@ def test_a_batch_leaves_the_callers_garbage_collector_as_it_was(flagship_samples
         assert outcome.scored == 4
         assert gc.isenabled()
         assert gc.get_threshold() == before
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_pools_pipes_hold_a_whole_part_of_the_results() -> None:
+    """A worker hands over a part of its results (32 rows, about 450 KB) in one write: the
+    pool's pipes are widened from Linux's 64 KB (where the system allows it)."""
+    import fcntl
+    import multiprocessing
+
+    from dxassess.batch.run import PIPE_BYTES, _widen_pipes
+
+    limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    if limit < PIPE_BYTES:
+        pytest.skip(f"this system allows pipes of {limit} bytes")
+    pool = multiprocessing.get_context("fork").Pool(1)
+    try:
+        _widen_pipes(pool)
+        get_size = getattr(fcntl, "F_GETPIPE_SZ", 1032)
+        for queue in (pool._outqueue, pool._inqueue):
+            assert fcntl.fcntl(queue._reader.fileno(), get_size) >= PIPE_BYTES
+        assert pool.apply(divmod, (7, 2)) == (3, 1)
+    finally:
+        pool.terminate()
+        pool.join()

@@ -83,9 +83,8 @@ class Benchmarks:
     _stats: dict[str, dict[str, Stats]] = field(default_factory=dict)
     _ranks: dict[tuple[str, str], dict[float, float | None]] = field(default_factory=dict)
 
-    @property
-    def keys(self) -> list[str]:
-        return ["overall", *self.domain_ids, *self.extra]
+    def __post_init__(self) -> None:
+        self.keys: list[str] = ["overall", *self.domain_ids, *self.extra]  # the ids are fixed once made
 
     def _value(self, row: dict[str, Any], key: str) -> float | None:
         if key == "overall" or key in self.extra:
@@ -96,15 +95,26 @@ class Benchmarks:
     def add(self, row: dict[str, Any]) -> None:
         group = row[self.by]
         self.counts[group] += 1
-        by_key = self.scores.setdefault(group, {})
-        for key in self.keys:
-            value = self._value(row, key)
+        by_key = self.scores.get(group)
+        if by_key is None:
+            by_key = self.scores[group] = {}
+        domains = row["domains"]
+        for key in self.keys:  # as `_value` reads them, without a call per key
+            value = row.get(key) if key == "overall" or key in self.extra else domains.get(key)
             if value is not None:
-                by_key.setdefault(key, []).append(value)
-        self.missed.setdefault(group, Counter()).update(row["gaps"])  # question ids below target
-        self._sorted.clear()
-        self._stats.clear()
-        self._ranks.clear()
+                found = by_key.get(key)
+                if found is None:
+                    by_key[key] = [value]
+                else:
+                    found.append(value)
+        missed = self.missed.get(group)
+        if missed is None:
+            missed = self.missed[group] = Counter()
+        missed.update(row["gaps"])  # question ids below target
+        if self._sorted or self._stats or self._ranks:
+            self._sorted.clear()
+            self._stats.clear()
+            self._ranks.clear()
 
     def _group(self, group: str, key: str) -> list[float]:
         """The sorted values of a group for one key (computed once after the last `add`)."""
@@ -135,8 +145,9 @@ class Benchmarks:
         most of a large group's scores repeat."""
         out: dict[str, float | None] = {}
         group_of = row[self.by]
-        for key in ["overall", *self.domain_ids]:
-            value = self._value(row, key)
+        domains, extra = row["domains"], self.extra
+        for key in self.keys[: 1 + len(self.domain_ids)]:  # "overall" and the domains
+            value = row.get(key) if key == "overall" or key in extra else domains.get(key)  # `_value`
             if value is None:
                 out[key] = None
                 continue

@@ -46,42 +46,41 @@ def _heads(labels: tuple[str, ...]) -> dict[tuple[Any, ...], str]:
 
 
 def answer_rows(data: dict[str, Any], labels: dict[str, Markup]) -> Markup:
-    """<tr> rows of the answers table, with a heading row per domain."""
+    """<tr> rows of the answers table, with a heading row per domain. A row's markup is made of
+    two parts kept for reuse around the answer and the note: the question's cells (by question
+    and marks) and the level's and target's (by their values). The answer is not in a kept part:
+    a number's answer (a share, say) rarely repeats, and rows kept with it filled the store until
+    it started again, taking the rows that do repeat with them."""
     out: list[str] = []
     domain = None
     review = f' <span class="badge">{labels["review_mark"]}</span>'
     stale = f' <span class="badge overdue">{labels["stale_mark"]}</span>'
     answer, level, target, note = labels["answer"], labels["level"], labels["target"], labels["note"]
-    heads = _heads(("answer", review, stale, answer, level, target, note))
+    heads = _heads(("answer", review, stale, answer))
+    figures = _heads(("figures", level, target, note))
     for q in data["questions"]:
         if q["domain"] != domain:
             domain = q["domain"]
             out.append(f'<tr class="domain-row"><th colspan="5">{_fixed(data["domains"][domain]["title"])}</th></tr>')
-        at, aim = q["level"], q["target"]
-        key = (
-            q["id"],
-            q["text"],
-            q["answer"],
-            q["state_label"],
-            at,
-            at.__class__,
-            aim,
-            aim.__class__,
-            q["review"],
-            q.get("stale"),
-        )
+        key = (q["id"], q["text"], q["review"], q.get("stale"))
         head = heads.get(key)
         if head is None:
-            shown = _text(q["answer"]) if q["answer"] else _fixed(q["state_label"])
             head = heads[key] = (
                 f'<tr><td>{_fixed(q["text"])} <code class="muted">{_fixed(q["id"])}</code>{review if q["review"] else ""}'
                 f"{stale if q.get('stale') else ''}</td>"
-                f'<td data-label="{answer}">{shown}</td>'
-                f'<td class="num" data-label="{level}">{num(at)}</td>'
+                f'<td data-label="{answer}">'
+            )
+        at, aim = q["level"], q["target"]
+        key = (at, at.__class__, aim, aim.__class__)  # a number with its type: num writes 3 and 3.0 apart
+        cells = figures.get(key)
+        if cells is None:
+            cells = figures[key] = (
+                f'</td><td class="num" data-label="{level}">{num(at)}</td>'
                 f'<td class="num" data-label="{target}">{num(aim)}</td>'
                 f'<td class="note" data-label="{note}">'
             )
-        out.append(f"{head}{_text(q['note'])}</td></tr>")
+        shown = _text(q["answer"]) if q["answer"] else _fixed(q["state_label"])
+        out.append(f"{head}{shown}{cells}{_text(q['note'])}</td></tr>")
     return Markup("\n".join(out))
 
 

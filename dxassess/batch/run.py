@@ -244,6 +244,7 @@ class _Workers:
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         self.pool = context.Pool(1, initializer=_helper_start, initargs=(self.previous, self.settings.search))
+        _widen_pipes(self.pool)
         self.size = 1
         self.used = False
 
@@ -271,6 +272,7 @@ class _Workers:
 
         context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
         self.pool = context.Pool(wanted, initializer=init_worker, initargs=(self.previous,))
+        _widen_pipes(self.pool)
         self.size = wanted
 
     def map(self, fn: Callable[..., Any], items: list[Any], progress: Callable[[int], None]) -> Iterator[Any]:
@@ -298,6 +300,27 @@ class _Workers:
         for item in items:
             yield fn(item)
             progress(1)
+
+
+PIPE_BYTES = 1 << 20  # Linux's limit for a pipe an unprivileged process sizes (/proc/sys/fs/pipe-max-size)
+
+
+def _widen_pipes(pool: Any) -> None:
+    """Give the pool's pipes room for a whole part of the results (32 rows, about 450 KB) instead
+    of Linux's 64 KB: a worker then hands its results over in one write and goes on, where it
+    waited on a full pipe until this process, sharing the cores with the workers, came round to
+    reading it (hundreds of waits in a run). Linux only; anything unexpected leaves them as
+    they are (the pipes are the pool's own, so this reaches into it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+    for name in ("_outqueue", "_inqueue"):
+        try:
+            fcntl.fcntl(getattr(pool, name)._writer.fileno(), set_size, PIPE_BYTES)
+        except (AttributeError, OSError, ValueError):  # another Pool, or a lower system limit
+            pass
 
 
 @contextmanager
