@@ -632,7 +632,7 @@ def batch(
         bool,
         typer.Option(
             "--fresh",
-            help="Score everything again, ignoring what an earlier run into the same folder kept. 前回の実行結果を使わずにすべて採点し直します。",
+            help="Score everything again, ignoring what an earlier run into the same folder kept, and read the questionnaire from its YAML. 前回の実行結果を使わずにすべて採点し直し、設問票も YAML から読み直します。",
         ),
     ] = False,
 ) -> None:

@@ -4,8 +4,10 @@ it on purpose."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -292,3 +294,101 @@ def test_a_result_warned_about_a_date_in_the_future_is_checked_again(samples: Pa
     assert "DX314" in _batch(inputs, out)
     again = _batch(inputs, out)
     assert "DX314" in again and _kept(again) == len(list(inputs.glob("*.yaml"))) - 1
+
+
+def _store_entries(tmp: Path) -> list[Path]:
+    return sorted(tmp.glob("_jinja2-cache-*/dxassess-questionnaire-*.json"))
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {k: v for k, v in _files(folder).items() if k != cachemod.NAME}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the per-user folder is Unix's")
+def test_a_checked_questionnaire_is_kept_for_the_next_run_and_a_damaged_entry_is_not_trusted(
+    samples: Path, tmp_path: Path
+) -> None:
+    """The questionnaire a batch checked is kept beside the compiled templates, and the next run
+    into another folder takes it from there: the same bytes. A damaged entry (cut, other bytes,
+    another shape) is read from the YAML again and kept anew."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+
+    def batch(name: str, *args: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        proc = run_cli("batch", str(samples), "-o", str(out), "-q", str(MINI), "--lang", "en", *args, env=env)
+        assert proc.returncode == 0, proc.stderr
+        assert "Traceback" not in proc.stderr
+        return _outputs(out)
+
+    first = batch("1")
+    [entry] = _store_entries(tmp)
+    good = entry.read_bytes()
+    assert batch("2") == first
+    check, _, payload = good.partition(b"\n")
+    damages = (good[: len(good) // 2], check + b"\n" + payload.replace(b"Leadership", b"Leaderships"), b"x")
+    for n, damaged in enumerate(damages):
+        entry.write_bytes(damaged)
+        assert batch(f"3-{n}") == first
+        assert entry.read_bytes() == good  # checked from the YAML and kept again
+    wrong_shape = json.dumps({"files": [], "questionnaire": 1}).encode()
+    entry.write_bytes(cachemod.digest(wrong_shape).encode() + b"\n" + wrong_shape)
+    assert batch("4") == first
+    assert entry.read_bytes() == good
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the per-user folder is Unix's")
+def test_an_edited_questionnaire_is_checked_again_and_fresh_takes_nothing_kept(samples: Path, tmp_path: Path) -> None:
+    """An entry is for one questionnaire file's content: after an edit the questionnaire is
+    read from its YAML again. `--fresh` takes nothing kept, not even a questionnaire whose
+    entry (here made to say another title) matches its files."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"TMPDIR": str(tmp)}
+    folder = tmp_path / "q"
+    folder.mkdir()
+    for path in MINI.parent.glob("mini*.yaml"):
+        shutil.copy(path, folder / path.name)
+    questionnaire = folder / MINI.name
+
+    def index(name: str, *args: str) -> str:
+        out = tmp_path / name
+        proc = run_cli("batch", str(samples), "-o", str(out), "-q", str(folder), "--lang", "en", *args, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return (out / "index.html").read_text(encoding="utf-8")
+
+    assert "Leadership" in index("1")
+    questionnaire.write_text(
+        questionnaire.read_text(encoding="utf-8").replace("en: Leadership}", "en: Mayor and managers}"),
+        encoding="utf-8",
+    )
+    assert "Mayor and managers" in index("2")
+    assert len(_store_entries(tmp)) == 2
+    # an entry matching the files, but saying another title: taken, except with --fresh
+    newest = max(_store_entries(tmp), key=lambda p: p.stat().st_mtime_ns)
+    payload = newest.read_bytes().partition(b"\n")[2].replace(b"Mayor and managers", b"Kept title")
+    newest.write_bytes(cachemod.digest(payload).encode() + b"\n" + payload)
+    assert "Kept title" in index("3")
+    shown = index("4", "--fresh")
+    assert "Mayor and managers" in shown and "Kept title" not in shown
+
+
+def test_the_store_keeps_the_newest_entries_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries of other questionnaires and of earlier versions of the program do not pile up:
+    the newest STORE_KEPT are kept; an entry reads back as it was written."""
+    import os
+
+    from dxassess.batch import resolving
+
+    monkeypatch.setattr(resolving, "_store_path", lambda code, q: str(tmp_path / f"dxassess-questionnaire-{q}.json"))
+    entry = {"files": [["/q.yaml", "ab"]], "questionnaire": "{}", "catalogue": None}
+    for n in range(resolving.STORE_KEPT + 3):
+        resolving.store("code", f"q{n:02d}", entry)
+        os.utime(tmp_path / f"dxassess-questionnaire-q{n:02d}.json", ns=(n * 10**9, n * 10**9))
+    resolving.store("code", "q99", entry)  # the newest, and the one that prunes
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert len(kept) == resolving.STORE_KEPT and "dxassess-questionnaire-q99.json" in kept
+    assert "dxassess-questionnaire-q00.json" not in kept and "dxassess-questionnaire-q10.json" in kept
+    assert resolving.stored_entry("code", "q99") == entry
+    assert resolving.stored_entry("code", "missing") is None

@@ -124,8 +124,9 @@ def _normal(project: str) -> str:
     return project.lower().replace("-", "_").replace(".", "_")
 
 
-def run_key(lang: str, budget_cutoff: int, search: str | None) -> str:
-    """What every cached result of this run depends on besides its own input and questionnaire."""
+def code_key() -> str:
+    """The program a cached result is made by: dxassess's version and files, Python's version and
+    the libraries'."""
     from dxassess import __version__
 
     parts = [
@@ -134,6 +135,15 @@ def run_key(lang: str, budget_cutoff: int, search: str | None) -> str:
         f"files={fingerprint()}",
         f"python={sys.version_info[:3]}",
         _versions(),
+    ]
+    return digest(*(p.encode("utf-8", "surrogateescape") for p in parts))
+
+
+def run_key(lang: str, budget_cutoff: int, search: str | None, code: str | None = None) -> str:
+    """What every cached result of this run depends on besides its own input and questionnaire
+    (`code`: `code_key()`, made already)."""
+    parts = [
+        f"code={code or code_key()}",
         f"lang={lang}",
         f"cutoff={budget_cutoff}",
         f"questionnaire={search or ''}",

@@ -422,7 +422,7 @@ def run(
     which also reads sheets. `previous`: an earlier batch's output folder, to add the change
     since then."""
     from dxassess.batch import work as workmod
-    from dxassess.batch.cache import Cache, run_key
+    from dxassess.batch.cache import Cache, code_key, run_key
     from dxassess.files import ensure_dir
 
     ref = None if questionnaire is None else str(questionnaire)
@@ -450,10 +450,13 @@ def run(
     if work.exists():
         shutil.rmtree(work, ignore_errors=True)
     cutoff = budget_cutoff or 10  # roadmap.DEFAULT_BUDGET_CUTOFF, without importing the core
-    key = run_key(lang, cutoff, str(search) if search else None)
+    code = code_key()
+    key = run_key(lang, cutoff, str(search) if search else None, code)
     settings = Settings(lang, str(search) if search else None, str(work), str(reports), cutoff, key)
     kept = None if fresh else Cache.load(out, key)
-    workmod.setup(kept.questionnaires if kept else None, earlier.municipalities if earlier else {})
+    # --fresh takes nothing kept: neither this folder's cache nor the user's checked questionnaires
+    stored = kept.questionnaires if kept else None
+    workmod.setup(stored, earlier.municipalities if earlier else {}, None if fresh else code)
     state = _Run(out, settings, key, kept, earlier, ref, progress_factory, {p for p in inputs if p.is_file()})
     import gc
 

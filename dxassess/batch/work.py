@@ -53,6 +53,7 @@ _RESOLVER: list[Any] = []
 
 
 _STORED: list[dict[str, Any] | None] = [None]
+_CODE: list[str | None] = [None]
 
 
 def resolver() -> Any:
@@ -60,15 +61,17 @@ def resolver() -> Any:
     if not _RESOLVER:
         from dxassess.batch.resolving import BatchResolver
 
-        _RESOLVER.append(BatchResolver(_STORED[0]))
+        _RESOLVER.append(BatchResolver(_STORED[0], _CODE[0]))
     return _RESOLVER[0]
 
 
-def setup(stored: dict[str, Any] | None, previous: dict[str, Any]) -> None:
+def setup(stored: dict[str, Any] | None, previous: dict[str, Any], code: str | None = None) -> None:
     """Set what the workers share (the main process, before the workers start): the
-    questionnaires the cache kept, and the earlier batch's municipalities."""
+    questionnaires the cache kept, the earlier batch's municipalities, and the program's
+    `cache.code_key()` for the user's store of checked questionnaires (None: not used)."""
     _RESOLVER.clear()
     _STORED[0] = stored
+    _CODE[0] = code
     PREVIOUS.clear()
     PREVIOUS.update(previous)
 

@@ -121,6 +121,14 @@ def _compiled_cache() -> Any:
         return None
 
 
+def kept_folder() -> str | None:
+    """The folder the compiled templates are kept in (`_compiled_cache`), or None without one: a
+    batch keeps its checked questionnaires there too (dxassess.batch.resolving)."""
+    cache = shipped_environment().bytecode_cache
+    folder = getattr(cache, "directory", None)
+    return folder if isinstance(folder, str) else None
+
+
 def render_shipped(name: str, data: dict[str, Any], **extra: Any) -> str:
     template = shipped_environment().get_template(name)
     return template.render(**data, **_globals(data["lang"]), **extra)

@@ -503,9 +503,11 @@ def test_standard_output_and_disk_giving_out() -> None:
                 h.check_cli(c, proc.returncode, proc.stdout, proc.stderr, (1,))
                 if proc.returncode < 0:
                     c.crash(f"killed by signal {-proc.returncode}")
-                # the compiled-template cache (README "Files read and written") may hold whole
-                # entries; any other file in the temporary folder, or a part-written entry, is left over
+                # the compiled templates and checked questionnaires kept for the next run (README
+                # "Files read and written") may hold whole entries; any other file in the temporary
+                # folder, or a part-written entry, is left over
                 kept = {p for p in private.glob("_jinja2-cache-*/dxassess-*.cache")}
+                kept |= {p for p in private.glob("_jinja2-cache-*/dxassess-questionnaire-*.json")}
                 leftovers = [p.name for p in folder.rglob("*.tmp")] + [
                     p.name for p in private.rglob("*") if not p.is_dir() and p not in kept
                 ]
