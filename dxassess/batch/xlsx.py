@@ -87,6 +87,9 @@ class Layout:
 
 
 def _cell(ref: str, value: Any, style: int = 0) -> str:
+    kind = type(value)
+    if kind is float or kind is int:  # most cells of a summary: as the general case below writes them
+        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>' if style else f'<c r="{ref}"><v>{value!r}</v></c>'
     if value is None:
         return ""
     if isinstance(value, dt.date):
