@@ -256,22 +256,17 @@ def stored_entry(code: str, questionnaire: str) -> dict[str, Any] | None:
 def store(code: str, questionnaire: str, entry: dict[str, Any]) -> None:
     """Keep a checked questionnaire's entry for the next run (written whole or not at all), and
     remove all but the newest STORE_KEPT entries. Nothing it cannot do is an error."""
-    import tempfile
-
     from dxassess.batch.cache import digest
+    from dxassess.errors import DxassessError
+    from dxassess.files import write_atomic
 
     path = _store_path(code, questionnaire)
     if path is None:
         return
-    folder = os.path.dirname(path)
     payload = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=_STORE_PREFIX, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(digest(payload).encode("ascii") + b"\n" + payload)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomic(Path(path), digest(payload).encode("ascii") + b"\n" + payload, durable=False)
+        folder = os.path.dirname(path)
         kept = sorted(
             (e for e in os.scandir(folder) if e.name.startswith(_STORE_PREFIX) and e.name.endswith(".json")),
             key=lambda e: e.stat().st_mtime_ns,
@@ -279,11 +274,5 @@ def store(code: str, questionnaire: str, entry: dict[str, Any]) -> None:
         )
         for old in kept[STORE_KEPT:]:
             os.unlink(old.path)
-    except OSError:
+    except (DxassessError, OSError):
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
