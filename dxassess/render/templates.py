@@ -36,7 +36,8 @@ def num(value: Any, digits: int = 2) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        digits = max(0, min(int(digits), 10))  # a template cannot ask for a gigabyte of digits
+        if type(digits) is not int or not 0 <= digits <= 10:
+            digits = max(0, min(int(digits), 10))  # a template cannot ask for a gigabyte of digits
         return f"{value:.{digits}f}"
     return str(value)
 
@@ -49,7 +50,11 @@ def thousands(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+@lru_cache(maxsize=8)
 def _globals(lang: str) -> dict[str, Any]:
+    """What every template may use besides its data: `t()` and the punctuation of `lang` (made once
+    per language; the dict is only ever spread into a render's own)."""
+
     def t(key: str, **values: Any) -> str:
         return text(f"report.{key}", lang, **values)
 
