@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -30,9 +31,19 @@ _HEAD = {
 }
 
 
-@lru_cache(maxsize=256)
 def header(path: Path) -> dict[str, str]:
-    """Cheap look at a file's top-level keys, to pick files without parsing every one."""
+    """Cheap look at a file's top-level keys, to pick files without parsing every one. Kept by
+    the file's full path, size and time: a process that lives on (the Python API) sees a file
+    that changed, and a relative path from another working folder is another file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return {}
+    return _header(os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _header(path: str, size: int, mtime: int) -> dict[str, str]:
     from dxassess.files import open_input
 
     try:

@@ -155,3 +155,23 @@ def test_batch_from_two_folders_with_a_relative_output_writes_each_its_own(tmp_p
         outcome = batch(["mini-answers.yaml"], "out", jobs=1, questionnaire="mini.yaml")
         assert len(outcome.rows) == 1 and not outcome.rejected
         assert [p.name for p in (folder / "out" / "reports").iterdir()] == ["011002.html"]
+
+
+def test_one_process_finds_each_folders_own_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A long-lived process (the API) looks at files as they are: the same relative name in another
+    working folder is another file, and a file rewritten as something else is looked at again."""
+    from dxassess import library
+
+    for name, catalogue in (("with", VALID / "mini-catalogue.yaml"), ("without", MINI)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "mini.yaml").write_bytes(MINI.read_bytes())
+        (folder / "beside.yaml").write_bytes(catalogue.read_bytes())  # the catalogue, or not one
+    monkeypatch.chdir(tmp_path / "without")
+    assert "DX214" in {p.code for p in check(Path("mini.yaml"))}
+    monkeypatch.chdir(tmp_path / "with")
+    assert check(Path("mini.yaml")) == []
+    beside = Path("beside.yaml")
+    assert "sections" in library.header(beside)
+    beside.write_bytes(MINI.read_bytes())
+    assert "sections" not in library.header(beside) and "domains" in library.header(beside)
