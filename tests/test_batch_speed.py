@@ -298,3 +298,24 @@ def test_the_pools_pipes_hold_a_whole_part_of_the_results() -> None:
     finally:
         pool.terminate()
         pool.join()
+
+
+def test_a_gap_cards_kept_parts_follow_the_lists_it_shows(flagship_samples: list[Path]) -> None:
+    """A card's kept parts are found by its values and by its lists' identity: a card showing
+    other citations (new lists, made and dropped one after another) never gets another's parts."""
+    import gc
+
+    from dxassess.batch import rows
+    from dxassess.render.html import labels_of
+
+    data = build(assess(flagship_samples[0]), "en")
+    labels, marks = labels_of("en"), rows._marks("en")
+    gap = next(g for g in data["gaps"] if g["citations"])
+    first = rows.gap_cards([gap], labels, marks)
+    assert rows.gap_cards([dict(gap)], labels, marks) == first
+    for n in range(50):
+        other = dict(gap, citations=[dict(c, label=f"{c['label']} ({n})") for c in gap["citations"]])
+        card = rows.gap_cards([other], labels, marks)
+        assert f"({n})</a>" in card and card != first
+        del other
+        gc.collect()

@@ -182,33 +182,81 @@ def gap_cards(
     gaps: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str], asks: list[Markup] | None = None
 ) -> Markup:
     """The <article> cards of the top gaps (the template's loop over `gaps[:card_count]`), each
-    with its "who to ask" (`asks`, by card) where there is one."""
+    with its "who to ask" (`asks`, by card) where there is one. A card's fields other than its
+    number, mark, start and budget are the same for every municipality with that gap in that
+    size group: they are kept as two parts (`_card_parts`)."""
     T = labels
-    po, pc, sep = marks["po"], marks["pc"], marks["sep"]
-    unconfirmed = f' <span class="muted">{T["unconfirmed"]}</span>'
+    po, pc = marks["po"], marks["pc"]
+    overdue_mark = f' <span class="badge overdue">{T["overdue"]}</span>'
+    quick_mark = f' <span class="badge quick">{T["quick_win_mark"]}</span>'
+    used: tuple[str, ...] = ("domain", "current", "target", "gap", "priority", "next_step", "who")
+    used += ("unconfirmed", "overdue", "deadline", "national", "support", "citations", "catalogue_actions")
+    shape = (*(T[name] for name in used), po, pc, marks["sep"])
+    kept = _CARDS.get(shape)
+    if kept is None or len(kept) >= HEADS_KEPT:
+        kept = _CARDS[shape] = {}
     out = []
     for i, g in enumerate(gaps, start=1):
-        badge = (
-            f' <span class="badge overdue">{T["overdue"]}</span>'
-            if g["overdue"]
-            else f' <span class="badge quick">{T["quick_win_mark"]}</span>'
-            if g["quick_win"]
-            else ""
-        )
+        badge = overdue_mark if g["overdue"] else quick_mark if g["quick_win"] else ""
+        middle, tail = _card_parts(g, T, marks, kept)
         duration = f"{po}{_fixed(g['duration_label'])}{pc}" if g["duration_label"] else ""
-        lines = [
-            f'<article class="card" id="gap-{i}">',
-            f"<h3>{i}. {_fixed(g['text'])}{badge}</h3>",
-            f'<p class="meta">{T["domain"]}: {_fixed(g["domain_title"])} / <code>{_fixed(g["question_id"])}</code></p>',
-            '<dl class="fields">',
-            f'<dt>{T["current"]} → {T["target"]}</dt><dd><span class="figures">{num(g["current"])} → '
-            f"{num(g['target'])}</span>{po}{T['gap']} {num(g['gap'])}{sep}{T['priority']} {num(g['priority'])}{pc}</dd>",
-            f"<dt>{T['next_step']}</dt><dd>{_fixed(g['next_step'])}</dd>",
-            f"<dt>{T['who']}</dt><dd>{_fixed(g['owner_label'] or '—')}</dd>",
-            f"<dt>{T['when']}</dt><dd>{_fixed(g['start_label'])}{duration}</dd>",
-            f"<dt>{T['budget']}</dt><dd>{_fixed(g['budget_label'])}</dd>",
-        ]
-        deadline = g["deadline"]
+        card = (
+            f'<article class="card" id="gap-{i}">\n<h3>{i}. {_fixed(g["text"])}{badge}</h3>\n{middle}\n'
+            f"<dt>{T['when']}</dt><dd>{_fixed(g['start_label'])}{duration}</dd>\n"
+            f"<dt>{T['budget']}</dt><dd>{_fixed(g['budget_label'])}</dd>\n{tail}"
+        )
+        if asks and i <= len(asks) and asks[i - 1]:
+            card += f"\n{asks[i - 1]}"
+        out.append(card + "\n</article>")
+    return Markup("\n".join(out))
+
+
+# a card's two kept parts and the lists its key holds by identity, by the values they are made of,
+# for one set of the labels they use (see gap_cards, _card_parts)
+_CARDS: dict[tuple[str, ...], dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]]]] = {}
+
+
+def _card_parts(
+    g: dict[str, Any], T: dict[str, Markup], marks: dict[str, str], kept: dict[tuple[Any, ...], Any]
+) -> tuple[str, str]:
+    """A gap card's lines from its domain to its owner, and from its deadline to its end: made once
+    per gap's values (its lists of figures, schemes, citations and actions are the report data's
+    own, shared by every report with that gap, so they are known by identity; an entry keeps them,
+    so no other list can take their identity while it is kept)."""
+    lists = (g["national"], g["support"], g["citations"], g["actions"])
+    deadline = g["deadline"]
+    key = (
+        g["question_id"],
+        g["domain_title"],
+        g["current"],
+        g["current"].__class__,
+        g["target"],
+        g["target"].__class__,
+        g["gap"],
+        g["gap"].__class__,
+        g["priority"],
+        g["priority"].__class__,
+        g["next_step"],
+        g["owner_label"],
+        g["overdue"],
+        None if not deadline else (deadline["date_label"], deadline["basis"], deadline["overdue"]),
+        *map(id, lists),
+    )
+    found = kept.get(key)
+    if found is None:
+        po, pc, sep = marks["po"], marks["pc"], marks["sep"]
+        middle = "\n".join(
+            [
+                f'<p class="meta">{T["domain"]}: {_fixed(g["domain_title"])} / <code>{_fixed(g["question_id"])}</code></p>',
+                '<dl class="fields">',
+                f'<dt>{T["current"]} → {T["target"]}</dt><dd><span class="figures">{num(g["current"])} → '
+                f"{num(g['target'])}</span>{po}{T['gap']} {num(g['gap'])}{sep}{T['priority']} {num(g['priority'])}{pc}</dd>",
+                f"<dt>{T['next_step']}</dt><dd>{_fixed(g['next_step'])}</dd>",
+                f"<dt>{T['who']}</dt><dd>{_fixed(g['owner_label'] or '—')}</dd>",
+            ]
+        )
+        unconfirmed = f' <span class="muted">{T["unconfirmed"]}</span>'
+        lines = []
         if deadline:
             late = f" <strong>{T['overdue']}</strong>: {_fixed(deadline['overdue'])}" if g["overdue"] else ""
             lines.append(
@@ -224,11 +272,8 @@ def gap_cards(
             lines += [f"<li>{_fixed(a['text'])}</li>" for a in g["actions"]]
             lines.append("</ul></dd>")
         lines.append("</dl>")
-        if asks and i <= len(asks) and asks[i - 1]:
-            lines.append(str(asks[i - 1]))
-        lines.append("</article>")
-        out.append("\n".join(lines))
-    return Markup("\n".join(out))
+        found = kept[key] = (middle, "\n".join(lines), lists)
+    return found[0], found[1]
 
 
 def first_items(first: list[dict[str, Any]], labels: dict[str, Markup], marks: dict[str, str]) -> Markup:
