@@ -254,6 +254,19 @@ def _radar_vertex(
     return f"{fmt(x)},{fmt(y)}", _marker(shape, x, y, colour)
 
 
+@lru_cache(maxsize=16384)
+def _radar_said(title: str, current: str, score: float | None, target_label: str, target: float | None) -> str:
+    """One domain in the radar's description (scores have two decimals: they repeat)."""
+    return f"{title}: {current} {num(score)}, {target_label} {num(target)}"
+
+
+@lru_cache(maxsize=16384)
+def _radar_figures(x: str, y: str, score: float | None, target: float | None) -> str:
+    """One domain's score and target under its label."""
+    figures = f"{num(score)} / {num(target)}"
+    return f'<tspan x="{x}" y="{y}" font-weight="bold" font-size="11">{escape(figures)}</tspan>'
+
+
 def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     """Radar chart of the domains: current (solid), tier target (dashed), previous (dotted).
     With fewer than three domains a radar says nothing, so the same series are drawn as rows."""
@@ -274,7 +287,7 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
         " " + text("report.chart_radar_desc_previous", lang) if previous else ""
     )
     desc += " " + "; ".join(
-        f"{d['title']}: {labels['current']} {num(d['score'])}, {labels['target']} {num(d['target'])}"
+        _radar_said(d["title"], labels["current"], d["score"], labels["target"], d["target"])
         + (f", {labels['previous']} {num(previous.get(i))}" if previous is not None else "")
         for i, d in domains
     )
@@ -306,12 +319,14 @@ def radar(data: dict[str, Any], prefix: str = "chart-radar") -> str:
     out.append("</g>")
     layout = _radar_labels(tuple(d["title"] for _, d in domains), cx, cy, radius + label_gap, line_h)
     for (head, fx, fy), (domain_id, d) in zip(layout, domains, strict=True):
-        figures = f"{num(d['score'])} / {num(d['target'])}"
-        if previous is not None:
+        out.append(head)
+        if previous is None:
+            out.append(_radar_figures(fx, fy, d["score"], d["target"]))
+        else:
+            figures = f"{num(d['score'])} / {num(d['target'])}"
             opening, closing = ("（", "）") if lang == "ja" else (" (", ")")
             figures += f"{opening}{labels['previous']} {num(previous.get(domain_id))}{closing}"
-        out.append(head)
-        out.append(f'<tspan x="{fx}" y="{fy}" font-weight="bold" font-size="11">{escape(figures)}</tspan>')
+            out.append(f'<tspan x="{fx}" y="{fy}" font-weight="bold" font-size="11">{escape(figures)}</tspan>')
         out.append("</text>")
     note = f"{labels['current']} / {labels['target']}"
     out.extend(_legend(keys, labels, 20, height - 22))
