@@ -212,7 +212,7 @@ class Cache:
                     cache.lines[name.decode()] = payload
                     continue
                 value = loads(payload)
-                if kind == b"Q" and _valid_questionnaire(value):
+                if kind == b"Q" and valid_questionnaire(value):
                     cache.questionnaires[name.decode()] = value
                 elif kind == b"D" and _valid_texts(value):
                     cache.texts[name.decode()] = value
@@ -429,7 +429,8 @@ def _valid_texts(value: Any) -> bool:
     return all(type(v) is dict and _strings(v) and _strings(v.values()) for v in value.values())
 
 
-def _valid_questionnaire(q: Any) -> bool:
+def valid_questionnaire(q: Any) -> bool:
+    """Whether a kept questionnaire entry has the shape a run relies on (its files, models as JSON)."""
     if type(q) is not dict or type(q.get("questionnaire")) is not str:
         return False
     return (q.get("catalogue") is None or type(q["catalogue"]) is str) and _files(q.get("files"))

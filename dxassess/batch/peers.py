@@ -86,11 +86,11 @@ class Benchmarks:
     def __post_init__(self) -> None:
         self.keys: list[str] = ["overall", *self.domain_ids, *self.extra]  # the ids are fixed once made
 
-    def _value(self, row: dict[str, Any], key: str) -> float | None:
-        if key == "overall" or key in self.extra:
-            value: float | None = row.get(key)
-            return value
-        return row["domains"].get(key)
+    def _values(self, row: dict[str, Any]) -> list[float | None]:
+        """A row's values in the order of `keys`: the overall score and the extra keys are the
+        row's own, the rest its domains' scores."""
+        domains, extra = row["domains"], self.extra
+        return [row.get(key) if key == "overall" or key in extra else domains.get(key) for key in self.keys]
 
     def add(self, row: dict[str, Any]) -> None:
         group = row[self.by]
@@ -98,9 +98,7 @@ class Benchmarks:
         by_key = self.scores.get(group)
         if by_key is None:
             by_key = self.scores[group] = {}
-        domains = row["domains"]
-        for key in self.keys:  # as `_value` reads them, without a call per key
-            value = row.get(key) if key == "overall" or key in self.extra else domains.get(key)
+        for key, value in zip(self.keys, self._values(row)):
             if value is not None:
                 found = by_key.get(key)
                 if found is None:
@@ -145,9 +143,8 @@ class Benchmarks:
         most of a large group's scores repeat."""
         out: dict[str, float | None] = {}
         group_of = row[self.by]
-        domains, extra = row["domains"], self.extra
-        for key in self.keys[: 1 + len(self.domain_ids)]:  # "overall" and the domains
-            value = row.get(key) if key == "overall" or key in extra else domains.get(key)  # `_value`
+        shown = 1 + len(self.domain_ids)  # "overall" and the domains
+        for key, value in zip(self.keys[:shown], self._values(row)[:shown]):
             if value is None:
                 out[key] = None
                 continue

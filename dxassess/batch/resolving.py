@@ -227,7 +227,7 @@ def stored_entry(code: str, questionnaire: str) -> dict[str, Any] | None:
     """The entry the store keeps for this program and questionnaire file (by its hash), as the
     output folder's cache keeps one; None when there is none, or it is damaged or of another
     shape (the caller still checks every file it names, and the models, before using it)."""
-    from dxassess.batch.cache import digest
+    from dxassess.batch.cache import digest, valid_questionnaire
     from dxassess.files import read_input
 
     path = _store_path(code, questionnaire)
@@ -241,16 +241,7 @@ def stored_entry(code: str, questionnaire: str) -> dict[str, Any] | None:
         entry = json.loads(payload)
     except Exception:  # noqa: BLE001 - missing, unreadable or damaged: read from the YAML
         return None
-    if (
-        type(entry) is not dict
-        or set(entry) != {"files", "questionnaire", "catalogue"}
-        or type(entry["questionnaire"]) is not str
-        or not (entry["catalogue"] is None or type(entry["catalogue"]) is str)
-        or type(entry["files"]) is not list
-        or not all(type(f) is list and len(f) == 2 and all(type(x) is str for x in f) for f in entry["files"])
-    ):
-        return None
-    return entry
+    return entry if valid_questionnaire(entry) else None
 
 
 def store(code: str, questionnaire: str, entry: dict[str, Any]) -> None:
