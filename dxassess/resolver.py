@@ -40,13 +40,32 @@ def _stamp(path: Path) -> tuple[str, int, int]:
     return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
+Stamp = tuple[str, int, int]
+_Files = tuple[tuple[Path, Stamp], ...]  # files with their stamps
+
+
+def _unchanged(files: _Files) -> bool:
+    """Whether every file a loaded questionnaire was made from is still as it was."""
+    for path, stamp in files:
+        try:
+            if _stamp(path) != stamp:
+                return False
+        except OSError:
+            return False
+    return True
+
+
 class Resolver:
     """Finds questionnaires and catalogues and keeps what it loaded."""
 
     def __init__(self) -> None:
-        self._questionnaires: dict[tuple[str, int, int], tuple[Source | None, list[Problem]]] = {}
-        self._catalogues: dict[tuple[str, int, int], Catalogue | None] = {}
+        # a questionnaire's result by its file's stamp, with the other files it was made from
+        # (its catalogue, the version it migrates from) and theirs: a process that lives on
+        # (the Python API) sees an edit to any of them
+        self._questionnaires: dict[Stamp, tuple[tuple[Source | None, list[Problem]], _Files]] = {}
+        self._catalogues: dict[Stamp, Catalogue | None] = {}
         self._read: dict[str, Path] = {}  # every questionnaire and catalogue file used, by real path
+        self._making: list[list[tuple[Path, Stamp]]] = []  # the files of each questionnaire being loaded
 
     def clear(self) -> None:
         """Forget every loaded file (tests that rewrite files under one name)."""
@@ -60,8 +79,10 @@ class Resolver:
         overwrite them."""
         return set(self._read.values())
 
-    def _used(self, path: Path, key: tuple[str, int, int]) -> None:
+    def _used(self, path: Path, key: Stamp) -> None:
         self._read.setdefault(key[0], path)
+        for files in self._making:  # a file a questionnaire being loaded is made from
+            files.append((path, key))
 
     # -- loading one file -------------------------------------------------------------------
 
@@ -70,9 +91,21 @@ class Resolver:
         file cannot be read or parsed."""
         key = _stamp(path)
         self._used(path, key)
-        if key not in self._questionnaires:
-            self._questionnaires[key] = self._load_questionnaire(path)
-        return self._questionnaires[key]
+        found = self._questionnaires.get(key)
+        if found is None or not _unchanged(found[1]):
+            files: list[tuple[Path, Stamp]] = []
+            self._making.append(files)
+            try:
+                result = self._load_questionnaire(path)
+            finally:
+                self._making.pop()
+            found = self._questionnaires[key] = (result, tuple(files))
+            for outer in self._making:  # what the version it migrates from was made from
+                outer += files
+        else:
+            for outer in self._making:
+                outer += found[1]
+        return found[0]
 
     def _load_questionnaire(self, path: Path) -> tuple[Source | None, list[Problem]]:
         return self.check_questionnaire_document(read_document(path))

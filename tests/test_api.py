@@ -175,3 +175,27 @@ def test_one_process_finds_each_folders_own_catalogue(tmp_path: Path, monkeypatc
     assert "sections" in library.header(beside)
     beside.write_bytes(MINI.read_bytes())
     assert "sections" not in library.header(beside) and "domains" in library.header(beside)
+
+
+def test_resolver_sees_an_edited_catalogue_beside_an_unchanged_questionnaire(tmp_path: Path):
+    """A long-lived process (the API) that loaded a questionnaire looks at its catalogue again:
+    an edit to the catalogue alone is seen, and so is a catalogue removed (then none is found)."""
+    import os
+
+    resolver = Resolver()
+    for name in ("mini.yaml", "mini-catalogue.yaml"):
+        (tmp_path / name).write_bytes((VALID / name).read_bytes())
+    path, catalogue = tmp_path / "mini.yaml", tmp_path / "mini-catalogue.yaml"
+    first = resolver.select(path).catalogue
+    assert first is not None and first.sections[0].title["en"] == "Mayor's commitment"
+    stat = os.stat(path)
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("Mayor's commitment", "The mayor's commitment"), encoding="utf-8"
+    )
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the questionnaire as it was
+    again = resolver.select(path).catalogue
+    assert again is not None and again.sections[0].title["en"] == "The mayor's commitment"
+    catalogue.unlink()
+    problems = resolver.check_questionnaire_file(path)[1]
+    assert resolver.check_questionnaire_file(path)[0].catalogue is None  # type: ignore[union-attr]
+    assert "DX214" in {p.code for p in problems}
