@@ -109,3 +109,43 @@ def test_compiled_templates_are_kept_and_a_damaged_or_unsafe_cache_is_not_truste
     folder.write_text("not a folder")
     assert report("4.html") == first
     assert folder.read_text() == "not a folder"
+
+
+def test_the_compiled_templates_kept_are_the_most_recently_used(tmp_path):
+    """Compiled templates of earlier versions do not pile up in the temporary folder: writing one
+    keeps the TEMPLATES_KEPT most recently used (loading one marks it used), the rest go; nothing
+    else in the folder is touched."""
+    import os
+
+    from jinja2 import DictLoader, Environment
+
+    from dxassess.render import templates
+
+    folder = tmp_path / "kept"
+    folder.mkdir(mode=0o700)
+    other = folder / "dxassess-questionnaire-ab.json"
+    other.write_text("{}")
+    count = templates.TEMPLATES_KEPT + 6
+    sources = {f"t{n:03d}.j2": f"template {n} {{{{ x }}}}" for n in range(count)}
+
+    def environment() -> Environment:
+        return Environment(loader=DictLoader(sources), bytecode_cache=templates._compiled_cache(str(folder)))
+
+    def files() -> set[str]:
+        return {p.name for p in folder.glob("dxassess-*.cache")}
+
+    env, made = environment(), {}
+    for n in range(count):  # each made a second after the one before
+        before = files()
+        assert env.get_template(f"t{n:03d}.j2").render(x=1) == f"template {n} 1"
+        (made[n],) = files() - before
+        os.utime(folder / made[n], ns=(n * 10**9, n * 10**9))
+    assert files() == {made[n] for n in range(6, count)} and other.exists()
+    # the oldest left, loaded by another process, is marked used: a new one then removes the next
+    assert environment().get_template("t006.j2").render(x=2) == "template 6 2"
+    assert files() == {made[n] for n in range(6, count)}  # loaded, not compiled again
+    sources["new.j2"] = "new {{ x }}"
+    assert environment().get_template("new.j2").render(x=3) == "new 3"
+    left = files()
+    assert len(left) == templates.TEMPLATES_KEPT and made[6] in left and made[7] not in left
+    assert other.read_text() == "{}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -97,33 +98,64 @@ def shipped_environment() -> Any:
     return _install(env)
 
 
-def _compiled_cache() -> Any:
+TEMPLATES_KEPT = 64  # compiled templates kept (the most recently used): a few versions' worth
+
+
+def _compiled_cache(directory: str | None = None) -> Any:
     """Where the shipped templates, once compiled, are kept for the next run (compiling the report
     template takes about 0.2 s, loading it a millisecond): Jinja's own cache for this user in the
     system's temporary folder (on Unix a folder only the user may use, its owner and mode checked
     each time). An entry is used only for the same template name, the same template source and the
     same Python. No safe folder, or one that cannot be read or written: the templates are compiled
-    each run, as without it. Users' templates (the sandbox) are never kept."""
+    each run, as without it. Users' templates (the sandbox) are never kept. Entries of earlier
+    versions do not pile up: an entry used is marked as used (its time), and writing a new one
+    removes all but the TEMPLATES_KEPT most recently used."""
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
     class Kept(FileSystemBytecodeCache):
+        def _path(self, bucket: Bucket) -> str:
+            return os.path.join(self.directory, self.pattern % (bucket.key,))
+
         def load_bytecode(self, bucket: Bucket) -> None:
             try:
                 super().load_bytecode(bucket)
             except Exception:  # unreadable or damaged: compiled again (and kept anew)
                 bucket.reset()
+                return
+            if bucket.code is not None:
+                try:
+                    os.utime(self._path(bucket))
+                except OSError:
+                    pass
 
         def dump_bytecode(self, bucket: Bucket) -> None:
             try:
                 super().dump_bytecode(bucket)
+                _prune(self.directory, self.pattern % ("",))
             except OSError:
                 pass
 
     try:
-        return Kept(pattern="dxassess-%s.cache")
+        return Kept(directory, pattern="dxassess-%s.cache")
     except (OSError, RuntimeError):  # no folder only this user may write to
         return None
+
+
+def _prune(folder: str, pattern: str) -> None:
+    """Remove all but the TEMPLATES_KEPT most recently used compiled templates (`pattern`: their
+    names without the key, "dxassess-.cache")."""
+    start, end = pattern.split(".", 1)
+    with os.scandir(folder) as found:
+        kept = [e for e in found if e.name.startswith(start) and e.name.endswith("." + end) and e.is_file()]
+    if len(kept) <= TEMPLATES_KEPT:
+        return
+    kept.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+    for old in kept[TEMPLATES_KEPT:]:
+        try:
+            os.unlink(old.path)
+        except OSError:  # another process removed it first
+            pass
 
 
 def kept_folder() -> str | None:
