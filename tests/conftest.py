@@ -14,7 +14,9 @@ ROOT = HERE.parent
 CASES = HERE / "cases"
 VALID = CASES / "valid"
 BROKEN = CASES / "broken"
-SHARED = ROOT.parent / "shared"
+# the workplace's shared folder (official schemas in data/): beside the checkout, or where
+# DXASSESS_SHARED_DIR says (a checkout elsewhere)
+SHARED = Path(os.environ.get("DXASSESS_SHARED_DIR") or ROOT.parent / "shared")
 MINI = VALID / "mini.yaml"
 MINI_ANSWERS = VALID / "mini-answers.yaml"
 

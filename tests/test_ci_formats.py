@@ -30,7 +30,7 @@ def load_yaml(path: Path):
 def official(name: str):
     path = SCHEMAS / name
     if not path.exists():
-        pytest.skip(f"{path} not present")
+        pytest.skip(f"{path} not present (set DXASSESS_SHARED_DIR to the shared folder)")
     schema = json.loads(path.read_text(encoding="utf-8"))
     cls = validators.validator_for(schema, default=Draft7Validator)
     return cls(schema)
