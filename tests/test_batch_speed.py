@@ -262,18 +262,20 @@ def test_scoring_and_rendering_reports_leave_no_cyclic_garbage(flagship_samples:
 
 
 def test_a_batch_leaves_the_callers_garbage_collector_as_it_was(flagship_samples: list[Path], tmp_path: Path) -> None:
-    """The Python API's `batch` pauses the collector and changes its thresholds only while it
-    runs, in an inline run and with workers."""
+    """The Python API's `batch` pauses the collector, freezes what it made and changes its
+    thresholds only while it runs, in an inline run, with workers and again into a folder it
+    wrote (where what the cache holds is frozen before the collector is turned on again)."""
     import gc
 
     from dxassess.api import batch
 
     before = gc.get_threshold()
-    for jobs in (1, 2):
-        outcome = batch(flagship_samples[:4], tmp_path / f"out{jobs}", jobs=jobs, lang="en")
-        assert outcome.scored == 4
+    for jobs in (1, 2, 2):
+        outcome = batch(flagship_samples[:4], tmp_path / f"out{min(jobs, 2)}", jobs=jobs, lang="en")
+        assert len(outcome.rows) == 4
         assert gc.isenabled()
         assert gc.get_threshold() == before
+        assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")

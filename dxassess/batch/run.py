@@ -329,7 +329,9 @@ def _collector_paused() -> Iterator[None]:
     are read: what it makes then (every row, the cache's entries) lives to the end of the run,
     and it makes almost no cyclic garbage (about a thousand objects in a run of 1,741 inputs),
     so collections only scanned the rows again and again as they grew (a tenth of a re-run).
-    Workers forked meanwhile turn it on again (`work.init_worker`)."""
+    Workers forked meanwhile turn it on again (`work.init_worker`). Turned on again, it would
+    first scan everything made meanwhile (all of it young: 35-50 ms at the end of a re-run, for
+    a few hundred objects found), so that is frozen first; `run` unfreezes it when it returns."""
     import gc
 
     was = gc.isenabled()
@@ -338,6 +340,7 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            gc.freeze()
             gc.enable()
 
 
