@@ -392,3 +392,33 @@ def test_the_store_keeps_the_newest_entries_only(tmp_path: Path, monkeypatch: py
     assert "dxassess-questionnaire-q00.json" not in kept and "dxassess-questionnaire-q10.json" in kept
     assert resolving.stored_entry("code", "q99") == entry
     assert resolving.stored_entry("code", "missing") is None
+
+
+def test_the_cache_file_is_read_line_by_line_as_written(tmp_path: Path) -> None:
+    """Reading the cache cuts each line out of the file as read: a file written by `payload`
+    reads back the same; blank lines are nothing; a line without its three fields, a header
+    without its body's checksum, or no header at all and the whole file is not trusted."""
+
+    def rewrite(body: bytes) -> bytes:  # the same header, with the checksum of `body`
+        parts = head.split(b" ")
+        parts[-1] = cachemod.checksum(body)
+        return b" ".join(parts) + b"\n" + body
+
+    cache = cachemod.Cache("run", summaries="s", texts={"qh": {"titles": {"a": "A"}, "questions": {"a.x": "X"}}})
+    cache.lines = {"k1": b'["line one"]\t{"a":1', "k2": b'["line\\ttwo"]\t{"b":2'}
+    written = cache.payload()
+    head, _, body = written.partition(b"\n")
+    path = tmp_path / cachemod.NAME
+
+    def read(raw: bytes) -> cachemod.Cache | None:
+        path.write_bytes(raw)
+        return cachemod.Cache.load(tmp_path, "run")
+
+    back = read(written)
+    assert back is not None and back.lines == cache.lines and back.texts == cache.texts and back.summaries == "s"
+    spaced = read(rewrite(body.replace(b"\n", b"\n\n")))
+    assert spaced is not None and spaced.lines == cache.lines
+    assert read(rewrite(body + b"\nE\tk3")) is None  # two fields
+    assert read(rewrite(body + b"\nX\tk3\t{}")) is None  # a kind of line it does not know
+    assert read(body) is None and read(head) is None and read(b"") is None
+    assert read(head + b"\n" + body[:-1]) is None  # the body cut: its checksum no longer holds
