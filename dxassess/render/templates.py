@@ -114,9 +114,6 @@ def _compiled_cache(directory: str | None = None) -> Any:
     from jinja2.bccache import Bucket
 
     class Kept(FileSystemBytecodeCache):
-        def _path(self, bucket: Bucket) -> str:
-            return os.path.join(self.directory, self.pattern % (bucket.key,))
-
         def load_bytecode(self, bucket: Bucket) -> None:
             try:
                 super().load_bytecode(bucket)
@@ -125,7 +122,7 @@ def _compiled_cache(directory: str | None = None) -> Any:
                 return
             if bucket.code is not None:
                 try:
-                    os.utime(self._path(bucket))
+                    os.utime(self._get_cache_filename(bucket))  # the name Jinja read it by
                 except OSError:
                     pass
 
