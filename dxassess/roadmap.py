@@ -22,8 +22,10 @@ import datetime as dt
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from dxassess.gaps import Gap, fiscal_year
+from dxassess.model import Owner
 from dxassess.model.size import Band
 
 DEFAULT_BUDGET_CUTOFF = 10  # month of the year by whose end next year's budget requests are in
@@ -43,9 +45,9 @@ def capacity(band: Band) -> int:
     return 6
 
 
-@dataclass(frozen=True)
-class Item:
-    """One gap's action on the calendar."""
+class Item(NamedTuple):
+    """One gap's action on the calendar (a named tuple: a report's fifty are made in a quarter of
+    the time of a frozen dataclass's)."""
 
     question_id: str
     start: dt.date  # the first day of the month it can start
@@ -105,17 +107,33 @@ class Calendar:
     def free_from(self, earliest: int, months: int, limit: int) -> int:
         """The first month from `earliest` at which fewer than `limit` actions overlap an action
         of `months`: else the earliest end among those that overlap, tried again. (The count
-        of `overlapping`, inline: the first action still running is found by the same bisection.)"""
+        of `overlapping`, inline: the first action still running is found by the same bisection.)
+
+        When k more than `limit - 1` overlap, every month before the k-th earliest end among them
+        still sees `limit` of them (they all begin before `end`): the search goes straight there,
+        where the one-end-at-a-time walk arrives too. Near the horizon it walks, as it stops at
+        the first month past it."""
         starts, ends, by_end = self.starts, self.ends, self.by_end
+        if len(starts) < limit:  # never `limit` actions at once
+            return earliest
         start = earliest
         while start < HORIZON:
             end = start + months
             i = bisect_right(ends, start)  # the first action still running at `start` ...
-            if bisect_left(starts, end) - i < limit:
+            extra = bisect_left(starts, end) - i - limit  # overlapping ones beyond limit - 1, less one
+            if extra < 0:
                 return start
-            while by_end[i][1] >= end:  # ... that also begins before `end`
+            first_end = -1
+            while True:
+                after, first = by_end[i]
+                if first < end:  # ... that also begins before `end`
+                    if first_end < 0:
+                        first_end = after
+                    if not extra:
+                        break
+                    extra -= 1
                 i += 1
-            start = by_end[i][0]
+            start = after if after < HORIZON else first_end
         return start
 
 
@@ -148,7 +166,7 @@ class _Placing:
         self.placed: dict[str, Item] = {}
         self.offsets: dict[str, int] = {}  # question → the month its action starts, counted from now
         self.visiting: set[str] = set()
-        self.busy: dict[str, Calendar] = {}  # owner → the months its actions take
+        self.busy: dict[Owner | None, Calendar] = {}  # owner → the months its actions take
         self.limit = capacity(band)
         self.funded = _index(dt.date(self.funded_fy, 4, 1)) - self.now_index  # the first month the 当初予算 funds
 
@@ -175,10 +193,9 @@ class _Placing:
             if not gap.overdue and end > earliest:  # an overdue action does not wait: both run now
                 earliest = end
         months = gap.months or DEFAULT_MONTHS
-        owner = gap.owner.value if gap.owner else ""
-        calendar = self.busy.get(owner)
+        calendar = self.busy.get(gap.owner)  # by the owner itself: its `.value` is slow to ask for
         if calendar is None:
-            calendar = self.busy[owner] = Calendar()
+            calendar = self.busy[gap.owner] = Calendar()
         offset = earliest if gap.overdue else calendar.free_from(earliest, months, self.limit)  # overdue: no waiting
         calendar.take(offset, offset + months)
         start, fy = _month(self.now_index + offset)
@@ -232,7 +249,24 @@ def quick_wins(gaps: list[Gap], phases: list[Phase]) -> list[Gap]:
     no cost and a short duration (`Gap.quick_win`) that waits for nothing and for no other
     action of its department. So a ★ never marks an action the roadmap puts a year later."""
     items = {item.question_id: item for phase in phases for item in phase.items}
-    return [g if not g.quick_win or not items[g.question_id].delayed else replace(g, quick_win=False) for g in gaps]
+    return [g if not g.quick_win or not items[g.question_id].delayed else _not_quick(g) for g in gaps]
+
+
+_NOT_QUICK: dict[int, tuple[Gap, Gap]] = {}  # id(gap) → (the gap, itself without its ★)
+NOT_QUICK_KEPT = 10_000  # far above a batch's distinct gaps (dxassess.gaps makes each once)
+
+
+def _not_quick(gap: Gap) -> Gap:
+    """`gap` as no quick win, made once per gap object: a batch's reports share their gaps, and
+    a copy of one (21 fields) costs more than the rest of its placing."""
+    found = _NOT_QUICK.get(id(gap))
+    if found is not None and found[0] is gap:
+        return found[1]
+    made = replace(gap, quick_win=False)
+    if len(_NOT_QUICK) >= NOT_QUICK_KEPT:
+        _NOT_QUICK.clear()
+    _NOT_QUICK[id(gap)] = (gap, made)
+    return made
 
 
 def first_actions(gaps: list[Gap], phases: list[Phase]) -> list[str]:
