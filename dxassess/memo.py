@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+K = TypeVar("K")
 T = TypeVar("T")
 
 
@@ -28,4 +29,26 @@ class PerObjects(Generic[T]):
         value = self._make(*objects)
         self._entries.append((objects, value))
         del self._entries[: -self._size]
+        return value
+
+
+class PerObject(Generic[K, T]):
+    """`make(obj)`, kept by the identity of `obj` for up to `size` objects (all dropped at once
+    when full): for values made from objects that many results share, such as a gap that
+    dxassess.gaps makes once for every municipality with that answer. An entry holds its
+    object, so its id cannot be given to another object while it lives."""
+
+    def __init__(self, make: Callable[[K], T], size: int) -> None:
+        self._make = make
+        self._size = size
+        self._entries: dict[int, tuple[K, T]] = {}
+
+    def __call__(self, obj: K) -> T:
+        found = self._entries.get(id(obj))
+        if found is not None and found[0] is obj:
+            return found[1]
+        value = self._make(obj)
+        if len(self._entries) >= self._size:
+            self._entries.clear()
+        self._entries[id(obj)] = (obj, value)
         return value

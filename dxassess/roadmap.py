@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from dxassess.gaps import Gap, fiscal_year
+from dxassess.memo import PerObject
 from dxassess.model import Owner
 from dxassess.model.size import Band
 
@@ -252,21 +253,10 @@ def quick_wins(gaps: list[Gap], phases: list[Phase]) -> list[Gap]:
     return [g if not g.quick_win or not items[g.question_id].delayed else _not_quick(g) for g in gaps]
 
 
-_NOT_QUICK: dict[int, tuple[Gap, Gap]] = {}  # id(gap) → (the gap, itself without its ★)
 NOT_QUICK_KEPT = 10_000  # far above a batch's distinct gaps (dxassess.gaps makes each once)
-
-
-def _not_quick(gap: Gap) -> Gap:
-    """`gap` as no quick win, made once per gap object: a batch's reports share their gaps, and
-    a copy of one (21 fields) costs more than the rest of its placing."""
-    found = _NOT_QUICK.get(id(gap))
-    if found is not None and found[0] is gap:
-        return found[1]
-    made = replace(gap, quick_win=False)
-    if len(_NOT_QUICK) >= NOT_QUICK_KEPT:
-        _NOT_QUICK.clear()
-    _NOT_QUICK[id(gap)] = (gap, made)
-    return made
+# A gap as no quick win, made once per gap object: a batch's reports share their gaps, and a copy
+# of one (21 fields) costs more than the rest of its placing.
+_not_quick: PerObject[Gap, Gap] = PerObject(lambda gap: replace(gap, quick_win=False), NOT_QUICK_KEPT)
 
 
 def first_actions(gaps: list[Gap], phases: list[Phase]) -> list[str]:

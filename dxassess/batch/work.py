@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dxassess.memo import PerObject
 from dxassess.text import Msg, msg
 
 Problem = Any  # dxassess.problems.Problem (imported where it is made: a re-run that scores
@@ -229,20 +230,12 @@ def summary_row(result: Any, job: Job) -> dict[str, Any]:
     }
 
 
-_GAP_JSON: dict[int, tuple[Any, str]] = {}  # id(gap) → (the gap, its JSON text)
-GAP_JSON_KEPT = 10_000  # far above the distinct gaps of a batch (questions × levels × bands)
-
-
-def _gap_json(g: Any) -> str:
+def _made_gap_json(g: Any) -> str:
     """One gap in summary.json: the contract's keys of a gap in `score --json`, with the same
-    values. A gap is made once per question and level and shared by the municipalities with that
-    answer (dxassess.gaps), so its text is made once too (kept with the gap, for that object)."""
-    found = _GAP_JSON.get(id(g))
-    if found is not None and found[0] is g:
-        return found[1]
+    values."""
     from dxassess.scoring import rounded
 
-    made = _dumps(
+    return _dumps(
         {
             "question_id": g.question_id,
             "gap": rounded(g.gap),
@@ -253,10 +246,12 @@ def _gap_json(g: Any) -> str:
             "owner": g.owner.value if g.owner else None,
         }
     )
-    if len(_GAP_JSON) >= GAP_JSON_KEPT:
-        _GAP_JSON.clear()
-    _GAP_JSON[id(g)] = (g, made)
-    return made
+
+
+GAP_JSON_KEPT = 10_000  # far above the distinct gaps of a batch (questions × levels × bands)
+# A gap is made once per question and level and shared by the municipalities with that answer
+# (dxassess.gaps), so its text is made once too (kept with the gap, for that object).
+_gap_json: PerObject[Any, str] = PerObject(_made_gap_json, GAP_JSON_KEPT)
 
 
 def _doc_json(before: dict[str, Any], gaps: list[Any], after: dict[str, Any]) -> str:
