@@ -8,6 +8,7 @@ whose bytes changed. Its output is byte for byte that of a fresh run (`--fresh`)
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import sys
@@ -286,7 +287,12 @@ class _Workers:
         if self.pool is None:
             return self._inline(fn, items, progress)
         chunk = max(1, min(32, len(items) // (self.size * 8) or 1))
-        results = self.pool.imap_unordered(fn, items, chunksize=chunk)
+        # The last round in small parts, handed out after the others: a worker that finishes
+        # early then takes some of it instead of waiting for the other's last part of `chunk`.
+        last = len(items) - self.size * chunk
+        parts = [self.pool.imap_unordered(fn, items[:last], chunksize=chunk)] if last > 0 else []
+        parts.append(self.pool.imap_unordered(fn, items[max(last, 0) :], chunksize=max(1, chunk // 8)))
+        results = itertools.chain.from_iterable(parts)
 
         def read() -> Iterator[Any]:
             for result in results:

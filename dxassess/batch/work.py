@@ -293,6 +293,7 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
     from dxassess.batch.cache import encode_head
     from dxassess.batch.reports import PEER_SLOT, PEER_SUMMARY_SLOT, render_waiting
     from dxassess.errors import DxassessError
+    from dxassess.files import write_pieces
     from dxassess.load import LoadFailure
     from dxassess.problems import Problem
     from dxassess.render.context import build
@@ -322,17 +323,20 @@ def score_job(job: Job, settings: Settings) -> tuple[int, dict[str, Any] | None,
         data["previous"] = report_change(before, result, texts, settings.lang)
     payload, slots = render_waiting(data)
     waiting = os.path.join(settings.work, f"{job.index}.html")
+    # the report's parts with room for each slot, written without being joined (or copied) first
+    view = memoryview(payload)
+    pieces: list[bytes | memoryview] = []
     rooms = []  # (offset in the file, bytes of room) of each slot
+    done = at = 0
+    for (offset, room), marker in zip(slots, (PEER_SUMMARY_SLOT, PEER_SLOT)):
+        pieces += (view[done:offset], b" " * room)
+        at += offset - done
+        rooms.append([at, room])
+        at += room
+        done = offset + len(marker)
+    pieces.append(view[done:])
     try:
-        with open(waiting, "wb") as fh:
-            done = 0
-            for (offset, room), marker in zip(slots, (PEER_SUMMARY_SLOT, PEER_SLOT)):
-                fh.write(payload[done:offset])
-                rooms.append([fh.tell(), room])
-                fh.write(b" " * room)
-                done = offset + len(marker)
-            fh.write(payload[done:])
-            size = fh.tell()
+        size = write_pieces(waiting, pieces)
     except OSError as exc:  # disk full, permission denied: this input is not scored
         from dxassess.files import reason_of
 
