@@ -159,33 +159,6 @@ def output_target(path: Path) -> Path:
     return path
 
 
-def write_pieces(path: str, pieces: list[bytes | memoryview]) -> int:
-    """Create `path` (or empty it) and write `pieces` one after the other, without joining them
-    first: in one system call where the platform has `writev` (a batch report's parts, 150 KB).
-    The bytes written; an OSError as `open` and `write` raise them."""
-    if not hasattr(os, "writev"):  # Windows
-        with open(path, "wb") as fh:
-            for piece in pieces:
-                fh.write(piece)
-            return fh.tell()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o666)
-    try:
-        total = sum(map(len, pieces))
-        left = list(pieces)
-        while left:
-            done = os.writev(fd, left)  # a file takes all of it, but for a full disk
-            if done == 0 and any(left):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
-            while left and done >= len(left[0]):
-                done -= len(left[0])
-                left.pop(0)
-            if left and done:
-                left[0] = memoryview(left[0])[done:]
-        return total
-    finally:
-        os.close(fd)
-
-
 def write_atomic(
     path: Path, data: str | bytes, protect: frozenset[Path] | set[Path] = frozenset(), durable: bool = True
 ) -> None:

@@ -4,6 +4,8 @@ counts as a scan of every action would, the text catalogue's memo gives what for
 
 from __future__ import annotations
 
+import errno
+import os
 import random
 import shutil
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dxassess.api import assess
+from dxassess.batch.work import write_scratch
 from dxassess.render.context import build
 from dxassess.render.html import render_html
 from dxassess.roadmap import HORIZON, Calendar
@@ -321,3 +324,53 @@ def test_a_gap_cards_kept_parts_follow_the_lists_it_shows(flagship_samples: list
         assert f"({n})</a>" in card and card != first
         del other
         gc.collect()
+
+
+def _parts() -> list[bytes | memoryview]:
+    report = ("<p>報告書</p>" * 2000).encode("utf-8")
+    view = memoryview(report)
+    return [view[:1000], b" " * 300, view[1000:50_000], b"", b" " * 700, view[50_000:]]
+
+
+def test_a_reports_parts_are_written_in_order(tmp_path: Path) -> None:
+    parts = _parts()
+    path = tmp_path / "r.html"
+    path.write_bytes(b"x" * 500_000)  # an older, longer file is emptied first
+    assert write_scratch(str(path), parts) == sum(map(len, parts))
+    assert path.read_bytes() == b"".join(parts)
+
+
+def test_a_short_write_goes_on_where_it_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """writev may take fewer bytes than given (a signal, a nearly full disk): the rest follows,
+    cut inside a part as well as between parts."""
+    if not hasattr(os, "writev"):
+        pytest.skip("no writev here: the parts are written one by one")
+    real = os.writev
+
+    def short(fd: int, buffers: list[bytes | memoryview]) -> int:
+        first = memoryview(buffers[0])
+        return real(fd, [first[: max(1, len(first) // 3)]])
+
+    monkeypatch.setattr(os, "writev", short)
+    parts = _parts()
+    path = tmp_path / "r.html"
+    assert write_scratch(str(path), parts) == sum(map(len, parts))
+    assert path.read_bytes() == b"".join(parts)
+
+
+def test_a_write_that_takes_nothing_is_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not hasattr(os, "writev"):
+        pytest.skip("no writev here")
+    monkeypatch.setattr(os, "writev", lambda fd, buffers: 0)
+    with pytest.raises(OSError) as raised:
+        write_scratch(str(tmp_path / "r.html"), _parts())
+    assert raised.value.errno == errno.ENOSPC
+
+
+def test_without_writev_the_parts_are_written_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on Windows, which has no writev."""
+    monkeypatch.delattr(os, "writev", raising=False)
+    parts = _parts()
+    path = tmp_path / "r.html"
+    assert write_scratch(str(path), parts) == sum(map(len, parts))
+    assert path.read_bytes() == b"".join(parts)

@@ -1,17 +1,12 @@
-"""files: a write replaces the file whole and tidies what a killed write left; a report's parts are
-written in order; inputs are read whole within their limit."""
+"""files.write_atomic: a write replaces the file whole, and tidies what a killed write left."""
 
 from __future__ import annotations
 
-import errno
 import os
 import time
 from pathlib import Path
 
-import pytest
-
-from dxassess import files
-from dxassess.files import STALE_AFTER, write_atomic, write_pieces
+from dxassess.files import STALE_AFTER, write_atomic
 
 
 def test_a_killed_write_leaves_nothing_behind_after_the_next_write(tmp_path: Path) -> None:
@@ -62,53 +57,3 @@ def test_a_file_larger_than_its_stated_size_is_read_to_its_end_or_refused() -> N
     assert data.startswith(b"Name:") and b"\nPid:" in data
     with pytest.raises(TooLarge):
         read_input(status, 10)
-
-
-def _parts() -> list[bytes | memoryview]:
-    report = ("<p>報告書</p>" * 2000).encode("utf-8")
-    view = memoryview(report)
-    return [view[:1000], b" " * 300, view[1000:50_000], b"", b" " * 700, view[50_000:]]
-
-
-def test_a_reports_parts_are_written_in_order(tmp_path: Path) -> None:
-    parts = _parts()
-    path = tmp_path / "r.html"
-    path.write_bytes(b"x" * 500_000)  # an older, longer file is emptied first
-    assert write_pieces(str(path), parts) == sum(map(len, parts))
-    assert path.read_bytes() == b"".join(parts)
-
-
-def test_a_short_write_goes_on_where_it_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """writev may take fewer bytes than given (a signal, a nearly full disk): the rest follows,
-    cut inside a part as well as between parts."""
-    if not hasattr(os, "writev"):
-        pytest.skip("no writev here: the parts are written one by one")
-    real = os.writev
-
-    def short(fd: int, buffers: list[bytes | memoryview]) -> int:
-        first = memoryview(buffers[0])
-        return real(fd, [first[: max(1, len(first) // 3)]])
-
-    monkeypatch.setattr(os, "writev", short)
-    parts = _parts()
-    path = tmp_path / "r.html"
-    assert write_pieces(str(path), parts) == sum(map(len, parts))
-    assert path.read_bytes() == b"".join(parts)
-
-
-def test_a_write_that_takes_nothing_is_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not hasattr(os, "writev"):
-        pytest.skip("no writev here")
-    monkeypatch.setattr(os, "writev", lambda fd, buffers: 0)
-    with pytest.raises(OSError) as raised:
-        write_pieces(str(tmp_path / "r.html"), _parts())
-    assert raised.value.errno == errno.ENOSPC
-
-
-def test_without_writev_the_parts_are_written_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """As on Windows, which has no writev."""
-    monkeypatch.delattr(files.os, "writev", raising=False)
-    parts = _parts()
-    path = tmp_path / "r.html"
-    assert write_pieces(str(path), parts) == sum(map(len, parts))
-    assert path.read_bytes() == b"".join(parts)

@@ -230,22 +230,14 @@ def test_an_unwritable_output_is_one_clean_error_and_the_old_file_stays(monkeypa
                     c.outcome = "exit 1, old output intact"
     # The batch's scratch file for a waiting report (written directly, in the work folder).
     with t.case("batch work file ENOSPC") as c:
-        from dxassess import files
 
-        def full(*args: Any, **kwargs: Any) -> Any:
-            if "w" in (args[1] if len(args) > 1 else kwargs.get("mode", "r")):
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            return open(*args, **kwargs)
-
-        def full_writev(fd: int, buffers: Any) -> int:
+        def full(*args: Any) -> int:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         before = h.snapshot(base)
         with monkeypatch.context() as m:
-            if hasattr(os, "writev"):  # the report's parts are written with one writev
-                m.setattr(os, "writev", full_writev)
-            else:
-                m.setattr(files, "open", full, raising=False)
+            # the report's parts go out with one writev (one os.write each where there is none)
+            m.setattr(os, "writev" if hasattr(os, "writev") else "write", full)
             result = invoke(c, [*commands["batch"][0], "--fresh"], base, allowed=(1,))  # score it again
         after = h.snapshot(base)
         # Only this input fails (the summary can still be written): it is rejected with DX901 and
