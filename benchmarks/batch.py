@@ -51,7 +51,8 @@ folder, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 os.mkdir(folder)
 data = os.urandom(size)
 for i in range(count):
-    fd = os.open(os.path.join(folder, f"{i}.html"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(os.path.join(folder, f"{i}.html"), flags, 0o666)
     os.write(fd, data)
     os.close(fd)
 """
